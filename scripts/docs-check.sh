@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Fails when docs/ is not what `make generate` would produce from the schema,
+# templates/ and examples/, or when tfplugindocs finds the docs invalid.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tf="$(scripts/terraform-path.sh)"
+export PATH="$(dirname "$tf"):$PATH" CHECKPOINT_DISABLE=1
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+go run github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs generate \
+  --provider-name onboard --rendered-website-dir "$tmp/docs" >"$tmp/log" 2>&1 || { cat "$tmp/log"; exit 1; }
+if ! diff -ru docs "$tmp/docs"; then
+  echo "docs/ is out of date: run 'make generate' and commit the result." >&2
+  exit 1
+fi
+go run github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs validate --provider-name onboard
+echo "docs: current and valid"

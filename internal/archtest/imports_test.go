@@ -1,0 +1,91 @@
+// Package archtest holds tests about the shape of the code base rather than
+// its behaviour: which package may depend on which.
+package archtest
+
+import (
+	"encoding/json"
+	"io"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/onboard-tf/terraform-provider-onboard"
+
+type pkg struct {
+	ImportPath string
+	Deps       []string
+}
+
+func listPackages(t *testing.T) []pkg {
+	t.Helper()
+	cmd := exec.Command("go", "list", "-deps=false", "-json", module+"/...")
+	cmd.Dir = "../.."
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	dec := json.NewDecoder(strings.NewReader(string(out)))
+	var pkgs []pkg
+	for {
+		var p pkg
+		if err := dec.Decode(&p); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatalf("decoding go list output: %v", err)
+		}
+		pkgs = append(pkgs, p)
+	}
+	// A positive control: if Deps were not filled in, every test here would
+	// pass vacuously.
+	for _, p := range pkgs {
+		if p.ImportPath == module+"/internal/provider" && !contains(p.Deps, "github.com/hashicorp/terraform-plugin-framework/provider") {
+			t.Fatalf("go list reported no framework dependency for internal/provider: %v", p.Deps)
+		}
+	}
+	return pkgs
+}
+
+// msgraph-sdk-go's models package alone takes minutes and gigabytes to compile,
+// and its root package pulls in every request builder; keep both contained.
+func TestMicrosoftGraphSDKStaysInInternalGraph(t *testing.T) {
+	for _, p := range listPackages(t) {
+		for _, d := range p.Deps {
+			if d == "github.com/microsoftgraph/msgraph-sdk-go" {
+				t.Errorf("%s depends on the msgraph-sdk-go root package; import request-builder subpackages from internal/graph instead", p.ImportPath)
+			}
+			if strings.HasPrefix(d, "github.com/microsoftgraph/msgraph-sdk-go/") && strings.HasPrefix(p.ImportPath, module+"/internal/emulator") {
+				t.Errorf("%s depends on %s; the emulator must not depend on the SDK it is tested with", p.ImportPath, d)
+			}
+		}
+	}
+}
+
+// API clients and domain logic carry no Terraform types, so they can be
+// tested and reused without the plugin framework.
+func TestClientsHaveNoTerraformTypes(t *testing.T) {
+	for _, p := range listPackages(t) {
+		rel := strings.TrimPrefix(p.ImportPath, module+"/")
+		switch {
+		case strings.HasPrefix(rel, "internal/auth"), strings.HasPrefix(rel, "internal/graph"),
+			strings.HasPrefix(rel, "internal/bcadmin"), strings.HasPrefix(rel, "internal/onboarding"),
+			strings.HasPrefix(rel, "internal/emulator"):
+		default:
+			continue
+		}
+		for _, d := range p.Deps {
+			if strings.HasPrefix(d, "github.com/hashicorp/terraform-plugin-") {
+				t.Errorf("%s depends on %s; keep Terraform types in internal/provider", p.ImportPath, d)
+			}
+		}
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

@@ -47,6 +47,9 @@ type tenant struct {
 	// ConsentAdmin is the user (by UPN) who acts in /adminconsent for this
 	// tenant; chosen through the control API.
 	ConsentAdmin string
+
+	// BC is the tenant's Business Central (bc_store.go); nil until used.
+	BC *bcTenant
 }
 
 type domain struct {

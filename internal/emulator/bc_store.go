@@ -31,9 +31,9 @@ const (
 	// Directory roles (wids) that may use the admin center: "Users with at
 	// least the following Microsoft Entra roles" (tenant-admin-center.md);
 	// Global Administrator is above both.
-	bcWidGlobalAdmin   = "62e90394-69f5-4237-9190-012177145e10"
-	bcWidD365Admin     = "44367163-eba1-44c3-98af-f5787879f96a"
-	bcWidBCAdmin       = "963797fb-eb3b-4cde-8ce3-5878b3f32a3f"
+	bcWidGlobalAdmin = "62e90394-69f5-4237-9190-012177145e10"
+	bcWidD365Admin   = "44367163-eba1-44c3-98af-f5787879f96a"
+	bcWidBCAdmin     = "963797fb-eb3b-4cde-8ce3-5878b3f32a3f"
 	bcLatestMinor    = 29 // developer/includes/admincenterapiversion.md: v2.29
 	bcManageableFrom = 24 // manageableTenants "Introduced in: API version 2.24"
 

@@ -303,7 +303,7 @@ func bcEnvJSON(r *http.Request, tenantID string, e *bcEnvironment) bcEnvironment
 		AADTenantID:                tenantID,
 		Status:                     e.Status,
 		WebClientLoginURL:          "https://businesscentral.dynamics.com/" + tenantID + "/" + e.Name,
-		WebServiceURL:              "https://" + r.Host + "/v2.0/" + tenantID + "/" + e.Name,
+		WebServiceURL:              bcOrigin(r) + "/v2.0/" + tenantID + "/" + e.Name,
 		LocationName:               e.LocationName,
 		GeoName:                    e.GeoName,
 		RingName:                   e.RingName,

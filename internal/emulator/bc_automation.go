@@ -70,7 +70,7 @@ func (s *Server) serveAutomation(w http.ResponseWriter, r *http.Request, p *prin
 		prefix = "/v2.0/" + envName
 	}
 	a := &bcAutoRequest{p: p, tenant: t, env: env,
-		base: "https://" + r.Host + prefix + "/api/microsoft/automation/v2.0"}
+		base: bcOrigin(r) + prefix + "/api/microsoft/automation/v2.0"}
 	s.routeAutomation(w, r, a, strings.Split(strings.Trim(r.PathValue("rest"), "/"), "/"))
 }
 

@@ -79,3 +79,12 @@ func bcWriteOData(w http.ResponseWriter, status int, v any) {
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
 }
+
+// bcOrigin is the scheme and host that served r: the emulator plays
+// api.businesscentral.dynamics.com on its own origin (HTTPS in practice).
+func bcOrigin(r *http.Request) string {
+	if r.TLS == nil {
+		return "http://" + r.Host
+	}
+	return "https://" + r.Host
+}

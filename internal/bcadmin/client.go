@@ -250,7 +250,7 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, int, error) {
 		apiErr := newAPIError(r, res, body)
 		if retryable(res.StatusCode, r.idempotent) && attempt < c.maxRetries {
 			if err := c.sleep(ctx, c.backoff(attempt, apiErr.RetryAfter)); err != nil {
-				return nil, 0, fmt.Errorf("%w (gave up waiting: %v)", apiErr, err)
+				return nil, 0, fmt.Errorf("%w (gave up waiting: %w)", apiErr, err)
 			}
 			continue
 		}

@@ -185,11 +185,17 @@ func TestErrorShapes(t *testing.T) {
 	}{
 		{status: 404, body: `{"code":"EnvironmentNotFound","message":"gone","target":"BusinessCentral/X"}`,
 			code: "EnvironmentNotFound", msg: "gone", is: bcadmin.ErrNotFound,
-			call:        func(c *bcadmin.Client) error { _, err := c.GetEnvironment(context.Background(), tenant, "X"); return err },
+			call: func(c *bcadmin.Client) error {
+				_, err := c.GetEnvironment(context.Background(), tenant, "X")
+				return err
+			},
 			wantPathSfx: "/admin/v2.24/applications/BusinessCentral/environments/X"},
 		{status: 401, body: `{"error":{"code":"Authentication_InvalidCredentials","message":"The server has rejected the client credentials.  CorrelationId:  x."}}`,
 			code: "Authentication_InvalidCredentials", is: bcadmin.ErrUnauthorized, isNot: bcadmin.ErrDelegatedAdminRequired,
-			call:        func(c *bcadmin.Client) error { _, err := c.ListCompanies(context.Background(), tenant, "Production"); return err },
+			call: func(c *bcadmin.Client) error {
+				_, err := c.ListCompanies(context.Background(), tenant, "Production")
+				return err
+			},
 			wantPathSfx: "/v2.0/" + tenant + "/Production/api/microsoft/automation/v2.0/companies"},
 		{status: 403, body: `<html>Forbidden</html>`, msg: "<html>Forbidden</html>", is: bcadmin.ErrDelegatedAdminRequired,
 			call: func(c *bcadmin.Client) error {

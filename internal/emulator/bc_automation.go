@@ -184,6 +184,10 @@ func (s *Server) routeAutomation(w http.ResponseWriter, r *http.Request, a *bcAu
 	}
 	ctx := a.base + "/$metadata#companies(" + a.company.ID + ")"
 	name, key, hasKey = bcSegment(segs[1])
+	if e := s.bcPagePermission(a, name); e != nil {
+		writeBCODataError(w, e)
+		return
+	}
 	switch {
 	case name == "permissionSets" && !hasKey && len(segs) == 2:
 		if r.Method != http.MethodGet {
@@ -419,4 +423,37 @@ func (s *Server) bcDeleteUserPermission(w http.ResponseWriter, r *http.Request, 
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// bcAutomationPages are the AL pages behind the entity sets.
+var bcAutomationPages = map[string]string{
+	"users":           "APIV2 - Aut. Users",
+	"userPermissions": "APIV2 - Aut. User Permissions",
+	"permissionSets":  "APIV2 - Aut. Permission Sets",
+}
+
+// bcPagePermission: an app gets into an environment with an enabled card, but
+// what it may do there is its user's permission sets. Listing companies needs
+// none; the users, userPermissions and permissionSets pages come with
+// D365 AUTOMATION (the set the S2S article tells to assign), in all companies
+// or this one. A permission failure is answered 400 Internal_ServerError
+// "Sorry, the current permissions prevented the action. (...)", as reported
+// against BC online (MicrosoftDocs/dynamics365smb-devitpro-pb#1966, the
+// message as of BC 20+).
+func (s *Server) bcPagePermission(a *bcAutoRequest, entitySet string) *bcODataError {
+	page, ok := bcAutomationPages[entitySet]
+	if !ok || a.p.Delegated {
+		return nil
+	}
+	s.store.mu.RLock()
+	defer s.store.mu.RUnlock()
+	if u := a.env.appUser(a.p.AppID); u != nil {
+		for _, p := range u.Permissions {
+			if p.RoleID == "D365 AUTOMATION" && (p.Company == "" || strings.EqualFold(p.Company, a.company.Name)) {
+				return nil
+			}
+		}
+	}
+	return &bcODataError{Status: http.StatusBadRequest, Code: "Internal_ServerError",
+		Message: "Sorry, the current permissions prevented the action. (Page " + page + " Execute: API v2)"}
 }

@@ -53,6 +53,24 @@ func TestBCAutomationNeedsEntraAppCard(t *testing.T) {
 	}
 	f.do(t, http.MethodGet, bcTestAuto+"/companies", "vendor-noroles", "").odataErr(t, http.StatusUnauthorized, "Authentication_InvalidCredentials")
 
+	// The card has no permission sets yet: companies are readable, users
+	// are not (D365 AUTOMATION grants the automation pages).
+	users := bcTestAuto + "/companies(" + c["id"].(string) + ")/users"
+	msg := f.do(t, http.MethodGet, users, "vendor", "").odataErr(t, http.StatusBadRequest, "Internal_ServerError")
+	if !strings.Contains(msg, "APIV2 - Aut. Users") {
+		t.Errorf("message = %q", msg)
+	}
+	// A delegated admin can read them, and assign D365 AUTOMATION.
+	m = f.do(t, http.MethodGet, users, "d365admin", "").want(t, http.StatusOK).json(t)
+	var uid string
+	for _, u := range m["value"].([]any) {
+		if u.(map[string]any)["userName"] == "CONTOSO CONNECTOR" {
+			uid = u.(map[string]any)["userSecurityId"].(string)
+		}
+	}
+	f.do(t, http.MethodPost, users+"("+uid+")/userPermissions", "d365admin", `{"roleId":"D365 AUTOMATION","company":""}`).want(t, http.StatusCreated)
+	f.do(t, http.MethodGet, users, "vendor", "").want(t, http.StatusOK)
+
 	// Disabled again: out again.
 	_, err = f.s.SetBCEntraAppState(bcTestCustomer, "Production", bcTestVendorApp, "Disabled")
 	mustNil(t, err)

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"cmp"
 	"encoding/json"
 	"net/http"
 	"slices"
@@ -236,7 +237,7 @@ func bcUserJSON(u *bcUser) map[string]any {
 		"userName":       u.UserName,
 		"displayName":    u.DisplayName,
 		"state":          u.State,
-		"expiryDate":     "0001-01-01T00:00:00Z",
+		"expiryDate":     cmp.Or(u.ExpiryDate, "0001-01-01T00:00:00Z"),
 		"contactEmail":   u.ContactEmail,
 	}
 }
@@ -269,6 +270,10 @@ func (s *Server) routeUser(w http.ResponseWriter, r *http.Request, a *bcAutoRequ
 		return
 	}
 	if len(segs) == 0 {
+		if r.Method == http.MethodPatch {
+			s.bcPatchUser(w, r, u, ctx)
+			return
+		}
 		if r.Method != http.MethodGet {
 			writeBCODataError(w, bcMethodNotAllowed(r, "users"))
 			return
@@ -456,4 +461,58 @@ func (s *Server) bcPagePermission(a *bcAutoRequest, entitySet string) *bcODataEr
 	}
 	return &bcODataError{Status: http.StatusBadRequest, Code: "Internal_ServerError",
 		Message: "Sorry, the current permissions prevented the action. (Page " + page + " Execute: API v2)"}
+}
+
+// PATCH .../users({id}) with the required If-Match (dynamics_user_update.md):
+// state, expiryDate and contactEmail are editable on page 30004; the other
+// fields are read-only controls. Changing the user's state does not touch the
+// Entra app card's State; BC checks both.
+func (s *Server) bcPatchUser(w http.ResponseWriter, r *http.Request, u *bcUser, ctx string) {
+	match := r.Header.Get("If-Match")
+	if match == "" {
+		writeBCODataError(w, &bcODataError{Status: http.StatusBadRequest, Code: "BadRequest_InvalidToken",
+			Message: "Could not validate the client concurrency token required by the service. Please provide a valid token in the client request."})
+		return
+	}
+	var in map[string]any
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+		writeBCODataError(w, &bcODataError{Status: http.StatusBadRequest, Code: "BadRequest", Message: "Invalid Request Body"})
+		return
+	}
+	for k := range in {
+		switch k {
+		case "state", "expiryDate", "contactEmail", "@odata.etag":
+		default:
+			writeBCODataError(w, &bcODataError{Status: http.StatusBadRequest, Code: "BadRequest_InvalidOperation",
+				Message: "Control '" + k + "' is read-only"})
+			return
+		}
+	}
+	state, _ := in["state"].(string)
+	if _, ok := in["state"]; ok && state != "Enabled" && state != "Disabled" {
+		writeBCODataError(w, &bcODataError{Status: http.StatusBadRequest, Code: "Application_EvaluateException",
+			Message: "The value \"" + state + "\" can't be evaluated into type Option."})
+		return
+	}
+	s.store.mu.Lock()
+	if match != "*" && match != bcETag(u.SecurityID, u.Version) {
+		s.store.mu.Unlock()
+		writeBCODataError(w, &bcODataError{Status: http.StatusConflict, Code: "Request_EntityChanged",
+			Message: "Another user has already changed the record."})
+		return
+	}
+	if state != "" {
+		u.State = state
+	}
+	if v, ok := in["expiryDate"].(string); ok {
+		u.ExpiryDate = v
+	}
+	if v, ok := in["contactEmail"].(string); ok {
+		u.ContactEmail = v
+	}
+	u.Version++
+	out := bcUserJSON(u)
+	s.store.mu.Unlock()
+	out["@odata.context"] = ctx + "/$entity"
+	bcWriteOData(w, http.StatusOK, out)
 }

@@ -264,3 +264,28 @@ func TestBCEntraAppCardRules(t *testing.T) {
 		t.Fatalf("SUPER: %v", err)
 	}
 }
+
+func TestBCAutomationPatchUser(t *testing.T) {
+	f := newBCFixture(t)
+	seedProduction(t, f)
+	st, err := f.s.CreateBCEntraApp(bcTestCustomer, "Production", BCEntraAppSpec{ClientID: bcTestVendorApp,
+		Description: "Contoso Connector", State: "Enabled", PermissionSets: []BCPermission{{RoleID: "D365 AUTOMATION"}}})
+	mustNil(t, err)
+	user := bcTestAuto + "/companies(" + companyID(t, f, "vendor") + ")/users(" + st.UserSecurityID + ")"
+	etag := f.do(t, http.MethodGet, user, "d365admin", "").want(t, http.StatusOK).json(t)["@odata.etag"].(string)
+
+	f.do(t, http.MethodPatch, user, "d365admin", `{"state":"Disabled"}`).odataErr(t, http.StatusBadRequest, "BadRequest_InvalidToken")
+	f.do(t, http.MethodPatch, user, "d365admin", `{"userName":"X"}`, "If-Match", "*").odataErr(t, http.StatusBadRequest, "BadRequest_InvalidOperation")
+	u := f.do(t, http.MethodPatch, user, "d365admin", `{"state":"Disabled","expiryDate":"2035-01-01T21:03:53.443Z"}`, "If-Match", etag).want(t, http.StatusOK).json(t)
+	if u["state"] != "Disabled" || u["expiryDate"] != "2035-01-01T21:03:53.443Z" || u["@odata.etag"] == etag {
+		t.Fatalf("patched = %v", u)
+	}
+	f.do(t, http.MethodPatch, user, "d365admin", `{"state":"Enabled"}`, "If-Match", etag).odataErr(t, http.StatusConflict, "Request_EntityChanged")
+	// A disabled user keeps the app out although its card says Enabled.
+	f.do(t, http.MethodGet, bcTestAuto+"/companies", "vendor", "").odataErr(t, http.StatusUnauthorized, "Authentication_InvalidCredentials")
+	st, err = f.s.BCEntraApp(bcTestCustomer, "Production", bcTestVendorApp)
+	mustNil(t, err)
+	if st.State != "Enabled" || st.UserState != "Disabled" {
+		t.Fatalf("card %+v", st)
+	}
+}

@@ -104,6 +104,7 @@ type bcUser struct {
 	DisplayName  string // "Full Name"
 	State        string // Enabled | Disabled
 	ContactEmail string
+	ExpiryDate   string // "" = none (served as 0001-01-01T00:00:00Z)
 	// Not exposed by the automation API, but decisive for behaviour:
 	LicenseType   string // "Full User", "Application", ...
 	ApplicationID string // Entra client ID for LicenseType Application

@@ -201,3 +201,25 @@ func (c *Client) RemoveUserPermission(ctx context.Context, tenantID, env, compan
 func (c *Client) ListPermissionSets(ctx context.Context, tenantID, env, companyID string) ([]PermissionSet, error) {
 	return list[PermissionSet](ctx, c, tenantID, c.automationURL(tenantID, env, companyPath(companyID)+"/permissionSets"))
 }
+
+// SetUserState enables or disables a user (PATCH users({id}), If-Match
+// required; etag "" sends "*"). For an app's user this is the user record
+// only: the "Microsoft Entra Application" card keeps its own State, which no
+// API changes, and BC lets the app in only when both are Enabled.
+func (c *Client) SetUserState(ctx context.Context, tenantID, env, companyID, userID, state, etag string) (User, error) {
+	if etag == "" {
+		etag = "*"
+	}
+	body, _, err := c.do(ctx, request{method: http.MethodPatch,
+		url:      c.automationURL(tenantID, env, companyPath(companyID)+"/users("+url.PathEscape(userID)+")"),
+		tenantID: tenantID, kind: anyCredential, ifMatch: etag, idempotent: true,
+		body: map[string]string{"state": state}})
+	if err != nil {
+		return User{}, err
+	}
+	var u User
+	if err := json.Unmarshal(body, &u); err != nil {
+		return User{}, fmt.Errorf("bcadmin: users: %w", err)
+	}
+	return u, nil
+}

@@ -160,6 +160,19 @@ func TestBCClientEnvironmentAppEndToEnd(t *testing.T) {
 		t.Fatalf("emulator permissions = %+v", st.PermissionSets)
 	}
 
+	// A delegated admin can disable and re-enable the app's user.
+	admin := newBCClient(t, f, nil, map[string]string{bcTestCustomer: "d365admin"})
+	du, err := admin.SetUserState(ctx, bcTestCustomer, "Production", u.CompanyID, u.UserSecurityID, "Disabled", u.ETag)
+	mustNil(t, err)
+	if du.State != "Disabled" {
+		t.Fatalf("disabled user = %+v", du)
+	}
+	if _, err := c.ListCompanies(ctx, bcTestCustomer, "Production"); !errors.Is(err, bcadmin.ErrUnauthorized) {
+		t.Fatalf("app with disabled user: %v", err)
+	}
+	_, err = admin.SetUserState(ctx, bcTestCustomer, "Production", u.CompanyID, u.UserSecurityID, "Enabled", "")
+	mustNil(t, err)
+
 	// Throttled twice, then served: the client waits and retries.
 	mustNil(t, f.s.ThrottleBC(bcTestCustomer, 2, 0))
 	if _, err := c.ListCompanies(ctx, bcTestCustomer, "Production"); err != nil {

@@ -130,8 +130,10 @@ type bcAuthorizedAppJSON struct {
 
 // bcAdminConsented answers isAdminConsentGranted: whether the app's service
 // principal in this tenant holds AdminCenter.ReadWrite.All on the BC service
-// principal. Caller holds store.mu.
-func bcAdminConsented(t *tenant, clientID string) bool {
+// principal. BC notes "There might be a short delay until the Granted status
+// is visible" (administration-center-api.md); bcTenant.ConsentDelay plays
+// that delay on the emulator's clock. Caller holds store.mu.
+func bcAdminConsented(t *tenant, clientID string, now time.Time) bool {
 	var client, resource string
 	for _, sp := range t.ServicePrincipals {
 		switch {
@@ -144,8 +146,13 @@ func bcAdminConsented(t *tenant, clientID string) bool {
 	if client == "" || resource == "" {
 		return false
 	}
+	var delay time.Duration
+	if t.BC != nil {
+		delay = t.BC.ConsentDelay
+	}
 	for _, a := range t.AppRoleAssignments {
-		if a.PrincipalID == client && a.ResourceID == resource && strings.EqualFold(a.AppRoleID, bcRoleIDAdminCtr) {
+		if a.PrincipalID == client && a.ResourceID == resource && strings.EqualFold(a.AppRoleID, bcRoleIDAdminCtr) &&
+			!now.Before(a.CreatedDateTime.Add(delay)) {
 			return true
 		}
 	}
@@ -162,7 +169,7 @@ func (s *Server) bcListAuthorizedApps(w http.ResponseWriter, r *http.Request, a 
 	out := []bcAuthorizedAppJSON{}
 	if a.tenant.BC != nil {
 		for _, id := range a.tenant.BC.AuthorizedApps {
-			out = append(out, bcAuthorizedAppJSON{AppID: id, IsAdminConsentGranted: bcAdminConsented(a.tenant, id)})
+			out = append(out, bcAuthorizedAppJSON{AppID: id, IsAdminConsentGranted: bcAdminConsented(a.tenant, id, s.now())})
 		}
 	}
 	s.store.mu.RUnlock()
@@ -188,7 +195,7 @@ func (s *Server) bcAuthorizeApp(w http.ResponseWriter, r *http.Request, a *bcAdm
 	if !b.isAuthorized(id) {
 		b.AuthorizedApps = append(b.AuthorizedApps, id)
 	}
-	out := bcAuthorizedAppJSON{AppID: id, IsAdminConsentGranted: bcAdminConsented(a.tenant, id)}
+	out := bcAuthorizedAppJSON{AppID: id, IsAdminConsentGranted: bcAdminConsented(a.tenant, id, s.now())}
 	s.store.mu.Unlock()
 	bcWriteJSON(w, http.StatusOK, out)
 }

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestBCAuthorizedAppsRefuseAppOnlyToken(t *testing.T) {
@@ -195,4 +196,20 @@ func TestBCAdminThrottle(t *testing.T) {
 func TestBCRoutesRegisterWithOtherServices(t *testing.T) {
 	s := &Server{store: &store{tenants: map[string]*tenant{}, domains: map[string]string{}, apps: map[string]*application{}}}
 	s.routes()
+}
+
+func TestBCConsentShowsAfterDelay(t *testing.T) {
+	f := newBCFixture(t)
+	mustNil(t, f.s.SetBCConsentDelay(bcTestCustomer, time.Hour))
+	ara := f.s.store.tenants[bcTestCustomer].AppRoleAssignments["ara-1"]
+	ara.CreatedDateTime = f.s.now()
+	r := f.do(t, http.MethodPut, "/admin/v2.24/authorizedAadApps/"+bcTestVendorApp, "d365admin", "").want(t, http.StatusOK)
+	if r.json(t)["isAdminConsentGranted"] != false {
+		t.Fatalf("consent visible before the delay: %s", r.body)
+	}
+	ara.CreatedDateTime = f.s.now().Add(-2 * time.Hour)
+	r = f.do(t, http.MethodGet, "/admin/v2.24/authorizedAadApps", "d365admin", "").want(t, http.StatusOK)
+	if !strings.Contains(string(r.body), `"isAdminConsentGranted":true`) {
+		t.Fatalf("consent not visible after the delay: %s", r.body)
+	}
 }

@@ -356,6 +356,19 @@ func (s *Server) ThrottleBC(tenantID string, count, retryAfterSeconds int) error
 	return nil
 }
 
+// SetBCConsentDelay makes the admin center report a new AdminCenter.ReadWrite.All
+// consent in this tenant only after d on the emulator's clock.
+func (s *Server) SetBCConsentDelay(tenantID string, d time.Duration) error {
+	s.store.mu.Lock()
+	defer s.store.mu.Unlock()
+	t, err := s.bcTenantFor(tenantID)
+	if err != nil {
+		return err
+	}
+	t.bc().ConsentDelay = d
+	return nil
+}
+
 // bcControlRoutes registers the HTTP form of the hooks above.
 func (s *Server) bcControlRoutes(mux *http.ServeMux) {
 	const base = "/_emulator/bc/tenants/{tenant}"
@@ -406,6 +419,15 @@ func (s *Server) bcControlRoutes(mux *http.ServeMux) {
 	})
 	mux.HandleFunc("DELETE "+app, func(w http.ResponseWriter, r *http.Request) {
 		bcControlResult(w, nil, s.DeleteBCEntraApp(r.PathValue("tenant"), r.PathValue("env"), r.PathValue("clientId")))
+	})
+	mux.HandleFunc("PUT "+base+"/consentDelay", func(w http.ResponseWriter, r *http.Request) {
+		var in struct {
+			Seconds int `json:"seconds"`
+		}
+		if !bcDecodeControl(w, r, &in) {
+			return
+		}
+		bcControlResult(w, nil, s.SetBCConsentDelay(r.PathValue("tenant"), time.Duration(in.Seconds)*time.Second))
 	})
 	mux.HandleFunc("POST "+base+"/throttle", func(w http.ResponseWriter, r *http.Request) {
 		var in struct {

@@ -56,6 +56,10 @@ type bcTenant struct {
 	// token of this tenant with 429 and Retry-After (BC's limits are per user
 	// and environment; operational-limits-online.md).
 	Throttle bcThrottle
+
+	// ConsentDelay is how long after consent isAdminConsentGranted turns
+	// true (emulator clock); 0 by default.
+	ConsentDelay time.Duration
 }
 
 type bcThrottle struct {

@@ -13,7 +13,22 @@ import (
 // Control hooks for Business Central: seed what a tenant has, and play the
 // people who click in the admin center and in the BC client. Each hook is a Go
 // method (for in-process tests) and an HTTP route under /_emulator/bc/ (for
-// the standalone emulator and the demo).
+// the standalone emulator and the demo). {tenant} is a tenant ID or domain.
+//
+//	PUT    /_emulator/bc/tenants/{tenant}/environments/{env}        BCEnvironmentSpec -> 204   SeedBCEnvironment
+//	DELETE /_emulator/bc/tenants/{tenant}/environments/{env}        -> 204                     RemoveBCEnvironment
+//	GET    /_emulator/bc/tenants/{tenant}/authorizedApps            -> 200 ["clientId", ...]   BCAuthorizedApps
+//	PUT    /_emulator/bc/tenants/{tenant}/authorizedApps/{clientId} -> 204                     AuthorizeBCApp
+//	DELETE /_emulator/bc/tenants/{tenant}/authorizedApps/{clientId} -> 204                     RemoveBCAuthorizedApp
+//	PUT    /_emulator/bc/tenants/{tenant}/environments/{env}/entraApps/{clientId}  BCEntraAppSpec -> 200 BCEntraAppState  CreateBCEntraApp
+//	PATCH  /_emulator/bc/tenants/{tenant}/environments/{env}/entraApps/{clientId}  {"state"} -> 200     SetBCEntraAppState
+//	GET    /_emulator/bc/tenants/{tenant}/environments/{env}/entraApps/{clientId}  -> 200 BCEntraAppState BCEntraApp
+//	DELETE /_emulator/bc/tenants/{tenant}/environments/{env}/entraApps/{clientId}  -> 204                DeleteBCEntraApp
+//	POST   /_emulator/bc/tenants/{tenant}/throttle                  {"count","retryAfterSeconds"} -> 204  ThrottleBC
+//	PUT    /_emulator/bc/tenants/{tenant}/consentDelay              {"seconds"} -> 204          SetBCConsentDelay
+//
+// Errors: 404 {"error": "..."} for an unknown tenant, environment or card,
+// 400 {"error": "..."} for anything the BC client itself would refuse.
 
 // BCEnvironmentSpec seeds one environment.
 type BCEnvironmentSpec struct {

@@ -213,3 +213,23 @@ func TestBCConsentShowsAfterDelay(t *testing.T) {
 		t.Fatalf("consent not visible after the delay: %s", r.body)
 	}
 }
+
+// The identity platform's documented paths (CONTRIBUTING.md) next to BC's:
+// Go's ServeMux panics if any pattern pair overlaps ambiguously.
+func TestBCRoutesDoNotOverlapLoginPaths(t *testing.T) {
+	mux := http.NewServeMux()
+	for _, p := range []string{
+		"GET /{tenant}/v2.0/.well-known/openid-configuration",
+		"GET /{tenant}/discovery/v2.0/keys",
+		"GET /common/discovery/instance",
+		"POST /{tenant}/oauth2/v2.0/token",
+		"POST /{tenant}/oauth2/v2.0/devicecode",
+		"GET /{tenant}/oauth2/v2.0/authorize",
+		"GET /{tenant}/adminconsent",
+		"GET /{tenant}/v2.0/adminconsent",
+	} {
+		mux.HandleFunc(p, func(http.ResponseWriter, *http.Request) {})
+	}
+	s := &Server{store: &store{tenants: map[string]*tenant{}}}
+	s.bcRoutes(mux)
+}

@@ -24,7 +24,7 @@ func bcTokens(byTenant map[string]string) bcadmin.TokenSource {
 
 func newBCClient(t *testing.T, f *bcFixture, app, delegated map[string]string) *bcadmin.Client {
 	t.Helper()
-	o := bcadmin.Options{Endpoint: f.srv.URL, HTTPClient: f.srv.Client(), RetryBaseDelay: time.Millisecond}
+	o := bcadmin.Options{Endpoint: f.srv.URL, HTTPClient: f.srv.Client(), RetryBaseDelay: time.Nanosecond}
 	if app != nil {
 		o.Tokens = bcTokens(app)
 	}

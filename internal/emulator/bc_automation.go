@@ -48,7 +48,7 @@ func (s *Server) serveAutomation(w http.ResponseWriter, r *http.Request, p *prin
 	}
 	var env *bcEnvironment
 	throttled, retryAfter := false, 0
-	if t != nil && t.BC != nil && pathTenant == t.ID {
+	if t != nil && t.BC != nil && strings.EqualFold(pathTenant, t.ID) {
 		env = t.BC.environment(envName)
 		if t.BC.Throttle.Count > 0 {
 			t.BC.Throttle.Count--
@@ -91,7 +91,7 @@ func (s *Server) serveAutomation(w http.ResponseWriter, r *http.Request, p *prin
 func bcAutomationAccess(t *tenant, pathTenant string, env *bcEnvironment, p *principal) *bcODataError {
 	rejected := &bcODataError{Status: http.StatusUnauthorized, Code: "Authentication_InvalidCredentials",
 		Message: "The server has rejected the client credentials."}
-	if t == nil || t.Deleted || pathTenant != t.ID {
+	if t == nil || t.Deleted || !strings.EqualFold(pathTenant, t.ID) {
 		return rejected
 	}
 	if env == nil {

@@ -223,3 +223,26 @@ func (c *Client) SetUserState(ctx context.Context, tenantID, env, companyID, use
 	}
 	return u, nil
 }
+
+// EnvironmentApp is what the automation API can tell about an Entra app
+// inside one environment: its user (state) and its permission sets.
+type EnvironmentApp struct {
+	User        AppUser
+	Permissions []UserPermission
+}
+
+// ReadEnvironmentApp reads the app's user and permission sets in env;
+// ErrNotFound (from FindAppUser) when the "Microsoft Entra Application" card
+// is missing or was never enabled: a person has to create it in the BC
+// client, no API does.
+func (c *Client) ReadEnvironmentApp(ctx context.Context, tenantID, env, clientID, description string) (EnvironmentApp, error) {
+	u, err := c.FindAppUser(ctx, tenantID, env, clientID, description)
+	if err != nil {
+		return EnvironmentApp{}, err
+	}
+	perms, err := c.ListUserPermissions(ctx, tenantID, env, u.CompanyID, u.UserSecurityID)
+	if err != nil {
+		return EnvironmentApp{}, err
+	}
+	return EnvironmentApp{User: u, Permissions: perms}, nil
+}

@@ -3,6 +3,7 @@ package emulator
 import (
 	"context"
 	"errors"
+	"reflect"
 	"testing"
 	"time"
 
@@ -147,10 +148,14 @@ func TestBCClientEnvironmentAppEndToEnd(t *testing.T) {
 		t.Fatalf("SUPER: %v", err)
 	}
 
-	perms, err := c.ListUserPermissions(ctx, bcTestCustomer, "Production", u.CompanyID, u.UserSecurityID)
+	ea, err := c.ReadEnvironmentApp(ctx, bcTestCustomer, "Production", bcTestVendorApp, "Contoso Connector")
 	mustNil(t, err)
-	if len(perms) != 2 {
-		t.Fatalf("permissions = %+v", perms)
+	roles := []string{}
+	for _, p := range ea.Permissions {
+		roles = append(roles, p.RoleID+"@"+p.Company)
+	}
+	if ea.User.State != "Enabled" || !reflect.DeepEqual(roles, []string{"D365 AUTOMATION@", "LOCAL@CRONUS USA, Inc."}) {
+		t.Fatalf("environment app = %+v (%v)", ea, roles)
 	}
 	mustNil(t, c.RemoveUserPermission(ctx, bcTestCustomer, "Production", u.CompanyID, u.UserSecurityID, p.ID, p.ETag))
 	mustNil(t, c.RemoveUserPermission(ctx, bcTestCustomer, "Production", u.CompanyID, u.UserSecurityID, p.ID, ""))

@@ -160,7 +160,12 @@ func (s *Server) routeAutomation(w http.ResponseWriter, r *http.Request, a *bcAu
 			out = append(out, bcCompanyJSON(c))
 		}
 		s.store.mu.RUnlock()
-		bcWriteOData(w, http.StatusOK, map[string]any{"@odata.context": a.base + "/$metadata#companies", "value": out})
+		rows, qe := bcApplyQuery(r, out)
+		if qe != nil {
+			writeBCODataError(w, qe)
+			return
+		}
+		bcWriteOData(w, http.StatusOK, map[string]any{"@odata.context": a.base + "/$metadata#companies", "value": rows})
 		return
 	}
 	s.store.mu.RLock()
@@ -202,7 +207,12 @@ func (s *Server) routeAutomation(w http.ResponseWriter, r *http.Request, a *bcAu
 				"extensionName": ps.ExtensionName, "scope": ps.Scope})
 		}
 		s.store.mu.RUnlock()
-		bcWriteOData(w, http.StatusOK, map[string]any{"@odata.context": ctx + "/permissionSets", "value": out})
+		rows, qe := bcApplyQuery(r, out)
+		if qe != nil {
+			writeBCODataError(w, qe)
+			return
+		}
+		bcWriteOData(w, http.StatusOK, map[string]any{"@odata.context": ctx + "/permissionSets", "value": rows})
 	case name == "users" && !hasKey && len(segs) == 2:
 		if r.Method != http.MethodGet {
 			writeBCODataError(w, bcMethodNotAllowed(r, "users"))
@@ -217,7 +227,12 @@ func (s *Server) routeAutomation(w http.ResponseWriter, r *http.Request, a *bcAu
 			}
 		}
 		s.store.mu.RUnlock()
-		bcWriteOData(w, http.StatusOK, map[string]any{"@odata.context": ctx + "/users", "value": out})
+		rows, qe := bcApplyQuery(r, out)
+		if qe != nil {
+			writeBCODataError(w, qe)
+			return
+		}
+		bcWriteOData(w, http.StatusOK, map[string]any{"@odata.context": ctx + "/users", "value": rows})
 	case name == "users" && hasKey:
 		s.routeUser(w, r, a, key, segs[2:], ctx+"/users")
 	default:
@@ -299,7 +314,12 @@ func (s *Server) routeUser(w http.ResponseWriter, r *http.Request, a *bcAutoRequ
 			out = append(out, bcPermissionJSON(u, p))
 		}
 		s.store.mu.RUnlock()
-		bcWriteOData(w, http.StatusOK, map[string]any{"@odata.context": ctx, "value": out})
+		rows, qe := bcApplyQuery(r, out)
+		if qe != nil {
+			writeBCODataError(w, qe)
+			return
+		}
+		bcWriteOData(w, http.StatusOK, map[string]any{"@odata.context": ctx, "value": rows})
 	case !hasKey && r.Method == http.MethodPost:
 		s.bcAddUserPermission(w, r, a, u, ctx)
 	case hasKey && r.Method == http.MethodGet:

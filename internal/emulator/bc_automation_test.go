@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"net/http"
+	"net/url"
 	"reflect"
 	"strings"
 	"testing"
@@ -288,4 +289,23 @@ func TestBCAutomationPatchUser(t *testing.T) {
 	if st.State != "Enabled" || st.UserState != "Disabled" {
 		t.Fatalf("card %+v", st)
 	}
+}
+
+func TestBCAutomationFilter(t *testing.T) {
+	f := newBCFixture(t)
+	seedProduction(t, f)
+	_, err := f.s.CreateBCEntraApp(bcTestCustomer, "Production", BCEntraAppSpec{ClientID: bcTestVendorApp,
+		Description: "O'Brien Connector", State: "Enabled", PermissionSets: []BCPermission{{RoleID: "D365 AUTOMATION"}}})
+	mustNil(t, err)
+	users := bcTestAuto + "/companies(" + companyID(t, f, "vendor") + ")/users"
+	m := f.do(t, http.MethodGet, users+"?$filter="+url.QueryEscape("userName eq 'O''BRIEN CONNECTOR' and state eq 'Enabled'"), "vendor", "").want(t, http.StatusOK).json(t)
+	if v := m["value"].([]any); len(v) != 1 || v[0].(map[string]any)["displayName"] != "O'Brien Connector" {
+		t.Fatalf("filtered = %v", m)
+	}
+	m = f.do(t, http.MethodGet, users+"?$filter="+url.QueryEscape("userName eq 'NOBODY'"), "vendor", "").want(t, http.StatusOK).json(t)
+	if v := m["value"].([]any); len(v) != 0 {
+		t.Fatalf("filtered = %v", m)
+	}
+	f.do(t, http.MethodGet, users+"?$filter="+url.QueryEscape("nope eq 'x'"), "vendor", "").odataErr(t, http.StatusBadRequest, "BadRequest_NotFound")
+	f.do(t, http.MethodGet, users+"?$filter="+url.QueryEscape("startswith(userName,'O')"), "vendor", "").odataErr(t, http.StatusNotImplemented, "BadRequest_MethodNotImplemented")
 }

@@ -131,11 +131,13 @@ func (c *Client) FindAppUser(ctx context.Context, tenantID, env, clientID, descr
 	if len(companies) == 0 {
 		return AppUser{}, fmt.Errorf("bcadmin: environment %s of tenant %s has no company: %w", env, tenantID, ErrNotFound)
 	}
-	users, err := c.ListUsers(ctx, tenantID, env, companies[0].ID)
+	want := AppUserName(description)
+	filter := "userName eq '" + strings.ReplaceAll(want, "'", "''") + "'"
+	users, err := list[User](ctx, c, tenantID, c.automationURL(tenantID, env,
+		companyPath(companies[0].ID)+"/users?$filter="+strings.ReplaceAll(url.QueryEscape(filter), "+", "%20")))
 	if err != nil {
 		return AppUser{}, err
 	}
-	want := AppUserName(description)
 	for _, u := range users {
 		if strings.EqualFold(u.UserName, want) {
 			return AppUser{User: u, CompanyID: companies[0].ID}, nil

@@ -341,3 +341,22 @@ func TestAppUserName(t *testing.T) {
 		t.Errorf("not truncated to 50: %d", len([]rune(got)))
 	}
 }
+
+func TestFindAppUserQuery(t *testing.T) {
+	var filter, rawQuery string
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if strings.HasSuffix(r.URL.Path, "/companies") {
+			fmt.Fprint(w, `{"value":[{"id":"c1","name":"CRONUS USA, Inc."}]}`)
+			return
+		}
+		filter, rawQuery = r.URL.Query().Get("$filter"), r.URL.RawQuery
+		fmt.Fprint(w, `{"value":[{"userSecurityId":"u1","userName":"O'BRIEN APP","state":"Enabled"}]}`)
+	})
+	u, err := f.client(t, bcadmin.Options{}).FindAppUser(context.Background(), tenant, "Production", "client", "O'Brien App")
+	if err != nil || u.UserSecurityID != "u1" || u.CompanyID != "c1" {
+		t.Fatalf("u %+v err %v", u, err)
+	}
+	if filter != "userName eq 'O''BRIEN APP'" || strings.Contains(rawQuery, "+") {
+		t.Fatalf("$filter %q (raw %q)", filter, rawQuery)
+	}
+}

@@ -22,6 +22,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -109,6 +110,9 @@ func New(o Options) (*Client, error) {
 	}
 	if c.endpoint == "" {
 		c.endpoint = DefaultEndpoint
+	}
+	if u, err := url.Parse(c.endpoint); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return nil, fmt.Errorf("bcadmin: endpoint %q: want an absolute http(s) URL such as %s", o.Endpoint, DefaultEndpoint)
 	}
 	if c.version == "" {
 		c.version = DefaultAPIVersion

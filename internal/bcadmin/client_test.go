@@ -277,6 +277,9 @@ func TestVersions(t *testing.T) {
 			t.Errorf("version %q accepted", v)
 		}
 	}
+	if _, err := bcadmin.New(bcadmin.Options{Endpoint: "api.businesscentral.dynamics.com", Tokens: bcadmin.TokenSourceFunc(nil)}); err == nil {
+		t.Error("endpoint without scheme accepted")
+	}
 	if _, err := bcadmin.New(bcadmin.Options{}); err == nil {
 		t.Error("no token source accepted")
 	}

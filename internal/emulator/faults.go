@@ -1,0 +1,168 @@
+package emulator
+
+import (
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Fault makes matching requests fail or slow down before they reach a
+// service. Zero fields match everything.
+type Fault struct {
+	Service    string        `json:"service,omitempty"` // login, graph, bc
+	Method     string        `json:"method,omitempty"`
+	Path       string        `json:"path,omitempty"` // regular expression on the URL path
+	Status     int           `json:"status,omitempty"`
+	RetryAfter int           `json:"retryAfter,omitempty"` // seconds, with 429/503
+	Latency    time.Duration `json:"latency,omitempty"`
+	// Count is how many matching requests fail; 0 means every one (latency
+	// faults usually).
+	Count int `json:"count,omitempty"`
+
+	re   *regexp.Regexp
+	hits int
+}
+
+type faultSet struct {
+	mu     sync.Mutex
+	faults []*Fault
+}
+
+// InjectFault adds a fault; it returns an error for a bad path expression.
+func (s *Server) InjectFault(f Fault) error {
+	if f.Path != "" {
+		re, err := regexp.Compile(f.Path)
+		if err != nil {
+			return err
+		}
+		f.re = re
+	}
+	s.faults.mu.Lock()
+	s.faults.faults = append(s.faults.faults, &f)
+	s.faults.mu.Unlock()
+	return nil
+}
+
+// ClearFaults removes every fault.
+func (s *Server) ClearFaults() {
+	s.faults.mu.Lock()
+	s.faults.faults = nil
+	s.faults.mu.Unlock()
+}
+
+// apply delays or answers the request per the first matching fault; it
+// reports whether the request was answered.
+func (fs *faultSet) apply(w http.ResponseWriter, r *http.Request, svc string, c *clock) bool {
+	fs.mu.Lock()
+	var latency time.Duration
+	var fail *Fault
+	for _, f := range fs.faults {
+		if (f.Service != "" && f.Service != svc) || (f.Method != "" && !strings.EqualFold(f.Method, r.Method)) ||
+			(f.re != nil && !f.re.MatchString(r.URL.Path)) {
+			continue
+		}
+		if f.Status == 0 {
+			latency += f.Latency
+			continue
+		}
+		if f.Count > 0 && f.hits >= f.Count {
+			continue
+		}
+		f.hits++
+		latency += f.Latency
+		fail = f
+		break
+	}
+	var status, retry int
+	if fail != nil {
+		status, retry = fail.Status, fail.RetryAfter
+	}
+	fs.mu.Unlock()
+	if latency > 0 {
+		// Latency is real time on purpose: it models the network, which
+		// benchmarks measure.
+		time.Sleep(latency)
+	}
+	if fail == nil {
+		return false
+	}
+	if retry > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(retry))
+	}
+	switch svc {
+	case "graph":
+		code := "serviceUnavailable"
+		msg := "The service is temporarily unavailable."
+		if status == http.StatusTooManyRequests {
+			code, msg = "TooManyRequests", "Too many requests. Please retry after the time specified in the Retry-After header."
+		}
+		writeGraphError(w, r, c.now(), status, code, msg)
+	case "login":
+		writeAADError(w, r, c.now(), status, "temporarily_unavailable", 50196, "The server is temporarily unavailable.")
+	default:
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		_, _ = w.Write([]byte(`{"code":"TooManyRequests","message":"The request was throttled."}`))
+	}
+	return true
+}
+
+// counterSet counts requests per service, tenant and path.
+type counterSet struct {
+	mu   sync.Mutex
+	byID map[string]int
+}
+
+func newCounterSet() *counterSet { return &counterSet{byID: map[string]int{}} }
+
+// Counters is a snapshot of request counts: by service ("login", "graph",
+// "bc"), by "service tenant" (tenant from the token or path where known) and
+// by "METHOD path".
+type Counters struct {
+	Total     int            `json:"total"`
+	ByService map[string]int `json:"byService"`
+	ByPath    map[string]int `json:"byPath"`
+	Tokens    int            `json:"tokens"`
+}
+
+func (cs *counterSet) count(svc string, r *http.Request) {
+	cs.mu.Lock()
+	cs.byID["svc "+svc]++
+	cs.byID["path "+r.Method+" "+r.URL.Path]++
+	if strings.HasSuffix(r.URL.Path, "/oauth2/v2.0/token") {
+		cs.byID["tokens"]++
+	}
+	cs.byID["total"]++
+	cs.mu.Unlock()
+}
+
+// Counters returns the request counts since start or the last ResetCounters.
+func (s *Server) Counters() Counters {
+	cs := s.counters
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	c := Counters{ByService: map[string]int{}, ByPath: map[string]int{}}
+	for k, v := range cs.byID {
+		switch {
+		case k == "total":
+			c.Total = v
+		case k == "tokens":
+			c.Tokens = v
+		case strings.HasPrefix(k, "svc "):
+			c.ByService[strings.TrimPrefix(k, "svc ")] = v
+		case strings.HasPrefix(k, "path "):
+			c.ByPath[strings.TrimPrefix(k, "path ")] = v
+		}
+	}
+	return c
+}
+
+// ResetCounters zeroes the request counters.
+func (s *Server) ResetCounters() {
+	s.counters.mu.Lock()
+	s.counters.byID = map[string]int{}
+	s.counters.mu.Unlock()
+}

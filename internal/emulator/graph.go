@@ -1,0 +1,267 @@
+package emulator
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// graphRoutes registers Microsoft Graph v1.0.
+func (s *Server) graphRoutes(mux *http.ServeMux) {
+	s.graphApplicationRoutes(mux)
+	s.graphServicePrincipalRoutes(mux)
+	mux.HandleFunc("GET /v1.0/organization", s.graph(orgRead, s.organization))
+	mux.HandleFunc("GET /v1.0/tenantRelationships/delegatedAdminCustomers", s.graph(gdapRead, s.delegatedAdminCustomers))
+	mux.HandleFunc("GET /v1.0/tenantRelationships/delegatedAdminRelationships", s.graph(gdapRead, s.delegatedAdminRelationships))
+	mux.HandleFunc("GET /v1.0/tenantRelationships/{fn}", s.graph(crossTenant, s.findTenantInformation))
+	mux.HandleFunc("GET /v1.0/users/$count", s.graph(usersRead, s.count(func(c inventory) int { return c.Users })))
+	mux.HandleFunc("GET /v1.0/groups/$count", s.graph(groupsRead, s.count(func(c inventory) int { return c.Groups })))
+	mux.HandleFunc("GET /v1.0/devices/$count", s.graph(devicesRead, s.count(func(c inventory) int { return c.Devices })))
+	mux.HandleFunc("GET /v1.0/subscribedSkus", s.graph(skusRead, s.subscribedSkus))
+	mux.HandleFunc("POST /v1.0/$batch", s.batch)
+	mux.HandleFunc("/v1.0/", func(w http.ResponseWriter, r *http.Request) {
+		s.graphErr(w, r, http.StatusBadRequest, "BadRequest", "Resource not found for the segment '"+strings.SplitN(strings.TrimPrefix(r.URL.Path, "/v1.0/"), "/", 2)[0]+"'.")
+	})
+}
+
+// Alternate keys are addressed as /applications(appId='…'); the mux needs a
+// path segment for them.
+var altKey = regexp.MustCompile(`^/v1\.0/(applications|servicePrincipals)\(`)
+
+func normaliseGraphPath(r *http.Request) {
+	if altKey.MatchString(r.URL.Path) {
+		i := strings.Index(r.URL.Path, "(")
+		r.URL.Path = r.URL.Path[:i] + "/" + r.URL.Path[i:]
+		r.URL.RawPath = ""
+	}
+}
+
+func (s *Server) organization(w http.ResponseWriter, r *http.Request, p *principal, t *tenant) {
+	s.store.mu.RLock()
+	domains := []map[string]any{}
+	for _, d := range t.Domains {
+		domains = append(domains, map[string]any{"capabilities": "Email, OfficeCommunicationsOnline", "isDefault": d.IsDefault, "isInitial": d.IsInitial, "name": d.Name, "type": "Managed"})
+	}
+	org := map[string]any{"id": t.ID, "displayName": t.DisplayName, "tenantType": t.TenantType, "countryLetterCode": t.CountryLetterCode,
+		"createdDateTime": ts(t.CreatedDateTime), "verifiedDomains": domains}
+	s.store.mu.RUnlock()
+	s.graphOK(w, r, http.StatusOK, map[string]any{"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#organization", "value": selectFields(r, []map[string]any{org})})
+}
+
+var reTenantFn = regexp.MustCompile(`^findTenantInformationBy(DomainName|TenantId)\((domainName|tenantId)='([^']*)'\)$`)
+
+func (s *Server) findTenantInformation(w http.ResponseWriter, r *http.Request, p *principal, _ *tenant) {
+	m := reTenantFn.FindStringSubmatch(r.PathValue("fn"))
+	if m == nil {
+		s.graphErr(w, r, http.StatusBadRequest, "BadRequest", "Resource not found for the segment '"+r.PathValue("fn")+"'.")
+		return
+	}
+	s.store.mu.RLock()
+	t := s.store.tenantByRef(m[3])
+	var out map[string]any
+	if t != nil && (m[1] == "TenantId") == (strings.EqualFold(t.ID, m[3])) {
+		out = map[string]any{"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#microsoft.graph.tenantInformation",
+			"tenantId": t.ID, "federationBrandName": nil, "displayName": t.DisplayName, "defaultDomainName": t.defaultDomain()}
+	}
+	s.store.mu.RUnlock()
+	if out == nil {
+		s.notFound(w, r, m[3])
+		return
+	}
+	s.graphOK(w, r, http.StatusOK, out)
+}
+
+func (s *Server) delegatedAdminCustomers(w http.ResponseWriter, r *http.Request, p *principal, t *tenant) {
+	s.store.mu.RLock()
+	seen := map[string]bool{}
+	var items []map[string]any
+	for _, rel := range t.Relationships {
+		if seen[rel.CustomerTenantID] {
+			continue
+		}
+		seen[rel.CustomerTenantID] = true
+		items = append(items, map[string]any{"@odata.type": "#microsoft.graph.delegatedAdminCustomer", "id": rel.CustomerTenantID,
+			"tenantId": rel.CustomerTenantID, "displayName": rel.CustomerName})
+	}
+	s.store.mu.RUnlock()
+	body, msg := s.page(r, "delegatedAdminCustomers", items)
+	if msg != "" {
+		s.badRequest(w, r, msg)
+		return
+	}
+	s.graphOK(w, r, http.StatusOK, body)
+}
+
+func (s *Server) delegatedAdminRelationships(w http.ResponseWriter, r *http.Request, p *principal, t *tenant) {
+	now := s.now()
+	s.store.mu.RLock()
+	var items []map[string]any
+	for _, rel := range t.Relationships {
+		status := rel.Status
+		if status == "active" && now.After(rel.EndDateTime) {
+			status = "expired"
+		}
+		roles := []map[string]string{}
+		for _, id := range rel.Roles {
+			roles = append(roles, map[string]string{"roleDefinitionId": id})
+		}
+		items = append(items, map[string]any{"@odata.type": "#microsoft.graph.delegatedAdminRelationship", "id": rel.ID, "displayName": rel.DisplayName,
+			"duration": rel.Duration, "customer": map[string]any{"tenantId": rel.CustomerTenantID, "displayName": rel.CustomerName},
+			"accessDetails": map[string]any{"unifiedRoles": roles}, "status": status, "autoExtendDuration": "PT0S",
+			"createdDateTime": ts(rel.CreatedDateTime), "lastModifiedDateTime": ts(rel.CreatedDateTime), "activatedDateTime": ts(rel.ActivatedTime), "endDateTime": ts(rel.EndDateTime)})
+	}
+	s.store.mu.RUnlock()
+	f, msg := parseFilter(r.URL.Query().Get("$filter"), "status")
+	if msg != "" {
+		s.graphErr(w, r, http.StatusBadRequest, "Request_UnsupportedQuery", msg)
+		return
+	}
+	items = slices.DeleteFunc(items, func(m map[string]any) bool { return !f.match(m) })
+	body, msg := s.page(r, "delegatedAdminRelationships", items)
+	if msg != "" {
+		s.badRequest(w, r, msg)
+		return
+	}
+	s.graphOK(w, r, http.StatusOK, body)
+}
+
+// count answers /{collection}/$count: a text/plain number, and only as an
+// advanced query (ConsistencyLevel: eventual), as Graph requires.
+func (s *Server) count(field func(inventory) int) graphHandler {
+	return func(w http.ResponseWriter, r *http.Request, p *principal, t *tenant) {
+		if !strings.EqualFold(r.Header.Get("ConsistencyLevel"), "eventual") {
+			s.graphErr(w, r, http.StatusBadRequest, "Request_BadRequest", "$count is not currently supported without the ConsistencyLevel header set to eventual.")
+			return
+		}
+		s.store.mu.RLock()
+		n := field(t.Counts)
+		s.store.mu.RUnlock()
+		w.Header().Set("Content-Type", "text/plain")
+		w.Header().Set("request-id", newGUID())
+		w.WriteHeader(http.StatusOK)
+		_, _ = io.WriteString(w, strconv.Itoa(n))
+	}
+}
+
+func (s *Server) subscribedSkus(w http.ResponseWriter, r *http.Request, p *principal, t *tenant) {
+	s.store.mu.RLock()
+	n := t.Counts.SubscribedSkus
+	users := t.Counts.Users
+	s.store.mu.RUnlock()
+	names := []string{"SPE_E3", "SPE_E5", "O365_BUSINESS_PREMIUM", "EMS", "FLOW_FREE", "POWER_BI_STANDARD", "DYN365_BUSCENTRAL_ESSENTIAL"}
+	var items []map[string]any
+	for i := 0; i < n; i++ {
+		name := names[i%len(names)]
+		items = append(items, map[string]any{"id": t.ID + "_" + strconv.Itoa(i), "skuPartNumber": name, "skuId": newGUIDFrom(t.ID + name),
+			"capabilityStatus": "Enabled", "appliesTo": "User", "consumedUnits": users / max(n, 1),
+			"prepaidUnits": map[string]int{"enabled": users, "suspended": 0, "warning": 0}})
+	}
+	body, _ := s.page(r, "subscribedSkus", items)
+	s.graphOK(w, r, http.StatusOK, body)
+}
+
+func newGUIDFrom(seed string) string {
+	h := 0
+	for _, c := range seed {
+		h = h*31 + int(c)
+	}
+	return strings.ToLower(strconv.FormatInt(int64(h&0x7fffffff), 16))
+}
+
+// batch runs JSON batch requests (concepts/json-batching.md): at most 20,
+// unique ids, dependsOn honoured (424 when a dependency failed).
+func (s *Server) batch(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Requests []struct {
+			ID        string            `json:"id"`
+			Method    string            `json:"method"`
+			URL       string            `json:"url"`
+			Headers   map[string]string `json:"headers"`
+			Body      json.RawMessage   `json:"body"`
+			DependsOn []string          `json:"dependsOn"`
+		} `json:"requests"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+		s.badRequest(w, r, "Invalid batch payload format.")
+		return
+	}
+	if len(body.Requests) > 20 {
+		s.graphErr(w, r, http.StatusBadRequest, "BadRequest", "Unable to deserialize content.: The number of requests in a batch exceeds the limit of 20.")
+		return
+	}
+	seen := map[string]bool{}
+	for _, q := range body.Requests {
+		if seen[q.ID] || q.ID == "" {
+			s.graphErr(w, r, http.StatusBadRequest, "BadRequest", "Batch request ids must be unique and non-empty.")
+			return
+		}
+		seen[q.ID] = true
+	}
+	status := map[string]int{}
+	var responses []map[string]any
+	for _, q := range body.Requests {
+		failed := false
+		for _, d := range q.DependsOn {
+			if st, ok := status[d]; !ok || st >= 400 {
+				failed = true
+			}
+		}
+		if failed {
+			status[q.ID] = http.StatusFailedDependency
+			responses = append(responses, map[string]any{"id": q.ID, "status": http.StatusFailedDependency,
+				"body": map[string]any{"error": map[string]any{"code": "BadRequest", "message": "Failed dependency"}}})
+			continue
+		}
+		path := "/v1.0/" + strings.TrimPrefix(q.URL, "/")
+		inner, err := http.NewRequestWithContext(r.Context(), strings.ToUpper(q.Method), s.url+path, bytes.NewReader(q.Body))
+		if err != nil {
+			status[q.ID] = http.StatusBadRequest
+			responses = append(responses, map[string]any{"id": q.ID, "status": http.StatusBadRequest})
+			continue
+		}
+		inner.Header.Set("Authorization", r.Header.Get("Authorization"))
+		for k, v := range q.Headers {
+			inner.Header.Set(k, v)
+		}
+		normaliseGraphPath(inner)
+		rec := &recorder{header: http.Header{}, status: http.StatusOK}
+		if !s.faults.apply(rec, inner, "graph", s.clock) {
+			s.graphMux.ServeHTTP(rec, inner)
+		}
+		status[q.ID] = rec.status
+		resp := map[string]any{"id": q.ID, "status": rec.status, "headers": flatten(rec.header)}
+		if rec.body.Len() > 0 {
+			var v any
+			if json.Unmarshal(rec.body.Bytes(), &v) == nil {
+				resp["body"] = v
+			} else {
+				resp["body"] = rec.body.String()
+			}
+		}
+		responses = append(responses, resp)
+	}
+	s.graphOK(w, r, http.StatusOK, map[string]any{"responses": responses})
+}
+
+type recorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (r *recorder) Header() http.Header         { return r.header }
+func (r *recorder) Write(b []byte) (int, error) { return r.body.Write(b) }
+func (r *recorder) WriteHeader(code int)        { r.status = code }
+
+func flatten(h http.Header) map[string]string {
+	out := map[string]string{}
+	for k, v := range h {
+		out[k] = strings.Join(v, ",")
+	}
+	return out
+}

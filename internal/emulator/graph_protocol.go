@@ -1,0 +1,273 @@
+package emulator
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Graph protocol pieces: the error envelope, success content type, OData
+// query options ($select, $filter, $top, $skiptoken) and authorization.
+
+const graphJSON = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8"
+
+// writeGraphError writes Graph's error body (concepts/errors.md).
+func writeGraphError(w http.ResponseWriter, r *http.Request, now time.Time, status int, code, msg string) {
+	reqID := w.Header().Get("request-id")
+	if reqID == "" {
+		reqID = newGUID()
+		w.Header().Set("request-id", reqID)
+	}
+	inner := map[string]string{"date": now.UTC().Format("2006-01-02T15:04:05"), "request-id": reqID}
+	if c := r.Header.Get("client-request-id"); c != "" {
+		inner["client-request-id"] = c
+		w.Header().Set("client-request-id", c)
+	}
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`)
+	}
+	writeJSON(w, status, map[string]any{"error": map[string]any{"code": code, "message": msg, "innerError": inner}})
+}
+
+func (s *Server) graphErr(w http.ResponseWriter, r *http.Request, status int, code, msg string) {
+	writeGraphError(w, r, s.now(), status, code, msg)
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request, id string) {
+	s.graphErr(w, r, http.StatusNotFound, "Request_ResourceNotFound", "Resource '"+id+"' does not exist or one of its queried reference-property objects are not present.")
+}
+
+func (s *Server) badRequest(w http.ResponseWriter, r *http.Request, msg string) {
+	s.graphErr(w, r, http.StatusBadRequest, "Request_BadRequest", msg)
+}
+
+func (s *Server) denied(w http.ResponseWriter, r *http.Request) {
+	s.graphErr(w, r, http.StatusForbidden, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")
+}
+
+func (s *Server) graphOK(w http.ResponseWriter, r *http.Request, status int, v any) {
+	w.Header().Set("request-id", newGUID())
+	if c := r.Header.Get("client-request-id"); c != "" {
+		w.Header().Set("client-request-id", c)
+	}
+	w.Header().Set("Content-Type", graphJSON)
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func (s *Server) noContent(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("request-id", newGUID())
+	if c := r.Header.Get("client-request-id"); c != "" {
+		w.Header().Set("client-request-id", c)
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// access says which permissions let a caller through: any of App for
+// app-only tokens, any of Delegated (scp) plus any of Roles (wids) for
+// delegated tokens. An empty Roles list means any signed-in user.
+type access struct {
+	App, Delegated, Roles []string
+}
+
+var adminRoles = []string{roleGlobalAdmin, rolePrivilegedRoleAdmin, roleCloudAppAdmin, roleAppAdmin}
+
+func (a access) allows(p *principal) bool {
+	if !p.Delegated {
+		return slices.ContainsFunc(p.Roles, func(r string) bool { return slices.Contains(a.App, r) })
+	}
+	if !slices.ContainsFunc(p.Scopes, func(sc string) bool { return slices.Contains(a.Delegated, sc) }) {
+		return false
+	}
+	return len(a.Roles) == 0 || slices.ContainsFunc(p.Wids, func(r string) bool { return slices.Contains(a.Roles, r) })
+}
+
+var (
+	appsRead    = access{App: []string{"Application.Read.All", "Application.ReadWrite.All", "Application.ReadWrite.OwnedBy", "Directory.Read.All", "Directory.ReadWrite.All"}, Delegated: []string{"Application.Read.All", "Application.ReadWrite.All", "Directory.Read.All", "Directory.AccessAsUser.All"}}
+	appsWrite   = access{App: []string{"Application.ReadWrite.All", "Application.ReadWrite.OwnedBy"}, Delegated: []string{"Application.ReadWrite.All", "Directory.AccessAsUser.All"}, Roles: adminRoles}
+	spWrite     = access{App: []string{"Application.ReadWrite.All", "Application.ReadWrite.OwnedBy", "Directory.ReadWrite.All"}, Delegated: []string{"Application.ReadWrite.All", "Directory.AccessAsUser.All"}, Roles: adminRoles}
+	araWrite    = access{App: []string{"AppRoleAssignment.ReadWrite.All"}, Delegated: []string{"AppRoleAssignment.ReadWrite.All", "Directory.AccessAsUser.All"}, Roles: adminRoles}
+	grantRead   = access{App: []string{"Directory.Read.All", "Directory.ReadWrite.All", "DelegatedPermissionGrant.ReadWrite.All", "Application.Read.All", "Application.ReadWrite.All"}, Delegated: []string{"Directory.Read.All", "DelegatedPermissionGrant.ReadWrite.All", "Directory.AccessAsUser.All", "Application.ReadWrite.All"}}
+	grantWrite  = access{App: []string{"DelegatedPermissionGrant.ReadWrite.All"}, Delegated: []string{"DelegatedPermissionGrant.ReadWrite.All", "Directory.AccessAsUser.All"}, Roles: adminRoles}
+	orgRead     = access{App: []string{"Organization.Read.All", "Organization.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}, Delegated: []string{"User.Read", "Organization.Read.All", "Directory.Read.All", "Directory.AccessAsUser.All"}}
+	crossTenant = access{App: []string{"CrossTenantInformation.ReadBasic.All"}, Delegated: []string{"CrossTenantInformation.ReadBasic.All"}}
+	// GDAP customer lists: "Application: Not supported" in the docs.
+	gdapRead    = access{Delegated: []string{"DelegatedAdminRelationship.Read.All", "DelegatedAdminRelationship.ReadWrite.All"}}
+	usersRead   = access{App: []string{"User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}, Delegated: []string{"User.Read.All", "User.ReadBasic.All", "Directory.Read.All"}}
+	groupsRead  = access{App: []string{"Group.Read.All", "Group.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}, Delegated: []string{"Group.Read.All", "Directory.Read.All"}}
+	devicesRead = access{App: []string{"Device.Read.All", "Directory.Read.All", "Directory.ReadWrite.All"}, Delegated: []string{"Device.Read.All", "Directory.Read.All"}}
+	skusRead    = access{App: []string{"Organization.Read.All", "Directory.Read.All", "LicenseAssignment.Read.All"}, Delegated: []string{"Organization.Read.All", "Directory.Read.All", "User.Read"}}
+)
+
+// graphHandler authenticates a Graph request, checks its permissions and
+// hands the handler the caller's tenant.
+type graphHandler func(w http.ResponseWriter, r *http.Request, p *principal, t *tenant)
+
+func (s *Server) graph(a access, h graphHandler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		p, aerr := s.authenticate(r, graphResource)
+		if aerr != nil {
+			s.graphErr(w, r, aerr.Status, aerr.Code, aerr.Message)
+			return
+		}
+		if !a.allows(p) {
+			s.denied(w, r)
+			return
+		}
+		s.store.mu.RLock()
+		t := s.store.tenants[strings.ToLower(p.TenantID)]
+		s.store.mu.RUnlock()
+		h(w, r, p, t)
+	}
+}
+
+// readBody decodes a JSON object body into a property map.
+func readBody(r *http.Request) (map[string]json.RawMessage, bool) {
+	var m map[string]json.RawMessage
+	if err := json.NewDecoder(r.Body).Decode(&m); err != nil || m == nil {
+		return nil, false
+	}
+	for k := range m {
+		if strings.HasPrefix(k, "@odata.") {
+			delete(m, k)
+		}
+	}
+	return m, true
+}
+
+// page applies $top/$skiptoken to a collection and returns the OData body.
+func (s *Server) page(r *http.Request, context string, items []map[string]any) (map[string]any, string) {
+	q := r.URL.Query()
+	top := 100
+	if v := q.Get("$top"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 999 {
+			return nil, "Invalid page size specified: '" + v + "'. Must be between 1 and 999 inclusive."
+		}
+		top = n
+	}
+	skip := 0
+	if tok := q.Get("$skiptoken"); tok != "" {
+		b, err := base64.RawURLEncoding.DecodeString(tok)
+		if err != nil {
+			return nil, "Invalid $skiptoken."
+		}
+		skip, _ = strconv.Atoi(strings.TrimPrefix(string(b), "skip:"))
+	}
+	body := map[string]any{"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#" + context}
+	if q.Get("$count") == "true" {
+		body["@odata.count"] = len(items)
+	}
+	if skip > len(items) {
+		skip = len(items)
+	}
+	end := min(skip+top, len(items))
+	page := items[skip:end]
+	if page == nil {
+		page = []map[string]any{}
+	}
+	body["value"] = selectFields(r, page)
+	if end < len(items) {
+		next := url.Values{}
+		for k, v := range q {
+			next[k] = v
+		}
+		next.Set("$skiptoken", base64.RawURLEncoding.EncodeToString([]byte("skip:"+strconv.Itoa(end))))
+		body["@odata.nextLink"] = s.url + r.URL.Path + "?" + next.Encode()
+	}
+	return body, ""
+}
+
+func selectFields(r *http.Request, items []map[string]any) []map[string]any {
+	sel := r.URL.Query().Get("$select")
+	if sel == "" {
+		return items
+	}
+	keep := strings.Split(sel, ",")
+	out := make([]map[string]any, len(items))
+	for i, it := range items {
+		o := map[string]any{}
+		for _, k := range keep {
+			k = strings.TrimSpace(k)
+			if v, ok := it[k]; ok {
+				o[k] = v
+			}
+		}
+		if id, ok := it["id"]; ok {
+			o["id"] = id
+		}
+		out[i] = o
+	}
+	return out
+}
+
+func selectOne(r *http.Request, item map[string]any) map[string]any {
+	return selectFields(r, []map[string]any{item})[0]
+}
+
+var (
+	reEq         = regexp.MustCompile(`^\s*(\w+)\s+eq\s+'((?:[^']|'')*)'\s*$`)
+	reStartswith = regexp.MustCompile(`^\s*startswith\(\s*(\w+)\s*,\s*'((?:[^']|'')*)'\s*\)\s*$`)
+	reAnd        = regexp.MustCompile(`(?i)\s+and\s+`)
+)
+
+// filter is the subset of OData $filter Graph supports on the properties the
+// provider uses: eq and startswith, joined by and. Anything else answers
+// 400 Request_UnsupportedQuery, as Graph does for unsupported clauses.
+type filter []func(map[string]any) bool
+
+func parseFilter(expr string, allowed ...string) (filter, string) {
+	if strings.TrimSpace(expr) == "" {
+		return nil, ""
+	}
+	var f filter
+	for _, clause := range reAnd.Split(expr, -1) {
+		var prop, val string
+		var pred func(string, string) bool
+		if m := reEq.FindStringSubmatch(clause); m != nil {
+			prop, val, pred = m[1], strings.ReplaceAll(m[2], "''", "'"), strings.EqualFold
+		} else if m := reStartswith.FindStringSubmatch(clause); m != nil {
+			prop, val = m[1], strings.ReplaceAll(m[2], "''", "'")
+			pred = func(have, want string) bool { return strings.HasPrefix(strings.ToLower(have), strings.ToLower(want)) }
+		} else {
+			return nil, "Invalid filter clause: " + clause
+		}
+		if !slices.Contains(allowed, prop) {
+			return nil, "Unsupported or invalid query filter clause specified for property '" + prop + "' of resource."
+		}
+		f = append(f, func(item map[string]any) bool {
+			have, _ := item[prop].(string)
+			return pred(have, val)
+		})
+	}
+	return f, ""
+}
+
+func (f filter) match(item map[string]any) bool {
+	for _, p := range f {
+		if !p(item) {
+			return false
+		}
+	}
+	return true
+}
+
+func ts(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UTC().Format("2006-01-02T15:04:05Z")
+}
+
+func strs(v []string) []string {
+	if v == nil {
+		return []string{}
+	}
+	return v
+}

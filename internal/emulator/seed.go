@@ -1,0 +1,248 @@
+package emulator
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+)
+
+// TenantSeed describes a tenant to create through the control API.
+type TenantSeed struct {
+	ID          string `json:"id"`
+	DisplayName string `json:"displayName"`
+	// Domains: the first is the initial (and default) domain.
+	Domains []string   `json:"domains"`
+	Country string     `json:"countryLetterCode,omitempty"`
+	Users   []UserSeed `json:"users,omitempty"`
+	// ConsentAdmin is the UPN that signs in for /adminconsent and
+	// /authorize; default: the first Global Administrator.
+	ConsentAdmin  string     `json:"consentAdmin,omitempty"`
+	Inventory     Inventory  `json:"inventory"`
+	Relationships []GDAPSeed `json:"relationships,omitempty"`
+}
+
+// UserSeed is a user who can sign in. Roles are directory role names
+// (see RoleIDs) or role template IDs.
+type UserSeed struct {
+	UPN         string   `json:"upn"`
+	DisplayName string   `json:"displayName,omitempty"`
+	Password    string   `json:"password,omitempty"`
+	Roles       []string `json:"roles,omitempty"`
+}
+
+// Inventory is what a sync counts in a tenant.
+type Inventory = inventory
+
+// GDAPSeed is a granular delegated admin relationship from the seeded
+// (partner) tenant to a customer.
+type GDAPSeed struct {
+	CustomerTenantID string    `json:"customerTenantId"`
+	CustomerName     string    `json:"customerName,omitempty"`
+	Roles            []string  `json:"roles"`
+	Status           string    `json:"status,omitempty"` // default active
+	EndDateTime      time.Time `json:"endDateTime,omitempty"`
+	// Members are partner users (UPNs) the roles apply to.
+	Members []string `json:"members"`
+}
+
+func roleID(r string) (string, error) {
+	if id, ok := RoleIDs[r]; ok {
+		return id, nil
+	}
+	for _, id := range RoleIDs {
+		if strings.EqualFold(id, r) {
+			return id, nil
+		}
+	}
+	if len(r) == 36 && strings.Count(r, "-") == 4 {
+		return strings.ToLower(r), nil
+	}
+	return "", fmt.Errorf("unknown directory role %q", r)
+}
+
+// SeedTenant creates or replaces a tenant.
+func (s *Server) SeedTenant(seed TenantSeed) error {
+	if seed.ID == "" || len(seed.Domains) == 0 {
+		return fmt.Errorf("a tenant needs an id and at least one domain")
+	}
+	now := s.now()
+	t := newTenant(seed.ID, seed.DisplayName)
+	t.CreatedDateTime = now.Add(-365 * 24 * time.Hour)
+	if seed.Country != "" {
+		t.CountryLetterCode = seed.Country
+	}
+	for i, d := range seed.Domains {
+		t.Domains = append(t.Domains, domain{Name: strings.ToLower(d), IsDefault: i == 0, IsInitial: i == 0})
+	}
+	t.Counts = seed.Inventory
+	for _, us := range seed.Users {
+		u := &user{ID: newGUID(), UPN: us.UPN, DisplayName: us.DisplayName, Password: us.Password}
+		for _, r := range us.Roles {
+			id, err := roleID(r)
+			if err != nil {
+				return err
+			}
+			u.Roles = append(u.Roles, id)
+		}
+		t.Users = append(t.Users, u)
+		if seed.ConsentAdmin == "" && containsFold(u.Roles, roleGlobalAdmin) {
+			seed.ConsentAdmin = u.UPN
+		}
+	}
+	t.ConsentAdmin = seed.ConsentAdmin
+	for _, g := range seed.Relationships {
+		rel := &gdapRelationship{ID: newGUID() + "-" + newGUID(), DisplayName: "GDAP " + g.CustomerName,
+			CustomerTenantID: strings.ToLower(g.CustomerTenantID), CustomerName: g.CustomerName, Status: g.Status,
+			Duration: "P730D", CreatedDateTime: now.Add(-30 * 24 * time.Hour), ActivatedTime: now.Add(-30 * 24 * time.Hour), EndDateTime: g.EndDateTime}
+		if rel.Status == "" {
+			rel.Status = "active"
+		}
+		if rel.EndDateTime.IsZero() {
+			rel.EndDateTime = now.Add(700 * 24 * time.Hour)
+		}
+		for _, r := range g.Roles {
+			id, err := roleID(r)
+			if err != nil {
+				return err
+			}
+			rel.Roles = append(rel.Roles, id)
+		}
+		for _, m := range g.Members {
+			if u := t.userByUPN(m); u != nil {
+				rel.Members = append(rel.Members, u.ID)
+			} else {
+				return fmt.Errorf("GDAP member %q is not a user of tenant %s", m, seed.ID)
+			}
+		}
+		t.Relationships = append(t.Relationships, rel)
+	}
+	for _, sp := range firstPartyServicePrincipals(t.ID, now) {
+		t.ServicePrincipals[sp.ID] = sp
+	}
+	s.store.mu.Lock()
+	defer s.store.mu.Unlock()
+	if old := s.store.tenants[t.ID]; old != nil {
+		for _, d := range old.Domains {
+			delete(s.store.domains, d.Name)
+		}
+	}
+	for _, d := range t.Domains {
+		if other, ok := s.store.domains[d.Name]; ok && other != t.ID {
+			return fmt.Errorf("domain %s already belongs to tenant %s", d.Name, other)
+		}
+	}
+	s.store.tenants[t.ID] = t
+	for _, d := range t.Domains {
+		s.store.domains[d.Name] = t.ID
+	}
+	return nil
+}
+
+func containsFold(list []string, v string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, v) {
+			return true
+		}
+	}
+	return false
+}
+
+// Default customer tenants, for the demo and tests.
+const (
+	FabrikamTenantID  = "3c9f1a2b-4d5e-4f60-8a7b-9c0d1e2f3a41"
+	NorthwindTenantID = "5e1d2c3b-6a7f-4e80-9b1c-2d3e4f5a6b52"
+	TailspinTenantID  = "8a7b6c5d-4e3f-4a21-8b0c-9d8e7f6a5b63"
+	// DefaultPartnerAdminUPN is a home-tenant user whose GDAP relationships
+	// give Cloud Application Administrator in Fabrikam and Northwind.
+	DefaultPartnerAdminUPN = "partner.admin@" + DefaultHomeTenantDomain
+)
+
+func customerSeed(id, name, short string, users int) TenantSeed {
+	d := short + ".onmicrosoft.com"
+	return TenantSeed{
+		ID: id, DisplayName: name, Domains: []string{d, short + ".com"},
+		Users: []UserSeed{
+			{UPN: "admin@" + d, DisplayName: name + " Global Admin", Roles: []string{"Global Administrator"}},
+			{UPN: "appadmin@" + d, DisplayName: name + " Cloud App Admin", Roles: []string{"Cloud Application Administrator"}},
+			{UPN: "d365admin@" + d, DisplayName: name + " Dynamics 365 Admin", Roles: []string{"Dynamics 365 Administrator"}},
+			{UPN: "user@" + d, DisplayName: name + " User"},
+		},
+		Inventory: Inventory{Users: users, Groups: users / 10, Devices: users / 2, SubscribedSkus: 3, Mailboxes: users},
+	}
+}
+
+// seedDefaults loads the home tenant with its automation identity and three
+// customers (see defaults.go).
+func (s *Server) seedDefaults() {
+	must := func(err error) {
+		if err != nil {
+			panic(err)
+		}
+	}
+	home := TenantSeed{
+		ID: DefaultHomeTenantID, DisplayName: DefaultHomeTenantName, Domains: []string{DefaultHomeTenantDomain},
+		Users: []UserSeed{
+			{UPN: "admin@" + DefaultHomeTenantDomain, DisplayName: "Vendor Global Admin", Roles: []string{"Global Administrator"}},
+			{UPN: DefaultPartnerAdminUPN, DisplayName: "Partner Admin Agent"},
+		},
+		Inventory: Inventory{Users: 42, Groups: 7, Devices: 30, SubscribedSkus: 2, Mailboxes: 40},
+		Relationships: []GDAPSeed{
+			{CustomerTenantID: FabrikamTenantID, CustomerName: "Fabrikam", Roles: []string{"Cloud Application Administrator", "Dynamics 365 Administrator"}, Members: []string{DefaultPartnerAdminUPN}},
+			{CustomerTenantID: NorthwindTenantID, CustomerName: "Northwind Traders", Roles: []string{"Global Administrator"}, Members: []string{DefaultPartnerAdminUPN}},
+			{CustomerTenantID: TailspinTenantID, CustomerName: "Tailspin Toys", Roles: []string{"Global Reader"}, Status: "expired", Members: []string{DefaultPartnerAdminUPN}},
+		},
+	}
+	must(s.SeedTenant(home))
+	must(s.SeedTenant(customerSeed(FabrikamTenantID, "Fabrikam", "fabrikam", 1200)))
+	must(s.SeedTenant(customerSeed(NorthwindTenantID, "Northwind Traders", "northwind", 350)))
+	must(s.SeedTenant(customerSeed(TailspinTenantID, "Tailspin Toys", "tailspin", 12000)))
+	must(s.seedAutomationIdentity())
+}
+
+// seedAutomationIdentity registers the app the provider signs in as, with
+// its secret and consented Graph application permissions in the home tenant.
+func (s *Server) seedAutomationIdentity() error {
+	now := s.now()
+	s.store.mu.Lock()
+	defer s.store.mu.Unlock()
+	t := s.store.tenants[DefaultHomeTenantID]
+	app := &application{
+		TenantID: t.ID, ID: newGUID(), AppID: DefaultAutomationClientID, DisplayName: DefaultAutomationDisplayName,
+		SignInAudience: "AzureADMyOrg", PublisherDomain: DefaultHomeTenantDomain, CreatedDateTime: now.Add(-24 * time.Hour),
+		PasswordCredentials: []passwordCredential{{KeyID: newGUID(), DisplayName: "automation", Hint: DefaultAutomationClientSecret[:3],
+			SecretText: DefaultAutomationClientSecret, StartDateTime: now.Add(-24 * time.Hour), EndDateTime: now.Add(2 * 365 * 24 * time.Hour)}},
+	}
+	var access []resourceAccess
+	for _, v := range []string{"Application.ReadWrite.All", "AppRoleAssignment.ReadWrite.All", "DelegatedPermissionGrant.ReadWrite.All", "Organization.Read.All", "CrossTenantInformation.ReadBasic.All"} {
+		for _, r := range graphApp.AppRoles {
+			if r.Value == v {
+				access = append(access, resourceAccess{ID: r.ID, Type: "Role"})
+			}
+		}
+	}
+	app.RequiredResourceAccess = []requiredResourceAccess{{ResourceAppID: graphAppID, ResourceAccess: access}}
+	t.Applications[app.ID] = app
+	s.store.apps[app.AppID] = app
+	s.grantConsentLocked(t, app, nil, now.Add(-24*time.Hour))
+	return nil
+}
+
+// SeedFile seeds every tenant listed in a JSON file ([]TenantSeed).
+func (s *Server) SeedFile(path string) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var seeds []TenantSeed
+	if err := json.Unmarshal(b, &seeds); err != nil {
+		return err
+	}
+	for _, t := range seeds {
+		if err := s.SeedTenant(t); err != nil {
+			return err
+		}
+	}
+	return nil
+}

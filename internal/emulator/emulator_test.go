@@ -95,7 +95,7 @@ func call(t testing.TB, s *Server, method, path, token string, body any, headers
 		j, _ := json.Marshal(b)
 		rd = strings.NewReader(string(j))
 	}
-	req, err := http.NewRequest(method, s.URL()+path, rd)
+	req, err := http.NewRequest(method, s.URL()+strings.ReplaceAll(path, " ", "%20"), rd)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,9 +124,17 @@ func call(t testing.TB, s *Server, method, path, token string, body any, headers
 // field walks a dotted path through a decoded JSON body ("error.code",
 // "value.0.appId").
 func field(m any, path string) any {
-	for _, k := range strings.Split(path, ".") {
+	keys := strings.Split(path, ".")
+	for i := 0; i < len(keys); i++ {
+		k := keys[i]
 		switch v := m.(type) {
 		case map[string]any:
+			if rest := strings.Join(keys[i:], "."); v[rest] != nil {
+				return v[rest]
+			}
+			if k == "@odata" && i+1 < len(keys) {
+				k, i = k+"."+keys[i+1], i+1
+			}
 			m = v[k]
 		case []any:
 			var i int

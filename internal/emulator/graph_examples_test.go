@@ -31,7 +31,7 @@ func TestDocumentedGraphExamples(t *testing.T) {
 	steps := []step{
 		{name: "application-post-applications: create", method: "POST", path: p("/v1.0/applications"), body: b(map[string]any{"displayName": "Display name"}), status: 201,
 			fields: map[string]any{"displayName": "Display name", "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#applications/$entity", "signInAudience": "AzureADandPersonalMicrosoftAccount", "appId": "*", "publisherDomain": DefaultHomeTenantDomain},
-			after: func(r response) { appObj, appID = r.Body["id"].(string), r.Body["appId"].(string) }},
+			after:  func(r response) { appObj, appID = r.Body["id"].(string), r.Body["appId"].(string) }},
 		{name: "create without displayName", method: "POST", path: p("/v1.0/applications"), body: b(map[string]any{"signInAudience": "AzureADMyOrg"}), status: 400,
 			fields: map[string]any{"error.code": "Request_BadRequest", "error.innerError.request-id": "*", "error.innerError.date": "*"}},
 		{name: "application-upsert: create if missing", method: "PATCH", path: p("/v1.0/applications(uniqueName='app-65278')"), body: b(map[string]any{"displayName": "Display name"}), headers: []string{"Prefer", "create-if-missing"}, status: 201,
@@ -59,7 +59,7 @@ func TestDocumentedGraphExamples(t *testing.T) {
 		{name: "application-update", method: "PATCH", path: func() string { return "/v1.0/applications/" + appObj }, body: b(map[string]any{"signInAudience": "AzureADMultipleOrgs", "isFallbackPublicClient": true}), status: 204},
 		{name: "serviceprincipal-post-serviceprincipals", method: "POST", path: p("/v1.0/servicePrincipals"), body: func() any { return map[string]any{"appId": appID} }, status: 201,
 			fields: map[string]any{"appId": "*", "servicePrincipalType": "Application", "appOwnerOrganizationId": DefaultHomeTenantID},
-			after: func(r response) { clientSP = r.Body["id"].(string) }},
+			after:  func(r response) { clientSP = r.Body["id"].(string) }},
 		{name: "service principal for an unknown appId", method: "POST", path: p("/v1.0/servicePrincipals"), body: b(map[string]any{"appId": "99999999-9999-4999-8999-999999999999"}), status: 400,
 			fields: map[string]any{"error.message": "The appId '99999999-9999-4999-8999-999999999999' of the service principal does not reference a valid application object."}},
 		{name: "Microsoft Graph SP by appId", method: "GET", path: p("/v1.0/servicePrincipals(appId='00000003-0000-0000-c000-000000000000')"), status: 200,

@@ -1,3 +1,5 @@
+//go:generate go run github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs generate --provider-name onboard
+
 package main
 
 import (

@@ -5,11 +5,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 tf="$(scripts/terraform-path.sh)"
 export PATH="$(dirname "$tf"):$PATH" CHECKPOINT_DISABLE=1
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
+# tfplugindocs takes the output directory relative to the provider directory.
+out=".docs-check"
+rm -rf "$out"
+trap 'rm -rf "$out"' EXIT
 go run github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs generate \
-  --provider-name onboard --rendered-website-dir "$tmp/docs" >"$tmp/log" 2>&1 || { cat "$tmp/log"; exit 1; }
-if ! diff -ru docs "$tmp/docs"; then
+  --provider-name onboard --rendered-website-dir "$out" >"$out.log" 2>&1 || { cat "$out.log"; rm -f "$out.log"; exit 1; }
+rm -f "$out.log"
+if ! diff -ru docs "$out"; then
   echo "docs/ is out of date: run 'make generate' and commit the result." >&2
   exit 1
 fi

@@ -1,0 +1,242 @@
+// Package auth acquires Microsoft Entra access tokens for the provider with
+// MSAL Go: one confidential client per tenant, so tokens are cached per
+// tenant and resource for the life of the provider process.
+package auth
+
+import (
+	"context"
+	"crypto"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/confidential"
+)
+
+// Cloud names Microsoft's hosts for one national cloud. Endpoint overrides
+// change the hosts; the resource identifiers stay what tokens are issued for.
+type Cloud struct {
+	Name          string
+	LoginEndpoint string
+	GraphEndpoint string
+	BCEndpoint    string
+	GraphResource string
+	BCResource    string
+}
+
+// CloudByName returns public, usgovernment or china.
+func CloudByName(name string) (Cloud, error) {
+	switch strings.ToLower(name) {
+	case "", "public":
+		return Cloud{"public", "https://login.microsoftonline.com", "https://graph.microsoft.com", "https://api.businesscentral.dynamics.com",
+			"https://graph.microsoft.com", "https://api.businesscentral.dynamics.com"}, nil
+	case "usgovernment":
+		return Cloud{"usgovernment", "https://login.microsoftonline.us", "https://graph.microsoft.us", "https://api.businesscentral.dynamics.com",
+			"https://graph.microsoft.us", "https://api.businesscentral.dynamics.com"}, nil
+	case "china":
+		return Cloud{"china", "https://login.chinacloudapi.cn", "https://microsoftgraph.chinacloudapi.cn", "https://api.businesscentral.dynamics.cn",
+			"https://microsoftgraph.chinacloudapi.cn", "https://api.businesscentral.dynamics.cn"}, nil
+	}
+	return Cloud{}, fmt.Errorf("unknown cloud %q: use public, usgovernment or china", name)
+}
+
+// Config is how the provider signs in. Exactly one credential kind is set.
+type Config struct {
+	Cloud    Cloud
+	TenantID string
+	ClientID string
+
+	ClientSecret string
+	// ClientCertificate is a PEM (certificate and key) or PKCS#12 bundle.
+	ClientCertificate         []byte
+	ClientCertificatePassword string
+
+	// OIDC federated credential: a token, a file holding one, or a request
+	// URL and bearer token (GitHub Actions' ACTIONS_ID_TOKEN_REQUEST_*).
+	OIDCToken         string
+	OIDCTokenFilePath string
+	OIDCRequestURL    string
+	OIDCRequestToken  string
+
+	HTTPClient *http.Client
+}
+
+// AccessToken is a bearer token and its expiry.
+type AccessToken struct {
+	Value     string
+	ExpiresOn time.Time
+}
+
+// TokenSource hands out access tokens for a tenant and resource.
+type TokenSource interface {
+	Token(ctx context.Context, tenantID, resource string) (AccessToken, error)
+}
+
+// Authenticator is a TokenSource backed by MSAL confidential clients.
+type Authenticator struct {
+	cfg  Config
+	cred confidential.Credential
+
+	mu      sync.Mutex
+	clients map[string]confidential.Client
+}
+
+// New validates the configuration and prepares the credential.
+func New(cfg Config) (*Authenticator, error) {
+	if cfg.ClientID == "" {
+		return nil, errors.New("client_id is required")
+	}
+	if cfg.TenantID == "" {
+		return nil, errors.New("tenant_id is required")
+	}
+	kinds := 0
+	for _, set := range []bool{cfg.ClientSecret != "", len(cfg.ClientCertificate) > 0,
+		cfg.OIDCToken != "" || cfg.OIDCTokenFilePath != "" || cfg.OIDCRequestURL != ""} {
+		if set {
+			kinds++
+		}
+	}
+	if kinds == 0 {
+		return nil, errors.New("no credential: set client_secret, a client certificate, or OIDC (oidc_token, oidc_token_file_path or oidc_request_url)")
+	}
+	if kinds > 1 {
+		return nil, errors.New("more than one credential is set: use exactly one of client_secret, a client certificate, or OIDC")
+	}
+	a := &Authenticator{cfg: cfg, clients: map[string]confidential.Client{}}
+	var err error
+	switch {
+	case cfg.ClientSecret != "":
+		a.cred, err = confidential.NewCredFromSecret(cfg.ClientSecret)
+	case len(cfg.ClientCertificate) > 0:
+		var certs []*x509.Certificate
+		var key crypto.PrivateKey
+		certs, key, err = confidential.CertFromPEM(cfg.ClientCertificate, cfg.ClientCertificatePassword)
+		if err != nil {
+			certs, key, err = fromPKCS12(cfg.ClientCertificate, cfg.ClientCertificatePassword)
+		}
+		if err == nil {
+			a.cred, err = confidential.NewCredFromCert(certs, key)
+		}
+	default:
+		a.cred = confidential.NewCredFromAssertionCallback(a.oidcAssertion)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading the credential: %w", err)
+	}
+	return a, nil
+}
+
+// Token returns a cached or new app-only token for resource in tenantID.
+func (a *Authenticator) Token(ctx context.Context, tenantID, resource string) (AccessToken, error) {
+	c, err := a.client(tenantID)
+	if err != nil {
+		return AccessToken{}, err
+	}
+	res, err := c.AcquireTokenByCredential(ctx, []string{strings.TrimSuffix(resource, "/") + "/.default"})
+	if err != nil {
+		return AccessToken{}, parseTokenError(err, tenantID, a.cfg.ClientID)
+	}
+	return AccessToken{Value: res.AccessToken, ExpiresOn: res.ExpiresOn}, nil
+}
+
+// ForgetTenant drops the tenant's client and cached tokens: roles are fixed
+// when a token is issued, so after consent changes a new token is needed.
+func (a *Authenticator) ForgetTenant(tenantID string) {
+	a.mu.Lock()
+	delete(a.clients, strings.ToLower(tenantID))
+	a.mu.Unlock()
+}
+
+func (a *Authenticator) client(tenantID string) (confidential.Client, error) {
+	if tenantID == "" {
+		tenantID = a.cfg.TenantID
+	}
+	key := strings.ToLower(tenantID)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if c, ok := a.clients[key]; ok {
+		return c, nil
+	}
+	opts := []confidential.Option{}
+	if a.cfg.HTTPClient != nil {
+		opts = append(opts, confidential.WithHTTPClient(a.cfg.HTTPClient))
+	}
+	if !isMicrosoftHost(a.cfg.Cloud.LoginEndpoint) {
+		// A non-Microsoft authority (an emulator, a proxy) would otherwise
+		// be validated against login.microsoftonline.com.
+		opts = append(opts, confidential.WithInstanceDiscovery(false))
+	}
+	c, err := confidential.New(strings.TrimSuffix(a.cfg.Cloud.LoginEndpoint, "/")+"/"+tenantID, a.cfg.ClientID, a.cred, opts...)
+	if err != nil {
+		return confidential.Client{}, fmt.Errorf("preparing the token client for tenant %s: %w", tenantID, err)
+	}
+	a.clients[key] = c
+	return c, nil
+}
+
+func isMicrosoftHost(endpoint string) bool {
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		return false
+	}
+	switch u.Hostname() {
+	case "login.microsoftonline.com", "login.microsoftonline.us", "login.chinacloudapi.cn", "login.partner.microsoftonline.cn":
+		return true
+	}
+	return false
+}
+
+// oidcAssertion returns the federated token for each token request: the
+// configured token, the file's content (re-read, as CI rotates it), or a new
+// token from the request URL (GitHub Actions).
+func (a *Authenticator) oidcAssertion(ctx context.Context, _ confidential.AssertionRequestOptions) (string, error) {
+	switch {
+	case a.cfg.OIDCToken != "":
+		return a.cfg.OIDCToken, nil
+	case a.cfg.OIDCTokenFilePath != "":
+		b, err := os.ReadFile(a.cfg.OIDCTokenFilePath)
+		if err != nil {
+			return "", fmt.Errorf("reading the OIDC token file: %w", err)
+		}
+		return strings.TrimSpace(string(b)), nil
+	}
+	u, err := url.Parse(a.cfg.OIDCRequestURL)
+	if err != nil {
+		return "", fmt.Errorf("oidc_request_url: %w", err)
+	}
+	q := u.Query()
+	q.Set("audience", "api://AzureADTokenExchange")
+	u.RawQuery = q.Encode()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Authorization", "Bearer "+a.cfg.OIDCRequestToken)
+	req.Header.Set("Accept", "application/json")
+	hc := a.cfg.HTTPClient
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return "", fmt.Errorf("requesting the OIDC token: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("requesting the OIDC token: status %d", resp.StatusCode)
+	}
+	var body struct {
+		Value string `json:"value"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || body.Value == "" {
+		return "", errors.New("requesting the OIDC token: the response has no token value")
+	}
+	return body.Value, nil
+}

@@ -1,0 +1,103 @@
+package auth
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator"
+)
+
+func emulatorCloud(t *testing.T) (*emulator.Server, Cloud) {
+	t.Helper()
+	srv, err := emulator.New(emulator.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	c, _ := CloudByName("public")
+	c.LoginEndpoint, c.GraphEndpoint, c.BCEndpoint = srv.URL(), srv.URL(), srv.URL()
+	return srv, c
+}
+
+func roles(t *testing.T, tok string) []any {
+	t.Helper()
+	b, err := base64.RawURLEncoding.DecodeString(strings.Split(tok, ".")[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c map[string]any
+	_ = json.Unmarshal(b, &c)
+	r, _ := c["roles"].([]any)
+	return r
+}
+
+func TestSecretTokenAndErrors(t *testing.T) {
+	srv, cloud := emulatorCloud(t)
+	a, err := New(Config{Cloud: cloud, TenantID: emulator.DefaultHomeTenantID, ClientID: emulator.DefaultAutomationClientID,
+		ClientSecret: emulator.DefaultAutomationClientSecret, HTTPClient: srv.HTTPClient()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := a.Token(context.Background(), emulator.DefaultHomeTenantID, cloud.GraphResource)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := roles(t, tok.Value); len(r) != 5 || tok.ExpiresOn.IsZero() {
+		t.Fatalf("roles %v, expiry %v", r, tok.ExpiresOn)
+	}
+	// Cached: a second call makes no token request.
+	before := srv.Counters().Tokens
+	if _, err := a.Token(context.Background(), emulator.DefaultHomeTenantID, cloud.GraphResource); err != nil || srv.Counters().Tokens != before {
+		t.Fatalf("second token call: err %v, token requests %d -> %d", err, before, srv.Counters().Tokens)
+	}
+
+	cases := []struct {
+		name, tenant, secret string
+		code                 int
+		summary              string
+	}{
+		{"wrong secret", emulator.DefaultHomeTenantID, "not-the-secret", 7000215, "Invalid client secret"},
+		{"unknown tenant", "nosuch.onmicrosoft.com", emulator.DefaultAutomationClientSecret, 90002, "Tenant not found"},
+		{"single-tenant app elsewhere", emulator.FabrikamTenantID, emulator.DefaultAutomationClientSecret, 700016, "Application not found in the tenant"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			b, _ := New(Config{Cloud: cloud, TenantID: emulator.DefaultHomeTenantID, ClientID: emulator.DefaultAutomationClientID, ClientSecret: c.secret, HTTPClient: srv.HTTPClient()})
+			_, err := b.Token(context.Background(), c.tenant, cloud.GraphResource)
+			te, ok := AsTokenError(err)
+			if !ok || te.Code != c.code || te.Summary() != c.summary || te.Remedy() == "" {
+				t.Fatalf("err = %#v", err)
+			}
+			if strings.Contains(err.Error(), c.secret) && c.secret != "" {
+				t.Fatalf("error text contains the secret: %v", err)
+			}
+			if !errors.As(err, &te) {
+				t.Fatal("errors.As")
+			}
+		})
+	}
+}
+
+func TestConfigNeedsExactlyOneCredential(t *testing.T) {
+	base := Config{TenantID: "t", ClientID: "c"}
+	if _, err := New(base); err == nil || !strings.Contains(err.Error(), "no credential") {
+		t.Fatalf("none: %v", err)
+	}
+	two := base
+	two.ClientSecret, two.OIDCToken = "s", "o"
+	if _, err := New(two); err == nil || !strings.Contains(err.Error(), "more than one") {
+		t.Fatalf("two: %v", err)
+	}
+	bad := base
+	bad.ClientCertificate = []byte("not a certificate")
+	if _, err := New(bad); err == nil || !strings.Contains(err.Error(), "PKCS#12") {
+		t.Fatalf("bad cert: %v", err)
+	}
+	if _, err := CloudByName("mars"); err == nil {
+		t.Fatal("unknown cloud accepted")
+	}
+}

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"reflect"
 	"strings"
@@ -308,4 +309,17 @@ func TestBCAutomationFilter(t *testing.T) {
 	}
 	f.do(t, http.MethodGet, users+"?$filter="+url.QueryEscape("nope eq 'x'"), "vendor", "").odataErr(t, http.StatusBadRequest, "BadRequest_NotFound")
 	f.do(t, http.MethodGet, users+"?$filter="+url.QueryEscape("startswith(userName,'O')"), "vendor", "").odataErr(t, http.StatusNotImplemented, "BadRequest_MethodNotImplemented")
+}
+
+func TestBCFaultShapes(t *testing.T) {
+	for path, odata := range map[string]bool{"/v2.0/t/Production/api/microsoft/automation/v2.0/companies": true, "/admin/v2.24/applications/environments": false} {
+		w := httptest.NewRecorder()
+		writeBCFault(w, httptest.NewRequest(http.MethodGet, path, nil), http.StatusTooManyRequests)
+		r := bcResp{status: w.Code, header: w.Header(), body: w.Body.Bytes()}
+		if odata {
+			r.odataErr(t, http.StatusTooManyRequests, "Application_TooManyRequests")
+		} else {
+			r.adminErr(t, http.StatusTooManyRequests, "TooManyRequests")
+		}
+	}
 }

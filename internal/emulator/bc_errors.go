@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"strings"
 )
 
 // Business Central answers errors in two shapes.
@@ -87,4 +88,24 @@ func bcOrigin(r *http.Request) string {
 		return "http://" + r.Host
 	}
 	return "https://" + r.Host
+}
+
+// writeBCFault answers an injected fault (faults.go) in the shape of the BC
+// API the path belongs to: the automation API's OData error under /v2.0/,
+// the admin center's top-level error under /admin/. Retry-After, if any, is
+// set by the caller.
+func writeBCFault(w http.ResponseWriter, r *http.Request, status int) {
+	code, msg := "Unknown", "The service is temporarily unavailable."
+	if status == http.StatusTooManyRequests {
+		code, msg = "TooManyRequests", "Too many requests reached. Wait before retrying."
+	}
+	if strings.HasPrefix(r.URL.Path, "/v2.0/") {
+		odataCode := "Internal_ServerError"
+		if status == http.StatusTooManyRequests {
+			odataCode = "Application_TooManyRequests"
+		}
+		writeBCODataError(w, &bcODataError{Status: status, Code: odataCode, Message: msg})
+		return
+	}
+	writeBCAdminError(w, &bcAdminError{Status: status, Code: code, Message: msg})
 }

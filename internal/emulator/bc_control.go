@@ -477,3 +477,23 @@ func bcControlResult(w http.ResponseWriter, v any, err error) {
 		bcWriteJSON(w, http.StatusOK, v)
 	}
 }
+
+// seedBCDefaults gives the default customers Business Central: Fabrikam a
+// production and a sandbox environment, Northwind a production environment,
+// Tailspin none (a tenant without BC). Meant to be called from seedDefaults.
+func (s *Server) seedBCDefaults() error {
+	for _, e := range []struct {
+		tenant string
+		spec   BCEnvironmentSpec
+	}{
+		{FabrikamTenantID, BCEnvironmentSpec{Name: "Production", Type: "Production", CountryCode: "US", Version: "27.0"}},
+		{FabrikamTenantID, BCEnvironmentSpec{Name: "Sandbox", Type: "Sandbox", CountryCode: "US", Version: "27.1", RingName: "PREVIEW"}},
+		{NorthwindTenantID, BCEnvironmentSpec{Name: "Production", Type: "Production", CountryCode: "GB", Version: "26.5",
+			LocationName: "UK South", GeoName: "United Kingdom"}},
+	} {
+		if err := s.SeedBCEnvironment(e.tenant, e.spec); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -126,3 +126,28 @@ func TestBCWithRealTokens(t *testing.T) {
 		t.Fatalf("after load = %+v", st)
 	}
 }
+
+func TestBCDefaultSeed(t *testing.T) {
+	s := newTestServer(t)
+	mustNil(t, s.seedBCDefaults())
+	s.store.mu.RLock()
+	defer s.store.mu.RUnlock()
+	names := func(id string) []string {
+		var out []string
+		if b := s.store.tenants[id].BC; b != nil {
+			for _, e := range b.Environments {
+				out = append(out, e.Name+"/"+e.Type+"/"+e.CountryCode)
+			}
+		}
+		return out
+	}
+	if got := names(FabrikamTenantID); !slices.Equal(got, []string{"Production/Production/US", "Sandbox/Sandbox/US"}) {
+		t.Errorf("Fabrikam = %v", got)
+	}
+	if got := names(NorthwindTenantID); !slices.Equal(got, []string{"Production/Production/GB"}) {
+		t.Errorf("Northwind = %v", got)
+	}
+	if got := names(TailspinTenantID); len(got) != 0 {
+		t.Errorf("Tailspin = %v", got)
+	}
+}

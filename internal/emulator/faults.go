@@ -103,9 +103,7 @@ func (fs *faultSet) apply(w http.ResponseWriter, r *http.Request, svc string, c 
 	case "login":
 		writeAADError(w, r, c.now(), status, "temporarily_unavailable", 50196, "The server is temporarily unavailable.")
 	default:
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(status)
-		_, _ = w.Write([]byte(`{"code":"TooManyRequests","message":"The request was throttled."}`))
+		writeBCFault(w, r, status)
 	}
 	return true
 }

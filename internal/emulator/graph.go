@@ -19,9 +19,12 @@ func (s *Server) graphRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /v1.0/tenantRelationships/delegatedAdminCustomers", s.graph(gdapRead, s.delegatedAdminCustomers))
 	mux.HandleFunc("GET /v1.0/tenantRelationships/delegatedAdminRelationships", s.graph(gdapRead, s.delegatedAdminRelationships))
 	mux.HandleFunc("GET /v1.0/tenantRelationships/{fn}", s.graph(crossTenant, s.findTenantInformation))
-	mux.HandleFunc("GET /v1.0/users/$count", s.graph(usersRead, s.count(func(c inventory) int { return c.Users })))
-	mux.HandleFunc("GET /v1.0/groups/$count", s.graph(groupsRead, s.count(func(c inventory) int { return c.Groups })))
-	mux.HandleFunc("GET /v1.0/devices/$count", s.graph(devicesRead, s.count(func(c inventory) int { return c.Devices })))
+	mux.HandleFunc("GET /v1.0/users/$count", s.graph(usersRead, s.count("users")))
+	mux.HandleFunc("GET /v1.0/groups/$count", s.graph(groupsRead, s.count("groups")))
+	mux.HandleFunc("GET /v1.0/devices/$count", s.graph(devicesRead, s.count("devices")))
+	mux.HandleFunc("GET /v1.0/users", s.graph(usersRead, s.inventoryList("users")))
+	mux.HandleFunc("GET /v1.0/groups", s.graph(groupsRead, s.inventoryList("groups")))
+	mux.HandleFunc("GET /v1.0/devices", s.graph(devicesRead, s.inventoryList("devices")))
 	mux.HandleFunc("GET /v1.0/subscribedSkus", s.graph(skusRead, s.subscribedSkus))
 	mux.HandleFunc("POST /v1.0/$batch", s.batch)
 	mux.HandleFunc("/v1.0/", func(w http.ResponseWriter, r *http.Request) {
@@ -132,14 +135,14 @@ func (s *Server) delegatedAdminRelationships(w http.ResponseWriter, r *http.Requ
 
 // count answers /{collection}/$count: a text/plain number, and only as an
 // advanced query (ConsistencyLevel: eventual), as Graph requires.
-func (s *Server) count(field func(inventory) int) graphHandler {
+func (s *Server) count(kind string) graphHandler {
 	return func(w http.ResponseWriter, r *http.Request, p *principal, t *tenant) {
 		if !strings.EqualFold(r.Header.Get("ConsistencyLevel"), "eventual") {
 			s.graphErr(w, r, http.StatusBadRequest, "Request_BadRequest", "$count is not currently supported without the ConsistencyLevel header set to eventual.")
 			return
 		}
 		s.store.mu.RLock()
-		n := field(t.Counts)
+		n := inventoryTotal(t, kind)
 		s.store.mu.RUnlock()
 		w.Header().Set("Content-Type", "text/plain")
 		w.Header().Set("request-id", newGUID())
@@ -153,11 +156,16 @@ func (s *Server) subscribedSkus(w http.ResponseWriter, r *http.Request, p *princ
 	n := t.Counts.SubscribedSkus
 	users := t.Counts.Users
 	s.store.mu.RUnlock()
-	names := []string{"SPE_E3", "SPE_E5", "O365_BUSINESS_PREMIUM", "EMS", "FLOW_FREE", "POWER_BI_STANDARD", "DYN365_BUSCENTRAL_ESSENTIAL"}
 	var items []map[string]any
 	for i := 0; i < n; i++ {
-		name := names[i%len(names)]
-		items = append(items, map[string]any{"id": t.ID + "_" + strconv.Itoa(i), "skuPartNumber": name, "skuId": newGUIDFrom(t.ID + name),
+		sku := wellKnownSkus[i%len(wellKnownSkus)]
+		skuID := sku[1]
+		if i >= len(wellKnownSkus) {
+			// More SKUs than the well-known list: still GUIDs, still unique.
+			skuID = stableGUID(t.ID + "/sku/" + strconv.Itoa(i))
+		}
+		// Graph's subscribedSku id is "{tenantId}_{skuId}".
+		items = append(items, map[string]any{"id": t.ID + "_" + skuID, "skuPartNumber": sku[0], "skuId": skuID, "accountId": t.ID, "accountName": t.DisplayName,
 			"capabilityStatus": "Enabled", "appliesTo": "User", "consumedUnits": users / max(n, 1),
 			"prepaidUnits": map[string]int{"enabled": users, "suspended": 0, "warning": 0}})
 	}
@@ -165,12 +173,16 @@ func (s *Server) subscribedSkus(w http.ResponseWriter, r *http.Request, p *princ
 	s.graphOK(w, r, http.StatusOK, body)
 }
 
-func newGUIDFrom(seed string) string {
-	h := 0
-	for _, c := range seed {
-		h = h*31 + int(c)
-	}
-	return strings.ToLower(strconv.FormatInt(int64(h&0x7fffffff), 16))
+// wellKnownSkus are real skuPartNumber/skuId pairs from Microsoft's
+// "Product names and service plan identifiers for licensing" list.
+var wellKnownSkus = [][2]string{
+	{"SPE_E3", "05e9a617-0261-4cee-bb44-138d3ef5d965"},
+	{"SPE_E5", "06ebc4ee-1bb5-47dd-8120-11324bc54e06"},
+	{"O365_BUSINESS_PREMIUM", "f245ecc8-75af-4f8e-b61f-27d8114de5f3"},
+	{"EMS", "efccb6f7-5641-4e0e-bd10-b4976e1bf68e"},
+	{"FLOW_FREE", "f30db892-07e9-47e9-837c-80727f46fd3d"},
+	{"POWER_BI_STANDARD", "a403ebcc-fae0-4ca2-8c8c-7a907fd6c235"},
+	{"DYN365_BUSCENTRAL_ESSENTIAL", "2880026b-2b0c-4251-8656-5d41ff11e3aa"},
 }
 
 // batch runs JSON batch requests (concepts/json-batching.md): at most 20,

@@ -199,6 +199,7 @@ func (s *Server) seedDefaults() {
 	must(s.SeedTenant(customerSeed(NorthwindTenantID, "Northwind Traders", "northwind", 350)))
 	must(s.SeedTenant(customerSeed(TailspinTenantID, "Tailspin Toys", "tailspin", 12000)))
 	must(s.seedAutomationIdentity())
+	must(s.seedBCDefaults())
 }
 
 // seedAutomationIdentity registers the app the provider signs in as, with

@@ -1,0 +1,119 @@
+package emulator
+
+import (
+	"crypto/sha1"
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// Inventory collections (GET /users, /groups, /devices) for sync. A tenant
+// holds only counts, so the listed objects beyond the seeded users are
+// synthesised on the fly, page by page, with stable GUIDs: a sync that asks
+// for `?$count=true&$top=1` gets the real @odata.count without the emulator
+// materialising 10,000 users.
+
+func (s *Server) inventoryList(kind string) graphHandler {
+	return func(w http.ResponseWriter, r *http.Request, p *principal, t *tenant) {
+		q := r.URL.Query()
+		if q.Get("$filter") != "" {
+			// Only counting and paging are modelled; refuse loudly rather
+			// than answer an unfiltered list to a filtered question.
+			s.graphErr(w, r, http.StatusBadRequest, "Request_UnsupportedQuery", "Unsupported or invalid query filter clause specified for property of resource '"+kind+"'.")
+			return
+		}
+		// $count on directory objects is an advanced query: Graph refuses
+		// it without ConsistencyLevel: eventual.
+		if strings.EqualFold(q.Get("$count"), "true") && !strings.EqualFold(r.Header.Get("ConsistencyLevel"), "eventual") {
+			s.graphErr(w, r, http.StatusBadRequest, "Request_BadRequest", "$count is not currently supported.")
+			return
+		}
+		top := 100
+		if v := q.Get("$top"); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 999 {
+				s.badRequest(w, r, "Invalid page size specified: '"+v+"'. Must be between 1 and 999 inclusive.")
+				return
+			}
+			top = n
+		}
+		skip := 0
+		if tok := q.Get("$skiptoken"); tok != "" {
+			b, err := base64.RawURLEncoding.DecodeString(tok)
+			n, err2 := strconv.Atoi(strings.TrimPrefix(string(b), "skip:"))
+			if err != nil || err2 != nil || n < 0 {
+				s.badRequest(w, r, "Invalid $skiptoken.")
+				return
+			}
+			skip = n
+		}
+
+		s.store.mu.RLock()
+		total := inventoryTotal(t, kind)
+		end := min(skip+top, total)
+		items := []map[string]any{}
+		for i := skip; i < end; i++ {
+			items = append(items, inventoryItem(t, kind, i))
+		}
+		s.store.mu.RUnlock()
+
+		body := map[string]any{"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#" + kind, "value": selectFields(r, items)}
+		if strings.EqualFold(q.Get("$count"), "true") {
+			body["@odata.count"] = total
+		}
+		if end < total {
+			next := url.Values{}
+			for k, v := range q {
+				next[k] = v
+			}
+			next.Set("$skiptoken", base64.RawURLEncoding.EncodeToString([]byte("skip:"+strconv.Itoa(end))))
+			body["@odata.nextLink"] = s.url + r.URL.Path + "?" + next.Encode()
+		}
+		s.graphOK(w, r, http.StatusOK, body)
+	}
+}
+
+// inventoryTotal is the same number /{kind}/$count answers; seeded users
+// are part of it (a tenant never has fewer users than can sign in).
+func inventoryTotal(t *tenant, kind string) int {
+	switch kind {
+	case "users":
+		return max(t.Counts.Users, len(t.Users))
+	case "groups":
+		return t.Counts.Groups
+	default:
+		return t.Counts.Devices
+	}
+}
+
+func inventoryItem(t *tenant, kind string, i int) map[string]any {
+	if kind == "users" && i < len(t.Users) {
+		u := t.Users[i]
+		return map[string]any{"id": u.ID, "displayName": u.DisplayName, "userPrincipalName": u.UPN, "mail": u.UPN,
+			"businessPhones": []string{}, "givenName": nil, "surname": nil, "jobTitle": nil, "mobilePhone": nil, "officeLocation": nil, "preferredLanguage": nil}
+	}
+	id := stableGUID(t.ID + "/" + kind + "/" + strconv.Itoa(i))
+	n := strconv.Itoa(i + 1)
+	switch kind {
+	case "users":
+		upn := "user" + n + "@" + t.defaultDomain()
+		return map[string]any{"id": id, "displayName": "User " + n, "userPrincipalName": upn, "mail": upn,
+			"businessPhones": []string{}, "givenName": nil, "surname": nil, "jobTitle": nil, "mobilePhone": nil, "officeLocation": nil, "preferredLanguage": nil}
+	case "groups":
+		return map[string]any{"id": id, "displayName": "Group " + n, "mailEnabled": false, "securityEnabled": true, "groupTypes": []string{}, "mailNickname": "group" + n}
+	default:
+		return map[string]any{"id": id, "displayName": "DEVICE-" + n, "deviceId": stableGUID(id), "accountEnabled": true, "operatingSystem": "Windows"}
+	}
+}
+
+// stableGUID derives a GUID-shaped id from a seed, so synthesised objects
+// keep their ids across pages and calls.
+func stableGUID(seed string) string {
+	h := sha1.Sum([]byte(seed))
+	h[6] = h[6]&0x0f | 0x50 // version 5 (name-based, SHA-1)
+	h[8] = h[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", h[0:4], h[4:6], h[6:8], h[8:10], h[10:16])
+}

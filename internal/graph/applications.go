@@ -1,0 +1,314 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	abs "github.com/microsoft/kiota-abstractions-go"
+	"github.com/google/uuid"
+	"github.com/microsoftgraph/msgraph-sdk-go/applications"
+	"github.com/microsoftgraph/msgraph-sdk-go/applicationswithappid"
+	"github.com/microsoftgraph/msgraph-sdk-go/applicationswithuniquename"
+	"github.com/microsoftgraph/msgraph-sdk-go/models"
+)
+
+// Application is an app registration.
+type Application struct {
+	ID                       string
+	AppID                    string
+	UniqueName               string
+	DisplayName              string
+	SignInAudience           string
+	Notes                    string
+	PublisherDomain          string
+	IsFallbackPublicClient   *bool
+	IdentifierURIs           []string
+	WebRedirectURIs          []string
+	PublicClientRedirectURIs []string
+	Tags                     []string
+	RequiredResourceAccess   []RequiredResourceAccess
+	PasswordCredentials      []PasswordCredential
+	CreatedDateTime          time.Time
+}
+
+// RequiredResourceAccess is the app's permissions on one API.
+type RequiredResourceAccess struct {
+	ResourceAppID string
+	Access        []ResourceAccess
+}
+
+// ResourceAccess is one permission: Type "Role" (application) or "Scope"
+// (delegated).
+type ResourceAccess struct {
+	ID   string
+	Type string
+}
+
+// PasswordCredential is a client secret; SecretText is only ever set in
+// AddPassword's result.
+type PasswordCredential struct {
+	KeyID         string
+	DisplayName   string
+	Hint          string
+	SecretText    string
+	StartDateTime time.Time
+	EndDateTime   time.Time
+}
+
+// ApplicationPatch holds the properties to change; nil means unchanged.
+type ApplicationPatch struct {
+	DisplayName              *string
+	SignInAudience           *string
+	Notes                    *string
+	IsFallbackPublicClient   *bool
+	IdentifierURIs           *[]string
+	WebRedirectURIs          *[]string
+	PublicClientRedirectURIs *[]string
+}
+
+func (c *Client) apps() *applications.ApplicationsRequestBuilder {
+	return applications.NewApplicationsRequestBuilderInternal(c.base, c.adapter)
+}
+
+func toModel(p ApplicationPatch) models.Applicationable {
+	m := models.NewApplication()
+	if p.DisplayName != nil {
+		m.SetDisplayName(p.DisplayName)
+	}
+	if p.SignInAudience != nil {
+		m.SetSignInAudience(p.SignInAudience)
+	}
+	if p.Notes != nil {
+		m.SetNotes(p.Notes)
+	}
+	if p.IsFallbackPublicClient != nil {
+		m.SetIsFallbackPublicClient(p.IsFallbackPublicClient)
+	}
+	if p.IdentifierURIs != nil {
+		m.SetIdentifierUris(nonNil(*p.IdentifierURIs))
+	}
+	if p.WebRedirectURIs != nil {
+		w := models.NewWebApplication()
+		w.SetRedirectUris(nonNil(*p.WebRedirectURIs))
+		m.SetWeb(w)
+	}
+	if p.PublicClientRedirectURIs != nil {
+		pc := models.NewPublicClientApplication()
+		pc.SetRedirectUris(nonNil(*p.PublicClientRedirectURIs))
+		m.SetPublicClient(pc)
+	}
+	return m
+}
+
+func nonNil(v []string) []string {
+	if v == nil {
+		return []string{}
+	}
+	return v
+}
+
+func fromModel(m models.Applicationable) Application {
+	a := Application{
+		ID: str(m.GetId()), AppID: str(m.GetAppId()), UniqueName: str(m.GetUniqueName()), DisplayName: str(m.GetDisplayName()),
+		SignInAudience: str(m.GetSignInAudience()), Notes: str(m.GetNotes()), PublisherDomain: str(m.GetPublisherDomain()),
+		IsFallbackPublicClient: m.GetIsFallbackPublicClient(), IdentifierURIs: m.GetIdentifierUris(), Tags: m.GetTags(),
+	}
+	if t := m.GetCreatedDateTime(); t != nil {
+		a.CreatedDateTime = *t
+	}
+	if w := m.GetWeb(); w != nil {
+		a.WebRedirectURIs = w.GetRedirectUris()
+	}
+	if pc := m.GetPublicClient(); pc != nil {
+		a.PublicClientRedirectURIs = pc.GetRedirectUris()
+	}
+	for _, r := range m.GetRequiredResourceAccess() {
+		rra := RequiredResourceAccess{ResourceAppID: str(r.GetResourceAppId())}
+		for _, ra := range r.GetResourceAccess() {
+			id := ""
+			if ra.GetId() != nil {
+				id = ra.GetId().String()
+			}
+			rra.Access = append(rra.Access, ResourceAccess{ID: id, Type: str(ra.GetTypeEscaped())})
+		}
+		a.RequiredResourceAccess = append(a.RequiredResourceAccess, rra)
+	}
+	for _, p := range m.GetPasswordCredentials() {
+		a.PasswordCredentials = append(a.PasswordCredentials, fromPassword(p))
+	}
+	return a
+}
+
+func fromPassword(p models.PasswordCredentialable) PasswordCredential {
+	pc := PasswordCredential{DisplayName: str(p.GetDisplayName()), Hint: str(p.GetHint()), SecretText: str(p.GetSecretText())}
+	if p.GetKeyId() != nil {
+		pc.KeyID = p.GetKeyId().String()
+	}
+	if p.GetStartDateTime() != nil {
+		pc.StartDateTime = p.GetStartDateTime().UTC()
+	}
+	if p.GetEndDateTime() != nil {
+		pc.EndDateTime = p.GetEndDateTime().UTC()
+	}
+	return pc
+}
+
+// UpsertApplication creates the app with this uniqueName, or updates the one
+// that has it. A create retried after a timeout therefore never makes a
+// second app. It reports whether the app was created.
+func (c *Client) UpsertApplication(ctx context.Context, uniqueName string, p ApplicationPatch) (Application, bool, error) {
+	h := abs.NewRequestHeaders()
+	h.Add("Prefer", "create-if-missing")
+	b := applicationswithuniquename.NewApplicationsWithUniqueNameRequestBuilderInternal(c.base, c.adapter, &uniqueName)
+	m, err := b.Patch(ctx, toModel(p), &applicationswithuniquename.ApplicationsWithUniqueNameRequestBuilderPatchRequestConfiguration{Headers: h})
+	if err != nil {
+		return Application{}, false, wrap(err)
+	}
+	if m != nil {
+		return fromModel(m), true, nil
+	}
+	var app Application
+	err = c.retryWhile(ctx, IsNotFound, func() error {
+		got, err := b.Get(ctx, nil)
+		if err == nil {
+			app = fromModel(got)
+		}
+		return wrap(err)
+	})
+	return app, false, err
+}
+
+// GetApplication reads an app by object ID.
+func (c *Client) GetApplication(ctx context.Context, objectID string) (Application, error) {
+	m, err := c.apps().ByApplicationId(objectID).Get(ctx, nil)
+	if err != nil {
+		return Application{}, wrap(err)
+	}
+	return fromModel(m), nil
+}
+
+// WaitForApplication reads an app that was just created, waiting out
+// replication (404) within ctx.
+func (c *Client) WaitForApplication(ctx context.Context, objectID string) (Application, error) {
+	var app Application
+	err := c.retryWhile(ctx, IsNotFound, func() error {
+		var err error
+		app, err = c.GetApplication(ctx, objectID)
+		return err
+	})
+	return app, err
+}
+
+// GetApplicationByAppID reads an app by client (application) ID.
+func (c *Client) GetApplicationByAppID(ctx context.Context, appID string) (Application, error) {
+	m, err := applicationswithappid.NewApplicationsWithAppIdRequestBuilderInternal(c.base, c.adapter, &appID).Get(ctx, nil)
+	if err != nil {
+		return Application{}, wrap(err)
+	}
+	return fromModel(m), nil
+}
+
+// ListApplicationsByDisplayName lists apps with exactly this display name.
+func (c *Client) ListApplicationsByDisplayName(ctx context.Context, name string) ([]Application, error) {
+	filter := "displayName eq '" + strings.ReplaceAll(name, "'", "''") + "'"
+	resp, err := c.apps().Get(ctx, &applications.ApplicationsRequestBuilderGetRequestConfiguration{
+		QueryParameters: &applications.ApplicationsRequestBuilderGetQueryParameters{Filter: &filter}})
+	if err != nil {
+		return nil, wrap(err)
+	}
+	var out []Application
+	for _, m := range resp.GetValue() {
+		out = append(out, fromModel(m))
+	}
+	return out, nil
+}
+
+// UpdateApplication PATCHes only the properties set in p.
+func (c *Client) UpdateApplication(ctx context.Context, objectID string, p ApplicationPatch) error {
+	return c.retryWhile(ctx, IsNotFound, func() error {
+		_, err := c.apps().ByApplicationId(objectID).Patch(ctx, toModel(p), nil)
+		return wrap(err)
+	})
+}
+
+// SetRequiredResourceAccess replaces the app's whole requiredResourceAccess
+// (Graph replaces collections whole); callers merge under a per-app lock.
+func (c *Client) SetRequiredResourceAccess(ctx context.Context, objectID string, rra []RequiredResourceAccess) error {
+	m := models.NewApplication()
+	list := []models.RequiredResourceAccessable{}
+	for _, r := range rra {
+		mr := models.NewRequiredResourceAccess()
+		mr.SetResourceAppId(ptr(r.ResourceAppID))
+		var access []models.ResourceAccessable
+		for _, a := range r.Access {
+			id, err := uuid.Parse(a.ID)
+			if err != nil {
+				return errors.New("permission ID " + a.ID + " is not a GUID")
+			}
+			ma := models.NewResourceAccess()
+			ma.SetId(&id)
+			ma.SetTypeEscaped(ptr(a.Type))
+			access = append(access, ma)
+		}
+		mr.SetResourceAccess(access)
+		list = append(list, mr)
+	}
+	m.SetRequiredResourceAccess(list)
+	return c.retryWhile(ctx, IsNotFound, func() error {
+		_, err := c.apps().ByApplicationId(objectID).Patch(ctx, m, nil)
+		return wrap(err)
+	})
+}
+
+// DeleteApplication deletes an app; a missing app is not an error.
+func (c *Client) DeleteApplication(ctx context.Context, objectID string) error {
+	err := wrap(c.apps().ByApplicationId(objectID).Delete(ctx, nil))
+	if IsNotFound(err) {
+		return nil
+	}
+	return err
+}
+
+// AddPassword adds a client secret. addPassword is not idempotent, so it is
+// never blindly retried after an ambiguous failure: the caller can look for
+// the secret by display name and dates before trying again.
+func (c *Client) AddPassword(ctx context.Context, objectID string, p PasswordCredential) (PasswordCredential, error) {
+	body := applications.NewItemAddPasswordPostRequestBody()
+	pc := models.NewPasswordCredential()
+	if p.DisplayName != "" {
+		pc.SetDisplayName(ptr(p.DisplayName))
+	}
+	if !p.StartDateTime.IsZero() {
+		pc.SetStartDateTime(ptr(p.StartDateTime))
+	}
+	if !p.EndDateTime.IsZero() {
+		pc.SetEndDateTime(ptr(p.EndDateTime))
+	}
+	body.SetPasswordCredential(pc)
+	var out PasswordCredential
+	err := c.retryWhile(ctx, IsNotFound, func() error {
+		m, err := c.apps().ByApplicationId(objectID).AddPassword().Post(ctx, body, nil)
+		if err == nil {
+			out = fromPassword(m)
+		}
+		return wrap(err)
+	})
+	return out, err
+}
+
+// RemovePassword removes a client secret; an already removed one is fine.
+func (c *Client) RemovePassword(ctx context.Context, objectID, keyID string) error {
+	id, err := uuid.Parse(keyID)
+	if err != nil {
+		return errors.New("key ID " + keyID + " is not a GUID")
+	}
+	body := applications.NewItemRemovePasswordPostRequestBody()
+	body.SetKeyId(&id)
+	err = wrap(c.apps().ByApplicationId(objectID).RemovePassword().Post(ctx, body, nil))
+	if IsNotFound(err) {
+		return nil
+	}
+	return err
+}

@@ -1,0 +1,202 @@
+// Package graph is the provider's Microsoft Graph client: msgraph-sdk-go
+// request builders (subpackages only; the root package would compile every
+// request builder Graph has) behind plain Go types, with retries.
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	absauth "github.com/microsoft/kiota-abstractions-go/authentication"
+	khttp "github.com/microsoft/kiota-http-go"
+	jsonser "github.com/microsoft/kiota-serialization-json-go"
+	core "github.com/microsoftgraph/msgraph-sdk-go-core"
+	"github.com/microsoftgraph/msgraph-sdk-go/models/odataerrors"
+
+	"github.com/onboard-tf/terraform-provider-onboard/internal/auth"
+)
+
+// Options configure a Client for one tenant and credential.
+type Options struct {
+	// Endpoint is the Graph origin, e.g. https://graph.microsoft.com.
+	Endpoint string
+	// Resource is the token audience, e.g. https://graph.microsoft.com.
+	Resource   string
+	TenantID   string
+	Tokens     auth.TokenSource
+	HTTPClient *http.Client
+	// MaxRetries bounds retries of throttled or failed requests (default 8);
+	// RetryBaseDelay is the first backoff when the service gives no
+	// Retry-After (default 1s).
+	MaxRetries     int
+	RetryBaseDelay time.Duration
+}
+
+// Client calls Graph in one tenant.
+type Client struct {
+	adapter   *core.GraphRequestAdapterBase
+	base      map[string]string
+	transport *retryTransport
+	opts      Options
+}
+
+// New builds a client. No request is made.
+func New(opts Options) (*Client, error) {
+	if opts.Endpoint == "" || opts.Resource == "" || opts.Tokens == nil {
+		return nil, errors.New("graph: Endpoint, Resource and Tokens are required")
+	}
+	if opts.MaxRetries == 0 {
+		opts.MaxRetries = 8
+	}
+	if opts.RetryBaseDelay == 0 {
+		opts.RetryBaseDelay = time.Second
+	}
+	parent := http.DefaultTransport
+	if opts.HTTPClient != nil && opts.HTTPClient.Transport != nil {
+		parent = opts.HTTPClient.Transport
+	}
+	rt := &retryTransport{next: parent, maxRetries: opts.MaxRetries, baseDelay: opts.RetryBaseDelay}
+	var middleware []khttp.Middleware
+	for _, m := range core.GetDefaultMiddlewaresWithOptions(&core.GraphClientOptions{GraphServiceVersion: "v1.0"}) {
+		if _, isRetry := m.(*khttp.RetryHandler); isRetry {
+			continue // retryTransport retries, bounded by the context
+		}
+		middleware = append(middleware, m)
+	}
+	hc := &http.Client{
+		Transport:     khttp.NewCustomTransportWithParentTransport(rt, middleware...),
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	u, err := url.Parse(opts.Endpoint)
+	if err != nil {
+		return nil, fmt.Errorf("graph endpoint: %w", err)
+	}
+	tp := &tokenProvider{tokens: opts.Tokens, tenant: opts.TenantID, resource: opts.Resource}
+	tp.hosts = absauth.NewAllowedHostsValidator([]string{u.Host})
+	adapter, err := core.NewGraphRequestAdapterBaseWithParseNodeFactoryAndSerializationWriterFactoryAndHttpClient(
+		absauth.NewBaseBearerTokenAuthenticationProvider(tp), core.GraphClientOptions{},
+		jsonser.NewJsonParseNodeFactory(), jsonser.NewJsonSerializationWriterFactory(), hc)
+	if err != nil {
+		return nil, err
+	}
+	adapter.SetBaseUrl(strings.TrimSuffix(opts.Endpoint, "/") + "/v1.0")
+	return &Client{adapter: adapter, base: map[string]string{"baseurl": adapter.GetBaseUrl()}, transport: rt, opts: opts}, nil
+}
+
+// Now is Entra's clock: the Date of Graph's last response, moved on by
+// local time since. Secret expiry is judged by it.
+func (c *Client) Now() time.Time { return c.transport.now() }
+
+// TenantID is the tenant the client works in.
+func (c *Client) TenantID() string { return c.opts.TenantID }
+
+type tokenProvider struct {
+	tokens   auth.TokenSource
+	tenant   string
+	resource string
+	hosts    absauth.AllowedHostsValidator
+}
+
+func (p *tokenProvider) GetAuthorizationToken(ctx context.Context, _ *url.URL, _ map[string]interface{}) (string, error) {
+	t, err := p.tokens.Token(ctx, p.tenant, p.resource)
+	return t.Value, err
+}
+
+func (p *tokenProvider) GetAllowedHostsValidator() *absauth.AllowedHostsValidator { return &p.hosts }
+
+// ErrNotFound is returned (wrapped in *APIError) for 404 answers.
+var ErrNotFound = errors.New("not found")
+
+// APIError is a Graph error answer.
+type APIError struct {
+	StatusCode int
+	Code       string
+	Message    string
+	RequestID  string
+}
+
+func (e *APIError) Error() string {
+	s := fmt.Sprintf("Graph answered %d %s: %s", e.StatusCode, e.Code, e.Message)
+	if e.RequestID != "" {
+		s += " (request-id " + e.RequestID + ")"
+	}
+	return s
+}
+
+func (e *APIError) Is(target error) bool { return target == ErrNotFound && e.StatusCode == http.StatusNotFound }
+
+// IsNotFound reports a 404.
+func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
+
+// IsForbidden reports a 403 (missing permission).
+func IsForbidden(err error) bool {
+	var e *APIError
+	return errors.As(err, &e) && e.StatusCode == http.StatusForbidden
+}
+
+// wrap turns SDK errors into *APIError; token errors pass through.
+func wrap(err error) error {
+	if err == nil {
+		return nil
+	}
+	if _, ok := auth.AsTokenError(err); ok {
+		return err
+	}
+	var oe *odataerrors.ODataError
+	if errors.As(err, &oe) {
+		e := &APIError{StatusCode: oe.ResponseStatusCode}
+		if m := oe.GetErrorEscaped(); m != nil {
+			if m.GetCode() != nil {
+				e.Code = *m.GetCode()
+			}
+			if m.GetMessage() != nil {
+				e.Message = *m.GetMessage()
+			}
+			if in := m.GetInnerError(); in != nil && in.GetRequestId() != nil {
+				e.RequestID = *in.GetRequestId()
+			}
+		}
+		return e
+	}
+	return err
+}
+
+// retryWhile repeats op while it fails with an error that retriable says is
+// eventual consistency (an object just created not yet visible), with
+// backoff bounded by ctx.
+func (c *Client) retryWhile(ctx context.Context, retriable func(error) bool, op func() error) error {
+	delay := c.opts.RetryBaseDelay / 2
+	for attempt := 0; ; attempt++ {
+		err := op()
+		if err == nil || !retriable(err) || attempt >= c.opts.MaxRetries {
+			return err
+		}
+		if err := sleep(ctx, delay); err != nil {
+			return fmt.Errorf("%w (gave up waiting for replication: %v)", err, ctx.Err())
+		}
+		delay = min(delay*2, 30*time.Second)
+	}
+}
+
+func messageContains(substr string) func(error) bool {
+	return func(err error) bool {
+		var e *APIError
+		return errors.As(err, &e) && strings.Contains(e.Message, substr)
+	}
+}
+
+func str(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func asAPIError(err error, target **APIError) bool { return errors.As(err, target) }

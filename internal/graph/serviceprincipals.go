@@ -1,0 +1,106 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/microsoftgraph/msgraph-sdk-go/models"
+	"github.com/microsoftgraph/msgraph-sdk-go/serviceprincipals"
+	"github.com/microsoftgraph/msgraph-sdk-go/serviceprincipalswithappid"
+)
+
+// ServicePrincipal is an app's instance in a tenant.
+type ServicePrincipal struct {
+	ID                     string
+	AppID                  string
+	DisplayName            string
+	AppOwnerOrganizationID string
+	AppRoles               []AppRole
+	OAuth2PermissionScopes []PermissionScope
+}
+
+// AppRole is an application permission an API offers.
+type AppRole struct {
+	ID, Value, DisplayName string
+	AllowedMemberTypes     []string
+	IsEnabled              bool
+}
+
+// PermissionScope is a delegated permission an API offers.
+type PermissionScope struct {
+	ID, Value, Type string
+	IsEnabled       bool
+}
+
+func fromSP(m models.ServicePrincipalable) ServicePrincipal {
+	sp := ServicePrincipal{ID: str(m.GetId()), AppID: str(m.GetAppId()), DisplayName: str(m.GetDisplayName())}
+	if m.GetAppOwnerOrganizationId() != nil {
+		sp.AppOwnerOrganizationID = m.GetAppOwnerOrganizationId().String()
+	}
+	for _, r := range m.GetAppRoles() {
+		ar := AppRole{Value: str(r.GetValue()), DisplayName: str(r.GetDisplayName()), AllowedMemberTypes: r.GetAllowedMemberTypes()}
+		if r.GetId() != nil {
+			ar.ID = r.GetId().String()
+		}
+		if r.GetIsEnabled() != nil {
+			ar.IsEnabled = *r.GetIsEnabled()
+		}
+		sp.AppRoles = append(sp.AppRoles, ar)
+	}
+	for _, s := range m.GetOauth2PermissionScopes() {
+		ps := PermissionScope{Value: str(s.GetValue()), Type: str(s.GetTypeEscaped())}
+		if s.GetId() != nil {
+			ps.ID = s.GetId().String()
+		}
+		if s.GetIsEnabled() != nil {
+			ps.IsEnabled = *s.GetIsEnabled()
+		}
+		sp.OAuth2PermissionScopes = append(sp.OAuth2PermissionScopes, ps)
+	}
+	return sp
+}
+
+// GetServicePrincipalByAppID reads the tenant's service principal of an app.
+func (c *Client) GetServicePrincipalByAppID(ctx context.Context, appID string) (ServicePrincipal, error) {
+	m, err := serviceprincipalswithappid.NewServicePrincipalsWithAppIdRequestBuilderInternal(c.base, c.adapter, &appID).Get(ctx, nil)
+	if err != nil {
+		return ServicePrincipal{}, wrap(err)
+	}
+	return fromSP(m), nil
+}
+
+// EnsureServicePrincipal returns the app's service principal in the tenant,
+// creating it when missing. Creating one right after the app can fail until
+// the app has replicated; that is waited out.
+func (c *Client) EnsureServicePrincipal(ctx context.Context, appID string) (ServicePrincipal, error) {
+	sp, err := c.GetServicePrincipalByAppID(ctx, appID)
+	if err == nil || !IsNotFound(err) {
+		return sp, err
+	}
+	b := serviceprincipals.NewServicePrincipalsRequestBuilderInternal(c.base, c.adapter)
+	err = c.retryWhile(ctx, messageContains("does not reference a valid application object"), func() error {
+		m := models.NewServicePrincipal()
+		m.SetAppId(&appID)
+		created, err := b.Post(ctx, m, nil)
+		if err == nil {
+			sp = fromSP(created)
+			return nil
+		}
+		err = wrap(err)
+		var e *APIError
+		if asAPIError(err, &e) && e.StatusCode == 409 {
+			// Created by an earlier attempt whose answer was lost.
+			sp, err = c.GetServicePrincipalByAppID(ctx, appID)
+		}
+		return err
+	})
+	return sp, err
+}
+
+// DeleteServicePrincipal deletes a service principal; missing is fine.
+func (c *Client) DeleteServicePrincipal(ctx context.Context, id string) error {
+	err := wrap(serviceprincipals.NewServicePrincipalsRequestBuilderInternal(c.base, c.adapter).ByServicePrincipalId(id).Delete(ctx, nil))
+	if IsNotFound(err) {
+		return nil
+	}
+	return err
+}

@@ -1,0 +1,130 @@
+package graph
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// retryTransport retries throttled and failed requests below kiota's
+// middleware: 429 (any method: Graph did not process it) honouring
+// Retry-After, and 5xx or connection errors for idempotent methods. POSTs
+// that failed ambiguously are left to the caller, which can check whether
+// the object was created before trying again. The context deadline bounds
+// every wait.
+type retryTransport struct {
+	next       http.RoundTripper
+	maxRetries int
+	baseDelay  time.Duration
+
+	mu         sync.Mutex
+	serverTime time.Time
+	localAt    time.Time
+}
+
+func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	var body []byte
+	if req.Body != nil {
+		b, err := io.ReadAll(req.Body)
+		req.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		body = b
+	}
+	idempotent := req.Method != http.MethodPost
+	for attempt := 0; ; attempt++ {
+		r := req.Clone(req.Context())
+		if body != nil {
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			r.ContentLength = int64(len(body))
+		}
+		if attempt > 0 {
+			r.Header.Set("Retry-Attempt", strconv.Itoa(attempt))
+		}
+		resp, err := t.next.RoundTrip(r)
+		if err == nil {
+			t.noteDate(resp)
+		}
+		retry := false
+		var wait time.Duration
+		switch {
+		case err != nil:
+			retry = idempotent && req.Context().Err() == nil
+		case resp.StatusCode == http.StatusTooManyRequests:
+			retry, wait = true, retryAfter(resp)
+		case resp.StatusCode >= 500 && idempotent:
+			retry, wait = true, retryAfter(resp)
+		case resp.StatusCode == http.StatusServiceUnavailable:
+			// 503 means the request was not processed, even for POST.
+			retry, wait = true, retryAfter(resp)
+		}
+		if !retry || attempt >= t.maxRetries {
+			return resp, err
+		}
+		if wait == 0 {
+			wait = t.baseDelay << attempt
+			wait += time.Duration(rand.Int64N(int64(wait)/2 + 1))
+		}
+		if resp != nil {
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+		if err := sleep(req.Context(), wait); err != nil {
+			return nil, err
+		}
+	}
+}
+
+func retryAfter(resp *http.Response) time.Duration {
+	v := resp.Header.Get("Retry-After")
+	if v == "" {
+		return 0
+	}
+	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
+		return time.Duration(s) * time.Second
+	}
+	if at, err := http.ParseTime(v); err == nil {
+		if d := time.Until(at); d > 0 {
+			return d
+		}
+	}
+	return 0
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+func (t *retryTransport) noteDate(resp *http.Response) {
+	at, err := http.ParseTime(resp.Header.Get("Date"))
+	if err != nil {
+		return
+	}
+	t.mu.Lock()
+	t.serverTime, t.localAt = at, time.Now()
+	t.mu.Unlock()
+}
+
+// now is the service's clock as of its last Date header, advanced by local
+// time since; local time before the first response.
+func (t *retryTransport) now() time.Time {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.serverTime.IsZero() {
+		return time.Now().UTC()
+	}
+	return t.serverTime.Add(time.Since(t.localAt)).UTC()
+}

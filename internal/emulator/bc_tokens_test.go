@@ -82,7 +82,8 @@ func TestBCWithRealTokens(t *testing.T) {
 	mustNil(t, s.SeedBCEnvironment(FabrikamTenantID, BCEnvironmentSpec{Name: "Production", CountryCode: "US", Version: "27.1"}))
 	envs, err := cl.ListEnvironments(ctx, FabrikamTenantID)
 	mustNil(t, err)
-	if len(envs) != 1 || envs[0].WebServiceURL != s.URL()+"/v2.0/"+FabrikamTenantID+"/Production" {
+	// The default seed gives Fabrikam a production and a sandbox environment.
+	if len(envs) != 2 || envs[0].Name != "Production" || envs[0].WebServiceURL != s.URL()+"/v2.0/"+FabrikamTenantID+"/Production" {
 		t.Fatalf("environments = %+v", envs)
 	}
 

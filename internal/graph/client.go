@@ -77,6 +77,12 @@ func New(opts Options) (*Client, error) {
 		return nil, fmt.Errorf("graph endpoint: %w", err)
 	}
 	tp := &tokenProvider{tokens: opts.Tokens, tenant: opts.TenantID, resource: opts.Resource}
+	rt.reauth = func(ctx context.Context) (string, error) {
+		if f, ok := opts.Tokens.(interface{ ForgetTenant(string) }); ok {
+			f.ForgetTenant(opts.TenantID)
+		}
+		return tp.GetAuthorizationToken(ctx, nil, nil)
+	}
 	tp.hosts = absauth.NewAllowedHostsValidator([]string{u.Host})
 	adapter, err := core.NewGraphRequestAdapterBaseWithParseNodeFactoryAndSerializationWriterFactoryAndHttpClient(
 		absauth.NewBaseBearerTokenAuthenticationProvider(tp), core.GraphClientOptions{},

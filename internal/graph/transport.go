@@ -21,6 +21,9 @@ type retryTransport struct {
 	next       http.RoundTripper
 	maxRetries int
 	baseDelay  time.Duration
+	// reauth returns a fresh token after a 401: a token the local clock
+	// thinks valid may already be expired by the service's clock.
+	reauth func(ctx context.Context) (string, error)
 
 	mu         sync.Mutex
 	serverTime time.Time
@@ -38,6 +41,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		body = b
 	}
 	idempotent := req.Method != http.MethodPost
+	reauthed := false
 	for attempt := 0; ; attempt++ {
 		r := req.Clone(req.Context())
 		if body != nil {
@@ -50,6 +54,16 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		resp, err := t.next.RoundTrip(r)
 		if err == nil {
 			t.noteDate(resp)
+		}
+		if err == nil && resp.StatusCode == http.StatusUnauthorized && !reauthed && t.reauth != nil && req.Header.Get("Authorization") != "" {
+			reauthed = true
+			if tok, rerr := t.reauth(req.Context()); rerr == nil {
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				req.Header.Set("Authorization", "Bearer "+tok)
+				attempt--
+				continue
+			}
 		}
 		retry := false
 		var wait time.Duration

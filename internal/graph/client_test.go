@@ -1,0 +1,129 @@
+package graph
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/onboard-tf/terraform-provider-onboard/internal/auth"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator"
+)
+
+func newClient(t *testing.T) (*emulator.Server, *Client) {
+	t.Helper()
+	srv, err := emulator.New(emulator.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	cloud, _ := auth.CloudByName("public")
+	cloud.LoginEndpoint = srv.URL()
+	a, err := auth.New(auth.Config{Cloud: cloud, TenantID: emulator.DefaultHomeTenantID, ClientID: emulator.DefaultAutomationClientID,
+		ClientSecret: emulator.DefaultAutomationClientSecret, HTTPClient: srv.HTTPClient()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := New(Options{Endpoint: srv.URL(), Resource: cloud.GraphResource, TenantID: emulator.DefaultHomeTenantID, Tokens: a,
+		HTTPClient: srv.HTTPClient(), RetryBaseDelay: 5 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, c
+}
+
+func TestUpsertIsIdempotentAndRetriesThrottling(t *testing.T) {
+	srv, c := newClient(t)
+	ctx := context.Background()
+	// Two 503s and a 429 on the upsert: retried, and still one app.
+	_ = srv.InjectFault(emulator.Fault{Service: "graph", Method: "PATCH", Path: `uniqueName`, Status: 503, Count: 2})
+	_ = srv.InjectFault(emulator.Fault{Service: "graph", Method: "PATCH", Path: `uniqueName`, Status: 429, RetryAfter: 0, Count: 1})
+	app, created, err := c.UpsertApplication(ctx, "onboard-test-1", ApplicationPatch{DisplayName: ptr("Connector"), SignInAudience: ptr("AzureADMyOrg"),
+		WebRedirectURIs: ptr([]string{"https://businesscentral.dynamics.com/OAuthLanding.htm"})})
+	if err != nil || !created || app.AppID == "" || app.UniqueName != "onboard-test-1" || app.WebRedirectURIs[0] != "https://businesscentral.dynamics.com/OAuthLanding.htm" {
+		t.Fatalf("upsert: %+v created=%v err=%v", app, created, err)
+	}
+	again, created, err := c.UpsertApplication(ctx, "onboard-test-1", ApplicationPatch{DisplayName: ptr("Connector")})
+	if err != nil || created || again.ID != app.ID {
+		t.Fatalf("second upsert: %+v created=%v err=%v", again, created, err)
+	}
+	list, err := c.ListApplicationsByDisplayName(ctx, "Connector")
+	if err != nil || len(list) != 1 {
+		t.Fatalf("apps named Connector: %d %v", len(list), err)
+	}
+	if n := srv.Counters().ByPath["PATCH /v1.0/applications(uniqueName='onboard-test-1')"]; n != 5 {
+		t.Fatalf("PATCH requests = %d, want 5 (3 faults + 2 upserts)", n)
+	}
+}
+
+func TestPasswordsAndServicePrincipal(t *testing.T) {
+	srv, c := newClient(t)
+	ctx := context.Background()
+	app, _, err := c.UpsertApplication(ctx, "onboard-test-2", ApplicationPatch{DisplayName: ptr("Replicator")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	end := srv.Now().Add(365 * 24 * time.Hour).Truncate(time.Second)
+	pw, err := c.AddPassword(ctx, app.ID, PasswordCredential{DisplayName: "replicator", EndDateTime: end})
+	if err != nil || pw.SecretText == "" || pw.KeyID == "" || !pw.EndDateTime.Equal(end) {
+		t.Fatalf("addPassword: %+v %v", pw, err)
+	}
+	got, err := c.GetApplication(ctx, app.ID)
+	if err != nil || len(got.PasswordCredentials) != 1 || got.PasswordCredentials[0].SecretText != "" || got.PasswordCredentials[0].KeyID != pw.KeyID {
+		t.Fatalf("get: %+v %v", got.PasswordCredentials, err)
+	}
+	if d := c.Now().Sub(srv.Now()); d > time.Second || d < -time.Second {
+		t.Fatalf("client clock %v differs from Entra's %v", c.Now(), srv.Now())
+	}
+	srv.Advance(30 * 24 * time.Hour)
+	if _, err := c.GetApplication(ctx, app.ID); err != nil {
+		t.Fatal(err)
+	}
+	if d := c.Now().Sub(srv.Now()); d > time.Second || d < -time.Second {
+		t.Fatalf("after advancing: client clock %v, Entra %v", c.Now(), srv.Now())
+	}
+	if err := c.RemovePassword(ctx, app.ID, pw.KeyID); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.RemovePassword(ctx, app.ID, pw.KeyID); err != nil {
+		t.Fatalf("removing twice: %v", err)
+	}
+	sp, err := c.EnsureServicePrincipal(ctx, app.AppID)
+	if err != nil || sp.AppID != app.AppID {
+		t.Fatalf("SP: %+v %v", sp, err)
+	}
+	sp2, err := c.EnsureServicePrincipal(ctx, app.AppID)
+	if err != nil || sp2.ID != sp.ID {
+		t.Fatalf("SP again: %+v %v", sp2, err)
+	}
+	graphSP, err := c.GetServicePrincipalByAppID(ctx, "00000003-0000-0000-c000-000000000000")
+	if err != nil || len(graphSP.AppRoles) < 10 {
+		t.Fatalf("Graph SP: %v", err)
+	}
+	if err := c.DeleteApplication(ctx, app.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.GetApplication(ctx, app.ID); !IsNotFound(err) {
+		t.Fatalf("after delete: %v", err)
+	}
+	if err := c.DeleteApplication(ctx, app.ID); err != nil {
+		t.Fatalf("deleting twice: %v", err)
+	}
+}
+
+func TestReplicationDelayIsWaitedOut(t *testing.T) {
+	srv, c := newClient(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	srv.SetReplicationDelay(100 * time.Millisecond)
+	app, _, err := c.UpsertApplication(ctx, "onboard-test-3", ApplicationPatch{DisplayName: ptr("Fresh")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.GetApplication(ctx, app.ID); !IsNotFound(err) {
+		t.Fatalf("plain read right after create: %v, want 404", err)
+	}
+	got, err := c.WaitForApplication(ctx, app.ID)
+	if err != nil || got.ID != app.ID {
+		t.Fatalf("wait: %v", err)
+	}
+}

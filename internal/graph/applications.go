@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
-	abs "github.com/microsoft/kiota-abstractions-go"
 	"github.com/google/uuid"
+	abs "github.com/microsoft/kiota-abstractions-go"
 	"github.com/microsoftgraph/msgraph-sdk-go/applications"
 	"github.com/microsoftgraph/msgraph-sdk-go/applicationswithappid"
 	"github.com/microsoftgraph/msgraph-sdk-go/applicationswithuniquename"

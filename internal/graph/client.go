@@ -134,7 +134,9 @@ func (e *APIError) Error() string {
 	return s
 }
 
-func (e *APIError) Is(target error) bool { return target == ErrNotFound && e.StatusCode == http.StatusNotFound }
+func (e *APIError) Is(target error) bool {
+	return target == ErrNotFound && e.StatusCode == http.StatusNotFound
+}
 
 // IsNotFound reports a 404.
 func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }

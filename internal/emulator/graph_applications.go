@@ -207,13 +207,13 @@ func (s *Server) graphApplicationRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /v1.0/applications", s.graph(appsWrite, s.createApplication))
 	mux.HandleFunc("GET /v1.0/applications", s.graph(appsRead, s.listApplications))
 	mux.HandleFunc("GET /v1.0/applications/{ref}", s.graph(appsRead, s.getApplication))
-	mux.HandleFunc("PATCH /v1.0/applications/{ref}", s.graph(appsWrite, s.patchApplication))
-	mux.HandleFunc("DELETE /v1.0/applications/{ref}", s.graph(appsWrite, s.deleteApplication))
-	mux.HandleFunc("POST /v1.0/applications/{ref}/addPassword", s.graph(appsWrite, s.addPassword))
-	mux.HandleFunc("POST /v1.0/applications/{ref}/removePassword", s.graph(appsWrite, s.removePassword))
+	mux.HandleFunc("PATCH /v1.0/applications/{ref}", s.graph(appsWrite, s.ownedApp(s.patchApplication)))
+	mux.HandleFunc("DELETE /v1.0/applications/{ref}", s.graph(appsWrite, s.ownedApp(s.deleteApplication)))
+	mux.HandleFunc("POST /v1.0/applications/{ref}/addPassword", s.graph(appsWrite, s.ownedApp(s.addPassword)))
+	mux.HandleFunc("POST /v1.0/applications/{ref}/removePassword", s.graph(appsWrite, s.ownedApp(s.removePassword)))
 	mux.HandleFunc("GET /v1.0/applications/{ref}/federatedIdentityCredentials", s.graph(appsRead, s.listFICs))
-	mux.HandleFunc("POST /v1.0/applications/{ref}/federatedIdentityCredentials", s.graph(appsWrite, s.createFIC))
-	mux.HandleFunc("DELETE /v1.0/applications/{ref}/federatedIdentityCredentials/{fic}", s.graph(appsWrite, s.deleteFIC))
+	mux.HandleFunc("POST /v1.0/applications/{ref}/federatedIdentityCredentials", s.graph(appsWrite, s.ownedApp(s.createFIC)))
+	mux.HandleFunc("DELETE /v1.0/applications/{ref}/federatedIdentityCredentials/{fic}", s.graph(appsWrite, s.ownedApp(s.deleteFIC)))
 }
 
 // appByRef resolves "{id}", "(appId='…')" or "(uniqueName='…')" in the
@@ -254,13 +254,18 @@ func (s *Server) createApplication(w http.ResponseWriter, r *http.Request, p *pr
 		s.badRequest(w, r, "Write requests (excluding DELETE) must contain the Content-Type header declaration.")
 		return
 	}
-	s.insertApplication(w, r, t, body, "")
+	s.insertApplication(w, r, p, t, body, "")
 }
 
-func (s *Server) insertApplication(w http.ResponseWriter, r *http.Request, t *tenant, body map[string]json.RawMessage, uniqueName string) {
+func (s *Server) insertApplication(w http.ResponseWriter, r *http.Request, p *principal, t *tenant, body map[string]json.RawMessage, uniqueName string) {
 	now := s.now()
 	a := &application{TenantID: t.ID, ID: newGUID(), AppID: newGUID(), SignInAudience: "AzureADandPersonalMicrosoftAccount",
 		PublisherDomain: t.defaultDomain(), CreatedDateTime: now, UniqueName: uniqueName}
+	if ownedByOnly(p) {
+		// An app that may only manage what it owns becomes the owner of
+		// what it creates, or it could never touch it again.
+		a.Owners = []string{p.ObjectID}
+	}
 	if msg := applyAppProps(a, body, true); msg != "" {
 		s.badRequest(w, r, msg)
 		return
@@ -345,7 +350,7 @@ func (s *Server) patchApplication(w http.ResponseWriter, r *http.Request, p *pri
 	if a == nil {
 		s.store.mu.Unlock()
 		if un, isUnique := keyRef(ref, "uniqueName"); isUnique && strings.Contains(strings.ToLower(r.Header.Get("Prefer")), "create-if-missing") {
-			s.insertApplication(w, r, t, body, un)
+			s.insertApplication(w, r, p, t, body, un)
 			return
 		}
 		s.notFound(w, r, strings.Trim(ref, "()"))

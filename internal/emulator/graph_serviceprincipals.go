@@ -98,6 +98,12 @@ func (s *Server) createServicePrincipal(w http.ResponseWriter, r *http.Request, 
 		app = firstPartyApp(body.AppID)
 	}
 	switch {
+	case ownedByOnly(p) && (app == nil || s.replicating(app.AppID) || app.TenantID != t.ID || !owns(app, p)):
+		// Graph's answer under Application.ReadWrite.OwnedBy, also while a
+		// freshly created app is still replicating (azuread retries on it).
+		s.store.mu.Unlock()
+		s.graphErr(w, r, http.StatusForbidden, "Authorization_RequestDenied", "When using this permission, the backing application of the service principal being created must in the local tenant")
+		return
 	case app == nil || s.replicating(app.AppID):
 		s.store.mu.Unlock()
 		s.badRequest(w, r, "The appId '"+body.AppID+"' of the service principal does not reference a valid application object.")

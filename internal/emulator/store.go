@@ -119,6 +119,9 @@ type application struct {
 	OAuth2PermissionScopes   []permissionScope
 	PublisherDomain          string
 	CreatedDateTime          time.Time
+	// Owners holds the object IDs of the app's owners (users or service
+	// principals); Application.ReadWrite.OwnedBy only reaches owned apps.
+	Owners []string
 }
 
 type requiredResourceAccess struct {

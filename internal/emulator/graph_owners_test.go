@@ -1,0 +1,86 @@
+package emulator
+
+import (
+	"net/http"
+	"testing"
+	"time"
+)
+
+// ownedByToken is an app-only token in the home tenant for a fresh app that
+// holds only Application.ReadWrite.OwnedBy.
+func ownedByToken(t *testing.T, s *Server) string {
+	t.Helper()
+	id, appID := newApp(t, s, map[string]any{"displayName": "least privilege", "signInAudience": "AzureADMyOrg",
+		"requiredResourceAccess": []map[string]any{{"resourceAppId": graphAppID, "resourceAccess": []map[string]any{
+			{"id": "18a4783c-866b-4cc7-a460-3d5e5662c884", "type": "Role"}}}}})
+	newServicePrincipal(t, s, appID)
+	secret := call(t, s, "POST", "/v1.0/applications/"+id+"/addPassword", automationToken(t, s), map[string]any{}).Body["secretText"].(string)
+	if err := s.Consent(DefaultHomeTenantID, appID, "admin@"+DefaultHomeTenantDomain); err != nil {
+		t.Fatal(err)
+	}
+	tok := appToken(t, s, DefaultHomeTenantID, appID, secret, graphResource)
+	if roles, _ := claims(t, tok)["roles"].([]any); len(roles) != 1 || roles[0] != "Application.ReadWrite.OwnedBy" {
+		t.Fatalf("roles = %v", roles)
+	}
+	return tok
+}
+
+func TestGraphOwnedByReachesOnlyOwnedApps(t *testing.T) {
+	s := newTestServer(t)
+	owned := ownedByToken(t, s)
+
+	// Someone else's app (the automation identity made it): readable, not writable.
+	otherID, _ := newApp(t, s, map[string]any{"displayName": "not mine"})
+	if r := call(t, s, "GET", "/v1.0/applications/"+otherID, owned, nil); r.Status != http.StatusOK {
+		t.Fatalf("read: %d", r.Status)
+	}
+	for _, c := range []struct{ method, path string }{
+		{"PATCH", "/v1.0/applications/" + otherID},
+		{"POST", "/v1.0/applications/" + otherID + "/addPassword"},
+		{"DELETE", "/v1.0/applications/" + otherID},
+	} {
+		if r := call(t, s, c.method, c.path, owned, map[string]any{}); r.Status != http.StatusForbidden || field(r.Body, "error.code") != "Authorization_RequestDenied" {
+			t.Fatalf("%s %s on an app it does not own: %d %s", c.method, c.path, r.Status, r.Raw)
+		}
+	}
+
+	// What it creates it owns, and may manage.
+	r := call(t, s, "POST", "/v1.0/applications", owned, map[string]any{"displayName": "mine"})
+	if r.Status != http.StatusCreated {
+		t.Fatalf("create: %d %s", r.Status, r.Raw)
+	}
+	mine, mineAppID := r.Body["id"].(string), r.Body["appId"].(string)
+	if r := call(t, s, "PATCH", "/v1.0/applications/"+mine, owned, map[string]any{"notes": "x"}); r.Status != http.StatusNoContent {
+		t.Fatalf("patch own app: %d %s", r.Status, r.Raw)
+	}
+	if r := call(t, s, "POST", "/v1.0/applications/"+mine+"/addPassword", owned, map[string]any{}); r.Status != http.StatusOK {
+		t.Fatalf("addPassword on own app: %d %s", r.Status, r.Raw)
+	}
+	// The uniqueName upsert creates an owned app too.
+	if r := call(t, s, "PATCH", "/v1.0/applications(uniqueName='owned-upsert')", owned, map[string]any{"displayName": "u"}, "Prefer", "create-if-missing"); r.Status != http.StatusCreated {
+		t.Fatalf("upsert create: %d %s", r.Status, r.Raw)
+	}
+	if r := call(t, s, "PATCH", "/v1.0/applications(uniqueName='owned-upsert')", owned, map[string]any{"displayName": "u2"}, "Prefer", "create-if-missing"); r.Status != http.StatusNoContent {
+		t.Fatalf("upsert update: %d %s", r.Status, r.Raw)
+	}
+
+	// Its SP: allowed for an owned local app, with Graph's OwnedBy message
+	// while the app is still replicating or for an app it does not own.
+	if r := call(t, s, "POST", "/v1.0/servicePrincipals", owned, map[string]any{"appId": mineAppID}); r.Status != http.StatusCreated {
+		t.Fatalf("SP for own app: %d %s", r.Status, r.Raw)
+	}
+	_, otherAppID := newApp(t, s, map[string]any{"displayName": "still not mine"})
+	r = call(t, s, "POST", "/v1.0/servicePrincipals", owned, map[string]any{"appId": otherAppID})
+	if r.Status != http.StatusForbidden || field(r.Body, "error.message") != "When using this permission, the backing application of the service principal being created must in the local tenant" {
+		t.Fatalf("SP for someone else's app: %d %s", r.Status, r.Raw)
+	}
+	s.SetReplicationDelay(30 * time.Second)
+	r = call(t, s, "POST", "/v1.0/applications", owned, map[string]any{"displayName": "lagging"})
+	if r := call(t, s, "POST", "/v1.0/servicePrincipals", owned, map[string]any{"appId": r.Body["appId"]}); r.Status != http.StatusForbidden {
+		t.Fatalf("SP right after create under OwnedBy: %d, want 403 as azuread retries on", r.Status)
+	}
+
+	if r := call(t, s, "DELETE", "/v1.0/applications/"+mine, owned, nil); r.Status != http.StatusNoContent {
+		t.Fatalf("delete own app: %d %s", r.Status, r.Raw)
+	}
+}

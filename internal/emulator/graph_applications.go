@@ -133,12 +133,21 @@ func applyAppProps(a *application, body map[string]json.RawMessage, creating boo
 				a.RequiredResourceAccess = v
 			}
 		case "appRoles":
-			err = json.Unmarshal(raw, &a.AppRoles)
+			var v []appRole
+			if err = json.Unmarshal(raw, &v); err == nil {
+				if !creating && removesEnabled(a.AppRoles, v, func(r appRole) (string, string, bool) { return r.ID, r.Value, r.IsEnabled }) {
+					return msgEnabledEntitlement
+				}
+				a.AppRoles = v
+			}
 		case "api":
 			var v struct {
 				Scopes *[]permissionScope `json:"oauth2PermissionScopes"`
 			}
 			if err = json.Unmarshal(raw, &v); err == nil && v.Scopes != nil {
+				if !creating && removesEnabled(a.OAuth2PermissionScopes, *v.Scopes, func(p permissionScope) (string, string, bool) { return p.ID, p.Value, p.IsEnabled }) {
+					return msgEnabledEntitlement
+				}
 				a.OAuth2PermissionScopes = *v.Scopes
 			}
 		case "info", "optionalClaims", "parentalControlSettings", "groupMembershipClaims", "tokenEncryptionKeyId", "isDeviceOnlyAuthSupported":
@@ -182,6 +191,27 @@ func applyAppProps(a *application, body map[string]json.RawMessage, creating boo
 		}
 	}
 	return ""
+}
+
+// Graph refuses to drop or rename an app role or scope that is still
+// enabled: it has to be PATCHed with isEnabled false first.
+const msgEnabledEntitlement = "Permission (scope or role) cannot be deleted or updated unless disabled first."
+
+func removesEnabled[T any](old, updated []T, key func(T) (id, value string, enabled bool)) bool {
+	for _, o := range old {
+		id, value, enabled := key(o)
+		if !enabled {
+			continue
+		}
+		i := slices.IndexFunc(updated, func(n T) bool { nid, _, _ := key(n); return strings.EqualFold(nid, id) })
+		if i < 0 {
+			return true
+		}
+		if _, nv, _ := key(updated[i]); nv != value {
+			return true
+		}
+	}
+	return false
 }
 
 func unmarshalNullable(raw json.RawMessage, dst *string) error {
@@ -365,6 +395,10 @@ func (s *Server) patchApplication(w http.ResponseWriter, r *http.Request, p *pri
 		*a = updated
 	}
 	s.store.mu.Unlock()
+	if msg == msgEnabledEntitlement {
+		s.graphErr(w, r, http.StatusBadRequest, "CannotDeleteOrUpdateEnabledEntitlement", msg)
+		return
+	}
 	if msg != "" {
 		s.badRequest(w, r, msg)
 		return

@@ -84,3 +84,27 @@ func TestGraphOwnedByReachesOnlyOwnedApps(t *testing.T) {
 		t.Fatalf("delete own app: %d %s", r.Status, r.Raw)
 	}
 }
+
+func TestGraphEnabledAppRoleMustBeDisabledFirst(t *testing.T) {
+	s := newTestServer(t)
+	tok := automationToken(t, s)
+	role := map[string]any{"id": "6a9b1f47-0d3c-4e8a-9f2b-1c2d3e4f5a6b", "value": "Sync.Run", "displayName": "Run sync", "description": "d",
+		"allowedMemberTypes": []string{"Application"}, "isEnabled": true}
+	id, _ := newApp(t, s, map[string]any{"displayName": "roles", "appRoles": []any{role}})
+	r := call(t, s, "PATCH", "/v1.0/applications/"+id, tok, map[string]any{"appRoles": []any{}})
+	if r.Status != http.StatusBadRequest || field(r.Body, "error.code") != "CannotDeleteOrUpdateEnabledEntitlement" {
+		t.Fatalf("dropping an enabled role: %d %s", r.Status, r.Raw)
+	}
+	role["isEnabled"] = false
+	if r := call(t, s, "PATCH", "/v1.0/applications/"+id, tok, map[string]any{"appRoles": []any{role}}); r.Status != http.StatusNoContent {
+		t.Fatalf("disable: %d %s", r.Status, r.Raw)
+	}
+	if r := call(t, s, "PATCH", "/v1.0/applications/"+id, tok, map[string]any{"appRoles": []any{}}); r.Status != http.StatusNoContent {
+		t.Fatalf("drop after disable: %d %s", r.Status, r.Raw)
+	}
+	// $select returns only what was selected (no implicit id).
+	r = call(t, s, "GET", "/v1.0/applications/"+id+"?$select=displayName", tok, nil)
+	if _, hasID := r.Body["id"]; r.Status != 200 || hasID || r.Body["displayName"] != "roles" {
+		t.Fatalf("$select=displayName: %s", r.Raw)
+	}
+}

@@ -199,9 +199,8 @@ func selectFields(r *http.Request, items []map[string]any) []map[string]any {
 				o[k] = v
 			}
 		}
-		if id, ok := it["id"]; ok {
-			o["id"] = id
-		}
+		// Only what was selected: Graph does not add id, so a caller
+		// that reads id must select it.
 		out[i] = o
 	}
 	return out

@@ -49,10 +49,10 @@ func (s *Server) graphServicePrincipalRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("DELETE /v1.0/servicePrincipals/{ref}", s.graph(spWrite, s.deleteServicePrincipal))
 	mux.HandleFunc("GET /v1.0/servicePrincipals/{ref}/appRoleAssignedTo", s.graph(appsRead, s.listAssignments(false)))
 	mux.HandleFunc("GET /v1.0/servicePrincipals/{ref}/appRoleAssignments", s.graph(appsRead, s.listAssignments(true)))
-	mux.HandleFunc("POST /v1.0/servicePrincipals/{ref}/appRoleAssignedTo", s.graph(araWrite, s.createAssignment))
-	mux.HandleFunc("POST /v1.0/servicePrincipals/{ref}/appRoleAssignments", s.graph(araWrite, s.createAssignment))
-	mux.HandleFunc("DELETE /v1.0/servicePrincipals/{ref}/appRoleAssignedTo/{id}", s.graph(araWrite, s.deleteAssignment))
-	mux.HandleFunc("DELETE /v1.0/servicePrincipals/{ref}/appRoleAssignments/{id}", s.graph(araWrite, s.deleteAssignment))
+	mux.HandleFunc("POST /v1.0/servicePrincipals/{ref}/appRoleAssignedTo", s.graph(araWrite, s.createAssignment(false)))
+	mux.HandleFunc("POST /v1.0/servicePrincipals/{ref}/appRoleAssignments", s.graph(araWrite, s.createAssignment(true)))
+	mux.HandleFunc("DELETE /v1.0/servicePrincipals/{ref}/appRoleAssignedTo/{id}", s.graph(araWrite, s.deleteAssignment(false)))
+	mux.HandleFunc("DELETE /v1.0/servicePrincipals/{ref}/appRoleAssignments/{id}", s.graph(araWrite, s.deleteAssignment(true)))
 	mux.HandleFunc("GET /v1.0/servicePrincipals/{ref}/oauth2PermissionGrants", s.graph(grantRead, s.listGrantsOfSP))
 	mux.HandleFunc("GET /v1.0/oauth2PermissionGrants", s.graph(grantRead, s.listGrants))
 	mux.HandleFunc("GET /v1.0/oauth2PermissionGrants/{id}", s.graph(grantRead, s.getGrant))
@@ -216,7 +216,23 @@ func (s *Server) listAssignments(byPrincipal bool) graphHandler {
 	}
 }
 
-func (s *Server) createAssignment(w http.ResponseWriter, r *http.Request, p *principal, t *tenant) {
+// createAssignment answers POST …/appRoleAssignedTo (the path names the
+// resource SP) and …/appRoleAssignments (the path names the principal SP);
+// the body must agree with the path.
+func (s *Server) createAssignment(byPrincipal bool) graphHandler {
+	return func(w http.ResponseWriter, r *http.Request, p *principal, t *tenant) {
+		s.store.mu.RLock()
+		sp := spByRef(t, r.PathValue("ref"))
+		s.store.mu.RUnlock()
+		if sp == nil {
+			s.notFound(w, r, r.PathValue("ref"))
+			return
+		}
+		s.insertAssignment(w, r, p, t, sp, byPrincipal)
+	}
+}
+
+func (s *Server) insertAssignment(w http.ResponseWriter, r *http.Request, p *principal, t *tenant, sp *servicePrincipal, byPrincipal bool) {
 	var body struct {
 		PrincipalID string `json:"principalId"`
 		ResourceID  string `json:"resourceId"`
@@ -233,7 +249,13 @@ func (s *Server) createAssignment(w http.ResponseWriter, r *http.Request, p *pri
 	var msg string
 	var status int
 	var out map[string]any
+	pathID := body.ResourceID
+	if byPrincipal {
+		pathID = body.PrincipalID
+	}
 	switch {
+	case !strings.EqualFold(pathID, sp.ID):
+		status, msg = http.StatusBadRequest, "Not a valid reference update."
 	case principalSP == nil || resource == nil || s.replicating(body.PrincipalID) || s.replicating(body.ResourceID):
 		status, msg = http.StatusBadRequest, "Not a valid reference update."
 	case !slices.ContainsFunc(resource.AppRoles, func(ar appRole) bool { return strings.EqualFold(ar.ID, body.AppRoleID) }):
@@ -257,22 +279,37 @@ func (s *Server) createAssignment(w http.ResponseWriter, r *http.Request, p *pri
 	case msg != "":
 		s.badRequest(w, r, msg)
 	default:
-		out["@odata.context"] = "https://graph.microsoft.com/v1.0/$metadata#servicePrincipals('" + r.PathValue("ref") + "')/appRoleAssignedTo/$entity"
+		nav := "appRoleAssignedTo"
+		if byPrincipal {
+			nav = "appRoleAssignments"
+		}
+		out["@odata.context"] = "https://graph.microsoft.com/v1.0/$metadata#servicePrincipals('" + sp.ID + "')/" + nav + "/$entity"
 		s.graphOK(w, r, http.StatusCreated, out)
 	}
 }
 
-func (s *Server) deleteAssignment(w http.ResponseWriter, r *http.Request, p *principal, t *tenant) {
-	id := r.PathValue("id")
-	s.store.mu.Lock()
-	_, ok := t.AppRoleAssignments[id]
-	delete(t.AppRoleAssignments, id)
-	s.store.mu.Unlock()
-	if !ok {
-		s.notFound(w, r, id)
-		return
+// deleteAssignment removes an assignment only through the SP it belongs to:
+// the resource for appRoleAssignedTo, the principal for appRoleAssignments.
+func (s *Server) deleteAssignment(byPrincipal bool) graphHandler {
+	return func(w http.ResponseWriter, r *http.Request, p *principal, t *tenant) {
+		id := r.PathValue("id")
+		s.store.mu.Lock()
+		sp := spByRef(t, r.PathValue("ref"))
+		a := t.AppRoleAssignments[id]
+		ok := sp != nil && a != nil && ((byPrincipal && a.PrincipalID == sp.ID) || (!byPrincipal && a.ResourceID == sp.ID))
+		if ok {
+			delete(t.AppRoleAssignments, id)
+		}
+		s.store.mu.Unlock()
+		switch {
+		case sp == nil:
+			s.notFound(w, r, r.PathValue("ref"))
+		case !ok:
+			s.notFound(w, r, id)
+		default:
+			s.noContent(w, r)
+		}
 	}
-	s.noContent(w, r)
 }
 
 func (s *Server) listGrantsOfSP(w http.ResponseWriter, r *http.Request, p *principal, t *tenant) {
@@ -401,15 +438,30 @@ func (s *Server) patchGrant(w http.ResponseWriter, r *http.Request, p *principal
 	}
 	s.store.mu.Lock()
 	g := t.PermissionGrants[r.PathValue("id")]
+	msg := ""
 	if g != nil {
-		g.Scope = *body.Scope
+		// The new scope must name the resource's delegated permissions, as
+		// on create.
+		if resource := t.ServicePrincipals[g.ResourceID]; resource != nil {
+			for _, sc := range strings.Fields(*body.Scope) {
+				if !slices.ContainsFunc(resource.OAuth2PermissionScopes, func(ps permissionScope) bool { return ps.Value == sc }) {
+					msg = "Invalid value specified for property 'scope' of resource 'OAuth2PermissionGrant': '" + sc + "' is not a scope of " + resource.DisplayName + "."
+				}
+			}
+		}
+		if msg == "" {
+			g.Scope = *body.Scope
+		}
 	}
 	s.store.mu.Unlock()
-	if g == nil {
+	switch {
+	case g == nil:
 		s.notFound(w, r, r.PathValue("id"))
-		return
+	case msg != "":
+		s.badRequest(w, r, msg)
+	default:
+		s.noContent(w, r)
 	}
-	s.noContent(w, r)
 }
 
 func (s *Server) deleteGrant(w http.ResponseWriter, r *http.Request, p *principal, t *tenant) {

@@ -198,6 +198,12 @@ func (s *Server) batch(w http.ResponseWriter, r *http.Request) {
 			DependsOn []string          `json:"dependsOn"`
 		} `json:"requests"`
 	}
+	// The batch itself needs a valid Graph token; permissions are checked
+	// per inner request.
+	if _, aerr := s.authenticate(r, graphResource); aerr != nil {
+		s.graphErr(w, r, aerr.Status, aerr.Code, aerr.Message)
+		return
+	}
 	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
 		s.badRequest(w, r, "Invalid batch payload format.")
 		return
@@ -213,6 +219,17 @@ func (s *Server) batch(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		seen[q.ID] = true
+		// json-batching.md: "If a body is included with the request, the
+		// headers object must contain a value for Content-Type."
+		if len(q.Body) > 0 && string(q.Body) != "null" && contentType(q.Headers) == "" {
+			s.graphErr(w, r, http.StatusBadRequest, "BadRequest", "Write request id : "+q.ID+" does not contain Content-Type header or body.")
+			return
+		}
+		if strings.HasPrefix(strings.ToLower(q.URL), "http") {
+			// Batched URLs are relative to the version ("/users/…").
+			s.graphErr(w, r, http.StatusBadRequest, "BadRequest", "Invalid request URL '"+q.URL+"'. Batch request URLs must be relative.")
+			return
+		}
 	}
 	status := map[string]int{}
 	var responses []map[string]any
@@ -258,6 +275,15 @@ func (s *Server) batch(w http.ResponseWriter, r *http.Request) {
 		responses = append(responses, resp)
 	}
 	s.graphOK(w, r, http.StatusOK, map[string]any{"responses": responses})
+}
+
+func contentType(h map[string]string) string {
+	for k, v := range h {
+		if strings.EqualFold(k, "Content-Type") {
+			return v
+		}
+	}
+	return ""
 }
 
 type recorder struct {

@@ -67,7 +67,8 @@ func (s *Server) findTenantInformation(w http.ResponseWriter, r *http.Request, p
 	s.store.mu.RLock()
 	t := s.store.tenantByRef(m[3])
 	var out map[string]any
-	if t != nil && (m[1] == "TenantId") == (strings.EqualFold(t.ID, m[3])) {
+	// A deleted tenant is no longer discoverable.
+	if t != nil && !t.Deleted && (m[1] == "TenantId") == (strings.EqualFold(t.ID, m[3])) {
 		out = map[string]any{"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#microsoft.graph.tenantInformation",
 			"tenantId": t.ID, "federationBrandName": nil, "displayName": t.DisplayName, "defaultDomainName": t.defaultDomain()}
 	}

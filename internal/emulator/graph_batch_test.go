@@ -44,3 +44,18 @@ func TestGraphBatchRules(t *testing.T) {
 		}
 	}
 }
+
+func TestGraphDeletedTenantIsNotDiscoverable(t *testing.T) {
+	s := newTestServer(t)
+	tok := automationToken(t, s)
+	path := "/v1.0/tenantRelationships/findTenantInformationByDomainName(domainName='northwind.onmicrosoft.com')"
+	if r := call(t, s, "GET", path, tok, nil); r.Status != http.StatusOK || r.Body["tenantId"] != NorthwindTenantID {
+		t.Fatalf("before deletion: %d %s", r.Status, r.Raw)
+	}
+	if err := s.DeleteTenant(NorthwindTenantID); err != nil {
+		t.Fatal(err)
+	}
+	if r := call(t, s, "GET", path, tok, nil); r.Status != http.StatusNotFound || field(r.Body, "error.code") != "Request_ResourceNotFound" {
+		t.Fatalf("after deletion: %d %s", r.Status, r.Raw)
+	}
+}

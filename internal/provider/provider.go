@@ -2,12 +2,27 @@ package provider
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/base64"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/onboard-tf/terraform-provider-onboard/internal/auth"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/graph"
 )
 
 var (
@@ -26,28 +41,270 @@ type onboardProvider struct {
 	version string
 }
 
+type providerModel struct {
+	TenantID                  types.String    `tfsdk:"tenant_id"`
+	ClientID                  types.String    `tfsdk:"client_id"`
+	ClientSecret              types.String    `tfsdk:"client_secret"`
+	ClientCertificate         types.String    `tfsdk:"client_certificate"`
+	ClientCertificatePath     types.String    `tfsdk:"client_certificate_path"`
+	ClientCertificatePassword types.String    `tfsdk:"client_certificate_password"`
+	UseOIDC                   types.Bool      `tfsdk:"use_oidc"`
+	OIDCToken                 types.String    `tfsdk:"oidc_token"`
+	OIDCTokenFilePath         types.String    `tfsdk:"oidc_token_file_path"`
+	OIDCRequestURL            types.String    `tfsdk:"oidc_request_url"`
+	OIDCRequestToken          types.String    `tfsdk:"oidc_request_token"`
+	Cloud                     types.String    `tfsdk:"cloud"`
+	Endpoints                 *endpointsModel `tfsdk:"endpoints"`
+	CACertFile                types.String    `tfsdk:"ca_cert_file"`
+}
+
+type endpointsModel struct {
+	Login           types.String `tfsdk:"login"`
+	Graph           types.String `tfsdk:"graph"`
+	BusinessCentral types.String `tfsdk:"business_central"`
+}
+
+// providerData is what resources and data sources get from Configure.
+type providerData struct {
+	Cloud      auth.Cloud
+	Auth       *auth.Authenticator
+	Graph      *graph.Client // the home tenant, as the automation identity
+	HTTPClient *http.Client
+	TenantID   string
+
+	// appLocks serialises read-merge-write of one application's
+	// requiredResourceAccess across onboard_api_permission resources.
+	appLocks sync.Map
+}
+
+func (d *providerData) lockApp(objectID string) func() {
+	m, _ := d.appLocks.LoadOrStore(strings.ToLower(objectID), &sync.Mutex{})
+	mu := m.(*sync.Mutex)
+	mu.Lock()
+	return mu.Unlock
+}
+
 func (p *onboardProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
 	resp.TypeName = "onboard"
 	resp.Version = p.version
 }
 
 func (p *onboardProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	str := func(desc string, sensitive bool, v ...validator.String) schema.StringAttribute {
+		return schema.StringAttribute{Optional: true, Sensitive: sensitive, MarkdownDescription: desc, Validators: v}
+	}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Onboards Microsoft Entra apps and customer tenants (Microsoft Graph, Business Central) declaratively.",
+		MarkdownDescription: "Onboards Microsoft Entra apps and customer tenants (Microsoft Graph, Dynamics 365 Business Central) declaratively. " +
+			"Every argument can also come from the environment; `ONBOARD_*` variables win over the `ARM_*` ones the azuread provider uses.",
+		Attributes: map[string]schema.Attribute{
+			"tenant_id": str("The home tenant (GUID) of the automation identity. Environment: `ONBOARD_TENANT_ID`, `ARM_TENANT_ID`.", false),
+			"client_id": str("The client (application) ID of the automation identity, an app with Microsoft Graph application permissions "+
+				"`Application.ReadWrite.All` and `AppRoleAssignment.ReadWrite.All` in the home tenant. Environment: `ONBOARD_CLIENT_ID`, `ARM_CLIENT_ID`.", false),
+			"client_secret": str("A client secret of the automation identity. Environment: `ONBOARD_CLIENT_SECRET`, `ARM_CLIENT_SECRET`.", true),
+			"client_certificate": str("A client certificate with its private key, as PEM or base64-encoded PKCS#12. "+
+				"Environment: `ONBOARD_CLIENT_CERTIFICATE`, `ARM_CLIENT_CERTIFICATE`.", true),
+			"client_certificate_path": str("Path to a PEM or PKCS#12 (`.pfx`) file with the client certificate and its private key. "+
+				"Environment: `ONBOARD_CLIENT_CERTIFICATE_PATH`, `ARM_CLIENT_CERTIFICATE_PATH`.", false),
+			"client_certificate_password": str("Password of the PKCS#12 client certificate. Environment: `ONBOARD_CLIENT_CERTIFICATE_PASSWORD`, `ARM_CLIENT_CERTIFICATE_PASSWORD`.", true),
+			"use_oidc": schema.BoolAttribute{Optional: true, MarkdownDescription: "Sign in with an OIDC federated token (GitHub Actions, Azure DevOps, other CI) " +
+				"matched by a federated identity credential of the automation identity. Environment: `ONBOARD_USE_OIDC`, `ARM_USE_OIDC`."},
+			"oidc_token":           str("The OIDC token itself. Environment: `ONBOARD_OIDC_TOKEN`, `ARM_OIDC_TOKEN`.", true),
+			"oidc_token_file_path": str("A file holding the OIDC token, read for each token request. Environment: `ONBOARD_OIDC_TOKEN_FILE_PATH`, `ARM_OIDC_TOKEN_FILE_PATH`.", false),
+			"oidc_request_url": str("URL that issues OIDC tokens (GitHub Actions). Environment: `ONBOARD_OIDC_REQUEST_URL`, `ARM_OIDC_REQUEST_URL`, "+
+				"`ACTIONS_ID_TOKEN_REQUEST_URL`.", false),
+			"oidc_request_token": str("Bearer token for `oidc_request_url`. Environment: `ONBOARD_OIDC_REQUEST_TOKEN`, `ARM_OIDC_REQUEST_TOKEN`, `ACTIONS_ID_TOKEN_REQUEST_TOKEN`.", true),
+			"cloud": str("The Microsoft cloud: `public` (default), `usgovernment` or `china`. Environment: `ONBOARD_CLOUD`, `ARM_ENVIRONMENT`.", false,
+				stringvalidator.OneOf("public", "usgovernment", "china")),
+			"endpoints": schema.SingleNestedAttribute{
+				Optional:            true,
+				MarkdownDescription: "Override the cloud's hosts, e.g. to use the local emulator. Token audiences stay the cloud's resource identifiers.",
+				Attributes: map[string]schema.Attribute{
+					"login":            str("Identity platform origin, e.g. `https://login.microsoftonline.com`. Environment: `ONBOARD_LOGIN_ENDPOINT`.", false),
+					"graph":            str("Microsoft Graph origin, e.g. `https://graph.microsoft.com`. Environment: `ONBOARD_GRAPH_ENDPOINT`.", false),
+					"business_central": str("Business Central API origin, e.g. `https://api.businesscentral.dynamics.com`. Environment: `ONBOARD_BC_ENDPOINT`.", false),
+				},
+			},
+			"ca_cert_file": str("A PEM file of extra certificate authorities to trust (the emulator's, or a corporate proxy's). Environment: `ONBOARD_CA_CERT_FILE`.", false),
+		},
 	}
 }
 
-func (p *onboardProvider) Configure(_ context.Context, _ provider.ConfigureRequest, _ *provider.ConfigureResponse) {
+// setting picks the configured value, else the first set environment variable.
+func setting(v types.String, env ...string) string {
+	if !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" {
+		return v.ValueString()
+	}
+	for _, e := range env {
+		if s := os.Getenv(e); s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+func (p *onboardProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var m providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	cloud, err := auth.CloudByName(setting(m.Cloud, "ONBOARD_CLOUD", "ARM_ENVIRONMENT"))
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("cloud"), "Unknown cloud", err.Error())
+		return
+	}
+	ep := m.Endpoints
+	if ep == nil {
+		ep = &endpointsModel{}
+	}
+	if v := setting(ep.Login, "ONBOARD_LOGIN_ENDPOINT"); v != "" {
+		cloud.LoginEndpoint = strings.TrimSuffix(v, "/")
+	}
+	if v := setting(ep.Graph, "ONBOARD_GRAPH_ENDPOINT"); v != "" {
+		cloud.GraphEndpoint = strings.TrimSuffix(v, "/")
+	}
+	if v := setting(ep.BusinessCentral, "ONBOARD_BC_ENDPOINT"); v != "" {
+		cloud.BCEndpoint = strings.TrimSuffix(v, "/")
+	}
+
+	httpClient, err := newHTTPClient(setting(m.CACertFile, "ONBOARD_CA_CERT_FILE"))
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("ca_cert_file"), "Cannot read the CA certificate file",
+			err.Error()+". Point ca_cert_file (or ONBOARD_CA_CERT_FILE) at a readable PEM file.")
+		return
+	}
+
+	cfg := auth.Config{
+		Cloud:      cloud,
+		TenantID:   setting(m.TenantID, "ONBOARD_TENANT_ID", "ARM_TENANT_ID"),
+		ClientID:   setting(m.ClientID, "ONBOARD_CLIENT_ID", "ARM_CLIENT_ID"),
+		HTTPClient: httpClient,
+	}
+	if cfg.TenantID == "" {
+		resp.Diagnostics.AddAttributeError(path.Root("tenant_id"), "Missing tenant ID",
+			"Set tenant_id in the provider block or ONBOARD_TENANT_ID (or ARM_TENANT_ID) in the environment: the home tenant of the automation identity.")
+	}
+	if cfg.ClientID == "" {
+		resp.Diagnostics.AddAttributeError(path.Root("client_id"), "Missing client ID",
+			"Set client_id in the provider block or ONBOARD_CLIENT_ID (or ARM_CLIENT_ID) in the environment: the automation identity's application (client) ID.")
+	}
+	useOIDC := (!m.UseOIDC.IsNull() && m.UseOIDC.ValueBool()) || truthy(os.Getenv("ONBOARD_USE_OIDC")) || truthy(os.Getenv("ARM_USE_OIDC"))
+	certPath := setting(m.ClientCertificatePath, "ONBOARD_CLIENT_CERTIFICATE_PATH", "ARM_CLIENT_CERTIFICATE_PATH")
+	certInline := setting(m.ClientCertificate, "ONBOARD_CLIENT_CERTIFICATE", "ARM_CLIENT_CERTIFICATE")
+	switch {
+	case useOIDC:
+		cfg.OIDCToken = setting(m.OIDCToken, "ONBOARD_OIDC_TOKEN", "ARM_OIDC_TOKEN")
+		cfg.OIDCTokenFilePath = setting(m.OIDCTokenFilePath, "ONBOARD_OIDC_TOKEN_FILE_PATH", "ARM_OIDC_TOKEN_FILE_PATH")
+		if cfg.OIDCToken == "" && cfg.OIDCTokenFilePath == "" {
+			cfg.OIDCRequestURL = setting(m.OIDCRequestURL, "ONBOARD_OIDC_REQUEST_URL", "ARM_OIDC_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_URL")
+			cfg.OIDCRequestToken = setting(m.OIDCRequestToken, "ONBOARD_OIDC_REQUEST_TOKEN", "ARM_OIDC_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN")
+		}
+		if cfg.OIDCToken == "" && cfg.OIDCTokenFilePath == "" && cfg.OIDCRequestURL == "" {
+			resp.Diagnostics.AddAttributeError(path.Root("use_oidc"), "No OIDC token source",
+				"use_oidc is on but there is no oidc_token, oidc_token_file_path or oidc_request_url (in GitHub Actions, grant the job `id-token: write` so ACTIONS_ID_TOKEN_REQUEST_URL is set).")
+		}
+	case certPath != "" || certInline != "":
+		data, err := certificateBytes(certPath, certInline)
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("client_certificate_path"), "Cannot read the client certificate", err.Error())
+			return
+		}
+		cfg.ClientCertificate = data
+		cfg.ClientCertificatePassword = setting(m.ClientCertificatePassword, "ONBOARD_CLIENT_CERTIFICATE_PASSWORD", "ARM_CLIENT_CERTIFICATE_PASSWORD")
+	default:
+		cfg.ClientSecret = setting(m.ClientSecret, "ONBOARD_CLIENT_SECRET", "ARM_CLIENT_SECRET")
+		if cfg.ClientSecret == "" {
+			resp.Diagnostics.AddAttributeError(path.Root("client_secret"), "Missing credential",
+				"The provider needs a credential for the automation identity: set client_secret (or ONBOARD_CLIENT_SECRET / ARM_CLIENT_SECRET), "+
+					"a client certificate (client_certificate_path), or use_oidc.")
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	authn, err := auth.New(cfg)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid provider credentials", err.Error())
+		return
+	}
+	g, err := graph.New(graph.Options{Endpoint: cloud.GraphEndpoint, Resource: cloud.GraphResource, TenantID: cfg.TenantID, Tokens: authn, HTTPClient: httpClient})
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot build the Microsoft Graph client", err.Error())
+		return
+	}
+	data := &providerData{Cloud: cloud, Auth: authn, Graph: g, HTTPClient: httpClient, TenantID: cfg.TenantID}
+	resp.ResourceData = data
+	resp.DataSourceData = data
+}
+
+func truthy(s string) bool {
+	switch strings.ToLower(s) {
+	case "1", "true", "yes":
+		return true
+	}
+	return false
+}
+
+func certificateBytes(path, inline string) ([]byte, error) {
+	if path != "" {
+		return os.ReadFile(path)
+	}
+	if strings.Contains(inline, "-----BEGIN") {
+		return []byte(inline), nil
+	}
+	return base64.StdEncoding.DecodeString(strings.TrimSpace(inline))
+}
+
+func newHTTPClient(caFile string) (*http.Client, error) {
+	pool, err := x509.SystemCertPool()
+	if err != nil || pool == nil {
+		pool = x509.NewCertPool()
+	}
+	if caFile != "" {
+		pem, err := os.ReadFile(caFile)
+		if err != nil {
+			return nil, err
+		}
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, os.ErrInvalid
+		}
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	tr.MaxIdleConnsPerHost = 32
+	return &http.Client{Transport: tr, Timeout: 2 * time.Minute}, nil
 }
 
 func (p *onboardProvider) Resources(_ context.Context) []func() resource.Resource {
-	return nil
+	return []func() resource.Resource{
+		newEntraAppResource,
+		newClientSecretResource,
+		newAPIPermissionResource,
+	}
 }
 
 func (p *onboardProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{
+		newEntraAppDataSource,
+	}
 }
 
 func (p *onboardProvider) Functions(_ context.Context) []func() function.Function {
-	return nil
+	return []func() function.Function{
+		newPermissionIDFunction,
+		newAdminConsentURLFunction,
+	}
+}
+
+// configureData is the shared Configure of every resource and data source.
+func configureData(raw any, diags interface{ AddError(string, string) }) *providerData {
+	if raw == nil {
+		return nil // not configured yet (validation); Configure is called again
+	}
+	d, ok := raw.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected provider data", "This is a bug in the onboard provider; please report it.")
+		return nil
+	}
+	return d
 }

@@ -1,0 +1,88 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/onboard-tf/terraform-provider-onboard/internal/auth"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/graph"
+)
+
+// apiError turns a client error into a diagnostic that says what was being
+// done, why it failed and what to do.
+func apiError(diags *diag.Diagnostics, doing string, err error) {
+	if te, ok := auth.AsTokenError(err); ok {
+		diags.AddError(te.Summary()+" while "+doing, te.Error()+"\n\n"+te.Remedy())
+		return
+	}
+	var ae *graph.APIError
+	if errors.As(err, &ae) {
+		fix := ""
+		switch ae.StatusCode {
+		case 403:
+			fix = "\n\nThe provider's automation identity lacks a Microsoft Graph permission for this: it needs the application permissions " +
+				"Application.ReadWrite.All and AppRoleAssignment.ReadWrite.All, with admin consent, in its home tenant."
+		case 429:
+			fix = "\n\nMicrosoft Graph kept throttling after retries; run again later or lower -parallelism."
+		}
+		diags.AddError("Microsoft Graph refused "+doing, ae.Error()+fix)
+		return
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		diags.AddError("Timed out "+doing, err.Error()+"\n\nMicrosoft Graph did not answer in time; raise the resource's timeouts or retry.")
+		return
+	}
+	diags.AddError("Error "+doing, err.Error())
+}
+
+func stringSet(ctx context.Context, v []string, diags *diag.Diagnostics) types.Set {
+	if v == nil {
+		v = []string{}
+	}
+	s, d := types.SetValueFrom(ctx, types.StringType, v)
+	diags.Append(d...)
+	return s
+}
+
+func setStrings(ctx context.Context, s types.Set, diags *diag.Diagnostics) []string {
+	if s.IsNull() || s.IsUnknown() {
+		return nil
+	}
+	var out []string
+	diags.Append(s.ElementsAs(ctx, &out, false)...)
+	sort.Strings(out)
+	return out
+}
+
+var nonSlug = regexp.MustCompile(`[^a-z0-9]+`)
+
+// uniqueNameFor derives the app's uniqueName from its display name: stable,
+// so a create that Terraform retries after a crash finds the first app.
+func uniqueNameFor(displayName string) string {
+	slug := strings.Trim(nonSlug.ReplaceAllString(strings.ToLower(displayName), "-"), "-")
+	if slug == "" {
+		slug = "app"
+	}
+	if len(slug) > 100 {
+		slug = slug[:100]
+	}
+	return "onboard-" + slug
+}
+
+func nullableString(s string) types.String {
+	if s == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(s)
+}
+
+func notConfigured(diags *diag.Diagnostics) {
+	diags.AddError("Provider not configured", fmt.Sprintf("The onboard provider has no credentials yet; check the provider block and its environment variables."))
+}

@@ -1,0 +1,372 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+
+	"github.com/onboard-tf/terraform-provider-onboard/internal/graph"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/onboarding"
+)
+
+var (
+	_ resource.Resource                   = &apiPermissionResource{}
+	_ resource.ResourceWithConfigure      = &apiPermissionResource{}
+	_ resource.ResourceWithModifyPlan     = &apiPermissionResource{}
+	_ resource.ResourceWithValidateConfig = &apiPermissionResource{}
+	_ resource.ResourceWithImportState    = &apiPermissionResource{}
+)
+
+func newAPIPermissionResource() resource.Resource { return &apiPermissionResource{} }
+
+type apiPermissionResource struct {
+	data *providerData
+}
+
+type apiPermissionModel struct {
+	ID                       types.String `tfsdk:"id"`
+	ApplicationID            types.String `tfsdk:"application_id"`
+	API                      types.String `tfsdk:"api"`
+	ResourceAppID            types.String `tfsdk:"resource_app_id"`
+	ApplicationPermissions   types.Set    `tfsdk:"application_permissions"`
+	DelegatedPermissions     types.Set    `tfsdk:"delegated_permissions"`
+	ApplicationPermissionIDs types.Map    `tfsdk:"application_permission_ids"`
+	DelegatedPermissionIDs   types.Map    `tfsdk:"delegated_permission_ids"`
+}
+
+func (r *apiPermissionResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_api_permission"
+}
+
+func (r *apiPermissionResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	emptySet := setdefault.StaticValue(basetypes.NewSetValueMust(types.StringType, nil))
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The permissions an app registration requires on one API (\"API permissions\" in the Entra admin center), by name. " +
+			"Each resource owns only its API's entry of the app's `requiredResourceAccess`, so several of them on one app never overwrite each other. " +
+			"Requiring a permission grants nothing: admin consent does (`onboard_customer_tenant`).",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{Computed: true, PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				MarkdownDescription: "`<application object id>/<resource app id>`."},
+			"application_id": schema.StringAttribute{Required: true, PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				MarkdownDescription: "Object ID of the app registration (`onboard_entra_app.<name>.id`).", Validators: []validator.String{guidValidator()}},
+			"api": schema.StringAttribute{Required: true, PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				MarkdownDescription: "The API: `Microsoft Graph`, `Dynamics 365 Business Central` (aliases `graph`, `business central`), or any API's application (client) ID."},
+			"resource_app_id": schema.StringAttribute{Computed: true, PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				MarkdownDescription: "The API's application ID, e.g. `00000003-0000-0000-c000-000000000000` for Microsoft Graph."},
+			"application_permissions": schema.SetAttribute{ElementType: types.StringType, Optional: true, Computed: true, Default: emptySet,
+				MarkdownDescription: "Application permissions (app roles) by name, e.g. `User.Read.All`, `API.ReadWrite.All`, `Automation.ReadWrite.All`, `AdminCenter.ReadWrite.All`."},
+			"delegated_permissions": schema.SetAttribute{ElementType: types.StringType, Optional: true, Computed: true, Default: emptySet,
+				MarkdownDescription: "Delegated permissions (scopes) by name, e.g. `User.Read` or Business Central's `Financials.ReadWrite.All`."},
+			"application_permission_ids": schema.MapAttribute{ElementType: types.StringType, Computed: true,
+				MarkdownDescription: "Application permission name to app role ID."},
+			"delegated_permission_ids": schema.MapAttribute{ElementType: types.StringType, Computed: true,
+				MarkdownDescription: "Delegated permission name to scope ID."},
+		},
+	}
+}
+
+func (r *apiPermissionResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configureData(req.ProviderData, &resp.Diagnostics)
+}
+
+// ValidateConfig checks names against the catalog without a network call,
+// so typos fail at plan (and in `terraform validate`).
+func (r *apiPermissionResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var m apiPermissionModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() || m.API.IsUnknown() || m.API.IsNull() {
+		return
+	}
+	api, err := onboarding.LookupAPI(m.API.ValueString())
+	if errors.Is(err, onboarding.ErrUnknownAPI) {
+		return // resolved against the API's service principal at plan
+	}
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("api"), "Unknown API", err.Error())
+		return
+	}
+	resolveAll(ctx, api, m, &resp.Diagnostics)
+}
+
+func resolveAll(ctx context.Context, api onboarding.API, m apiPermissionModel, diags *diag.Diagnostics) (app, del map[string]string) {
+	app, del = map[string]string{}, map[string]string{}
+	for _, k := range []struct {
+		set  types.Set
+		kind onboarding.Kind
+		attr string
+		out  map[string]string
+	}{{m.ApplicationPermissions, onboarding.Application, "application_permissions", app}, {m.DelegatedPermissions, onboarding.Delegated, "delegated_permissions", del}} {
+		if k.set.IsUnknown() {
+			continue
+		}
+		for _, name := range setStrings(ctx, k.set, diags) {
+			p, err := api.Resolve(name, k.kind)
+			if err != nil {
+				diags.AddAttributeError(path.Root(k.attr), "Unknown permission", err.Error())
+				continue
+			}
+			k.out[p.Name] = p.ID
+		}
+	}
+	return app, del
+}
+
+// lookupAPI resolves the API from the catalog, or from its service principal
+// in the home tenant for APIs the catalog does not know.
+func (r *apiPermissionResource) lookupAPI(ctx context.Context, ref string, diags *diag.Diagnostics) (onboarding.API, bool) {
+	api, err := onboarding.LookupAPI(ref)
+	if err == nil {
+		return api, true
+	}
+	if !errors.Is(err, onboarding.ErrUnknownAPI) {
+		diags.AddAttributeError(path.Root("api"), "Unknown API", err.Error())
+		return api, false
+	}
+	sp, err := r.data.Graph.GetServicePrincipalByAppID(ctx, ref)
+	if graph.IsNotFound(err) {
+		diags.AddAttributeError(path.Root("api"), "API not found",
+			"No API with application ID "+ref+" has a service principal in tenant "+r.data.TenantID+". Use a known API name or the app ID of an API present in the tenant.")
+		return api, false
+	}
+	if err != nil {
+		apiError(diags, "reading the service principal of API "+ref, err)
+		return api, false
+	}
+	api = onboarding.API{Name: sp.DisplayName, AppID: strings.ToLower(sp.AppID)}
+	for _, role := range sp.AppRoles {
+		api.Permissions = append(api.Permissions, onboarding.Permission{Name: role.Value, ID: role.ID, Kind: onboarding.Application})
+	}
+	for _, sc := range sp.OAuth2PermissionScopes {
+		api.Permissions = append(api.Permissions, onboarding.Permission{Name: sc.Value, ID: sc.ID, Kind: onboarding.Delegated})
+	}
+	return api, true
+}
+
+func (r *apiPermissionResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.data == nil {
+		return
+	}
+	var plan apiPermissionModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || plan.API.IsUnknown() || plan.ApplicationPermissions.IsUnknown() || plan.DelegatedPermissions.IsUnknown() {
+		return
+	}
+	api, ok := r.lookupAPI(ctx, plan.API.ValueString(), &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	app, del := resolveAll(ctx, api, plan, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	plan.ResourceAppID = types.StringValue(api.AppID)
+	plan.ApplicationPermissionIDs = mapValue(ctx, app, &resp.Diagnostics)
+	plan.DelegatedPermissionIDs = mapValue(ctx, del, &resp.Diagnostics)
+	if !plan.ApplicationID.IsUnknown() {
+		plan.ID = types.StringValue(plan.ApplicationID.ValueString() + "/" + api.AppID)
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+func mapValue(ctx context.Context, m map[string]string, diags *diag.Diagnostics) types.Map {
+	v, d := types.MapValueFrom(ctx, types.StringType, m)
+	diags.Append(d...)
+	return v
+}
+
+func (r *apiPermissionResource) write(ctx context.Context, plan *apiPermissionModel, diags *diag.Diagnostics) {
+	api, ok := r.lookupAPI(ctx, plan.API.ValueString(), diags)
+	if !ok {
+		return
+	}
+	app, del := resolveAll(ctx, api, *plan, diags)
+	if diags.HasError() {
+		return
+	}
+	entry := graph.RequiredResourceAccess{ResourceAppID: api.AppID}
+	for _, id := range sortedValues(app) {
+		entry.Access = append(entry.Access, graph.ResourceAccess{ID: id, Type: "Role"})
+	}
+	for _, id := range sortedValues(del) {
+		entry.Access = append(entry.Access, graph.ResourceAccess{ID: id, Type: "Scope"})
+	}
+	objectID := plan.ApplicationID.ValueString()
+	if err := r.replaceEntry(ctx, objectID, api.AppID, &entry); err != nil {
+		if graph.IsNotFound(err) {
+			diags.AddAttributeError(path.Root("application_id"), "App registration not found",
+				"No app registration with object ID "+objectID+" exists. Use onboard_entra_app.<name>.id (the object ID, not the client ID).")
+			return
+		}
+		apiError(diags, "setting the API permissions of app "+objectID, err)
+		return
+	}
+	plan.ID = types.StringValue(objectID + "/" + api.AppID)
+	plan.ResourceAppID = types.StringValue(api.AppID)
+	plan.ApplicationPermissionIDs = mapValue(ctx, app, diags)
+	plan.DelegatedPermissionIDs = mapValue(ctx, del, diags)
+}
+
+// replaceEntry reads the app's requiredResourceAccess, swaps this API's
+// entry (nil removes it) and writes it back, under a per-app lock so
+// parallel resources on one app don't lose each other's entries.
+func (r *apiPermissionResource) replaceEntry(ctx context.Context, objectID, resourceAppID string, entry *graph.RequiredResourceAccess) error {
+	unlock := r.data.lockApp(objectID)
+	defer unlock()
+	app, err := r.data.Graph.WaitForApplication(ctx, objectID)
+	if err != nil {
+		return err
+	}
+	var rra []graph.RequiredResourceAccess
+	for _, e := range app.RequiredResourceAccess {
+		if !strings.EqualFold(e.ResourceAppID, resourceAppID) {
+			rra = append(rra, e)
+		}
+	}
+	if entry != nil {
+		rra = append(rra, *entry)
+	}
+	return r.data.Graph.SetRequiredResourceAccess(ctx, objectID, rra)
+}
+
+func sortedValues(m map[string]string) []string {
+	var out []string
+	for _, v := range m {
+		out = append(out, v)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (r *apiPermissionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	if r.data == nil {
+		notConfigured(&resp.Diagnostics)
+		return
+	}
+	var plan apiPermissionModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	r.write(ctx, &plan, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *apiPermissionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if r.data == nil {
+		notConfigured(&resp.Diagnostics)
+		return
+	}
+	var state apiPermissionModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	app, err := r.data.Graph.GetApplication(ctx, state.ApplicationID.ValueString())
+	if graph.IsNotFound(err) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		apiError(&resp.Diagnostics, "reading the API permissions of app "+state.ApplicationID.String(), err)
+		return
+	}
+	resourceAppID := state.ResourceAppID.ValueString()
+	var entry *graph.RequiredResourceAccess
+	for i, e := range app.RequiredResourceAccess {
+		if strings.EqualFold(e.ResourceAppID, resourceAppID) {
+			entry = &app.RequiredResourceAccess[i]
+		}
+	}
+	if entry == nil {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	api, ok := r.lookupAPI(ctx, resourceAppID, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	appNames, delNames := []string{}, []string{}
+	appIDs, delIDs := map[string]string{}, map[string]string{}
+	for _, a := range entry.Access {
+		name := a.ID // a permission unknown to the API shows by its ID
+		for _, p := range api.Permissions {
+			if strings.EqualFold(p.ID, a.ID) && p.Kind.GraphType() == a.Type {
+				name = p.Name
+			}
+		}
+		if a.Type == "Role" {
+			appNames, appIDs[name] = append(appNames, name), a.ID
+		} else {
+			delNames, delIDs[name] = append(delNames, name), a.ID
+		}
+	}
+	state.ApplicationPermissions = stringSet(ctx, appNames, &resp.Diagnostics)
+	state.DelegatedPermissions = stringSet(ctx, delNames, &resp.Diagnostics)
+	state.ApplicationPermissionIDs = mapValue(ctx, appIDs, &resp.Diagnostics)
+	state.DelegatedPermissionIDs = mapValue(ctx, delIDs, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *apiPermissionResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	if r.data == nil {
+		notConfigured(&resp.Diagnostics)
+		return
+	}
+	var plan apiPermissionModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	r.write(ctx, &plan, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *apiPermissionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	if r.data == nil {
+		notConfigured(&resp.Diagnostics)
+		return
+	}
+	var state apiPermissionModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	err := r.replaceEntry(ctx, state.ApplicationID.ValueString(), state.ResourceAppID.ValueString(), nil)
+	if err != nil && !graph.IsNotFound(err) {
+		apiError(&resp.Diagnostics, "removing the API permissions of app "+state.ApplicationID.String(), err)
+	}
+}
+
+// ImportState takes "<application object id>/<api app id or name>".
+func (r *apiPermissionResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	app, ref, ok := strings.Cut(req.ID, "/")
+	if !ok || !onboarding.IsGUID(app) || ref == "" {
+		resp.Diagnostics.AddError("Invalid import ID", "Import onboard_api_permission as \"<application object id>/<api app id>\", got \""+req.ID+"\".")
+		return
+	}
+	resourceAppID := strings.ToLower(ref)
+	if api, err := onboarding.LookupAPI(ref); err == nil {
+		resourceAppID = api.AppID
+	}
+	for attr, v := range map[string]string{"id": app + "/" + resourceAppID, "application_id": app, "api": ref, "resource_app_id": resourceAppID} {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), v)...)
+	}
+}

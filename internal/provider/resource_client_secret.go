@@ -1,0 +1,256 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/onboard-tf/terraform-provider-onboard/internal/graph"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/onboarding"
+)
+
+var (
+	_ resource.Resource                   = &clientSecretResource{}
+	_ resource.ResourceWithConfigure      = &clientSecretResource{}
+	_ resource.ResourceWithModifyPlan     = &clientSecretResource{}
+	_ resource.ResourceWithImportState    = &clientSecretResource{}
+	_ resource.ResourceWithValidateConfig = &clientSecretResource{}
+)
+
+func newClientSecretResource() resource.Resource { return &clientSecretResource{} }
+
+type clientSecretResource struct {
+	data *providerData
+}
+
+type clientSecretModel struct {
+	ID                types.String `tfsdk:"id"`
+	ApplicationID     types.String `tfsdk:"application_id"`
+	DisplayName       types.String `tfsdk:"display_name"`
+	EndDate           types.String `tfsdk:"end_date"`
+	Lifetime          types.String `tfsdk:"lifetime"`
+	RotateBefore      types.String `tfsdk:"rotate_before"`
+	RotateWhenChanged types.Map    `tfsdk:"rotate_when_changed"`
+	KeyID             types.String `tfsdk:"key_id"`
+	Value             types.String `tfsdk:"value"`
+	StartDate         types.String `tfsdk:"start_date"`
+}
+
+func (r *clientSecretResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_client_secret"
+}
+
+func (r *clientSecretResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	duration := stringvalidator.RegexMatches(durationPattern, "must be a duration in hours or days, e.g. \"8760h\" or \"365d\"")
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A client secret (password credential) of an app registration, with its expiry and planned rotation. " +
+			"When Entra's clock plus `rotate_before` passes the end date, `terraform plan` replaces the secret and warns when it expires; " +
+			"a secret deleted out of band is created again. Use `lifecycle { create_before_destroy = true }` so the app always has a valid secret.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{Computed: true, PlanModifiers: keep, MarkdownDescription: "`<application object id>/<key id>`."},
+			"application_id": schema.StringAttribute{Required: true, PlanModifiers: replace,
+				MarkdownDescription: "Object ID of the app registration (`onboard_entra_app.<name>.id`).", Validators: []validator.String{guidValidator()}},
+			"display_name": schema.StringAttribute{Optional: true, PlanModifiers: replace, MarkdownDescription: "Description of the secret shown in the Entra admin center."},
+			"end_date": schema.StringAttribute{Optional: true, Computed: true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplaceIfConfigured()},
+				MarkdownDescription: "When the secret expires (RFC 3339). Set it, or `lifetime`; computed from `lifetime` otherwise.",
+				Validators:          []validator.String{rfc3339Validator(), stringvalidator.ConflictsWith(path.MatchRoot("lifetime"))}},
+			"lifetime": schema.StringAttribute{Optional: true, PlanModifiers: replace,
+				MarkdownDescription: "How long the secret is valid from its creation, e.g. `8760h` or `365d`. Entra allows at most two years. Without `lifetime` or `end_date`, Entra's default (two years) applies.",
+				Validators:          []validator.String{duration}},
+			"rotate_before": schema.StringAttribute{Optional: true,
+				MarkdownDescription: "Replace the secret when it is within this long of its end date, e.g. `720h` or `30d`. Rotation needs `lifetime` (a fixed `end_date` only warns).",
+				Validators:          []validator.String{duration}},
+			"rotate_when_changed": schema.MapAttribute{ElementType: types.StringType, Optional: true,
+				PlanModifiers:       []planmodifier.Map{mapplanmodifier.RequiresReplace()},
+				MarkdownDescription: "Arbitrary values that replace the secret when they change (e.g. a rotation counter or a date)."},
+			"key_id":     schema.StringAttribute{Computed: true, PlanModifiers: keep, MarkdownDescription: "The secret's key ID."},
+			"value":      schema.StringAttribute{Computed: true, Sensitive: true, PlanModifiers: keep, MarkdownDescription: "The secret value. Entra shows it only once, when the secret is created; it is null after import."},
+			"start_date": schema.StringAttribute{Computed: true, PlanModifiers: keep, MarkdownDescription: "When the secret became valid (RFC 3339)."},
+		},
+	}
+}
+
+func (r *clientSecretResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configureData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *clientSecretResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var m clientSecretModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if m.Lifetime.IsNull() || m.Lifetime.IsUnknown() {
+		return
+	}
+	d, err := onboarding.ParseDuration(m.Lifetime.ValueString())
+	if err == nil && (d < time.Hour || d > 2*366*24*time.Hour) {
+		resp.Diagnostics.AddAttributeError(path.Root("lifetime"), "Unsupported secret lifetime",
+			fmt.Sprintf("lifetime %s is outside what Entra accepts for client secrets (more than an hour, at most two years); Microsoft recommends less than 12 months.", m.Lifetime.ValueString()))
+	}
+}
+
+// ModifyPlan plans a rotation when the secret is within rotate_before of its
+// end date by Entra's clock, and warns either way.
+func (r *clientSecretResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || r.data == nil {
+		return
+	}
+	var state, plan clientSecretModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || plan.RotateBefore.IsUnknown() {
+		return
+	}
+	end, err := time.Parse(time.RFC3339, state.EndDate.ValueString())
+	if err != nil {
+		return
+	}
+	before := time.Duration(0)
+	if !plan.RotateBefore.IsNull() {
+		before, _ = onboarding.ParseDuration(plan.RotateBefore.ValueString())
+	}
+	now := r.data.Graph.Now()
+	if now.Add(before).Before(end) {
+		return
+	}
+	what := fmt.Sprintf("Client secret %s (%s) of app %s expires on %s", state.KeyID.ValueString(), state.DisplayName.ValueString(), state.ApplicationID.ValueString(), end.Format(time.RFC3339))
+	if now.After(end) {
+		what = fmt.Sprintf("Client secret %s (%s) of app %s expired on %s", state.KeyID.ValueString(), state.DisplayName.ValueString(), state.ApplicationID.ValueString(), end.Format(time.RFC3339))
+	}
+	if plan.Lifetime.IsNull() {
+		resp.Diagnostics.AddWarning("Client secret expiring", what+". Its end_date is fixed, so it cannot be rotated automatically: set lifetime instead of end_date, or change end_date.")
+		return
+	}
+	resp.Diagnostics.AddWarning("Client secret will be rotated", what+", within rotate_before ("+plan.RotateBefore.ValueString()+"): it will be replaced by a new secret. "+
+		"Update every system that uses it from the new value.")
+	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("end_date"))
+	for _, p := range []string{"end_date", "key_id", "value", "start_date", "id"} {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(p), types.StringUnknown())...)
+	}
+}
+
+func (r *clientSecretResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	if r.data == nil {
+		notConfigured(&resp.Diagnostics)
+		return
+	}
+	var plan clientSecretModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	pc := graph.PasswordCredential{DisplayName: plan.DisplayName.ValueString()}
+	switch {
+	case !plan.EndDate.IsNull() && !plan.EndDate.IsUnknown():
+		pc.EndDateTime, _ = time.Parse(time.RFC3339, plan.EndDate.ValueString())
+	case !plan.Lifetime.IsNull():
+		d, _ := onboarding.ParseDuration(plan.Lifetime.ValueString())
+		pc.StartDateTime = r.data.Graph.Now().Truncate(time.Second)
+		pc.EndDateTime = pc.StartDateTime.Add(d)
+	}
+	app := plan.ApplicationID.ValueString()
+	created, err := r.data.Graph.AddPassword(ctx, app, pc)
+	if err != nil {
+		if graph.IsNotFound(err) {
+			resp.Diagnostics.AddAttributeError(path.Root("application_id"), "App registration not found",
+				"No app registration with object ID "+app+" exists in tenant "+r.data.TenantID+". Use onboard_entra_app.<name>.id (the object ID, not the client ID).")
+			return
+		}
+		apiError(&resp.Diagnostics, "adding a client secret to app "+app, err)
+		return
+	}
+	plan.ID = types.StringValue(app + "/" + created.KeyID)
+	plan.KeyID = types.StringValue(created.KeyID)
+	plan.Value = types.StringValue(created.SecretText)
+	plan.StartDate = types.StringValue(created.StartDateTime.Format(time.RFC3339))
+	plan.EndDate = types.StringValue(created.EndDateTime.Format(time.RFC3339))
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *clientSecretResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if r.data == nil {
+		notConfigured(&resp.Diagnostics)
+		return
+	}
+	var state clientSecretModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	app, err := r.data.Graph.GetApplication(ctx, state.ApplicationID.ValueString())
+	if graph.IsNotFound(err) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		apiError(&resp.Diagnostics, "reading the secrets of app "+state.ApplicationID.String(), err)
+		return
+	}
+	for _, pc := range app.PasswordCredentials {
+		if strings.EqualFold(pc.KeyID, state.KeyID.ValueString()) {
+			state.StartDate = types.StringValue(pc.StartDateTime.Format(time.RFC3339))
+			state.EndDate = types.StringValue(pc.EndDateTime.Format(time.RFC3339))
+			if pc.DisplayName != "" || !state.DisplayName.IsNull() {
+				state.DisplayName = nullableString(pc.DisplayName)
+			}
+			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+			return
+		}
+	}
+	// Removed out of band: plan creates a new one.
+	resp.State.RemoveResource(ctx)
+}
+
+func (r *clientSecretResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	// Only rotate_before changes in place; it affects planning alone.
+	var plan, state clientSecretModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	plan.ID, plan.KeyID, plan.Value, plan.StartDate, plan.EndDate = state.ID, state.KeyID, state.Value, state.StartDate, state.EndDate
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *clientSecretResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	if r.data == nil {
+		notConfigured(&resp.Diagnostics)
+		return
+	}
+	var state clientSecretModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	err := r.data.Graph.RemovePassword(ctx, state.ApplicationID.ValueString(), state.KeyID.ValueString())
+	if err != nil && !graph.IsNotFound(err) {
+		apiError(&resp.Diagnostics, "removing client secret "+state.KeyID.String(), err)
+	}
+}
+
+// ImportState takes "<application object id>/<key id>". The secret's value
+// cannot be read back from Entra, so it stays null.
+func (r *clientSecretResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	app, key, ok := strings.Cut(req.ID, "/")
+	if !ok || !onboarding.IsGUID(app) || !onboarding.IsGUID(key) {
+		resp.Diagnostics.AddError("Invalid import ID", "Import onboard_client_secret as \"<application object id>/<key id>\", got \""+req.ID+"\".")
+		return
+	}
+	for attr, v := range map[string]string{"id": req.ID, "application_id": app, "key_id": key} {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), v)...)
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("value"), types.StringNull())...)
+}

@@ -1,0 +1,298 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+
+	"github.com/onboard-tf/terraform-provider-onboard/internal/graph"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/onboarding"
+)
+
+var (
+	_ resource.Resource                = &entraAppResource{}
+	_ resource.ResourceWithConfigure   = &entraAppResource{}
+	_ resource.ResourceWithImportState = &entraAppResource{}
+)
+
+func newEntraAppResource() resource.Resource { return &entraAppResource{} }
+
+type entraAppResource struct {
+	data *providerData
+}
+
+type entraAppModel struct {
+	ID                       types.String `tfsdk:"id"`
+	ClientID                 types.String `tfsdk:"client_id"`
+	TenantID                 types.String `tfsdk:"tenant_id"`
+	ServicePrincipalID       types.String `tfsdk:"service_principal_id"`
+	UniqueName               types.String `tfsdk:"unique_name"`
+	DisplayName              types.String `tfsdk:"display_name"`
+	SignInAudience           types.String `tfsdk:"sign_in_audience"`
+	WebRedirectURIs          types.Set    `tfsdk:"web_redirect_uris"`
+	PublicClientRedirectURIs types.Set    `tfsdk:"public_client_redirect_uris"`
+	AllowPublicClientFlows   types.Bool   `tfsdk:"allow_public_client_flows"`
+	IdentifierURIs           types.Set    `tfsdk:"identifier_uris"`
+	Notes                    types.String `tfsdk:"notes"`
+}
+
+func (r *entraAppResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_entra_app"
+}
+
+func (r *entraAppResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	emptySet := setdefault.StaticValue(basetypes.NewSetValueMust(types.StringType, nil))
+	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "An app registration in the provider's home tenant (the vendor's app that customers connect to), with its service principal there. " +
+			"API permissions are managed by `onboard_api_permission` and secrets by `onboard_client_secret`; changes made in the Entra portal show as drift.",
+		Attributes: map[string]schema.Attribute{
+			"id":                   schema.StringAttribute{Computed: true, PlanModifiers: keep, MarkdownDescription: "The application's object ID."},
+			"client_id":            schema.StringAttribute{Computed: true, PlanModifiers: keep, MarkdownDescription: "The application (client) ID customers and vendors ask for."},
+			"tenant_id":            schema.StringAttribute{Computed: true, PlanModifiers: keep, MarkdownDescription: "The directory (tenant) ID the app is registered in."},
+			"service_principal_id": schema.StringAttribute{Computed: true, PlanModifiers: keep, MarkdownDescription: "Object ID of the app's service principal (enterprise application) in the home tenant."},
+			"unique_name": schema.StringAttribute{
+				Optional: true, Computed: true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplaceIfConfigured()},
+				MarkdownDescription: "Immutable alternate key the app is created with (Graph `uniqueName`), which makes creation idempotent: a create that is retried " +
+					"after a timeout or a crash finds the first app instead of making a second. Defaults to `onboard-` followed by the display name in lower case " +
+					"with dashes; set it when two apps share a display name.",
+				Validators: []validator.String{stringvalidator.LengthBetween(1, 120)},
+			},
+			"display_name": schema.StringAttribute{Required: true, MarkdownDescription: "The app's name as users and admins see it on consent screens.",
+				Validators: []validator.String{stringvalidator.LengthBetween(1, 256)}},
+			"sign_in_audience": schema.StringAttribute{
+				Optional: true, Computed: true, Default: stringdefault.StaticString("AzureADMyOrg"),
+				MarkdownDescription: "Who can sign in: `AzureADMyOrg` (this tenant only, the default), `AzureADMultipleOrgs` (any Entra tenant: needed to onboard customer tenants), " +
+					"`AzureADandPersonalMicrosoftAccount` or `PersonalMicrosoftAccount`.",
+				Validators: []validator.String{stringvalidator.OneOf("AzureADMyOrg", "AzureADMultipleOrgs", "AzureADandPersonalMicrosoftAccount", "PersonalMicrosoftAccount")},
+			},
+			"web_redirect_uris": schema.SetAttribute{ElementType: types.StringType, Optional: true, Computed: true, Default: emptySet,
+				MarkdownDescription: "Web redirect URIs (https, or http://localhost), e.g. `https://businesscentral.dynamics.com/OAuthLanding.htm`. Admin consent redirects to one of them."},
+			"public_client_redirect_uris": schema.SetAttribute{ElementType: types.StringType, Optional: true, Computed: true, Default: emptySet,
+				MarkdownDescription: "Redirect URIs of the mobile and desktop platform, e.g. `http://localhost` or `https://login.microsoftonline.com/common/oauth2/nativeclient`."},
+			"allow_public_client_flows": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+				MarkdownDescription: "\"Allow public client flows\" (Graph `isFallbackPublicClient`): device code and similar flows without a client secret."},
+			"identifier_uris": schema.SetAttribute{ElementType: types.StringType, Optional: true, Computed: true, Default: emptySet,
+				MarkdownDescription: "Application ID URIs, e.g. `api://<client id>` or a URI on a verified domain."},
+			"notes": schema.StringAttribute{Optional: true, MarkdownDescription: "Free-text notes shown in the Entra admin center."},
+		},
+	}
+}
+
+func (r *entraAppResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configureData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *entraAppResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	if r.data == nil {
+		notConfigured(&resp.Diagnostics)
+		return
+	}
+	var plan entraAppModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	unique := plan.UniqueName.ValueString()
+	if plan.UniqueName.IsUnknown() || unique == "" {
+		unique = uniqueNameFor(plan.DisplayName.ValueString())
+	}
+	patch := r.patch(ctx, plan, nil, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	app, created, err := r.data.Graph.UpsertApplication(ctx, unique, patch)
+	if err != nil {
+		apiError(&resp.Diagnostics, "creating app registration "+plan.DisplayName.String(), err)
+		return
+	}
+	if !created {
+		resp.Diagnostics.AddWarning("Existing app registration adopted",
+			"An app with unique name \""+unique+"\" already existed (client ID "+app.AppID+"), most likely created by an earlier apply that did not finish; "+
+				"it was updated to this configuration instead of creating a second one. If another configuration manages it, give this resource its own unique_name.")
+	}
+	if _, err := r.data.Graph.WaitForApplication(ctx, app.ID); err != nil {
+		apiError(&resp.Diagnostics, "reading the new app registration", err)
+		return
+	}
+	sp, err := r.data.Graph.EnsureServicePrincipal(ctx, app.AppID)
+	if err != nil {
+		// Keep the app in state so the next apply finishes the job.
+		plan.ID, plan.ClientID, plan.UniqueName = types.StringValue(app.ID), types.StringValue(app.AppID), types.StringValue(unique)
+		plan.TenantID, plan.ServicePrincipalID = types.StringValue(r.data.TenantID), types.StringValue("")
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		apiError(&resp.Diagnostics, "creating the app's service principal", err)
+		return
+	}
+	plan.ID, plan.ClientID, plan.UniqueName = types.StringValue(app.ID), types.StringValue(app.AppID), types.StringValue(unique)
+	plan.TenantID, plan.ServicePrincipalID = types.StringValue(r.data.TenantID), types.StringValue(sp.ID)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *entraAppResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if r.data == nil {
+		notConfigured(&resp.Diagnostics)
+		return
+	}
+	var state entraAppModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	app, err := r.data.Graph.GetApplication(ctx, state.ID.ValueString())
+	if graph.IsNotFound(err) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		apiError(&resp.Diagnostics, "reading app registration "+state.ID.String(), err)
+		return
+	}
+	r.fromAPI(ctx, &state, app, &resp.Diagnostics)
+	if sp, err := r.data.Graph.GetServicePrincipalByAppID(ctx, app.AppID); err == nil {
+		state.ServicePrincipalID = types.StringValue(sp.ID)
+	} else if graph.IsNotFound(err) {
+		state.ServicePrincipalID = types.StringValue("")
+	} else {
+		apiError(&resp.Diagnostics, "reading the app's service principal", err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *entraAppResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	if r.data == nil {
+		notConfigured(&resp.Diagnostics)
+		return
+	}
+	var plan, state entraAppModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	patch := r.patch(ctx, plan, &state, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if patch != (graph.ApplicationPatch{}) {
+		if err := r.data.Graph.UpdateApplication(ctx, state.ID.ValueString(), patch); err != nil {
+			apiError(&resp.Diagnostics, "updating app registration "+state.ID.String(), err)
+			return
+		}
+	}
+	if state.ServicePrincipalID.ValueString() == "" {
+		sp, err := r.data.Graph.EnsureServicePrincipal(ctx, state.ClientID.ValueString())
+		if err != nil {
+			apiError(&resp.Diagnostics, "creating the app's service principal", err)
+			return
+		}
+		state.ServicePrincipalID = types.StringValue(sp.ID)
+	}
+	plan.ID, plan.ClientID, plan.TenantID, plan.UniqueName, plan.ServicePrincipalID = state.ID, state.ClientID, state.TenantID, state.UniqueName, state.ServicePrincipalID
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *entraAppResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	if r.data == nil {
+		notConfigured(&resp.Diagnostics)
+		return
+	}
+	var state entraAppModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// Deleting the application also deletes its service principal in the
+	// home tenant.
+	if err := r.data.Graph.DeleteApplication(ctx, state.ID.ValueString()); err != nil {
+		apiError(&resp.Diagnostics, "deleting app registration "+state.ID.String(), err)
+	}
+}
+
+// ImportState accepts the object ID or the client ID.
+func (r *entraAppResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if r.data == nil {
+		notConfigured(&resp.Diagnostics)
+		return
+	}
+	if !onboarding.IsGUID(req.ID) {
+		resp.Diagnostics.AddError("Invalid import ID", "Import onboard_entra_app by the app's object ID or client ID (a GUID), got \""+req.ID+"\".")
+		return
+	}
+	app, err := r.data.Graph.GetApplication(ctx, req.ID)
+	if graph.IsNotFound(err) {
+		app, err = r.data.Graph.GetApplicationByAppID(ctx, req.ID)
+	}
+	if err != nil {
+		if graph.IsNotFound(err) {
+			resp.Diagnostics.AddError("App registration not found", "No app with object ID or client ID "+req.ID+" exists in tenant "+r.data.TenantID+".")
+			return
+		}
+		apiError(&resp.Diagnostics, "reading app registration "+req.ID, err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), app.ID)...)
+}
+
+// patch lists what differs from state (everything on create).
+func (r *entraAppResource) patch(ctx context.Context, plan entraAppModel, state *entraAppModel, diags *diag.Diagnostics) graph.ApplicationPatch {
+	var p graph.ApplicationPatch
+	if state == nil || !plan.DisplayName.Equal(state.DisplayName) {
+		p.DisplayName = plan.DisplayName.ValueStringPointer()
+	}
+	if state == nil || !plan.SignInAudience.Equal(state.SignInAudience) {
+		p.SignInAudience = plan.SignInAudience.ValueStringPointer()
+	}
+	if state == nil && !plan.Notes.IsNull() || state != nil && !plan.Notes.Equal(state.Notes) {
+		v := plan.Notes.ValueString()
+		p.Notes = &v
+	}
+	if state == nil || !plan.AllowPublicClientFlows.Equal(state.AllowPublicClientFlows) {
+		v := plan.AllowPublicClientFlows.ValueBool()
+		p.IsFallbackPublicClient = &v
+	}
+	if state == nil || !plan.WebRedirectURIs.Equal(state.WebRedirectURIs) {
+		v := setStrings(ctx, plan.WebRedirectURIs, diags)
+		p.WebRedirectURIs = &v
+	}
+	if state == nil || !plan.PublicClientRedirectURIs.Equal(state.PublicClientRedirectURIs) {
+		v := setStrings(ctx, plan.PublicClientRedirectURIs, diags)
+		p.PublicClientRedirectURIs = &v
+	}
+	if state == nil || !plan.IdentifierURIs.Equal(state.IdentifierURIs) {
+		v := setStrings(ctx, plan.IdentifierURIs, diags)
+		p.IdentifierURIs = &v
+	}
+	return p
+}
+
+func (r *entraAppResource) fromAPI(ctx context.Context, m *entraAppModel, app graph.Application, diags *diag.Diagnostics) {
+	m.ID, m.ClientID = types.StringValue(app.ID), types.StringValue(app.AppID)
+	m.TenantID = types.StringValue(r.data.TenantID)
+	if app.UniqueName != "" {
+		m.UniqueName = types.StringValue(app.UniqueName)
+	} else if m.UniqueName.IsUnknown() || m.UniqueName.IsNull() {
+		m.UniqueName = types.StringValue("")
+	}
+	m.DisplayName = types.StringValue(app.DisplayName)
+	m.SignInAudience = types.StringValue(app.SignInAudience)
+	m.WebRedirectURIs = stringSet(ctx, app.WebRedirectURIs, diags)
+	m.PublicClientRedirectURIs = stringSet(ctx, app.PublicClientRedirectURIs, diags)
+	m.IdentifierURIs = stringSet(ctx, app.IdentifierURIs, diags)
+	m.AllowPublicClientFlows = types.BoolValue(app.IsFallbackPublicClient != nil && *app.IsFallbackPublicClient)
+	m.Notes = nullableString(app.Notes)
+}

@@ -15,6 +15,7 @@ import (
 func (s *Server) graphRoutes(mux *http.ServeMux) {
 	s.graphApplicationRoutes(mux)
 	s.graphServicePrincipalRoutes(mux)
+	s.graphOwnerRoutes(mux)
 	mux.HandleFunc("GET /v1.0/organization", s.graph(orgRead, s.organization))
 	mux.HandleFunc("GET /v1.0/tenantRelationships/delegatedAdminCustomers", s.graph(gdapRead, s.delegatedAdminCustomers))
 	mux.HandleFunc("GET /v1.0/tenantRelationships/delegatedAdminRelationships", s.graph(gdapRead, s.delegatedAdminRelationships))

@@ -80,6 +80,13 @@ func TestGraphOwnedByReachesOnlyOwnedApps(t *testing.T) {
 		t.Fatalf("SP right after create under OwnedBy: %d, want 403 as azuread retries on", r.Status)
 	}
 
+	graphSP := call(t, s, "GET", "/v1.0/servicePrincipals(appId='"+graphAppID+"')", owned, nil).Body["id"].(string)
+	if r := call(t, s, "DELETE", "/v1.0/servicePrincipals/"+graphSP, owned, nil); r.Status != http.StatusForbidden {
+		t.Fatalf("delete the Microsoft Graph SP under OwnedBy: %d %s", r.Status, r.Raw)
+	}
+	if r := call(t, s, "DELETE", "/v1.0/servicePrincipals(appId='"+mineAppID+"')", owned, nil); r.Status != http.StatusNoContent {
+		t.Fatalf("delete own SP: %d %s", r.Status, r.Raw)
+	}
 	if r := call(t, s, "DELETE", "/v1.0/applications/"+mine, owned, nil); r.Status != http.StatusNoContent {
 		t.Fatalf("delete own app: %d %s", r.Status, r.Raw)
 	}
@@ -106,5 +113,42 @@ func TestGraphEnabledAppRoleMustBeDisabledFirst(t *testing.T) {
 	r = call(t, s, "GET", "/v1.0/applications/"+id+"?$select=displayName", tok, nil)
 	if _, hasID := r.Body["id"]; r.Status != 200 || hasID || r.Body["displayName"] != "roles" {
 		t.Fatalf("$select=displayName: %s", r.Raw)
+	}
+}
+
+func TestGraphApplicationOwners(t *testing.T) {
+	s := newTestServer(t)
+	owned := ownedByToken(t, s)
+	callerSP := claims(t, owned)["oid"].(string)
+	admin := automationToken(t, s)
+
+	r := call(t, s, "POST", "/v1.0/applications", owned, map[string]any{"displayName": "mine"})
+	mine := r.Body["id"].(string)
+	r = call(t, s, "GET", "/v1.0/applications/"+mine+"/owners", owned, nil)
+	if r.Status != http.StatusOK || field(r.Body, "value.0.id") != callerSP || field(r.Body, "value.0.@odata.type") != "#microsoft.graph.servicePrincipal" {
+		t.Fatalf("owners of an app created under OwnedBy: %d %s", r.Status, r.Raw)
+	}
+
+	// Made an owner of someone else's app, the OwnedBy caller may manage it.
+	other, _ := newApp(t, s, map[string]any{"displayName": "handed over"})
+	ref := map[string]any{"@odata.id": "https://graph.microsoft.com/v1.0/directoryObjects/" + callerSP}
+	if r := call(t, s, "POST", "/v1.0/applications/"+other+"/owners/$ref", admin, ref); r.Status != http.StatusNoContent {
+		t.Fatalf("add owner: %d %s", r.Status, r.Raw)
+	}
+	if r := call(t, s, "POST", "/v1.0/applications/"+other+"/owners/$ref", admin, ref); r.Status != http.StatusBadRequest {
+		t.Fatalf("duplicate owner: %d %s", r.Status, r.Raw)
+	}
+	if r := call(t, s, "PATCH", "/v1.0/applications/"+other, owned, map[string]any{"notes": "now mine"}); r.Status != http.StatusNoContent {
+		t.Fatalf("patch after becoming owner: %d %s", r.Status, r.Raw)
+	}
+	if r := call(t, s, "DELETE", "/v1.0/applications/"+other+"/owners/"+callerSP+"/$ref", admin, nil); r.Status != http.StatusNoContent {
+		t.Fatalf("remove owner: %d %s", r.Status, r.Raw)
+	}
+	if r := call(t, s, "PATCH", "/v1.0/applications/"+other, owned, map[string]any{"notes": "gone"}); r.Status != http.StatusForbidden {
+		t.Fatalf("patch after removal: %d %s", r.Status, r.Raw)
+	}
+	ref["@odata.id"] = "https://graph.microsoft.com/v1.0/directoryObjects/00000000-0000-0000-0000-0000000000aa"
+	if r := call(t, s, "POST", "/v1.0/applications/"+other+"/owners/$ref", admin, ref); r.Status != http.StatusNotFound {
+		t.Fatalf("unknown owner object: %d %s", r.Status, r.Raw)
 	}
 }

@@ -46,7 +46,7 @@ func (s *Server) graphServicePrincipalRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /v1.0/servicePrincipals", s.graph(spWrite, s.createServicePrincipal))
 	mux.HandleFunc("GET /v1.0/servicePrincipals", s.graph(appsRead, s.listServicePrincipals))
 	mux.HandleFunc("GET /v1.0/servicePrincipals/{ref}", s.graph(appsRead, s.getServicePrincipal))
-	mux.HandleFunc("DELETE /v1.0/servicePrincipals/{ref}", s.graph(spWrite, s.deleteServicePrincipal))
+	mux.HandleFunc("DELETE /v1.0/servicePrincipals/{ref}", s.graph(spWrite, s.ownedSP(s.deleteServicePrincipal)))
 	mux.HandleFunc("GET /v1.0/servicePrincipals/{ref}/appRoleAssignedTo", s.graph(appsRead, s.listAssignments(false)))
 	mux.HandleFunc("GET /v1.0/servicePrincipals/{ref}/appRoleAssignments", s.graph(appsRead, s.listAssignments(true)))
 	mux.HandleFunc("POST /v1.0/servicePrincipals/{ref}/appRoleAssignedTo", s.graph(araWrite, s.createAssignment(false)))

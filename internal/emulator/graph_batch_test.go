@@ -59,3 +59,13 @@ func TestGraphDeletedTenantIsNotDiscoverable(t *testing.T) {
 		t.Fatalf("after deletion: %d %s", r.Status, r.Raw)
 	}
 }
+
+func TestGraphWriteNeedsContentType(t *testing.T) {
+	s := newTestServer(t)
+	tok := automationToken(t, s)
+	// call sets Content-Type for a body; an explicit empty one removes it.
+	r := call(t, s, "POST", "/v1.0/applications", tok, `{"displayName":"x"}`, "Content-Type", "")
+	if r.Status != http.StatusBadRequest || field(r.Body, "error.code") != "Request_BadRequest" {
+		t.Fatalf("POST without Content-Type: %d %s", r.Status, r.Raw)
+	}
+}

@@ -120,6 +120,11 @@ func (s *Server) graph(a access, h graphHandler) http.HandlerFunc {
 			s.denied(w, r)
 			return
 		}
+		// Directory writes with a body must declare it; Graph does not guess.
+		if (r.Method == http.MethodPost || r.Method == http.MethodPatch) && r.ContentLength != 0 && r.Header.Get("Content-Type") == "" {
+			s.badRequest(w, r, "Write requests (excluding DELETE) must contain the Content-Type header declaration.")
+			return
+		}
 		s.store.mu.RLock()
 		t := s.store.tenants[strings.ToLower(p.TenantID)]
 		s.store.mu.RUnlock()

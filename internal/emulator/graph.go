@@ -29,6 +29,16 @@ func (s *Server) graphRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /v1.0/subscribedSkus", s.graph(skusRead, s.subscribedSkus))
 	mux.HandleFunc("POST /v1.0/$batch", s.batch)
 	mux.HandleFunc("/v1.0/", func(w http.ResponseWriter, r *http.Request) {
+		// A known path with another method is Graph's 405; an unknown path
+		// is its 400 naming the segment.
+		for _, m := range []string{"GET", "POST", "PATCH", "PUT", "DELETE"} {
+			probe := r.Clone(r.Context())
+			probe.Method = m
+			if _, pattern := mux.Handler(probe); m != r.Method && pattern != "/v1.0/" {
+				s.graphErr(w, r, http.StatusMethodNotAllowed, "Request_BadRequest", "Specified HTTP method is not allowed for the request target.")
+				return
+			}
+		}
 		s.graphErr(w, r, http.StatusBadRequest, "BadRequest", "Resource not found for the segment '"+strings.SplitN(strings.TrimPrefix(r.URL.Path, "/v1.0/"), "/", 2)[0]+"'.")
 	})
 }

@@ -69,3 +69,14 @@ func TestGraphWriteNeedsContentType(t *testing.T) {
 		t.Fatalf("POST without Content-Type: %d %s", r.Status, r.Raw)
 	}
 }
+
+func TestGraphUnknownPathAndMethod(t *testing.T) {
+	s := newTestServer(t)
+	tok := automationToken(t, s)
+	if r := call(t, s, "PUT", "/v1.0/organization", tok, map[string]any{}); r.Status != http.StatusMethodNotAllowed || field(r.Body, "error.message") != "Specified HTTP method is not allowed for the request target." {
+		t.Fatalf("PUT /organization: %d %s", r.Status, r.Raw)
+	}
+	if r := call(t, s, "GET", "/v1.0/nonsense", tok, nil); r.Status != http.StatusBadRequest || field(r.Body, "error.message") != "Resource not found for the segment 'nonsense'." {
+		t.Fatalf("GET /nonsense: %d %s", r.Status, r.Raw)
+	}
+}

@@ -131,7 +131,7 @@ func (s *Server) delegatedAdminRelationships(w http.ResponseWriter, r *http.Requ
 			"createdDateTime": ts(rel.CreatedDateTime), "lastModifiedDateTime": ts(rel.CreatedDateTime), "activatedDateTime": ts(rel.ActivatedTime), "endDateTime": ts(rel.EndDateTime)})
 	}
 	s.store.mu.RUnlock()
-	f, msg := parseFilter(r.URL.Query().Get("$filter"), "status")
+	f, msg := parseFilter(r.URL.Query().Get("$filter"), "status", "customer/tenantId", "displayName")
 	if msg != "" {
 		s.graphErr(w, r, http.StatusBadRequest, "Request_UnsupportedQuery", msg)
 		return

@@ -216,8 +216,8 @@ func selectOne(r *http.Request, item map[string]any) map[string]any {
 }
 
 var (
-	reEq         = regexp.MustCompile(`^\s*(\w+)\s+eq\s+'((?:[^']|'')*)'\s*$`)
-	reStartswith = regexp.MustCompile(`^\s*startswith\(\s*(\w+)\s*,\s*'((?:[^']|'')*)'\s*\)\s*$`)
+	reEq         = regexp.MustCompile(`^\s*([\w/]+)\s+eq\s+'((?:[^']|'')*)'\s*$`)
+	reStartswith = regexp.MustCompile(`^\s*startswith\(\s*([\w/]+)\s*,\s*'((?:[^']|'')*)'\s*\)\s*$`)
 	reAnd        = regexp.MustCompile(`(?i)\s+and\s+`)
 )
 
@@ -246,11 +246,25 @@ func parseFilter(expr string, allowed ...string) (filter, string) {
 			return nil, "Unsupported or invalid query filter clause specified for property '" + prop + "' of resource."
 		}
 		f = append(f, func(item map[string]any) bool {
-			have, _ := item[prop].(string)
+			have, _ := propPath(item, prop).(string)
 			return pred(have, val)
 		})
 	}
 	return f, ""
+}
+
+// propPath reads a property, following "/" into complex properties
+// (customer/tenantId).
+func propPath(item map[string]any, path string) any {
+	var v any = item
+	for _, k := range strings.Split(path, "/") {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = m[k]
+	}
+	return v
 }
 
 func (f filter) match(item map[string]any) bool {

@@ -323,6 +323,9 @@ func (s *Server) insertApplication(w http.ResponseWriter, r *http.Request, p *pr
 
 func (s *Server) listApplications(w http.ResponseWriter, r *http.Request, p *principal, t *tenant) {
 	f, msg := parseFilter(r.URL.Query().Get("$filter"), "appId", "displayName", "id", "uniqueName")
+	if !s.advancedQueryOK(w, r) {
+		return
+	}
 	if msg != "" {
 		s.graphErr(w, r, http.StatusBadRequest, "Request_UnsupportedQuery", msg)
 		return

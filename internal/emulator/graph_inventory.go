@@ -25,10 +25,7 @@ func (s *Server) inventoryList(kind string) graphHandler {
 			s.graphErr(w, r, http.StatusBadRequest, "Request_UnsupportedQuery", "Unsupported or invalid query filter clause specified for property of resource '"+kind+"'.")
 			return
 		}
-		// $count on directory objects is an advanced query: Graph refuses
-		// it without ConsistencyLevel: eventual.
-		if strings.EqualFold(q.Get("$count"), "true") && !strings.EqualFold(r.Header.Get("ConsistencyLevel"), "eventual") {
-			s.graphErr(w, r, http.StatusBadRequest, "Request_BadRequest", "$count is not currently supported.")
+		if !s.advancedQueryOK(w, r) {
 			return
 		}
 		top := 100
@@ -116,4 +113,14 @@ func stableGUID(seed string) string {
 	h[6] = h[6]&0x0f | 0x50 // version 5 (name-based, SHA-1)
 	h[8] = h[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", h[0:4], h[4:6], h[6:8], h[8:10], h[10:16])
+}
+
+// advancedQueryOK refuses $count=true on a directory object collection
+// without ConsistencyLevel: eventual, as Graph does (advanced queries).
+func (s *Server) advancedQueryOK(w http.ResponseWriter, r *http.Request) bool {
+	if strings.EqualFold(r.URL.Query().Get("$count"), "true") && !strings.EqualFold(r.Header.Get("ConsistencyLevel"), "eventual") {
+		s.graphErr(w, r, http.StatusBadRequest, "Request_BadRequest", "$count is not currently supported.")
+		return false
+	}
+	return true
 }

@@ -99,3 +99,15 @@ func TestGraphSubscribedSkusHaveRealSkuIDs(t *testing.T) {
 		}
 	}
 }
+
+func TestGraphApplicationsCountIsAnAdvancedQuery(t *testing.T) {
+	s := newTestServer(t)
+	tok := automationToken(t, s)
+	if r := call(t, s, "GET", "/v1.0/applications?$count=true", tok, nil); r.Status != 400 {
+		t.Fatalf("$count=true without ConsistencyLevel: %d %s", r.Status, r.Raw)
+	}
+	r := call(t, s, "GET", "/v1.0/servicePrincipals?$count=true&$top=1", tok, nil, "ConsistencyLevel", "eventual")
+	if n, _ := r.Body["@odata.count"].(float64); r.Status != 200 || n < 2 {
+		t.Fatalf("servicePrincipals $count: %d %s", r.Status, r.Raw)
+	}
+}

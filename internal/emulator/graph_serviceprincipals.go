@@ -129,6 +129,9 @@ func (s *Server) createServicePrincipal(w http.ResponseWriter, r *http.Request, 
 
 func (s *Server) listServicePrincipals(w http.ResponseWriter, r *http.Request, p *principal, t *tenant) {
 	f, msg := parseFilter(r.URL.Query().Get("$filter"), "appId", "displayName", "id")
+	if !s.advancedQueryOK(w, r) {
+		return
+	}
 	if msg != "" {
 		s.graphErr(w, r, http.StatusBadRequest, "Request_UnsupportedQuery", msg)
 		return

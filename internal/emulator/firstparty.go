@@ -7,8 +7,8 @@ import (
 
 // Microsoft's first-party resource apps that every tenant holds service
 // principals for, with their real app role and scope IDs (research
-// graph-api.md §3.1; [I]-marked IDs there come from memory and are noted
-// below).
+// graph-api.md §3.1; the IDs it marked [I], from memory, were checked
+// against several independent public permission dumps).
 
 const microsoftTenantID = "f8cdef31-a31e-4b4a-93e4-5f571e91255a"
 
@@ -31,7 +31,7 @@ var graphApp = &application{
 		role("498476ce-e0fe-48b0-b801-37ba7e2685c6", "Organization.Read.All", "Read organization information"),
 		role("5b567255-7703-4780-807c-7be8301ae99b", "Group.Read.All", "Read all groups"),
 		role("7438b122-aefc-4978-80ed-43db9fcc7715", "Device.Read.All", "Read all devices"),
-		role("2f51be20-0bb4-4fed-bf7b-db946066c75e", "DeviceManagementManagedDevices.Read.All", "Read Microsoft Intune devices"), // [I]
+		role("2f51be20-0bb4-4fed-bf7b-db946066c75e", "DeviceManagementManagedDevices.Read.All", "Read Microsoft Intune devices"),
 		role("bf394140-e372-4bf9-a898-299cfc7564e5", "SecurityEvents.Read.All", "Read your organization's security events"),
 		role("230c1aed-a721-4c5d-9cb4-a90514e508ef", "Reports.Read.All", "Read all usage reports"),
 		role("b0afded3-3588-46d8-8b3d-9842eff778da", "AuditLog.Read.All", "Read all audit log data"),
@@ -39,10 +39,11 @@ var graphApp = &application{
 		role("18a4783c-866b-4cc7-a460-3d5e5662c884", "Application.ReadWrite.OwnedBy", "Manage apps that this app creates or owns"),
 		role("1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9", "Application.ReadWrite.All", "Read and write all applications"),
 		role("9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30", "Application.Read.All", "Read all applications"),
-		role("06b708a9-e830-4db3-a914-8e69da51d44f", "AppRoleAssignment.ReadWrite.All", "Manage app permission grants and app role assignments"), // [I]
-		role("8e8e4742-1d95-4f68-9d56-6ee75648c72a", "DelegatedPermissionGrant.ReadWrite.All", "Manage all delegated permission grants"),         // [I]
+		role("06b708a9-e830-4db3-a914-8e69da51d44f", "AppRoleAssignment.ReadWrite.All", "Manage app permission grants and app role assignments"),
+		role("8e8e4742-1d95-4f68-9d56-6ee75648c72a", "DelegatedPermissionGrant.ReadWrite.All", "Manage all delegated permission grants"),
 		role("cac88765-0581-4025-9725-5ebc13f729ee", "CrossTenantInformation.ReadBasic.All", "Read cross-tenant basic information"),
-		role("f6e9e124-4586-492f-adc0-c6f96e4823fd", "DelegatedAdminRelationship.Read.All", "Read Delegated Admin relationships with customers"), // [I]
+		role("f6e9e124-4586-492f-adc0-c6f96e4823fd", "DelegatedAdminRelationship.Read.All", "Read Delegated Admin relationships with customers"),
+		role("cc13eba4-8cd8-44c6-b4d4-f93237adce58", "DelegatedAdminRelationship.ReadWrite.All", "Manage Delegated Admin relationships with customers"),
 		role("246dd0d5-5bd0-4def-940b-0421030a5b68", "Policy.Read.All", "Read your organization's policies"),
 	},
 	OAuth2PermissionScopes: []permissionScope{
@@ -55,11 +56,13 @@ var graphApp = &application{
 		scope("7427e0e9-2fba-42fe-b0c0-848c9e6a8182", "offline_access", "Maintain access to data you have given it access to", "User"),
 		scope("14dad69e-099b-42c9-810b-d002981feec1", "profile", "View users' basic profile", "User"),
 		scope("64a6cdd6-aab1-4aaf-94b8-3cc8405e90d0", "email", "View users' email address", "User"),
-		scope("bdfbf15f-ee85-4955-8675-146e8e5296b5", "Application.ReadWrite.All", "Read and write all applications", "Admin"),              // [I]
-		scope("84bccea3-f856-4a8a-967b-dbe0a3d53a64", "AppRoleAssignment.ReadWrite.All", "Manage app role assignments", "Admin"),            // [I]
-		scope("41ce6ca6-6826-4807-84f1-1c82854f7ee5", "DelegatedPermissionGrant.ReadWrite.All", "Manage all delegated grants", "Admin"),     // [I]
-		scope("0c0064ea-477b-4130-82a5-4c2cc4ff68aa", "DelegatedAdminRelationship.Read.All", "Read Delegated Admin relationships", "Admin"), // [I]
-		scope("0e263e50-5827-48a4-b97c-d940288653c7", "Directory.AccessAsUser.All", "Access directory as the signed in user", "Admin"),      // [I]
+		scope("bdfbf15f-ee85-4955-8675-146e8e5296b5", "Application.ReadWrite.All", "Read and write all applications", "Admin"),
+		scope("84bccea3-f856-4a8a-967b-dbe0a3d53a64", "AppRoleAssignment.ReadWrite.All", "Manage app role assignments", "Admin"),
+		scope("41ce6ca6-6826-4807-84f1-1c82854f7ee5", "DelegatedPermissionGrant.ReadWrite.All", "Manage all delegated grants", "Admin"),
+		scope("0c0064ea-477b-4130-82a5-4c2cc4ff68aa", "DelegatedAdminRelationship.Read.All", "Read Delegated Admin relationships", "Admin"),
+		scope("885f682f-a990-4bad-a642-36736a74b0c7", "DelegatedAdminRelationship.ReadWrite.All", "Manage Delegated Admin relationships", "Admin"),
+		scope("c79f8feb-a9db-4090-85f9-90d820caa0eb", "Application.Read.All", "Read applications", "Admin"),
+		scope("0e263e50-5827-48a4-b97c-d940288653c7", "Directory.AccessAsUser.All", "Access directory as the signed in user", "Admin"),
 	},
 }
 

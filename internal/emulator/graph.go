@@ -104,6 +104,9 @@ func (s *Server) delegatedAdminCustomers(w http.ResponseWriter, r *http.Request,
 			"tenantId": rel.CustomerTenantID, "displayName": rel.CustomerName})
 	}
 	s.store.mu.RUnlock()
+	if !gdapTopOK(w, r, s) {
+		return
+	}
 	body, msg := s.page(r, "delegatedAdminCustomers", items)
 	if msg != "" {
 		s.badRequest(w, r, msg)
@@ -137,12 +140,27 @@ func (s *Server) delegatedAdminRelationships(w http.ResponseWriter, r *http.Requ
 		return
 	}
 	items = slices.DeleteFunc(items, func(m map[string]any) bool { return !f.match(m) })
+	if !gdapTopOK(w, r, s) {
+		return
+	}
 	body, msg := s.page(r, "delegatedAdminRelationships", items)
 	if msg != "" {
 		s.badRequest(w, r, msg)
 		return
 	}
 	s.graphOK(w, r, http.StatusOK, body)
+}
+
+// gdapTopOK enforces the GDAP lists' smaller page: "$top … maximum 300"
+// (delegatedadminrelationship-list.md), not the directory's 999.
+func gdapTopOK(w http.ResponseWriter, r *http.Request, s *Server) bool {
+	if v := r.URL.Query().Get("$top"); v != "" {
+		if n, err := strconv.Atoi(v); err == nil && n > 300 {
+			s.badRequest(w, r, "Invalid page size specified: '"+v+"'. Must be between 1 and 300 inclusive.")
+			return false
+		}
+	}
+	return true
 }
 
 // count answers /{collection}/$count: a text/plain number, and only as an

@@ -44,3 +44,14 @@ func TestGraphGDAPRelationshipsAndCustomers(t *testing.T) {
 		t.Fatalf("app-only token: %d %s", r.Status, r.Raw)
 	}
 }
+
+func TestGraphGDAPPageIsAtMost300(t *testing.T) {
+	s := newTestServer(t)
+	tok := partnerToken(t, s)
+	if r := call(t, s, "GET", "/v1.0/tenantRelationships/delegatedAdminCustomers?$top=301", tok, nil); r.Status != http.StatusBadRequest {
+		t.Fatalf("$top=301: %d %s", r.Status, r.Raw)
+	}
+	if r := call(t, s, "GET", "/v1.0/tenantRelationships/delegatedAdminRelationships?$top=1", tok, nil); r.Status != http.StatusOK || r.Body["@odata.nextLink"] == nil {
+		t.Fatalf("$top=1: %d %s", r.Status, r.Raw)
+	}
+}

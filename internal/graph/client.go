@@ -35,6 +35,9 @@ type Options struct {
 	// Retry-After (default 1s).
 	MaxRetries     int
 	RetryBaseDelay time.Duration
+	// ReplicationWait bounds how long a read or write that follows a create
+	// keeps retrying a 404 (Entra's replicas lag); default 2 minutes.
+	ReplicationWait time.Duration
 }
 
 // Client calls Graph in one tenant.
@@ -55,6 +58,9 @@ func New(opts Options) (*Client, error) {
 	}
 	if opts.RetryBaseDelay == 0 {
 		opts.RetryBaseDelay = time.Second
+	}
+	if opts.ReplicationWait == 0 {
+		opts.ReplicationWait = 2 * time.Minute
 	}
 	parent := http.DefaultTransport
 	if opts.HTTPClient != nil && opts.HTTPClient.Transport != nil {
@@ -179,15 +185,16 @@ func wrap(err error) error {
 // backoff bounded by ctx.
 func (c *Client) retryWhile(ctx context.Context, retriable func(error) bool, op func() error) error {
 	delay := c.opts.RetryBaseDelay / 2
-	for attempt := 0; ; attempt++ {
+	giveUp := time.Now().Add(c.opts.ReplicationWait)
+	for {
 		err := op()
-		if err == nil || !retriable(err) || attempt >= c.opts.MaxRetries {
+		if err == nil || !retriable(err) || time.Now().Add(delay).After(giveUp) {
 			return err
 		}
-		if err := sleep(ctx, delay); err != nil {
-			return fmt.Errorf("%w (gave up waiting for replication: %v)", err, ctx.Err())
+		if serr := sleep(ctx, delay); serr != nil {
+			return fmt.Errorf("%w (gave up waiting for replication: %v)", err, serr)
 		}
-		delay = min(delay*2, 30*time.Second)
+		delay = min(delay*2, 15*time.Second)
 	}
 }
 

@@ -227,7 +227,8 @@ func (p *onboardProvider) Configure(ctx context.Context, req provider.ConfigureR
 		resp.Diagnostics.AddError("Invalid provider credentials", err.Error())
 		return
 	}
-	g, err := graph.New(graph.Options{Endpoint: cloud.GraphEndpoint, Resource: cloud.GraphResource, TenantID: cfg.TenantID, Tokens: authn, HTTPClient: httpClient})
+	g, err := graph.New(graph.Options{Endpoint: cloud.GraphEndpoint, Resource: cloud.GraphResource, TenantID: cfg.TenantID, Tokens: authn, HTTPClient: httpClient,
+		ReplicationWait: envDuration("ONBOARD_REPLICATION_WAIT"), RetryBaseDelay: envDuration("ONBOARD_RETRY_BASE_DELAY")})
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot build the Microsoft Graph client", err.Error())
 		return
@@ -235,6 +236,15 @@ func (p *onboardProvider) Configure(ctx context.Context, req provider.ConfigureR
 	data := &providerData{Cloud: cloud, Auth: authn, Graph: g, HTTPClient: httpClient, TenantID: cfg.TenantID}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+}
+
+// envDuration reads an environment-only tuning knob (0 = the default).
+func envDuration(name string) time.Duration {
+	d, err := time.ParseDuration(os.Getenv(name))
+	if err != nil {
+		return 0
+	}
+	return d
 }
 
 func truthy(s string) bool {

@@ -151,6 +151,18 @@ func (r *clientSecretResource) Create(ctx context.Context, req resource.CreateRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	app := plan.ApplicationID.ValueString()
+	// Reading the app first checks it exists and sets the client's clock to
+	// Entra's, which the lifetime counts from.
+	if _, err := r.data.Graph.WaitForApplication(ctx, app); err != nil {
+		if graph.IsNotFound(err) {
+			resp.Diagnostics.AddAttributeError(path.Root("application_id"), "App registration not found",
+				"No app registration with object ID "+app+" exists in tenant "+r.data.TenantID+". Use onboard_entra_app.<name>.id (the object ID, not the client ID).")
+			return
+		}
+		apiError(&resp.Diagnostics, "reading app "+app, err)
+		return
+	}
 	pc := graph.PasswordCredential{DisplayName: plan.DisplayName.ValueString()}
 	switch {
 	case !plan.EndDate.IsNull() && !plan.EndDate.IsUnknown():
@@ -160,7 +172,6 @@ func (r *clientSecretResource) Create(ctx context.Context, req resource.CreateRe
 		pc.StartDateTime = r.data.Graph.Now().Truncate(time.Second)
 		pc.EndDateTime = pc.StartDateTime.Add(d)
 	}
-	app := plan.ApplicationID.ValueString()
 	created, err := r.data.Graph.AddPassword(ctx, app, pc)
 	if err != nil {
 		if graph.IsNotFound(err) {

@@ -132,9 +132,11 @@ func TestAccAPIPermission_twoAPIsOnOneApp(t *testing.T) {
 				},
 			},
 			{
-				ResourceName:            "onboard_api_permission.bc",
-				ImportState:             true,
-				ImportStateIdFunc:       func(s *terraform.State) (string, error) { return s.RootModule().Resources["onboard_api_permission.bc"].Primary.ID, nil },
+				ResourceName: "onboard_api_permission.bc",
+				ImportState:  true,
+				ImportStateIdFunc: func(s *terraform.State) (string, error) {
+					return s.RootModule().Resources["onboard_api_permission.bc"].Primary.ID, nil
+				},
 				ImportStateVerify:       true,
 				ImportStateVerifyIgnore: []string{"api"},
 			},

@@ -49,20 +49,31 @@ cp -R "$example"/. "$demo/work/"
 cd "$demo/work"
 
 step "terraform apply ($example)"
-"$tf" apply -auto-approve -input=false -no-color 2>&1 | grep -v -e 'dev_overrides' -e 'Provider development overrides' -e 'The following provider' -e '^ *- onboard-tf/onboard in' -e 'published releases' -e 'with published' -e 'compatibility, and we' -e '^│ *$' || true
+"$tf" apply -auto-approve -input=false -no-color 2>&1 | sed -e '/Provider development overrides are in effect/,/releases\./d' | grep -v -e '^[│╷╵] *$' || true
 test -s terraform.tfstate || { echo "apply failed"; exit 1; }
 
 step "What the vendor asks for (terraform output)"
 "$tf" output -no-color
 
-step "terraform plan -detailed-exitcode: what onboarding still needs"
-set +e
-"$tf" plan -detailed-exitcode -input=false -no-color >plan.txt 2>&1
-code=$?
-set -e
-grep -v -e 'dev_overrides' -e 'Provider development overrides' plan.txt | sed -n '/Terraform will perform\|No changes\|Warning\|Error\|#\|~\|+\|-/p' | head -80
-case $code in
-  0) echo; echo "Plan is clean: onboarding is complete." ;;
-  2) echo; echo "Plan has pending changes (exit code 2): the steps above are what onboarding still needs." ;;
-  *) echo; echo "plan failed:"; cat plan.txt; exit 1 ;;
-esac
+plan() {
+  set +e
+  "$tf" plan -detailed-exitcode -input=false -no-color >plan.txt 2>&1
+  code=$?
+  set -e
+  sed -e '/Provider development overrides are in effect/,/releases\./d' plan.txt | grep -v -e 'Refreshing state' -e '^[│╷╵] *$' -e '^ *$' | head -60
+  case $code in
+    0) echo; echo "=> exit code 0: nothing pending." ;;
+    2) echo; echo "=> exit code 2: the changes above are pending." ;;
+    *) echo; echo "plan failed:"; cat plan.txt; exit 1 ;;
+  esac
+}
+
+step "terraform plan -detailed-exitcode: is anything pending?"
+plan
+
+step "Eleven months later (the emulator's clock moves on 8040h): what plan says next"
+curl -sf --cacert "$ONBOARD_CA_CERT_FILE" -X POST -d '{"duration":"8040h"}' "$ONBOARD_GRAPH_ENDPOINT/_emulator/clock/advance" >/dev/null
+plan
+
+step "Done"
+echo "The emulator stops now; the demo's files are in .demo/ (state in .demo/work)."

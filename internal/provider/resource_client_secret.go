@@ -125,10 +125,15 @@ func (r *clientSecretResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if now.Add(before).Before(end) {
 		return
 	}
-	what := fmt.Sprintf("Client secret %s (%s) of app %s expires on %s", state.KeyID.ValueString(), state.DisplayName.ValueString(), state.ApplicationID.ValueString(), end.Format(time.RFC3339))
-	if now.After(end) {
-		what = fmt.Sprintf("Client secret %s (%s) of app %s expired on %s", state.KeyID.ValueString(), state.DisplayName.ValueString(), state.ApplicationID.ValueString(), end.Format(time.RFC3339))
+	appName := state.ApplicationID.ValueString()
+	if app, err := r.data.Graph.GetApplication(ctx, appName); err == nil {
+		appName = fmt.Sprintf("%q (client ID %s)", app.DisplayName, app.AppID)
 	}
+	verb := "expires"
+	if now.After(end) {
+		verb = "expired"
+	}
+	what := fmt.Sprintf("Client secret %q (key ID %s) of app %s %s on %s", state.DisplayName.ValueString(), state.KeyID.ValueString(), appName, verb, end.Format(time.RFC3339))
 	if plan.Lifetime.IsNull() {
 		resp.Diagnostics.AddWarning("Client secret expiring", what+". Its end_date is fixed, so it cannot be rotated automatically: set lifetime instead of end_date, or change end_date.")
 		return

@@ -1,0 +1,14 @@
+resource "onboard_client_secret" "replicator" {
+  application_id = onboard_entra_app.orbit.id
+  display_name   = "ROGER365 replicator"
+  lifetime       = "8760h" # one year
+  rotate_before  = "720h"  # plan replaces it 30 days before it expires
+
+  lifecycle {
+    create_before_destroy = true # the app is never without a valid secret
+  }
+}
+
+output "secret_expires" {
+  value = onboard_client_secret.replicator.end_date
+}

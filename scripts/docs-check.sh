@@ -16,5 +16,6 @@ if ! diff -ru docs "$out"; then
   echo "docs/ is out of date: run 'make generate' and commit the result." >&2
   exit 1
 fi
-go run github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs validate --provider-name onboard
+go run github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs validate --provider-name onboard >"$out.log" 2>&1 || { cat "$out.log"; rm -f "$out.log"; exit 1; }
+rm -f "$out.log"
 echo "docs: current and valid"

@@ -140,5 +140,21 @@ func (s *Server) RegisterApp(tenantID, uniqueName, displayName string) (string, 
 		SignInAudience: "AzureADMyOrg", PublisherDomain: t.defaultDomain(), CreatedDateTime: now}
 	t.Applications[a.ID] = a
 	s.store.apps[a.AppID] = a
+	sp := s.store.addServicePrincipal(t, a, nil)
+	sp.CreatedDateTime = now
 	return a.ID, a.AppID, nil
+}
+
+// AddFederatedCredential adds a federated identity credential to an app, as
+// an admin would for a CI pipeline.
+func (s *Server) AddFederatedCredential(tenantID, objectID, issuer, subject, audience string) error {
+	s.store.mu.Lock()
+	defer s.store.mu.Unlock()
+	t := s.store.tenantByRef(tenantID)
+	if t == nil || t.Applications[strings.ToLower(objectID)] == nil {
+		return errNotFound
+	}
+	a := t.Applications[strings.ToLower(objectID)]
+	a.FederatedCredentials = append(a.FederatedCredentials, federatedCredential{ID: newGUID(), Name: "ci-" + newGUID()[:8], Issuer: issuer, Subject: subject, Audiences: []string{audience}})
+	return nil
 }

@@ -75,6 +75,8 @@ type providerData struct {
 	// appLocks serialises read-merge-write of one application's
 	// requiredResourceAccess across onboard_api_permission resources.
 	appLocks sync.Map
+	// appAuths caches authenticators of onboarded apps (consent checks).
+	appAuths sync.Map
 }
 
 func (d *providerData) lockApp(objectID string) func() {
@@ -290,6 +292,7 @@ func (p *onboardProvider) Resources(_ context.Context) []func() resource.Resourc
 		newEntraAppResource,
 		newClientSecretResource,
 		newAPIPermissionResource,
+		newCustomerTenantResource,
 	}
 }
 

@@ -1,0 +1,303 @@
+package provider
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/onboard-tf/terraform-provider-onboard/internal/auth"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/graph"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/onboarding"
+)
+
+// requiredPermission is one permission an app requires, as its
+// requiredResourceAccess says, with the API's name.
+type requiredPermission struct {
+	API, ResourceAppID, Name, ID string
+	Kind                         onboarding.Kind
+}
+
+func (p requiredPermission) label() string { return p.API + "/" + p.Name }
+
+// requiredPermissions reads what the app requires from its registration in
+// the home tenant.
+func (d *providerData) requiredPermissions(ctx context.Context, clientID string) ([]requiredPermission, error) {
+	app, err := d.Graph.GetApplicationByAppID(ctx, clientID)
+	if err != nil {
+		return nil, err
+	}
+	var out []requiredPermission
+	for _, rra := range app.RequiredResourceAccess {
+		api, err := onboarding.LookupAPI(rra.ResourceAppID)
+		if errors.Is(err, onboarding.ErrUnknownAPI) {
+			sp, serr := d.Graph.GetServicePrincipalByAppID(ctx, rra.ResourceAppID)
+			if serr != nil {
+				return nil, fmt.Errorf("reading API %s that app %s requires: %w", rra.ResourceAppID, clientID, serr)
+			}
+			api = onboarding.API{Name: sp.DisplayName, AppID: rra.ResourceAppID}
+			for _, r := range sp.AppRoles {
+				api.Permissions = append(api.Permissions, onboarding.Permission{Name: r.Value, ID: r.ID, Kind: onboarding.Application})
+			}
+			for _, s := range sp.OAuth2PermissionScopes {
+				api.Permissions = append(api.Permissions, onboarding.Permission{Name: s.Value, ID: s.ID, Kind: onboarding.Delegated})
+			}
+		}
+		for _, ra := range rra.Access {
+			p := requiredPermission{API: api.Name, ResourceAppID: strings.ToLower(rra.ResourceAppID), ID: strings.ToLower(ra.ID), Name: ra.ID, Kind: onboarding.Delegated}
+			if ra.Type == "Role" {
+				p.Kind = onboarding.Application
+			}
+			for _, known := range api.Permissions {
+				if strings.EqualFold(known.ID, ra.ID) && known.Kind == p.Kind {
+					p.Name = known.Name
+				}
+			}
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// resourceURI is the token audience of an API: the cloud's identifier for
+// Graph and Business Central, the app ID for others.
+func (d *providerData) resourceURI(appID string) string {
+	switch strings.ToLower(appID) {
+	case "00000003-0000-0000-c000-000000000000":
+		return d.Cloud.GraphResource
+	case "996def3d-b36c-4153-8607-a6fd3c01b89f":
+		return d.Cloud.BCResource
+	}
+	return appID
+}
+
+// appAuthenticator signs in as the onboarded app itself; one per app and
+// secret, shared by every tenant the configuration onboards it into.
+func (d *providerData) appAuthenticator(clientID, secret string) (*auth.Authenticator, error) {
+	sum := sha256.Sum256([]byte(clientID + "\x00" + secret))
+	key := hex.EncodeToString(sum[:])
+	if a, ok := d.appAuths.Load(key); ok {
+		return a.(*auth.Authenticator), nil
+	}
+	a, err := auth.New(auth.Config{Cloud: d.Cloud, TenantID: d.TenantID, ClientID: clientID, ClientSecret: secret, HTTPClient: d.HTTPClient})
+	if err != nil {
+		return nil, err
+	}
+	actual, _ := d.appAuths.LoadOrStore(key, a)
+	return actual.(*auth.Authenticator), nil
+}
+
+// consentObservation is what a tenant shows of an app's consent.
+type consentObservation struct {
+	State            string // granted, partial, missing
+	Granted, Missing []string
+	SPPresent        bool
+	SPID             string
+}
+
+func summarize(required []requiredPermission, granted map[string]bool) consentObservation {
+	var o consentObservation
+	for _, p := range required {
+		if granted[p.label()] {
+			o.Granted = append(o.Granted, p.label())
+		} else {
+			o.Missing = append(o.Missing, p.label())
+		}
+	}
+	sort.Strings(o.Granted)
+	sort.Strings(o.Missing)
+	switch {
+	case len(o.Missing) == 0:
+		o.State = "granted"
+	case len(o.Granted) == 0:
+		o.State = "missing"
+	default:
+		o.State = "partial"
+	}
+	return o
+}
+
+// observeWithAppToken reads consent the cheapest reliable way: an app-only
+// token for each API, issued to the app in that tenant, lists the granted
+// application permissions in its roles claim. Delegated permissions cannot
+// be seen this way and are left out.
+func (d *providerData) observeWithAppToken(ctx context.Context, tenantID, clientID, secret string, required []requiredPermission) (consentObservation, error) {
+	a, err := d.appAuthenticator(clientID, secret)
+	if err != nil {
+		return consentObservation{}, err
+	}
+	var roles []requiredPermission
+	for _, p := range required {
+		if p.Kind == onboarding.Application {
+			roles = append(roles, p)
+		}
+	}
+	granted := map[string]bool{}
+	seen := map[string]bool{}
+	present := true
+	spID := ""
+	for _, p := range roles {
+		if seen[p.ResourceAppID] {
+			continue
+		}
+		seen[p.ResourceAppID] = true
+		a.ForgetTenant(tenantID) // roles are fixed at issue: always a fresh token
+		tok, err := a.Token(ctx, tenantID, d.resourceURI(p.ResourceAppID))
+		if te, ok := auth.AsTokenError(err); ok && te.Code == 700016 {
+			present = false
+			break // the app is not in the tenant: nothing is consented
+		}
+		if err != nil {
+			return consentObservation{}, err
+		}
+		c := tokenClaims(tok.Value)
+		for _, r := range c.Roles {
+			granted[p.API+"/"+r] = true
+		}
+		spID = c.OID // an app-only token's oid is the app's service principal
+	}
+	o := summarize(roles, granted)
+	o.SPPresent, o.SPID = present, spID
+	if !present {
+		o.SPID = ""
+	}
+	return o, nil
+}
+
+// observeWithGraph reads consent through Graph where the provider's
+// automation identity can (its home tenant): app role assignments and
+// delegated grants of the app's service principal.
+func observeWithGraph(ctx context.Context, g *graph.Client, clientID string, required []requiredPermission) (consentObservation, string, error) {
+	sp, err := g.GetServicePrincipalByAppID(ctx, clientID)
+	if graph.IsNotFound(err) {
+		return summarize(required, nil), "", nil
+	}
+	if err != nil {
+		return consentObservation{}, "", err
+	}
+	granted := map[string]bool{}
+	assignments, err := g.ListAppRoleAssignments(ctx, sp.ID)
+	if err != nil {
+		return consentObservation{}, "", err
+	}
+	grants, err := g.ListPermissionGrants(ctx, sp.ID)
+	if err != nil {
+		return consentObservation{}, "", err
+	}
+	resourceSP := map[string]string{} // resource app ID -> SP ID
+	for _, p := range required {
+		id, ok := resourceSP[p.ResourceAppID]
+		if !ok {
+			rsp, err := g.GetServicePrincipalByAppID(ctx, p.ResourceAppID)
+			if err != nil && !graph.IsNotFound(err) {
+				return consentObservation{}, "", err
+			}
+			id, resourceSP[p.ResourceAppID] = rsp.ID, rsp.ID
+		}
+		if p.Kind == onboarding.Application {
+			granted[p.label()] = slices.ContainsFunc(assignments, func(a graph.AppRoleAssignment) bool {
+				return strings.EqualFold(a.ResourceID, id) && strings.EqualFold(a.AppRoleID, p.ID)
+			})
+		} else {
+			granted[p.label()] = slices.ContainsFunc(grants, func(gr graph.PermissionGrant) bool {
+				return gr.ConsentType == "AllPrincipals" && strings.EqualFold(gr.ResourceID, id) && containsFold(strings.Fields(gr.Scope), p.Name)
+			})
+		}
+	}
+	o := summarize(required, granted)
+	o.SPPresent = true
+	return o, sp.ID, nil
+}
+
+// grantWithGraph does what admin consent does, through a Graph client that
+// may write app role assignments in the tenant: the app's service principal,
+// every required app role, one AllPrincipals grant per API for scopes.
+func grantWithGraph(ctx context.Context, g *graph.Client, clientID string, required []requiredPermission) (string, error) {
+	client, err := g.EnsureServicePrincipal(ctx, clientID)
+	if err != nil {
+		return "", fmt.Errorf("creating the app's service principal: %w", err)
+	}
+	existing, err := g.ListAppRoleAssignments(ctx, client.ID)
+	if err != nil {
+		return "", err
+	}
+	scopes := map[string][]string{}
+	resourceSP := map[string]string{}
+	for _, p := range required {
+		if _, ok := resourceSP[p.ResourceAppID]; !ok {
+			rsp, err := g.EnsureServicePrincipal(ctx, p.ResourceAppID)
+			if err != nil {
+				return "", fmt.Errorf("finding API %s in the tenant: %w", p.API, err)
+			}
+			resourceSP[p.ResourceAppID] = rsp.ID
+		}
+		rid := resourceSP[p.ResourceAppID]
+		if p.Kind == onboarding.Delegated {
+			scopes[rid] = append(scopes[rid], p.Name)
+			continue
+		}
+		if slices.ContainsFunc(existing, func(a graph.AppRoleAssignment) bool {
+			return strings.EqualFold(a.ResourceID, rid) && strings.EqualFold(a.AppRoleID, p.ID)
+		}) {
+			continue
+		}
+		if err := g.AssignAppRole(ctx, rid, client.ID, p.ID); err != nil {
+			return "", fmt.Errorf("granting %s: %w", p.label(), err)
+		}
+	}
+	for rid, s := range scopes {
+		if err := g.GrantScopes(ctx, client.ID, rid, s); err != nil {
+			return "", fmt.Errorf("granting delegated permissions: %w", err)
+		}
+	}
+	return client.ID, nil
+}
+
+// revokeWithGraph removes the app's consent and service principal.
+func revokeWithGraph(ctx context.Context, g *graph.Client, clientID string) error {
+	sp, err := g.GetServicePrincipalByAppID(ctx, clientID)
+	if graph.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return g.DeleteServicePrincipal(ctx, sp.ID)
+}
+
+// tokenClaims reads the claims of an access token. The token came
+// straight from the identity platform over TLS, so its signature is not
+// checked here.
+type accessClaims struct {
+	Roles []string `json:"roles"`
+	OID   string   `json:"oid"`
+}
+
+func tokenClaims(token string) accessClaims {
+	var c accessClaims
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return c
+	}
+	b, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		return c
+	}
+	_ = json.Unmarshal(b, &c)
+	return c
+}
+
+func containsFold(list []string, s string) bool {
+	for _, v := range list {
+		if strings.EqualFold(v, s) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,412 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/onboard-tf/terraform-provider-onboard/internal/graph"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/onboarding"
+)
+
+var (
+	_ resource.Resource                = &customerTenantResource{}
+	_ resource.ResourceWithConfigure   = &customerTenantResource{}
+	_ resource.ResourceWithModifyPlan  = &customerTenantResource{}
+	_ resource.ResourceWithImportState = &customerTenantResource{}
+)
+
+func newCustomerTenantResource() resource.Resource { return &customerTenantResource{} }
+
+type customerTenantResource struct {
+	data *providerData
+}
+
+type customerTenantModel struct {
+	ID                  types.String `tfsdk:"id"`
+	ClientID            types.String `tfsdk:"client_id"`
+	Tenant              types.String `tfsdk:"tenant"`
+	TenantID            types.String `tfsdk:"tenant_id"`
+	CompanyName         types.String `tfsdk:"company_name"`
+	AdminEmail          types.String `tfsdk:"admin_email"`
+	Categories          types.Set    `tfsdk:"categories"`
+	RedirectURI         types.String `tfsdk:"redirect_uri"`
+	ClientSecret        types.String `tfsdk:"client_secret"`
+	WaitForConsent      types.String `tfsdk:"wait_for_consent"`
+	RevokeOnDestroy     types.Bool   `tfsdk:"revoke_on_destroy"`
+	ConsentState        types.String `tfsdk:"consent_state"`
+	GrantedPermissions  types.Set    `tfsdk:"granted_permissions"`
+	MissingPermissions  types.Set    `tfsdk:"missing_permissions"`
+	ConsentURL          types.String `tfsdk:"consent_url"`
+	ServicePrincipalID  types.String `tfsdk:"service_principal_id"`
+	TenantDisplayName   types.String `tfsdk:"tenant_display_name"`
+	TenantDefaultDomain types.String `tfsdk:"tenant_default_domain"`
+}
+
+func (r *customerTenantResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_customer_tenant"
+}
+
+func (r *customerTenantResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "\"This app is onboarded into tenant X\": the app's service principal is there and admin consent covers every permission the app requires " +
+			"(its `onboard_api_permission` resources). Every refresh reads the consent in the tenant itself; while it is incomplete (never given, partial, revoked, " +
+			"or a permission was added to the app since) the resource has a pending change, so `terraform plan -detailed-exitcode` exits 2 and a warning carries the " +
+			"admin consent URL. Apply grants consent itself where the provider may (the provider's home tenant, through its automation identity); " +
+			"elsewhere it finishes with a warning that says who must open the consent URL.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{Computed: true, PlanModifiers: keep, MarkdownDescription: "`<tenant id>/<client id>`."},
+			"client_id": schema.StringAttribute{Required: true, PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				MarkdownDescription: "Client ID of the app to onboard (`onboard_entra_app.<name>.client_id`); it must be registered in the provider's home tenant.",
+				Validators:          []validator.String{guidValidator()}},
+			"tenant": schema.StringAttribute{Required: true, PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				MarkdownDescription: "The customer tenant: its ID (GUID) or a verified domain such as `contoso.onmicrosoft.com` or `contoso.com`. Domains are resolved at plan."},
+			"tenant_id":    schema.StringAttribute{Computed: true, PlanModifiers: keep, MarkdownDescription: "The tenant's ID."},
+			"company_name": schema.StringAttribute{Optional: true, MarkdownDescription: "Label: the customer's company name (CSV column `companyname`)."},
+			"admin_email":  schema.StringAttribute{Optional: true, MarkdownDescription: "Label: the customer admin's e-mail, whom to send the consent URL to (CSV column `AdminEmail`)."},
+			"categories": schema.SetAttribute{ElementType: types.StringType, Optional: true,
+				MarkdownDescription: "Labels: the customer's categories (CSV column `CategoryName`, split on `;`)."},
+			"redirect_uri": schema.StringAttribute{Optional: true,
+				MarkdownDescription: "Where Microsoft sends the administrator after consent; one of the app's web redirect URIs. Without it the app's first one is used."},
+			"client_secret": schema.StringAttribute{Optional: true, Sensitive: true,
+				MarkdownDescription: "A client secret of the app itself (`onboard_client_secret.<name>.value`). The provider signs in as the app in the customer tenant to read " +
+					"which permissions are consented there (the `roles` of an app-only token). Required for tenants other than the provider's home tenant."},
+			"wait_for_consent": schema.StringAttribute{Optional: true,
+				MarkdownDescription: "How long apply waits for consent to appear (e.g. `15m`) before finishing with the pending warning. Default: don't wait.",
+				Validators:          []validator.String{stringvalidator.RegexMatches(durationPattern, "must be a duration such as \"15m\" or \"1h\"")}},
+			"revoke_on_destroy": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+				MarkdownDescription: "On destroy, remove the app's service principal (and so its consent) from the tenant. Only possible where the provider may write (its home tenant). Default `false`: destroy forgets the tenant."},
+			"consent_state": schema.StringAttribute{Computed: true,
+				MarkdownDescription: "`granted`, `partial` or `missing`, as read from the tenant; `pending` right after an apply that could not grant consent itself."},
+			"granted_permissions": schema.SetAttribute{ElementType: types.StringType, Computed: true,
+				MarkdownDescription: "Required permissions consented in the tenant, as `<API>/<permission>`."},
+			"missing_permissions": schema.SetAttribute{ElementType: types.StringType, Computed: true,
+				MarkdownDescription: "Required permissions not consented in the tenant, as `<API>/<permission>`."},
+			"consent_url": schema.StringAttribute{Computed: true,
+				MarkdownDescription: "The admin consent URL for a Global Administrator or Cloud Application Administrator of the tenant (Dynamics 365 Administrator is not enough; granting Microsoft Graph application permissions needs Global or Privileged Role Administrator)."},
+			"service_principal_id":  schema.StringAttribute{Computed: true, MarkdownDescription: "The app's service principal in the tenant, empty while the app is not there or cannot be seen."},
+			"tenant_display_name":   schema.StringAttribute{Computed: true, PlanModifiers: keep, MarkdownDescription: "The tenant's name."},
+			"tenant_default_domain": schema.StringAttribute{Computed: true, PlanModifiers: keep, MarkdownDescription: "The tenant's default domain."},
+		},
+	}
+}
+
+func (r *customerTenantResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configureData(req.ProviderData, &resp.Diagnostics)
+}
+
+// resolveTenant turns a GUID or domain into the tenant's ID.
+func (r *customerTenantResource) resolveTenant(ctx context.Context, ref string, diags *diag.Diagnostics) string {
+	ref = strings.ToLower(strings.TrimSpace(ref))
+	if onboarding.IsGUID(ref) {
+		return ref
+	}
+	if !strings.Contains(ref, ".") {
+		diags.AddAttributeError(path.Root("tenant"), "Invalid tenant", "\""+ref+"\" is neither a tenant ID (GUID) nor a domain such as contoso.onmicrosoft.com.")
+		return ""
+	}
+	info, err := r.data.Graph.FindTenantByDomain(ctx, ref)
+	if graph.IsNotFound(err) {
+		diags.AddAttributeError(path.Root("tenant"), "Tenant not found",
+			"No Microsoft Entra tenant has the verified domain \""+ref+"\". Check the spelling, or use the tenant ID.")
+		return ""
+	}
+	if err != nil {
+		apiError(diags, "looking up the tenant of domain "+ref+" (the automation identity needs CrossTenantInformation.ReadBasic.All)", err)
+		return ""
+	}
+	return strings.ToLower(info.TenantID)
+}
+
+func (r *customerTenantResource) consentURL(m customerTenantModel, required []requiredPermission) string {
+	seen := map[string]bool{}
+	var resources []string
+	for _, p := range required {
+		if uri := r.data.resourceURI(p.ResourceAppID); !seen[uri] {
+			seen[uri] = true
+			resources = append(resources, uri)
+		}
+	}
+	sort.Strings(resources)
+	return onboarding.AdminConsentURL(r.data.Cloud.LoginEndpoint, m.TenantID.ValueString(), m.ClientID.ValueString(), m.RedirectURI.ValueString(), resources...)
+}
+
+// observe fills the computed consent attributes from the tenant.
+func (r *customerTenantResource) observe(ctx context.Context, m *customerTenantModel, diags *diag.Diagnostics) {
+	required, err := r.data.requiredPermissions(ctx, m.ClientID.ValueString())
+	if graph.IsNotFound(err) {
+		diags.AddAttributeError(path.Root("client_id"), "App not registered in the home tenant",
+			"No app with client ID "+m.ClientID.ValueString()+" is registered in tenant "+r.data.TenantID+"; onboard_customer_tenant onboards the provider's own apps.")
+		return
+	}
+	if err != nil {
+		apiError(diags, "reading the permissions app "+m.ClientID.ValueString()+" requires", err)
+		return
+	}
+	if m.RedirectURI.IsNull() {
+		if app, err := r.data.Graph.GetApplicationByAppID(ctx, m.ClientID.ValueString()); err == nil && len(app.WebRedirectURIs) > 0 {
+			uris := append([]string(nil), app.WebRedirectURIs...)
+			sort.Strings(uris)
+			m.ConsentURL = types.StringValue(r.consentURL(customerTenantModel{TenantID: m.TenantID, ClientID: m.ClientID, RedirectURI: types.StringValue(uris[0])}, required))
+		} else {
+			m.ConsentURL = types.StringValue(r.consentURL(*m, required))
+		}
+	} else {
+		m.ConsentURL = types.StringValue(r.consentURL(*m, required))
+	}
+	tenantID := m.TenantID.ValueString()
+	var o consentObservation
+	spID := ""
+	switch {
+	case !m.ClientSecret.IsNull() && m.ClientSecret.ValueString() != "":
+		o, err = r.data.observeWithAppToken(ctx, tenantID, m.ClientID.ValueString(), m.ClientSecret.ValueString(), required)
+	case strings.EqualFold(tenantID, r.data.TenantID):
+		o, spID, err = observeWithGraph(ctx, r.data.Graph, m.ClientID.ValueString(), required)
+	default:
+		diags.AddAttributeError(path.Root("client_secret"), "No way to read consent in this tenant",
+			"To see what is consented in tenant "+tenantID+", the provider signs in there as the app itself: set client_secret to a secret of app "+m.ClientID.ValueString()+
+				" (for example onboard_client_secret.<name>.value).")
+		return
+	}
+	if err != nil {
+		apiError(diags, "reading the consent of app "+m.ClientID.ValueString()+" in tenant "+tenantID, err)
+		return
+	}
+	m.ConsentState = types.StringValue(o.State)
+	m.GrantedPermissions = stringSet(ctx, o.Granted, diags)
+	m.MissingPermissions = stringSet(ctx, o.Missing, diags)
+	if spID == "" {
+		spID = o.SPID
+	}
+	m.ServicePrincipalID = types.StringValue(spID)
+}
+
+func (r *customerTenantResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.data == nil {
+		return
+	}
+	var plan customerTenantModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || plan.Tenant.IsUnknown() {
+		return
+	}
+	if req.State.Raw.IsNull() {
+		if id := r.resolveTenant(ctx, plan.Tenant.ValueString(), &resp.Diagnostics); id != "" {
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("tenant_id"), id)...)
+			if !plan.ClientID.IsUnknown() {
+				resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), id+"/"+plan.ClientID.ValueString())...)
+			}
+		}
+		return
+	}
+	var state customerTenantModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if state.ConsentState.ValueString() == "granted" {
+		// Computed values stay as read; nothing pending.
+		plan.ConsentState, plan.GrantedPermissions, plan.MissingPermissions = state.ConsentState, state.GrantedPermissions, state.MissingPermissions
+		plan.ConsentURL, plan.ServicePrincipalID = state.ConsentURL, state.ServicePrincipalID
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		return
+	}
+	missing := setStrings(ctx, state.MissingPermissions, &resp.Diagnostics)
+	resp.Diagnostics.AddWarning(fmt.Sprintf("Admin consent %s in %s", state.ConsentState.ValueString(), tenantLabel(state)),
+		fmt.Sprintf("App %s lacks consent for: %s.\n\n%s", state.ClientID.ValueString(), strings.Join(missing, ", "), r.humanStep(state)))
+	for _, p := range []string{"consent_state", "consent_url", "service_principal_id"} {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(p), types.StringUnknown())...)
+	}
+	for _, p := range []string{"granted_permissions", "missing_permissions"} {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(p), types.SetUnknown(types.StringType))...)
+	}
+}
+
+func tenantLabel(m customerTenantModel) string {
+	label := m.TenantID.ValueString()
+	if n := m.CompanyName.ValueString(); n != "" {
+		label = n + " (" + label + ")"
+	} else if n := m.TenantDisplayName.ValueString(); n != "" {
+		label = n + " (" + label + ")"
+	}
+	return label
+}
+
+// humanStep says what a person must do when the provider cannot consent.
+func (r *customerTenantResource) humanStep(m customerTenantModel) string {
+	if strings.EqualFold(m.TenantID.ValueString(), r.data.TenantID) {
+		return "terraform apply grants it with the provider's automation identity (which needs AppRoleAssignment.ReadWrite.All and DelegatedPermissionGrant.ReadWrite.All)."
+	}
+	who := "a Global Administrator or Cloud Application Administrator of the tenant"
+	if e := m.AdminEmail.ValueString(); e != "" {
+		who += " (" + e + ")"
+	}
+	return "Send this URL to " + who + ":\n\n  " + m.ConsentURL.ValueString() + "\n\n" +
+		"A Dynamics 365 Administrator cannot grant it; granting Microsoft Graph application permissions needs Global Administrator or Privileged Role Administrator. " +
+		"The next plan shows the tenant as onboarded once they have consented."
+}
+
+func (r *customerTenantResource) apply(ctx context.Context, m *customerTenantModel, diags *diag.Diagnostics) {
+	r.observe(ctx, m, diags)
+	if diags.HasError() || m.ConsentState.ValueString() == "granted" {
+		return
+	}
+	if strings.EqualFold(m.TenantID.ValueString(), r.data.TenantID) {
+		required, err := r.data.requiredPermissions(ctx, m.ClientID.ValueString())
+		if err != nil {
+			apiError(diags, "reading the permissions the app requires", err)
+			return
+		}
+		if _, err := grantWithGraph(ctx, r.data.Graph, m.ClientID.ValueString(), required); err != nil {
+			apiError(diags, "granting admin consent in the home tenant", err)
+			return
+		}
+		r.observe(ctx, m, diags)
+		return
+	}
+	if !m.WaitForConsent.IsNull() {
+		d, _ := onboarding.ParseDuration(m.WaitForConsent.ValueString())
+		interval := envDuration("ONBOARD_CONSENT_POLL_INTERVAL")
+		if interval == 0 {
+			interval = 10 * time.Second
+		}
+		deadline := time.Now().Add(d)
+		for time.Now().Before(deadline) && m.ConsentState.ValueString() != "granted" {
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(interval):
+			}
+			r.observe(ctx, m, diags)
+			if diags.HasError() {
+				return
+			}
+		}
+		if m.ConsentState.ValueString() == "granted" {
+			return
+		}
+	}
+	missing := setStrings(ctx, m.MissingPermissions, diags)
+	diags.AddWarning("Admin consent needed in "+tenantLabel(*m),
+		fmt.Sprintf("App %s is not fully consented in this tenant (missing: %s).\n\n%s", m.ClientID.ValueString(), strings.Join(missing, ", "), r.humanStep(*m)))
+	m.ConsentState = types.StringValue("pending")
+}
+
+func (r *customerTenantResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	if r.data == nil {
+		notConfigured(&resp.Diagnostics)
+		return
+	}
+	var plan customerTenantModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if plan.TenantID.IsUnknown() || plan.TenantID.ValueString() == "" {
+		id := r.resolveTenant(ctx, plan.Tenant.ValueString(), &resp.Diagnostics)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		plan.TenantID = types.StringValue(id)
+	}
+	plan.ID = types.StringValue(plan.TenantID.ValueString() + "/" + strings.ToLower(plan.ClientID.ValueString()))
+	plan.TenantDisplayName, plan.TenantDefaultDomain = types.StringValue(""), types.StringValue("")
+	if info, err := r.data.Graph.FindTenantByID(ctx, plan.TenantID.ValueString()); err == nil {
+		plan.TenantDisplayName, plan.TenantDefaultDomain = types.StringValue(info.DisplayName), types.StringValue(info.DefaultDomainName)
+	} else if graph.IsNotFound(err) {
+		resp.Diagnostics.AddAttributeError(path.Root("tenant"), "Tenant not found", "Tenant "+plan.TenantID.ValueString()+" does not exist (or was deleted).")
+		return
+	}
+	r.apply(ctx, &plan, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *customerTenantResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if r.data == nil {
+		notConfigured(&resp.Diagnostics)
+		return
+	}
+	var state customerTenantModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	r.observe(ctx, &state, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *customerTenantResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	if r.data == nil {
+		notConfigured(&resp.Diagnostics)
+		return
+	}
+	var plan, state customerTenantModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	plan.ID, plan.TenantID, plan.TenantDisplayName, plan.TenantDefaultDomain = state.ID, state.TenantID, state.TenantDisplayName, state.TenantDefaultDomain
+	r.apply(ctx, &plan, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *customerTenantResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	if r.data == nil {
+		notConfigured(&resp.Diagnostics)
+		return
+	}
+	var state customerTenantModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !state.RevokeOnDestroy.ValueBool() {
+		return
+	}
+	if !strings.EqualFold(state.TenantID.ValueString(), r.data.TenantID) {
+		resp.Diagnostics.AddWarning("Consent left in place in "+tenantLabel(state),
+			"revoke_on_destroy is set, but the provider cannot write in tenant "+state.TenantID.ValueString()+". An administrator there removes the app under Enterprise applications.")
+		return
+	}
+	if err := revokeWithGraph(ctx, r.data.Graph, state.ClientID.ValueString()); err != nil {
+		apiError(&resp.Diagnostics, "removing the app from the home tenant", err)
+	}
+}
+
+// ImportState takes "<tenant id>/<client id>".
+func (r *customerTenantResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	tenant, client, ok := strings.Cut(req.ID, "/")
+	if !ok || !onboarding.IsGUID(tenant) || !onboarding.IsGUID(client) {
+		resp.Diagnostics.AddError("Invalid import ID", "Import onboard_customer_tenant as \"<tenant id>/<client id>\", got \""+req.ID+"\".")
+		return
+	}
+	tenant, client = strings.ToLower(tenant), strings.ToLower(client)
+	for attr, v := range map[string]string{"id": tenant + "/" + client, "tenant": tenant, "tenant_id": tenant, "client_id": client} {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), v)...)
+	}
+	if info, err := r.data.Graph.FindTenantByID(ctx, tenant); err == nil {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("tenant_display_name"), info.DisplayName)...)
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("tenant_default_domain"), info.DefaultDomainName)...)
+	}
+}

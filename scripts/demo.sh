@@ -6,7 +6,7 @@
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
-example="${DEMO_EXAMPLE:-examples/quickstart}"
+example="${DEMO_EXAMPLE:-examples/msp-multitenant}"
 demo="$repo/.demo"
 rm -rf "$demo/work" && mkdir -p "$demo/bin" "$demo/work"
 
@@ -70,6 +70,15 @@ plan() {
 
 step "terraform plan -detailed-exitcode: is anything pending?"
 plan
+
+if grep -q 'onboard_customer_tenant' ./*.tf && grep -q Fabrikam customers.csv 2>/dev/null; then
+  step "Fabrikam's Global Administrator opens the consent URL (the emulator plays the browser)"
+  url="$(echo 'onboard_customer_tenant.customer["Fabrikam"].consent_url' | "$tf" console 2>/dev/null | tr -d '"')"
+  echo "GET $url"
+  curl -s -o /dev/null -w 'Microsoft redirects to: %{redirect_url}\n' --cacert "$ONBOARD_CA_CERT_FILE" "$url"
+  step "terraform plan -detailed-exitcode: who is still pending?"
+  plan
+fi
 
 step "Eleven months later (the emulator's clock moves on 8040h): what plan says next"
 curl -sf --cacert "$ONBOARD_CA_CERT_FILE" -X POST -d '{"duration":"8040h"}' "$ONBOARD_GRAPH_ENDPOINT/_emulator/clock/advance" >/dev/null

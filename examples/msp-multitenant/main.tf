@@ -1,0 +1,83 @@
+# Seed guide 000 (Qezaro Orbit) as Terraform: one multi-tenant app, its
+# secret and permissions, and every customer from a spreadsheet export.
+# `terraform plan -detailed-exitcode` exits 2 while any customer still has to
+# consent; the consent URLs to send are an output.
+
+terraform {
+  required_providers {
+    onboard = {
+      source = "onboard-tf/onboard"
+    }
+  }
+}
+
+provider "onboard" {}
+
+resource "onboard_entra_app" "orbit" {
+  display_name      = "Qezaro Orbit"
+  sign_in_audience  = "AzureADMultipleOrgs"
+  web_redirect_uris = ["https://orbit.qezaro.com/reseller"]
+}
+
+resource "onboard_client_secret" "orbit" {
+  application_id = onboard_entra_app.orbit.id
+  display_name   = "orbit"
+  lifetime       = "8760h"
+  rotate_before  = "720h"
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "onboard_api_permission" "business_central" {
+  application_id          = onboard_entra_app.orbit.id
+  api                     = "Dynamics 365 Business Central"
+  application_permissions = ["AdminCenter.ReadWrite.All", "API.ReadWrite.All"]
+}
+
+resource "onboard_api_permission" "graph" {
+  application_id          = onboard_entra_app.orbit.id
+  api                     = "Microsoft Graph"
+  application_permissions = ["Organization.Read.All"]
+}
+
+locals {
+  # companyname,TenantId,AdminEmail,CategoryName (categories separated by ";")
+  customers = { for row in csvdecode(file("${path.module}/customers.csv")) : row.companyname => row }
+}
+
+resource "onboard_customer_tenant" "customer" {
+  for_each = local.customers
+
+  client_id     = onboard_entra_app.orbit.client_id
+  client_secret = onboard_client_secret.orbit.value
+  tenant        = each.value.TenantId # a GUID or a domain
+  company_name  = each.value.companyname
+  admin_email   = each.value.AdminEmail != "" ? each.value.AdminEmail : null
+  categories    = [for c in split(";", each.value.CategoryName) : trimspace(c) if trimspace(c) != ""]
+
+  depends_on = [onboard_api_permission.business_central, onboard_api_permission.graph]
+}
+
+output "client_id" {
+  value = onboard_entra_app.orbit.client_id
+}
+
+output "pending_consent" {
+  description = "Customers still to consent, with the URL to send to their admin."
+  value = {
+    for name, c in onboard_customer_tenant.customer : name => {
+      admin_email = c.admin_email
+      consent_url = c.consent_url
+      missing     = c.missing_permissions
+    } if c.consent_state != "granted"
+  }
+}
+
+check "secret_not_expiring" {
+  assert {
+    condition     = timecmp(timeadd(plantimestamp(), "1080h"), onboard_client_secret.orbit.end_date) < 0
+    error_message = "The Orbit client secret expires on ${onboard_client_secret.orbit.end_date}."
+  }
+}

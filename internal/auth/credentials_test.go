@@ -105,7 +105,7 @@ func TestOIDCTokenFileAndRequestURL(t *testing.T) {
 			w.WriteHeader(http.StatusUnauthorized)
 			return
 		}
-		w.Write([]byte(`{"value":"` + ghToken(r.URL.Query().Get("audience")) + `"}`))
+		_, _ = w.Write([]byte(`{"value":"` + ghToken(r.URL.Query().Get("audience")) + `"}`))
 	}))
 	defer gh.Close()
 	hc := srv.HTTPClient()

@@ -199,7 +199,7 @@ type request struct {
 
 // do runs r with retries and returns the final response body for 2xx.
 // Errors are *APIError (HTTP answers) or transport / context errors.
-func (c *Client) do(ctx context.Context, r request) ([]byte, int, error) {
+func (c *Client) do(ctx context.Context, r request) ([]byte, int, error) { //nolint:unparam // the status is part of the contract for callers that branch on it
 	ts, err := c.tokenSource(r.kind)
 	if err != nil {
 		return nil, 0, err

@@ -3,6 +3,7 @@ package emulator
 import (
 	"cmp"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -375,7 +376,7 @@ func (s *Server) bcAddUserPermission(w http.ResponseWriter, r *http.Request, a *
 		return
 	}
 	out["@odata.context"] = ctx + "/$entity"
-	w.Header().Set("Location", ctx+"("+out["id"].(string)+")")
+	w.Header().Set("Location", fmt.Sprintf("%s(%v)", ctx, out["id"]))
 	bcWriteOData(w, http.StatusCreated, out)
 }
 

@@ -272,10 +272,10 @@ func bcSetAppState(e *bcEnvironment, app *bcEntraApp, state string) error {
 	u := e.appUser(app.ClientID)
 	if u == nil && state == "Enabled" {
 		if app.Description == "" {
-			return errors.New("Description must have a value in Microsoft Entra Application: Client Id=" + app.ClientID + ". It cannot be zero or empty.")
+			return errors.New("Description must have a value in Microsoft Entra Application: Client Id=" + app.ClientID + ". It cannot be zero or empty.") //nolint:staticcheck // Business Central's own wording
 		}
 		if !slices.ContainsFunc(e.Users, func(u *bcUser) bool { return u.LicenseType == "Full User" && u.State == "Enabled" }) {
-			return errors.New("Register a user before enabling the Microsoft Entra Application")
+			return errors.New("Register a user before enabling the Microsoft Entra Application") //nolint:staticcheck // Business Central's own wording
 		}
 		name := strings.ToUpper(app.Description)
 		if slices.ContainsFunc(e.Users, func(u *bcUser) bool { return u.UserName == name }) {
@@ -315,7 +315,7 @@ func (s *Server) SetBCEntraAppState(tenantID, env, clientID, state string) (BCEn
 	}
 	app := e.EntraApps[strings.ToLower(clientID)]
 	if app == nil {
-		return BCEntraAppState{}, fmt.Errorf("Microsoft Entra Application %s: %w", clientID, ErrBCNotFound)
+		return BCEntraAppState{}, fmt.Errorf("the Microsoft Entra Application %s: %w", clientID, ErrBCNotFound)
 	}
 	if err := bcSetAppState(e, app, state); err != nil {
 		return BCEntraAppState{}, err
@@ -334,7 +334,7 @@ func (s *Server) DeleteBCEntraApp(tenantID, env, clientID string) error {
 	}
 	id := strings.ToLower(clientID)
 	if e.EntraApps[id] == nil {
-		return fmt.Errorf("Microsoft Entra Application %s: %w", clientID, ErrBCNotFound)
+		return fmt.Errorf("the Microsoft Entra Application %s: %w", clientID, ErrBCNotFound)
 	}
 	if u := e.appUser(id); u != nil {
 		e.Users = slices.DeleteFunc(e.Users, func(x *bcUser) bool { return x == u })
@@ -353,7 +353,7 @@ func (s *Server) BCEntraApp(tenantID, env, clientID string) (BCEntraAppState, er
 	}
 	app := e.EntraApps[strings.ToLower(clientID)]
 	if app == nil {
-		return BCEntraAppState{}, fmt.Errorf("Microsoft Entra Application %s: %w", clientID, ErrBCNotFound)
+		return BCEntraAppState{}, fmt.Errorf("the Microsoft Entra Application %s: %w", clientID, ErrBCNotFound)
 	}
 	return bcAppState(e, app), nil
 }

@@ -207,15 +207,6 @@ func (e *bcEnvironment) user(id string) *bcUser {
 	return nil
 }
 
-func (e *bcEnvironment) permissionSet(roleID string) *bcPermissionSet {
-	for _, p := range e.PermissionSets {
-		if strings.EqualFold(p.RoleID, roleID) {
-			return p
-		}
-	}
-	return nil
-}
-
 // appUser is the BC user behind an enabled-once Entra app card; BC finds it by
 // "User ID" or by Application ID + License Type Application (table 9012
 // UserExists()).

@@ -188,10 +188,7 @@ func (s *Server) authCodeGrant(w http.ResponseWriter, r *http.Request, ref strin
 	app := s.store.apps[ac.ClientID]
 	s.store.mu.RUnlock()
 	if app != nil && (r.PostForm.Get("client_secret") != "" || r.PostForm.Get("client_assertion") != "") {
-		s.store.mu.RLock()
-		t := s.store.tenants[app.TenantID]
-		s.store.mu.RUnlock()
-		if _, c, msg := s.authenticateClient(r, app, t); c != 0 {
+		if _, c, msg := s.authenticateClient(r, app); c != 0 {
 			writeAADError(w, r, s.now(), http.StatusUnauthorized, "invalid_client", c, msg)
 			return
 		}

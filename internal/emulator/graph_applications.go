@@ -227,7 +227,8 @@ func checkRedirectURI(u, kind string) string {
 	if err != nil || parsed.Scheme == "" || parsed.Host == "" {
 		return "Invalid value specified for property '" + kind + ".redirectUris' of resource 'Application'."
 	}
-	if parsed.Scheme != "https" && !(parsed.Scheme == "http" && (parsed.Hostname() == "localhost" || parsed.Hostname() == "127.0.0.1")) {
+	localhost := parsed.Hostname() == "localhost" || parsed.Hostname() == "127.0.0.1"
+	if parsed.Scheme != "https" && (parsed.Scheme != "http" || !localhost) {
 		return "Invalid value specified for property '" + kind + ".redirectUris' of resource 'Application': redirect URIs must use https, except http://localhost."
 	}
 	return ""

@@ -31,8 +31,8 @@ func (p staticToken) GetAuthorizationToken(context.Context, *url.URL, map[string
 	return p.tok, nil
 }
 func (p staticToken) GetAllowedHostsValidator() *absauth.AllowedHostsValidator {
-	v := absauth.NewAllowedHostsValidator(nil)
-	return &v
+	v, _ := absauth.NewAllowedHostsValidatorErrorCheck(nil)
+	return v
 }
 
 func sdkAdapter(t *testing.T, s *Server, token string) *core.GraphRequestAdapterBase {

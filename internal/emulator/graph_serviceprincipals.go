@@ -117,7 +117,7 @@ func (s *Server) createServicePrincipal(w http.ResponseWriter, r *http.Request, 
 		s.graphErr(w, r, http.StatusConflict, "Request_MultipleObjectsWithSameKeyValue", "The service principal cannot be created, updated, or restored because the service principal name "+app.AppID+" is already in use.")
 		return
 	}
-	sp := s.store.addServicePrincipal(t, app, nil)
+	sp := s.store.addServicePrincipal(t, app)
 	sp.CreatedDateTime = now
 	sp.Tags = body.Tags
 	out := spJSON(sp)

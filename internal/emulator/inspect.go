@@ -140,7 +140,7 @@ func (s *Server) RegisterApp(tenantID, uniqueName, displayName string) (string, 
 		SignInAudience: "AzureADMyOrg", PublisherDomain: t.defaultDomain(), CreatedDateTime: now}
 	t.Applications[a.ID] = a
 	s.store.apps[a.AppID] = a
-	sp := s.store.addServicePrincipal(t, a, nil)
+	sp := s.store.addServicePrincipal(t, a)
 	sp.CreatedDateTime = now
 	return a.ID, a.AppID, nil
 }

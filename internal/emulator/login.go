@@ -184,7 +184,7 @@ func (s *Server) clientCredentials(w http.ResponseWriter, r *http.Request, t *te
 		writeAADError(w, r, now, http.StatusBadRequest, "unauthorized_client", 700016, "Application with identifier '"+f.Get("client_id")+"' was not found in the directory '"+t.DisplayName+"'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.")
 		return
 	}
-	acr, code, msg := s.authenticateClient(r, app, t)
+	acr, code, msg := s.authenticateClient(r, app)
 	if code != 0 {
 		writeAADError(w, r, now, http.StatusUnauthorized, "invalid_client", code, msg)
 		return
@@ -205,7 +205,7 @@ func (s *Server) clientCredentials(w http.ResponseWriter, r *http.Request, t *te
 // authenticateClient checks the client's secret or assertion against the
 // application's credentials. It returns the appidacr ("1" secret, "2"
 // certificate or federated) or an AADSTS code and message.
-func (s *Server) authenticateClient(r *http.Request, app *application, t *tenant) (acr string, code int, msg string) {
+func (s *Server) authenticateClient(r *http.Request, app *application) (acr string, code int, msg string) {
 	f := r.PostForm
 	now := s.now()
 	s.store.mu.RLock()
@@ -468,7 +468,7 @@ func (s *Server) adminConsent(w http.ResponseWriter, r *http.Request) {
 func (s *Server) grantConsentLocked(t *tenant, app *application, only []string, now time.Time) []string {
 	client := t.spByAppID(app.AppID)
 	if client == nil {
-		client = s.store.addServicePrincipal(t, app, nil)
+		client = s.store.addServicePrincipal(t, app)
 		client.CreatedDateTime = now
 		s.markCreated(client.ID, now)
 	}
@@ -480,9 +480,9 @@ func (s *Server) grantConsentLocked(t *tenant, app *application, only []string, 
 		res := t.spByAppID(rra.ResourceAppID)
 		if res == nil {
 			if fp := firstPartyApp(rra.ResourceAppID); fp != nil {
-				res = s.store.addServicePrincipal(t, fp, nil)
+				res = s.store.addServicePrincipal(t, fp)
 			} else if ra := s.store.apps[strings.ToLower(rra.ResourceAppID)]; ra != nil {
-				res = s.store.addServicePrincipal(t, ra, nil)
+				res = s.store.addServicePrincipal(t, ra)
 			} else {
 				continue
 			}

@@ -86,8 +86,7 @@ func (t *tenant) userByID(id string) *user {
 
 // addServicePrincipal instantiates an application (or a first-party app) in
 // a tenant. Caller holds the store lock.
-func (st *store) addServicePrincipal(t *tenant, app *application, now func() string) *servicePrincipal {
-	_ = now
+func (st *store) addServicePrincipal(t *tenant, app *application) *servicePrincipal {
 	sp := &servicePrincipal{
 		TenantID: t.ID, ID: newGUID(), AppID: app.AppID, DisplayName: app.DisplayName,
 		AppOwnerOrganizationID: app.TenantID, ServicePrincipalType: "Application", AccountEnabled: true,

@@ -82,14 +82,17 @@ func New(opts Options) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("graph endpoint: %w", err)
 	}
-	tp := &tokenProvider{tokens: opts.Tokens, tenant: opts.TenantID, resource: opts.Resource}
+	hosts, err := absauth.NewAllowedHostsValidatorErrorCheck([]string{u.Host})
+	if err != nil {
+		return nil, fmt.Errorf("graph endpoint: %w", err)
+	}
+	tp := &tokenProvider{tokens: opts.Tokens, tenant: opts.TenantID, resource: opts.Resource, hosts: hosts}
 	rt.reauth = func(ctx context.Context) (string, error) {
 		if f, ok := opts.Tokens.(interface{ ForgetTenant(string) }); ok {
 			f.ForgetTenant(opts.TenantID)
 		}
 		return tp.GetAuthorizationToken(ctx, nil, nil)
 	}
-	tp.hosts = absauth.NewAllowedHostsValidator([]string{u.Host})
 	adapter, err := core.NewGraphRequestAdapterBaseWithParseNodeFactoryAndSerializationWriterFactoryAndHttpClient(
 		absauth.NewBaseBearerTokenAuthenticationProvider(tp), core.GraphClientOptions{},
 		jsonser.NewJsonParseNodeFactory(), jsonser.NewJsonSerializationWriterFactory(), hc)
@@ -111,7 +114,7 @@ type tokenProvider struct {
 	tokens   auth.TokenSource
 	tenant   string
 	resource string
-	hosts    absauth.AllowedHostsValidator
+	hosts    *absauth.AllowedHostsValidator
 }
 
 func (p *tokenProvider) GetAuthorizationToken(ctx context.Context, _ *url.URL, _ map[string]interface{}) (string, error) {
@@ -119,7 +122,7 @@ func (p *tokenProvider) GetAuthorizationToken(ctx context.Context, _ *url.URL, _
 	return t.Value, err
 }
 
-func (p *tokenProvider) GetAllowedHostsValidator() *absauth.AllowedHostsValidator { return &p.hosts }
+func (p *tokenProvider) GetAllowedHostsValidator() *absauth.AllowedHostsValidator { return p.hosts }
 
 // ErrNotFound is returned (wrapped in *APIError) for 404 answers.
 var ErrNotFound = errors.New("not found")

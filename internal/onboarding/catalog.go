@@ -163,8 +163,8 @@ func (a API) Resolve(name string, kind Kind) (Permission, error) {
 				p.Name, kind.other(), a.Name, article(kind), kind, quoteList(a.Names(kind)))
 		}
 	}
-	if close := Closest(name, a.Names(kind), 3); len(close) > 0 {
-		return Permission{}, fmt.Errorf("%s has no %s permission %q; did you mean %s?", a.Name, kind, name, quoteList(close))
+	if near := Closest(name, a.Names(kind), 3); len(near) > 0 {
+		return Permission{}, fmt.Errorf("%s has no %s permission %q; did you mean %s?", a.Name, kind, name, quoteList(near))
 	}
 	return Permission{}, fmt.Errorf("%s has no %s permission %q; its %s permissions are %s", a.Name, kind, name, kind, quoteList(a.Names(kind)))
 }

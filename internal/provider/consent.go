@@ -83,14 +83,16 @@ func (d *providerData) appAuthenticator(clientID, secret string) (*auth.Authenti
 	sum := sha256.Sum256([]byte(clientID + "\x00" + secret))
 	key := hex.EncodeToString(sum[:])
 	if a, ok := d.appAuths.Load(key); ok {
-		return a.(*auth.Authenticator), nil
+		if cached, ok := a.(*auth.Authenticator); ok {
+			return cached, nil
+		}
 	}
 	a, err := auth.New(auth.Config{Cloud: d.Cloud, TenantID: d.TenantID, ClientID: clientID, ClientSecret: secret, HTTPClient: d.HTTPClient})
 	if err != nil {
 		return nil, err
 	}
-	actual, _ := d.appAuths.LoadOrStore(key, a)
-	return actual.(*auth.Authenticator), nil
+	d.appAuths.Store(key, a)
+	return a, nil
 }
 
 // consentObservation is what a tenant shows of an app's consent.

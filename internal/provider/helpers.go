@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"errors"
-	"fmt"
 	"regexp"
 	"sort"
 	"strings"
@@ -84,5 +83,5 @@ func nullableString(s string) types.String {
 }
 
 func notConfigured(diags *diag.Diagnostics) {
-	diags.AddError("Provider not configured", fmt.Sprintf("The onboard provider has no credentials yet; check the provider block and its environment variables."))
+	diags.AddError("Provider not configured", "The onboard provider has no credentials yet; check the provider block and its environment variables.")
 }

@@ -81,7 +81,7 @@ type providerData struct {
 
 func (d *providerData) lockApp(objectID string) func() {
 	m, _ := d.appLocks.LoadOrStore(strings.ToLower(objectID), &sync.Mutex{})
-	mu := m.(*sync.Mutex)
+	mu, _ := m.(*sync.Mutex)
 	mu.Lock()
 	return mu.Unlock
 }
@@ -281,7 +281,8 @@ func newHTTPClient(caFile string) (*http.Client, error) {
 			return nil, os.ErrInvalid
 		}
 	}
-	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr := &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true, IdleConnTimeout: 90 * time.Second,
+		TLSHandshakeTimeout: 10 * time.Second, ExpectContinueTimeout: time.Second}
 	tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	tr.MaxIdleConnsPerHost = 32
 	return &http.Client{Transport: tr, Timeout: 2 * time.Minute}, nil

@@ -300,6 +300,7 @@ func (p *onboardProvider) Resources(_ context.Context) []func() resource.Resourc
 func (p *onboardProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		newEntraAppDataSource,
+		newSyncDataSource,
 	}
 }
 

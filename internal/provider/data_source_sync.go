@@ -1,0 +1,313 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"math"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/onboard-tf/terraform-provider-onboard/internal/auth"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/graph"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/onboarding"
+)
+
+var (
+	_ datasource.DataSource              = &syncDataSource{}
+	_ datasource.DataSourceWithConfigure = &syncDataSource{}
+)
+
+func newSyncDataSource() datasource.DataSource { return &syncDataSource{} }
+
+type syncDataSource struct {
+	data *providerData
+}
+
+type syncModel struct {
+	ClientID          types.String `tfsdk:"client_id"`
+	ClientSecret      types.String `tfsdk:"client_secret"`
+	Tenants           types.List   `tfsdk:"tenants"`
+	MaxParallel       types.Int64  `tfsdk:"max_parallel"`
+	TenantTimeout     types.String `tfsdk:"tenant_timeout"`
+	SecretWarningDays types.Int64  `tfsdk:"secret_warning_days"`
+	Results           types.Map    `tfsdk:"results"`
+	Secrets           types.List   `tfsdk:"secrets"`
+	Summary           types.Object `tfsdk:"summary"`
+}
+
+type syncTenant struct {
+	TenantID           types.String `tfsdk:"tenant_id"`
+	Status             types.String `tfsdk:"status"`
+	Error              types.String `tfsdk:"error"`
+	ConsentState       types.String `tfsdk:"consent_state"`
+	MissingPermissions []string     `tfsdk:"missing_permissions"`
+	OrganizationName   types.String `tfsdk:"organization_name"`
+	DefaultDomain      types.String `tfsdk:"default_domain"`
+	Domains            []string     `tfsdk:"domains"`
+	Users              types.Int64  `tfsdk:"users"`
+	Groups             types.Int64  `tfsdk:"groups"`
+	Devices            types.Int64  `tfsdk:"devices"`
+	Licenses           types.Int64  `tfsdk:"licenses"`
+}
+
+type syncSecret struct {
+	KeyID        types.String `tfsdk:"key_id"`
+	DisplayName  types.String `tfsdk:"display_name"`
+	EndDate      types.String `tfsdk:"end_date"`
+	DaysToExpiry types.Int64  `tfsdk:"days_to_expiry"`
+}
+
+type syncSummary struct {
+	TenantsOK             types.Int64 `tfsdk:"tenants_ok"`
+	TenantsFailing        types.Int64 `tfsdk:"tenants_failing"`
+	TenantsPendingConsent types.Int64 `tfsdk:"tenants_pending_consent"`
+	SecretsExpiring       types.Int64 `tfsdk:"secrets_expiring"`
+}
+
+var (
+	syncTenantType = types.ObjectType{AttrTypes: map[string]attr.Type{
+		"tenant_id": types.StringType, "status": types.StringType, "error": types.StringType, "consent_state": types.StringType,
+		"missing_permissions": types.ListType{ElemType: types.StringType}, "organization_name": types.StringType, "default_domain": types.StringType,
+		"domains": types.ListType{ElemType: types.StringType}, "users": types.Int64Type, "groups": types.Int64Type, "devices": types.Int64Type, "licenses": types.Int64Type,
+	}}
+	syncSecretType  = types.ObjectType{AttrTypes: map[string]attr.Type{"key_id": types.StringType, "display_name": types.StringType, "end_date": types.StringType, "days_to_expiry": types.Int64Type}}
+	syncSummaryType = map[string]attr.Type{"tenants_ok": types.Int64Type, "tenants_failing": types.Int64Type, "tenants_pending_consent": types.Int64Type, "secrets_expiring": types.Int64Type}
+)
+
+func (d *syncDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_sync"
+}
+
+func (d *syncDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "One read of the live state of every tenant an app is onboarded into, as the app itself sees it: whether its token works, " +
+			"which required permissions are consented, the organization, and inventory counts (users, groups, devices, license subscriptions) — counted, " +
+			"not listed, so a 10,000-user tenant costs a few calls. One tenant's failure never hides the others. Also lists the app's secrets with days to expiry. " +
+			"Use it in `check` blocks so `terraform plan` warns about revoked consent or expiring secrets without failing.",
+		Attributes: map[string]schema.Attribute{
+			"client_id": schema.StringAttribute{Required: true, MarkdownDescription: "Client ID of the onboarded app (registered in the provider's home tenant).",
+				Validators: []validator.String{guidValidator()}},
+			"client_secret": schema.StringAttribute{Optional: true, Sensitive: true, MarkdownDescription: "A secret of the app, to sign in as it in each tenant."},
+			"tenants": schema.ListAttribute{ElementType: types.StringType, Required: true,
+				MarkdownDescription: "Tenant IDs to read, e.g. `[for t in onboard_customer_tenant.customer : t.tenant_id]`."},
+			"max_parallel": schema.Int64Attribute{Optional: true, MarkdownDescription: "How many tenants are read at once (default 8).",
+				Validators: []validator.Int64{int64validator.Between(1, 64)}},
+			"tenant_timeout": schema.StringAttribute{Optional: true, MarkdownDescription: "Time allowed per tenant (default `60s`); a tenant that takes longer is reported as failing.",
+				Validators: []validator.String{stringvalidator.RegexMatches(durationPattern, "must be a duration such as \"60s\"")}},
+			"secret_warning_days": schema.Int64Attribute{Optional: true, MarkdownDescription: "A secret expiring within this many days counts in `summary.secrets_expiring` (default 30)."},
+			"results": schema.MapNestedAttribute{Computed: true, MarkdownDescription: "Per tenant (keyed as given in `tenants`).",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"tenant_id":           schema.StringAttribute{Computed: true, MarkdownDescription: "The tenant ID."},
+					"status":              schema.StringAttribute{Computed: true, MarkdownDescription: "`ok`, or `error` when the app cannot sign in or read the tenant."},
+					"error":               schema.StringAttribute{Computed: true, MarkdownDescription: "What went wrong and how to fix it; empty when `ok`."},
+					"consent_state":       schema.StringAttribute{Computed: true, MarkdownDescription: "`granted`, `partial` or `missing` for the app's required application permissions."},
+					"missing_permissions": schema.ListAttribute{ElementType: types.StringType, Computed: true, MarkdownDescription: "Required permissions not consented, as `<API>/<permission>`."},
+					"organization_name":   schema.StringAttribute{Computed: true, MarkdownDescription: "The organization's name (needs `Organization.Read.All`)."},
+					"default_domain":      schema.StringAttribute{Computed: true, MarkdownDescription: "The default verified domain."},
+					"domains":             schema.ListAttribute{ElementType: types.StringType, Computed: true, MarkdownDescription: "All verified domains."},
+					"users":               schema.Int64Attribute{Computed: true, MarkdownDescription: "Number of users (needs `User.Read.All`); null when not readable."},
+					"groups":              schema.Int64Attribute{Computed: true, MarkdownDescription: "Number of groups (needs `Group.Read.All`); null when not readable."},
+					"devices":             schema.Int64Attribute{Computed: true, MarkdownDescription: "Number of devices (needs `Device.Read.All`); null when not readable."},
+					"licenses":            schema.Int64Attribute{Computed: true, MarkdownDescription: "Number of license subscriptions (needs `Organization.Read.All`); null when not readable."},
+				}}},
+			"secrets": schema.ListNestedAttribute{Computed: true, MarkdownDescription: "The app's client secrets, soonest expiry first.",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"key_id":         schema.StringAttribute{Computed: true, MarkdownDescription: "The secret's key ID."},
+					"display_name":   schema.StringAttribute{Computed: true, MarkdownDescription: "The secret's description."},
+					"end_date":       schema.StringAttribute{Computed: true, MarkdownDescription: "When it expires (RFC 3339)."},
+					"days_to_expiry": schema.Int64Attribute{Computed: true, MarkdownDescription: "Whole days until it expires by Entra's clock; negative once expired."},
+				}}},
+			"summary": schema.SingleNestedAttribute{Computed: true, MarkdownDescription: "Counts for `check` blocks.",
+				Attributes: map[string]schema.Attribute{
+					"tenants_ok":              schema.Int64Attribute{Computed: true, MarkdownDescription: "Tenants read without error."},
+					"tenants_failing":         schema.Int64Attribute{Computed: true, MarkdownDescription: "Tenants with `status = \"error\"`."},
+					"tenants_pending_consent": schema.Int64Attribute{Computed: true, MarkdownDescription: "Tenants whose consent is not `granted`."},
+					"secrets_expiring":        schema.Int64Attribute{Computed: true, MarkdownDescription: "Secrets expiring within `secret_warning_days` (or expired)."},
+				}},
+		},
+	}
+}
+
+func (d *syncDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = configureData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *syncDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	if d.data == nil {
+		notConfigured(&resp.Diagnostics)
+		return
+	}
+	var m syncModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var tenants []string
+	resp.Diagnostics.Append(m.Tenants.ElementsAs(ctx, &tenants, false)...)
+	clientID := strings.ToLower(m.ClientID.ValueString())
+	app, err := d.data.Graph.GetApplicationByAppID(ctx, clientID)
+	if err != nil {
+		apiError(&resp.Diagnostics, "reading app "+clientID, err)
+		return
+	}
+	required, err := d.data.requiredPermissions(ctx, clientID)
+	if err != nil {
+		apiError(&resp.Diagnostics, "reading the permissions app "+clientID+" requires", err)
+		return
+	}
+	parallel := int(m.MaxParallel.ValueInt64())
+	if m.MaxParallel.IsNull() {
+		parallel = 8
+	}
+	timeout := 60 * time.Second
+	if !m.TenantTimeout.IsNull() {
+		timeout, _ = onboarding.ParseDuration(m.TenantTimeout.ValueString())
+	}
+	results := make(map[string]syncTenant, len(tenants))
+	var mu sync.Mutex
+	sem := make(chan struct{}, parallel)
+	var wg sync.WaitGroup
+	for _, ref := range tenants {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			tctx, cancel := context.WithTimeout(ctx, timeout)
+			defer cancel()
+			r := d.syncTenant(tctx, ref, clientID, m.ClientSecret.ValueString(), required)
+			mu.Lock()
+			results[ref] = r
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+
+	now := d.data.Graph.Now()
+	warn := m.SecretWarningDays.ValueInt64()
+	if m.SecretWarningDays.IsNull() {
+		warn = 30
+	}
+	var secrets []syncSecret
+	summary := syncSummary{}
+	expiring := int64(0)
+	pcs := append([]graph.PasswordCredential(nil), app.PasswordCredentials...)
+	sort.Slice(pcs, func(i, j int) bool { return pcs[i].EndDateTime.Before(pcs[j].EndDateTime) })
+	for _, pc := range pcs {
+		days := int64(math.Floor(pc.EndDateTime.Sub(now).Hours() / 24))
+		if days < warn {
+			expiring++
+		}
+		secrets = append(secrets, syncSecret{KeyID: types.StringValue(pc.KeyID), DisplayName: types.StringValue(pc.DisplayName),
+			EndDate: types.StringValue(pc.EndDateTime.Format(time.RFC3339)), DaysToExpiry: types.Int64Value(days)})
+	}
+	var ok, failing, pending int64
+	for _, r := range results {
+		if r.Status.ValueString() == "ok" {
+			ok++
+		} else {
+			failing++
+		}
+		if r.ConsentState.ValueString() != "granted" {
+			pending++
+		}
+	}
+	summary = syncSummary{TenantsOK: types.Int64Value(ok), TenantsFailing: types.Int64Value(failing), TenantsPendingConsent: types.Int64Value(pending), SecretsExpiring: types.Int64Value(expiring)}
+	var diags diag.Diagnostics
+	m.Results, diags = types.MapValueFrom(ctx, syncTenantType, results)
+	resp.Diagnostics.Append(diags...)
+	if secrets == nil {
+		secrets = []syncSecret{}
+	}
+	m.Secrets, diags = types.ListValueFrom(ctx, syncSecretType, secrets)
+	resp.Diagnostics.Append(diags...)
+	m.Summary, diags = types.ObjectValueFrom(ctx, syncSummaryType, summary)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// syncTenant reads one tenant; every failure ends up in the result, never
+// in the data source's diagnostics.
+func (d *syncDataSource) syncTenant(ctx context.Context, ref, clientID, secret string, required []requiredPermission) syncTenant {
+	r := syncTenant{TenantID: types.StringValue(strings.ToLower(ref)), Status: types.StringValue("ok"), Error: types.StringValue(""),
+		ConsentState: types.StringValue("missing"), MissingPermissions: []string{}, Domains: []string{},
+		OrganizationName: types.StringNull(), DefaultDomain: types.StringNull(),
+		Users: types.Int64Null(), Groups: types.Int64Null(), Devices: types.Int64Null(), Licenses: types.Int64Null()}
+	fail := func(err error) syncTenant {
+		r.Status = types.StringValue("error")
+		msg := err.Error()
+		if te, ok := auth.AsTokenError(err); ok {
+			msg = te.Summary() + ": " + te.Description + " " + te.Remedy()
+		}
+		r.Error = types.StringValue(msg)
+		return r
+	}
+	if secret == "" {
+		return fail(errors.New("set client_secret so the app can sign in to the tenant"))
+	}
+	tenantID := strings.ToLower(ref)
+	if !onboarding.IsGUID(tenantID) {
+		info, err := d.data.Graph.FindTenantByDomain(ctx, tenantID)
+		if err != nil {
+			return fail(err)
+		}
+		tenantID = strings.ToLower(info.TenantID)
+		r.TenantID = types.StringValue(tenantID)
+	}
+	o, err := d.data.observeWithAppToken(ctx, tenantID, clientID, secret, required)
+	if err != nil {
+		return fail(err)
+	}
+	r.ConsentState, r.MissingPermissions = types.StringValue(o.State), append([]string{}, o.Missing...)
+	if !o.SPPresent {
+		return r // not onboarded yet: nothing more to read
+	}
+	a, err := d.data.appAuthenticator(clientID, secret)
+	if err != nil {
+		return fail(err)
+	}
+	g, err := graph.New(graph.Options{Endpoint: d.data.Cloud.GraphEndpoint, Resource: d.data.Cloud.GraphResource, TenantID: tenantID, Tokens: a,
+		HTTPClient: d.data.HTTPClient, MaxRetries: 4, ReplicationWait: time.Second})
+	if err != nil {
+		return fail(err)
+	}
+	// Each read needs its own permission; what the app may not read stays null.
+	if org, err := g.GetOrganization(ctx); err == nil {
+		r.OrganizationName = types.StringValue(org.DisplayName)
+		for _, dm := range org.Domains {
+			r.Domains = append(r.Domains, dm.Name)
+			if dm.IsDefault {
+				r.DefaultDomain = types.StringValue(dm.Name)
+			}
+		}
+	} else if !graph.IsForbidden(err) {
+		return fail(err)
+	}
+	for _, c := range []struct {
+		name string
+		dst  *types.Int64
+	}{{"users", &r.Users}, {"groups", &r.Groups}, {"devices", &r.Devices}} {
+		if n, err := g.Count(ctx, c.name); err == nil {
+			*c.dst = types.Int64Value(int64(n))
+		} else if !graph.IsForbidden(err) {
+			return fail(err)
+		}
+	}
+	if skus, err := g.ListSubscribedSkus(ctx); err == nil {
+		r.Licenses = types.Int64Value(int64(len(skus)))
+	} else if !graph.IsForbidden(err) {
+		return fail(err)
+	}
+	return r
+}

@@ -1,0 +1,16 @@
+data "onboard_sync" "all" {
+  client_id     = onboard_entra_app.orbit.client_id
+  client_secret = onboard_client_secret.orbit.value
+  tenants       = [for t in onboard_customer_tenant.customer : t.tenant_id]
+}
+
+output "tenant_inventory" {
+  value = {
+    for key, r in data.onboard_sync.all.results : key => {
+      status  = r.status
+      consent = r.consent_state
+      users   = r.users
+      error   = r.error
+    }
+  }
+}

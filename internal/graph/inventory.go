@@ -29,14 +29,17 @@ func (c *Client) GetOrganization(ctx context.Context) (Organization, error) {
 	if err != nil {
 		return Organization{}, wrap(err)
 	}
-	for _, o := range resp.GetValue() {
-		org := Organization{ID: str(o.GetId()), DisplayName: str(o.GetDisplayName())}
-		for _, d := range o.GetVerifiedDomains() {
-			org.Domains = append(org.Domains, Domain{Name: str(d.GetName()), IsDefault: d.GetIsDefault() != nil && *d.GetIsDefault(), Initial: d.GetIsInitial() != nil && *d.GetIsInitial()})
-		}
-		return org, nil
+	orgs := resp.GetValue()
+	if len(orgs) == 0 {
+		return Organization{}, &APIError{StatusCode: 404, Code: "Request_ResourceNotFound", Message: "no organization"}
 	}
-	return Organization{}, &APIError{StatusCode: 404, Code: "Request_ResourceNotFound", Message: "no organization"}
+	// A tenant has exactly one organization object.
+	o := orgs[0]
+	org := Organization{ID: str(o.GetId()), DisplayName: str(o.GetDisplayName())}
+	for _, d := range o.GetVerifiedDomains() {
+		org.Domains = append(org.Domains, Domain{Name: str(d.GetName()), IsDefault: d.GetIsDefault() != nil && *d.GetIsDefault(), Initial: d.GetIsInitial() != nil && *d.GetIsInitial()})
+	}
+	return org, nil
 }
 
 // eventual asks for an advanced query, which $count needs.

@@ -200,7 +200,6 @@ func (d *syncDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 		warn = 30
 	}
 	var secrets []syncSecret
-	summary := syncSummary{}
 	expiring := int64(0)
 	pcs := append([]graph.PasswordCredential(nil), app.PasswordCredentials...)
 	sort.Slice(pcs, func(i, j int) bool { return pcs[i].EndDateTime.Before(pcs[j].EndDateTime) })
@@ -223,7 +222,7 @@ func (d *syncDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 			pending++
 		}
 	}
-	summary = syncSummary{TenantsOK: types.Int64Value(ok), TenantsFailing: types.Int64Value(failing), TenantsPendingConsent: types.Int64Value(pending), SecretsExpiring: types.Int64Value(expiring)}
+	summary := syncSummary{TenantsOK: types.Int64Value(ok), TenantsFailing: types.Int64Value(failing), TenantsPendingConsent: types.Int64Value(pending), SecretsExpiring: types.Int64Value(expiring)}
 	var diags diag.Diagnostics
 	m.Results, diags = types.MapValueFrom(ctx, syncTenantType, results)
 	resp.Diagnostics.Append(diags...)

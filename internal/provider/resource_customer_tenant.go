@@ -67,7 +67,8 @@ func (r *customerTenantResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"(its `onboard_api_permission` resources). Every refresh reads the consent in the tenant itself; while it is incomplete (never given, partial, revoked, " +
 			"or a permission was added to the app since) the resource has a pending change, so `terraform plan -detailed-exitcode` exits 2 and a warning carries the " +
 			"admin consent URL. Apply grants consent itself where the provider may (the provider's home tenant, through its automation identity); " +
-			"elsewhere it finishes with a warning that says who must open the consent URL.",
+			"elsewhere it finishes with a warning that says who must open the consent URL. Give it `depends_on` on the app's `onboard_api_permission` resources, " +
+			"so consent is read and granted after the permissions are written.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true, PlanModifiers: keep, MarkdownDescription: "`<tenant id>/<client id>`."},
 			"client_id": schema.StringAttribute{Required: true, PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},

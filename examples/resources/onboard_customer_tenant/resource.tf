@@ -7,13 +7,15 @@ resource "onboard_customer_tenant" "contoso" {
   company_name  = "Contoso Ltd"
   admin_email   = "it-admin@contoso.com"
   categories    = ["Gold"]
+  depends_on    = [onboard_api_permission.graph]
 }
 
 # Your own tenant (single-tenant apps): apply grants admin consent with the
 # provider's automation identity.
 resource "onboard_customer_tenant" "home" {
-  client_id = onboard_entra_app.bc_connector.client_id
-  tenant    = "7d2a1c5e-3b4f-4e6a-9c8d-1f0e2a3b4c5d"
+  client_id  = onboard_entra_app.bc_connector.client_id
+  tenant     = "7d2a1c5e-3b4f-4e6a-9c8d-1f0e2a3b4c5d"
+  depends_on = [onboard_api_permission.business_central]
 }
 
 output "contoso_consent_url" {

@@ -231,6 +231,7 @@ func grantWithGraph(ctx context.Context, g *graph.Client, clientID string, requi
 	}
 	scopes := map[string][]string{}
 	resourceSP := map[string]string{}
+	var failed []error
 	for _, p := range required {
 		if _, ok := resourceSP[p.ResourceAppID]; !ok {
 			rsp, err := g.EnsureServicePrincipal(ctx, p.ResourceAppID)
@@ -249,16 +250,18 @@ func grantWithGraph(ctx context.Context, g *graph.Client, clientID string, requi
 		}) {
 			continue
 		}
+		// One refused permission (e.g. a Graph app role under Cloud
+		// Application Administrator) must not stop the others.
 		if err := g.AssignAppRole(ctx, rid, client.ID, p.ID); err != nil {
-			return "", fmt.Errorf("granting %s: %w", p.label(), err)
+			failed = append(failed, fmt.Errorf("granting %s: %w", p.label(), err))
 		}
 	}
 	for rid, s := range scopes {
 		if err := g.GrantScopes(ctx, client.ID, rid, s); err != nil {
-			return "", fmt.Errorf("granting delegated permissions: %w", err)
+			failed = append(failed, fmt.Errorf("granting delegated permissions: %w", err))
 		}
 	}
-	return client.ID, nil
+	return client.ID, errors.Join(failed...)
 }
 
 // revokeWithGraph removes the app's consent and service principal.

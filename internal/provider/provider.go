@@ -55,8 +55,18 @@ type providerModel struct {
 	OIDCRequestToken          types.String    `tfsdk:"oidc_request_token"`
 	Cloud                     types.String    `tfsdk:"cloud"`
 	Endpoints                 *endpointsModel `tfsdk:"endpoints"`
+	Partner                   *partnerModel   `tfsdk:"partner"`
 	CACertFile                types.String    `tfsdk:"ca_cert_file"`
 }
+
+type partnerModel struct {
+	ClientID     types.String `tfsdk:"client_id"`
+	RefreshToken types.String `tfsdk:"refresh_token"`
+}
+
+// azureCLIClientID is Microsoft's public client that partner admins commonly
+// sign in with; it needs no consent in customer tenants.
+const azureCLIClientID = "04b07795-8ddb-461a-bbee-02f9e1bf7b46"
 
 type endpointsModel struct {
 	Login           types.String `tfsdk:"login"`
@@ -71,6 +81,9 @@ type providerData struct {
 	Graph      *graph.Client // the home tenant, as the automation identity
 	HTTPClient *http.Client
 	TenantID   string
+	// Partner acts as a signed-in partner admin in customer tenants (GDAP);
+	// nil when not configured.
+	Partner *auth.RefreshTokenSource
 
 	// appLocks serialises read-merge-write of one application's
 	// requiredResourceAccess across onboard_api_permission resources.
@@ -124,6 +137,16 @@ func (p *onboardProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 					"login":            str("Identity platform origin, e.g. `https://login.microsoftonline.com`. Environment: `ONBOARD_LOGIN_ENDPOINT`.", false),
 					"graph":            str("Microsoft Graph origin, e.g. `https://graph.microsoft.com`. Environment: `ONBOARD_GRAPH_ENDPOINT`.", false),
 					"business_central": str("Business Central API origin, e.g. `https://api.businesscentral.dynamics.com`. Environment: `ONBOARD_BC_ENDPOINT`.", false),
+				},
+			},
+			"partner": schema.SingleNestedAttribute{
+				Optional: true,
+				MarkdownDescription: "A partner administrator's delegated credential, used to grant admin consent in customer tenants where GDAP gives that " +
+					"user Cloud Application Administrator (any API but Microsoft Graph app roles) or Global / Privileged Role Administrator. " +
+					"A refresh token works non-interactively in CI (for example from `az login` with the Azure CLI client).",
+				Attributes: map[string]schema.Attribute{
+					"client_id":     str("The public client the refresh token was issued to. Default: the Azure CLI (`"+azureCLIClientID+"`). Environment: `ONBOARD_PARTNER_CLIENT_ID`.", false),
+					"refresh_token": str("The partner admin's refresh token. Environment: `ONBOARD_PARTNER_REFRESH_TOKEN`.", true),
 				},
 			},
 			"ca_cert_file": str("A PEM file of extra certificate authorities to trust (the emulator's, or a corporate proxy's). Environment: `ONBOARD_CA_CERT_FILE`.", false),
@@ -236,8 +259,25 @@ func (p *onboardProvider) Configure(ctx context.Context, req provider.ConfigureR
 		return
 	}
 	data := &providerData{Cloud: cloud, Auth: authn, Graph: g, HTTPClient: httpClient, TenantID: cfg.TenantID}
+	pm := m.Partner
+	if pm == nil {
+		pm = &partnerModel{}
+	}
+	if rt := setting(pm.RefreshToken, "ONBOARD_PARTNER_REFRESH_TOKEN"); rt != "" {
+		client := setting(pm.ClientID, "ONBOARD_PARTNER_CLIENT_ID")
+		if client == "" {
+			client = azureCLIClientID
+		}
+		data.Partner = auth.NewRefreshTokenSource(cloud, client, rt, httpClient)
+	}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+}
+
+// partnerGraph is a Graph client acting as the partner admin in a tenant.
+func (d *providerData) partnerGraph(tenantID string) (*graph.Client, error) {
+	return graph.New(graph.Options{Endpoint: d.Cloud.GraphEndpoint, Resource: d.Cloud.GraphResource, TenantID: tenantID, Tokens: d.Partner,
+		HTTPClient: d.HTTPClient, ReplicationWait: envDuration("ONBOARD_REPLICATION_WAIT"), RetryBaseDelay: envDuration("ONBOARD_RETRY_BASE_DELAY")})
 }
 
 // envDuration reads an environment-only tuning knob (0 = the default).

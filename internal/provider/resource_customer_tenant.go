@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/onboard-tf/terraform-provider-onboard/internal/auth"
 	"github.com/onboard-tf/terraform-provider-onboard/internal/graph"
 	"github.com/onboard-tf/terraform-provider-onboard/internal/onboarding"
 )
@@ -279,6 +280,11 @@ func (r *customerTenantResource) apply(ctx context.Context, m *customerTenantMod
 		r.observe(ctx, m, diags)
 		return
 	}
+	if r.data.Partner != nil {
+		if r.grantAsPartner(ctx, m, diags); diags.HasError() || m.ConsentState.ValueString() == "granted" {
+			return
+		}
+	}
 	if !m.WaitForConsent.IsNull() {
 		d, _ := onboarding.ParseDuration(m.WaitForConsent.ValueString())
 		interval := envDuration("ONBOARD_CONSENT_POLL_INTERVAL")
@@ -305,6 +311,31 @@ func (r *customerTenantResource) apply(ctx context.Context, m *customerTenantMod
 	diags.AddWarning("Admin consent needed in "+tenantLabel(*m),
 		fmt.Sprintf("App %s is not fully consented in this tenant (missing: %s).\n\n%s", m.ClientID.ValueString(), strings.Join(missing, ", "), r.humanStep(*m)))
 	m.ConsentState = types.StringValue("pending")
+}
+
+// grantAsPartner grants consent with the partner admin's GDAP access. What
+// GDAP does not allow ends in a warning, and the human step remains.
+func (r *customerTenantResource) grantAsPartner(ctx context.Context, m *customerTenantModel, diags *diag.Diagnostics) {
+	required, err := r.data.requiredPermissions(ctx, m.ClientID.ValueString())
+	if err != nil {
+		apiError(diags, "reading the permissions the app requires", err)
+		return
+	}
+	g, err := r.data.partnerGraph(m.TenantID.ValueString())
+	if err != nil {
+		diags.AddError("Cannot build the partner's Graph client", err.Error())
+		return
+	}
+	if _, err := grantWithGraph(ctx, g, m.ClientID.ValueString(), required); err != nil {
+		why := err.Error()
+		if te, ok := auth.AsTokenError(err); ok {
+			why = te.Summary() + ": " + te.Description
+		} else if graph.IsForbidden(err) {
+			why = "the partner admin's GDAP roles in this tenant do not allow it (granting Microsoft Graph application permissions needs Global Administrator or Privileged Role Administrator; other APIs need at least Cloud Application Administrator)"
+		}
+		diags.AddWarning("Partner could not grant all consent in "+tenantLabel(*m), "Granting consent with the partner credential failed: "+why+".")
+	}
+	r.observe(ctx, m, diags)
 }
 
 func (r *customerTenantResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

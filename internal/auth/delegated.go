@@ -1,0 +1,95 @@
+package auth
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// RefreshTokenSource gets delegated (signed-in user) tokens for any tenant
+// the user can act in, e.g. a partner admin's GDAP customers, from a refresh
+// token kept for CI. MSAL Go cannot import a refresh token, so this is the
+// OAuth 2.0 refresh_token grant by hand. Rotated refresh tokens are kept in
+// memory for the life of the provider process.
+type RefreshTokenSource struct {
+	Cloud      Cloud
+	ClientID   string // the public client the user signed in with
+	HTTPClient *http.Client
+
+	mu      sync.Mutex
+	refresh string
+	cache   map[string]AccessToken
+}
+
+// NewRefreshTokenSource prepares a source; no request is made.
+func NewRefreshTokenSource(cloud Cloud, clientID, refreshToken string, hc *http.Client) *RefreshTokenSource {
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	return &RefreshTokenSource{Cloud: cloud, ClientID: clientID, HTTPClient: hc, refresh: refreshToken, cache: map[string]AccessToken{}}
+}
+
+// Token returns a delegated token for resource in tenantID.
+func (s *RefreshTokenSource) Token(ctx context.Context, tenantID, resource string) (AccessToken, error) {
+	key := strings.ToLower(tenantID) + " " + resource
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if t, ok := s.cache[key]; ok && time.Until(t.ExpiresOn) > 2*time.Minute {
+		return t, nil
+	}
+	form := url.Values{
+		"grant_type":    {"refresh_token"},
+		"client_id":     {s.ClientID},
+		"refresh_token": {s.refresh},
+		"scope":         {strings.TrimSuffix(resource, "/") + "/.default offline_access"},
+	}
+	endpoint := strings.TrimSuffix(s.Cloud.LoginEndpoint, "/") + "/" + url.PathEscape(tenantID) + "/oauth2/v2.0/token"
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(form.Encode()))
+	if err != nil {
+		return AccessToken{}, err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := s.HTTPClient.Do(req)
+	if err != nil {
+		return AccessToken{}, fmt.Errorf("delegated token request for tenant %s: %w", tenantID, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return AccessToken{}, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return AccessToken{}, parseTokenError(fmt.Errorf("status %d %s", resp.StatusCode, body), tenantID, s.ClientID)
+	}
+	var ok struct {
+		AccessToken  string `json:"access_token"`
+		RefreshToken string `json:"refresh_token"`
+		ExpiresIn    int    `json:"expires_in"`
+	}
+	if err := json.Unmarshal(body, &ok); err != nil || ok.AccessToken == "" {
+		return AccessToken{}, fmt.Errorf("delegated token request for tenant %s: the answer has no access token", tenantID)
+	}
+	if ok.RefreshToken != "" {
+		s.refresh = ok.RefreshToken
+	}
+	t := AccessToken{Value: ok.AccessToken, ExpiresOn: time.Now().Add(time.Duration(ok.ExpiresIn) * time.Second)}
+	s.cache[key] = t
+	return t, nil
+}
+
+// ForgetTenant drops cached tokens of a tenant.
+func (s *RefreshTokenSource) ForgetTenant(tenantID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for k := range s.cache {
+		if strings.HasPrefix(k, strings.ToLower(tenantID)+" ") {
+			delete(s.cache, k)
+		}
+	}
+}

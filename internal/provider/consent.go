@@ -220,14 +220,14 @@ func observeWithGraph(ctx context.Context, g *graph.Client, clientID string, req
 // grantWithGraph does what admin consent does, through a Graph client that
 // may write app role assignments in the tenant: the app's service principal,
 // every required app role, one AllPrincipals grant per API for scopes.
-func grantWithGraph(ctx context.Context, g *graph.Client, clientID string, required []requiredPermission) (string, error) {
+func grantWithGraph(ctx context.Context, g *graph.Client, clientID string, required []requiredPermission) error {
 	client, err := g.EnsureServicePrincipal(ctx, clientID)
 	if err != nil {
-		return "", fmt.Errorf("creating the app's service principal: %w", err)
+		return fmt.Errorf("creating the app's service principal: %w", err)
 	}
 	existing, err := g.ListAppRoleAssignments(ctx, client.ID)
 	if err != nil {
-		return "", err
+		return err
 	}
 	scopes := map[string][]string{}
 	resourceSP := map[string]string{}
@@ -236,7 +236,7 @@ func grantWithGraph(ctx context.Context, g *graph.Client, clientID string, requi
 		if _, ok := resourceSP[p.ResourceAppID]; !ok {
 			rsp, err := g.EnsureServicePrincipal(ctx, p.ResourceAppID)
 			if err != nil {
-				return "", fmt.Errorf("finding API %s in the tenant: %w", p.API, err)
+				return fmt.Errorf("finding API %s in the tenant: %w", p.API, err)
 			}
 			resourceSP[p.ResourceAppID] = rsp.ID
 		}
@@ -261,7 +261,7 @@ func grantWithGraph(ctx context.Context, g *graph.Client, clientID string, requi
 			failed = append(failed, fmt.Errorf("granting delegated permissions: %w", err))
 		}
 	}
-	return client.ID, errors.Join(failed...)
+	return errors.Join(failed...)
 }
 
 // revokeWithGraph removes the app's consent and service principal.

@@ -273,7 +273,7 @@ func (r *customerTenantResource) apply(ctx context.Context, m *customerTenantMod
 			apiError(diags, "reading the permissions the app requires", err)
 			return
 		}
-		if _, err := grantWithGraph(ctx, r.data.Graph, m.ClientID.ValueString(), required); err != nil {
+		if err := grantWithGraph(ctx, r.data.Graph, m.ClientID.ValueString(), required); err != nil {
 			apiError(diags, "granting admin consent in the home tenant", err)
 			return
 		}
@@ -326,7 +326,7 @@ func (r *customerTenantResource) grantAsPartner(ctx context.Context, m *customer
 		diags.AddError("Cannot build the partner's Graph client", err.Error())
 		return
 	}
-	if _, err := grantWithGraph(ctx, g, m.ClientID.ValueString(), required); err != nil {
+	if err := grantWithGraph(ctx, g, m.ClientID.ValueString(), required); err != nil {
 		why := err.Error()
 		if te, ok := auth.AsTokenError(err); ok {
 			why = te.Summary() + ": " + te.Description

@@ -334,6 +334,7 @@ func (p *onboardProvider) Resources(_ context.Context) []func() resource.Resourc
 		newClientSecretResource,
 		newAPIPermissionResource,
 		newCustomerTenantResource,
+		newBCAuthorizedAppResource,
 	}
 }
 

@@ -1,0 +1,233 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/onboard-tf/terraform-provider-onboard/internal/auth"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/bcadmin"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/onboarding"
+)
+
+var (
+	_ resource.Resource                = &bcAuthorizedAppResource{}
+	_ resource.ResourceWithConfigure   = &bcAuthorizedAppResource{}
+	_ resource.ResourceWithImportState = &bcAuthorizedAppResource{}
+)
+
+func newBCAuthorizedAppResource() resource.Resource { return &bcAuthorizedAppResource{} }
+
+type bcAuthorizedAppResource struct {
+	data *providerData
+}
+
+type bcAuthorizedAppModel struct {
+	ID                  types.String `tfsdk:"id"`
+	TenantID            types.String `tfsdk:"tenant_id"`
+	ClientID            types.String `tfsdk:"client_id"`
+	ClientSecret        types.String `tfsdk:"client_secret"`
+	AdminConsentGranted types.Bool   `tfsdk:"admin_consent_granted"`
+}
+
+func (r *bcAuthorizedAppResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_bc_authorized_app"
+}
+
+func (r *bcAuthorizedAppResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The app authorized in a tenant's Business Central admin center (\"Authorized Microsoft Entra apps\"), which the admin center " +
+			"UI offers only one tenant at a time. Microsoft allows authorizing only with a signed-in Dynamics 365 Administrator or Business Central " +
+			"Administrator (directly or through GDAP): the provider uses its `partner` credential. Every refresh reads the authorization, so removal in the " +
+			"admin center shows as drift: with the partner credential, or app-only through `manageableTenants` when `client_secret` is set.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{Computed: true, PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				MarkdownDescription: "`<tenant id>/<client id>`."},
+			"tenant_id": schema.StringAttribute{Required: true, PlanModifiers: replace, Validators: []validator.String{guidValidator()},
+				MarkdownDescription: "The customer tenant (e.g. `onboard_customer_tenant.<name>.tenant_id`)."},
+			"client_id": schema.StringAttribute{Required: true, PlanModifiers: replace, Validators: []validator.String{guidValidator()},
+				MarkdownDescription: "Client ID of the app to authorize."},
+			"client_secret": schema.StringAttribute{Optional: true, Sensitive: true,
+				MarkdownDescription: "A secret of the app, to read the authorization app-only (`manageableTenants`) when the provider has no partner credential."},
+			"admin_consent_granted": schema.BoolAttribute{Computed: true,
+				MarkdownDescription: "Whether Business Central reports admin consent for the app (its `AdminCenter.ReadWrite.All`) in the tenant; granting it is `onboard_customer_tenant`'s job."},
+		},
+	}
+}
+
+func (r *bcAuthorizedAppResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configureData(req.ProviderData, &resp.Diagnostics)
+}
+
+func tokenFunc(src auth.TokenSource) bcadmin.TokenSource {
+	return bcadmin.TokenSourceFunc(func(ctx context.Context, tenantID, resource string) (string, error) {
+		t, err := src.Token(ctx, tenantID, resource)
+		return t.Value, err
+	})
+}
+
+// bc builds a Business Central client with the partner's delegated
+// credential and, when given, the app's own.
+func (r *bcAuthorizedAppResource) bc(clientID, secret string) (*bcadmin.Client, error) {
+	opts := bcadmin.Options{Endpoint: r.data.Cloud.BCEndpoint, HTTPClient: r.data.HTTPClient, RetryBaseDelay: envDuration("ONBOARD_RETRY_BASE_DELAY")}
+	if r.data.Partner != nil {
+		opts.DelegatedTokens = tokenFunc(r.data.Partner)
+	}
+	if secret != "" {
+		a, err := r.data.appAuthenticator(clientID, secret)
+		if err != nil {
+			return nil, err
+		}
+		opts.Tokens = tokenFunc(a)
+	}
+	return bcadmin.New(opts)
+}
+
+func (r *bcAuthorizedAppResource) needsAdmin(diags *diag.Diagnostics, m bcAuthorizedAppModel, err error) {
+	detail := "Authorizing app " + m.ClientID.ValueString() + " in the Business Central admin center of tenant " + m.TenantID.ValueString() +
+		" needs a signed-in Dynamics 365 Administrator or Business Central Administrator of that tenant (directly or through GDAP); an app-only token is refused by Microsoft. "
+	if r.data.Partner == nil {
+		detail += "Configure the provider's partner block (a partner admin's refresh token), or have the customer's administrator authorize it at " +
+			"https://businesscentral.dynamics.com/" + m.TenantID.ValueString() + "/admin > Microsoft Entra Apps > Authorize Microsoft Entra app."
+	} else {
+		detail += "The partner credential was refused (" + err.Error() + "): its GDAP relationship with this tenant must include Dynamics 365 Administrator and be active."
+	}
+	diags.AddAttributeError(path.Root("tenant_id"), "Business Central authorization needs a delegated admin", detail)
+}
+
+func (r *bcAuthorizedAppResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	if r.data == nil {
+		notConfigured(&resp.Diagnostics)
+		return
+	}
+	var plan bcAuthorizedAppModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if r.data.Partner == nil {
+		r.needsAdmin(&resp.Diagnostics, plan, nil)
+		return
+	}
+	c, err := r.bc(plan.ClientID.ValueString(), plan.ClientSecret.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot build the Business Central client", err.Error())
+		return
+	}
+	a, err := c.AuthorizeApp(ctx, strings.ToLower(plan.TenantID.ValueString()), strings.ToLower(plan.ClientID.ValueString()))
+	if errors.Is(err, bcadmin.ErrDelegatedAdminRequired) || isTokenError(err) {
+		r.needsAdmin(&resp.Diagnostics, plan, err)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Business Central refused the authorization", err.Error())
+		return
+	}
+	plan.ID = types.StringValue(strings.ToLower(plan.TenantID.ValueString() + "/" + plan.ClientID.ValueString()))
+	plan.AdminConsentGranted = types.BoolValue(a.IsAdminConsentGranted)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func isTokenError(err error) bool {
+	_, ok := auth.AsTokenError(err)
+	return ok
+}
+
+func (r *bcAuthorizedAppResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if r.data == nil {
+		notConfigured(&resp.Diagnostics)
+		return
+	}
+	var state bcAuthorizedAppModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	tenant, client := strings.ToLower(state.TenantID.ValueString()), strings.ToLower(state.ClientID.ValueString())
+	c, err := r.bc(client, state.ClientSecret.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot build the Business Central client", err.Error())
+		return
+	}
+	switch {
+	case r.data.Partner != nil:
+		a, err := c.GetAuthorizedApp(ctx, tenant, client)
+		if errors.Is(err, bcadmin.ErrNotFound) {
+			resp.State.RemoveResource(ctx) // removed in the admin center: plan authorizes again
+			return
+		}
+		if err != nil {
+			resp.Diagnostics.AddError("Cannot read the Business Central authorization", err.Error())
+			return
+		}
+		state.AdminConsentGranted = types.BoolValue(a.IsAdminConsentGranted)
+	case state.ClientSecret.ValueString() != "":
+		tenants, err := c.ListManageableTenants(ctx, tenant)
+		if errors.Is(err, bcadmin.ErrUnauthorized) || (err == nil && !containsFold(tenants, tenant)) {
+			resp.State.RemoveResource(ctx)
+			return
+		}
+		if err != nil {
+			resp.Diagnostics.AddError("Cannot read the Business Central authorization", err.Error())
+			return
+		}
+	default:
+		resp.Diagnostics.AddWarning("Business Central authorization not checked",
+			"Without a partner credential or client_secret the provider cannot read whether app "+client+" is still authorized in tenant "+tenant+".")
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *bcAuthorizedAppResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state bcAuthorizedAppModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	plan.ID, plan.AdminConsentGranted = state.ID, state.AdminConsentGranted
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *bcAuthorizedAppResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	if r.data == nil {
+		notConfigured(&resp.Diagnostics)
+		return
+	}
+	var state bcAuthorizedAppModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if r.data.Partner == nil {
+		resp.Diagnostics.AddWarning("Business Central authorization left in place",
+			"Without a partner credential the provider cannot remove app "+state.ClientID.ValueString()+" from the admin center of tenant "+state.TenantID.ValueString()+"; an administrator there can.")
+		return
+	}
+	c, err := r.bc(state.ClientID.ValueString(), "")
+	if err == nil {
+		err = c.RemoveAuthorizedApp(ctx, strings.ToLower(state.TenantID.ValueString()), strings.ToLower(state.ClientID.ValueString()))
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot remove the Business Central authorization", err.Error())
+	}
+}
+
+// ImportState takes "<tenant id>/<client id>".
+func (r *bcAuthorizedAppResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	tenant, client, ok := strings.Cut(req.ID, "/")
+	if !ok || !onboarding.IsGUID(tenant) || !onboarding.IsGUID(client) {
+		resp.Diagnostics.AddError("Invalid import ID", "Import onboard_bc_authorized_app as \"<tenant id>/<client id>\", got \""+req.ID+"\".")
+		return
+	}
+	for attr, v := range map[string]string{"id": strings.ToLower(req.ID), "tenant_id": strings.ToLower(tenant), "client_id": strings.ToLower(client)} {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), v)...)
+	}
+}

@@ -1,0 +1,124 @@
+package provider_test
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/onboard-tf/terraform-provider-onboard/internal/acctest"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator"
+)
+
+func bcAppConfig(name, tenant string) string {
+	return fmt.Sprintf(`
+resource "onboard_entra_app" "app" {
+  display_name     = %q
+  sign_in_audience = "AzureADMultipleOrgs"
+}
+resource "onboard_client_secret" "app" {
+  application_id = onboard_entra_app.app.id
+}
+resource "onboard_api_permission" "bc" {
+  application_id          = onboard_entra_app.app.id
+  api                     = "Dynamics 365 Business Central"
+  application_permissions = ["AdminCenter.ReadWrite.All"]
+}
+resource "onboard_customer_tenant" "c" {
+  client_id     = onboard_entra_app.app.client_id
+  client_secret = onboard_client_secret.app.value
+  tenant        = %q
+  depends_on    = [onboard_api_permission.bc]
+}
+resource "onboard_bc_authorized_app" "c" {
+  tenant_id = onboard_customer_tenant.c.tenant_id
+  client_id = onboard_entra_app.app.client_id
+}
+`, name, tenant)
+}
+
+// Seed 000 step 3 without the admin center UI: the partner admin (Dynamics
+// 365 Administrator through GDAP) authorizes the app; removal in the admin
+// center is drift that the next apply repairs.
+func TestAccBCAuthorizedApp_partnerAuthorizes(t *testing.T) {
+	srv := acctest.Emulator(t)
+	rt, err := srv.IssueRefreshToken(emulator.DefaultPartnerAdminUPN, "04b07795-8ddb-461a-bbee-02f9e1bf7b46")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("ONBOARD_PARTNER_REFRESH_TOKEN", rt)
+	config := bcAppConfig(acctest.Name(t, "bc"), emulator.FabrikamTenantID)
+	var clientID string
+	authorized := func() bool {
+		apps, err := srv.BCAuthorizedApps(emulator.FabrikamTenantID)
+		return err == nil && slices.ContainsFunc(apps, func(a string) bool { return strings.EqualFold(a, clientID) })
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("onboard_customer_tenant.c", tfjsonpath.New("consent_state"), knownvalue.StringExact("granted")),
+					statecheck.ExpectKnownValue("onboard_bc_authorized_app.c", tfjsonpath.New("admin_consent_granted"), knownvalue.Bool(true)),
+				},
+				Check: func(s *terraform.State) error {
+					clientID = s.RootModule().Resources["onboard_entra_app.app"].Primary.Attributes["client_id"]
+					if !authorized() {
+						return fmt.Errorf("app %s is not authorized in Fabrikam's admin center", clientID)
+					}
+					return nil
+				},
+			},
+			{Config: config, PlanOnly: true},
+			{
+				PreConfig: func() {
+					if err := srv.RemoveBCAuthorizedApp(emulator.FabrikamTenantID, clientID); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("onboard_bc_authorized_app.c", plancheck.ResourceActionCreate),
+				}},
+				Check: func(*terraform.State) error {
+					if !authorized() {
+						return fmt.Errorf("not authorized again after the drift")
+					}
+					return nil
+				},
+			},
+		},
+		CheckDestroy: func(*terraform.State) error {
+			if authorized() {
+				return fmt.Errorf("still authorized after destroy")
+			}
+			return nil
+		},
+	})
+}
+
+func TestAccBCAuthorizedApp_needsDelegatedAdmin(t *testing.T) {
+	acctest.Emulator(t)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+resource "onboard_bc_authorized_app" "x" {
+  tenant_id = "` + emulator.FabrikamTenantID + `"
+  client_id = "00000000-0000-4000-8000-000000000000"
+}`,
+			ExpectError: regexp.MustCompile(`(?s)needs a signed-in\s+Dynamics 365 Administrator.*Configure the provider's partner\s+block`),
+		}},
+	})
+}

@@ -342,6 +342,7 @@ func (p *onboardProvider) DataSources(_ context.Context) []func() datasource.Dat
 	return []func() datasource.DataSource{
 		newEntraAppDataSource,
 		newSyncDataSource,
+		newCustomerTenantsDataSource,
 	}
 }
 

@@ -1,0 +1,54 @@
+package provider_test
+
+import (
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/onboard-tf/terraform-provider-onboard/internal/acctest"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator"
+)
+
+func TestAccCustomerTenantsDiscovery(t *testing.T) {
+	srv := acctest.Emulator(t)
+	rt, err := srv.IssueRefreshToken(emulator.DefaultPartnerAdminUPN, "04b07795-8ddb-461a-bbee-02f9e1bf7b46")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("ONBOARD_PARTNER_REFRESH_TOKEN", rt)
+	customer := func(id, attr string) tfjsonpath.Path { return tfjsonpath.New("customers").AtMapKey(id).AtMapKey(attr) }
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `data "onboard_customer_tenants" "gdap" {}`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.onboard_customer_tenants.gdap", customer(emulator.FabrikamTenantID, "display_name"), knownvalue.StringExact("Fabrikam")),
+				statecheck.ExpectKnownValue("data.onboard_customer_tenants.gdap", customer(emulator.FabrikamTenantID, "active"), knownvalue.Bool(true)),
+				statecheck.ExpectKnownValue("data.onboard_customer_tenants.gdap", customer(emulator.FabrikamTenantID, "roles"), knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.StringExact("Cloud Application Administrator"), knownvalue.StringExact("Dynamics 365 Administrator")})),
+				statecheck.ExpectKnownValue("data.onboard_customer_tenants.gdap", customer(emulator.NorthwindTenantID, "roles"), knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.StringExact("Global Administrator")})),
+				statecheck.ExpectKnownValue("data.onboard_customer_tenants.gdap", customer(emulator.TailspinTenantID, "active"), knownvalue.Bool(false)),
+				statecheck.ExpectKnownValue("data.onboard_customer_tenants.gdap", customer(emulator.TailspinTenantID, "relationships"), knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.StringExact("GDAP Tailspin Toys (expired)")})),
+			},
+		}},
+	})
+}
+
+func TestAccCustomerTenantsDiscoveryNeedsPartner(t *testing.T) {
+	acctest.Emulator(t)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      `data "onboard_customer_tenants" "gdap" {}`,
+			ExpectError: regexp.MustCompile(`Microsoft lists GDAP customers only to a signed-in partner user`),
+		}},
+	})
+}

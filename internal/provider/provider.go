@@ -335,6 +335,7 @@ func (p *onboardProvider) Resources(_ context.Context) []func() resource.Resourc
 		newAPIPermissionResource,
 		newCustomerTenantResource,
 		newBCAuthorizedAppResource,
+		newBCEnvironmentAppResource,
 	}
 }
 

@@ -1,0 +1,300 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/onboard-tf/terraform-provider-onboard/internal/bcadmin"
+)
+
+var (
+	_ resource.Resource              = &bcEnvironmentAppResource{}
+	_ resource.ResourceWithConfigure = &bcEnvironmentAppResource{}
+)
+
+func newBCEnvironmentAppResource() resource.Resource { return &bcEnvironmentAppResource{} }
+
+type bcEnvironmentAppResource struct {
+	data *providerData
+}
+
+type bcEnvironmentAppModel struct {
+	ID             types.String `tfsdk:"id"`
+	TenantID       types.String `tfsdk:"tenant_id"`
+	Environment    types.String `tfsdk:"environment"`
+	ClientID       types.String `tfsdk:"client_id"`
+	Description    types.String `tfsdk:"description"`
+	ClientSecret   types.String `tfsdk:"client_secret"`
+	PermissionSets types.Set    `tfsdk:"permission_sets"`
+	State          types.String `tfsdk:"state"`
+	UserName       types.String `tfsdk:"user_name"`
+}
+
+type permissionSetModel struct {
+	RoleID  types.String `tfsdk:"role_id"`
+	Company types.String `tfsdk:"company"`
+}
+
+var permissionSetType = types.ObjectType{AttrTypes: map[string]attr.Type{"role_id": types.StringType, "company": types.StringType}}
+
+func (r *bcEnvironmentAppResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_bc_environment_app"
+}
+
+func (r *bcEnvironmentAppResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The app inside one Business Central environment: the \"Microsoft Entra Applications\" card and its permission sets. " +
+			"Microsoft has no API that creates the card, so a person creates it once in the Business Central client; until then plan shows this " +
+			"resource to be created and apply fails with the exact steps. Once the card exists (and was enabled once), the provider assigns and removes " +
+			"permission sets through the automation API and reports a disabled app or changed permission sets as drift. The automation API shows the " +
+			"app's user only by name, which is the card's description in upper case: `description` must be what was typed on the card.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{Computed: true, PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				MarkdownDescription: "`<tenant id>/<environment>/<client id>`."},
+			"tenant_id":   schema.StringAttribute{Required: true, PlanModifiers: replace, Validators: []validator.String{guidValidator()}, MarkdownDescription: "The tenant."},
+			"environment": schema.StringAttribute{Required: true, PlanModifiers: replace, MarkdownDescription: "The environment name, e.g. `Production`."},
+			"client_id":   schema.StringAttribute{Required: true, PlanModifiers: replace, Validators: []validator.String{guidValidator()}, MarkdownDescription: "The app's client ID."},
+			"description": schema.StringAttribute{Required: true, PlanModifiers: replace, Validators: []validator.String{stringvalidator.LengthBetween(1, 50)},
+				MarkdownDescription: "The card's Description, e.g. `Mosaic Business Central` (50 characters at most)."},
+			"client_secret": schema.StringAttribute{Optional: true, Sensitive: true,
+				MarkdownDescription: "A secret of the app, to use the automation API as the app itself (it needs Automation.ReadWrite.All and the D365 AUTOMATION permission set). " +
+					"Without it the provider's `partner` credential is used."},
+			"permission_sets": schema.SetNestedAttribute{Required: true,
+				MarkdownDescription: "Permission sets of the app's user, e.g. `D365 AUTOMATION`, `LOCAL`, `LOGIN`. `SUPER` cannot be given to an app.",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"role_id": schema.StringAttribute{Required: true, MarkdownDescription: "The permission set's ID.",
+						Validators: []validator.String{stringvalidator.NoneOfCaseInsensitive("SUPER")}},
+					"company": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString(""),
+						MarkdownDescription: "Limit the set to one company; empty for all companies."},
+				}}},
+			"state": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("Enabled"),
+				Validators:          []validator.String{stringvalidator.OneOf("Enabled", "Disabled")},
+				MarkdownDescription: "The app user's state: `Enabled` (default) or `Disabled`."},
+			"user_name": schema.StringAttribute{Computed: true, MarkdownDescription: "The app's user in Business Central."},
+		},
+	}
+}
+
+func (r *bcEnvironmentAppResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configureData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *bcEnvironmentAppResource) client(m bcEnvironmentAppModel) (*bcadmin.Client, error) {
+	opts := bcadmin.Options{Endpoint: r.data.Cloud.BCEndpoint, HTTPClient: r.data.HTTPClient, RetryBaseDelay: envDuration("ONBOARD_RETRY_BASE_DELAY")}
+	switch {
+	case m.ClientSecret.ValueString() != "":
+		a, err := r.data.appAuthenticator(m.ClientID.ValueString(), m.ClientSecret.ValueString())
+		if err != nil {
+			return nil, err
+		}
+		opts.Tokens = tokenFunc(a)
+	case r.data.Partner != nil:
+		opts.DelegatedTokens = tokenFunc(r.data.Partner)
+	default:
+		return nil, errors.New("set client_secret (the app's own secret) or the provider's partner block: the automation API needs one of them")
+	}
+	return bcadmin.New(opts)
+}
+
+func (r *bcEnvironmentAppResource) humanStep(m bcEnvironmentAppModel) string {
+	return fmt.Sprintf("Business Central has no API that creates the \"Microsoft Entra Applications\" card, so a person does it once:\n\n"+
+		"  1. Open https://businesscentral.dynamics.com/%s/%s and search for \"Microsoft Entra Applications\".\n"+
+		"  2. Choose New; Client ID: %s; Description: %s (exactly; the provider finds the app's user by it).\n"+
+		"  3. Set State to Enabled and grant consent if asked.\n\n"+
+		"This needs a Business Central user with the SUPER permission set or the security administrator role in that environment. Then run apply again.",
+		m.TenantID.ValueString(), m.Environment.ValueString(), m.ClientID.ValueString(), m.Description.ValueString())
+}
+
+func (r *bcEnvironmentAppResource) apply(ctx context.Context, m *bcEnvironmentAppModel, diags *diag.Diagnostics) {
+	c, err := r.client(*m)
+	if err != nil {
+		diags.AddAttributeError(path.Root("client_secret"), "No credential for the Business Central automation API", err.Error())
+		return
+	}
+	tenant, env := strings.ToLower(m.TenantID.ValueString()), m.Environment.ValueString()
+	app, err := c.ReadEnvironmentApp(ctx, tenant, env, m.ClientID.ValueString(), m.Description.ValueString())
+	if cardMissing(err, *m) {
+		diags.AddError("The app is not registered in Business Central environment "+env, r.humanStep(*m)+
+			"\n\n(If the card exists and is enabled, check that the app has admin consent for Business Central Automation.ReadWrite.All in this tenant.)")
+		return
+	}
+	if err != nil {
+		diags.AddError("Cannot read the app in Business Central", err.Error())
+		return
+	}
+	var want []permissionSetModel
+	diags.Append(m.PermissionSets.ElementsAs(ctx, &want, false)...)
+	key := func(role, company string) string { return strings.ToUpper(role) + "\x00" + strings.ToLower(company) }
+	wanted := map[string]permissionSetModel{}
+	for _, p := range want {
+		wanted[key(p.RoleID.ValueString(), p.Company.ValueString())] = p
+	}
+	have := map[string]bool{}
+	for _, p := range app.Permissions {
+		k := key(p.RoleID, p.Company)
+		have[k] = true
+		if _, ok := wanted[k]; !ok {
+			if err := c.RemoveUserPermission(ctx, tenant, env, app.User.CompanyID, app.User.UserSecurityID, p.ID, p.ETag); err != nil {
+				diags.AddError("Cannot remove permission set "+p.RoleID, err.Error())
+				return
+			}
+		}
+	}
+	var sets []bcadmin.PermissionSet
+	for k, p := range wanted {
+		if have[k] {
+			continue
+		}
+		if sets == nil {
+			if sets, err = c.ListPermissionSets(ctx, tenant, env, app.User.CompanyID); err != nil {
+				diags.AddError("Cannot list permission sets", err.Error())
+				return
+			}
+		}
+		if !permissionSetExists(sets, p.RoleID.ValueString()) {
+			var names []string
+			for _, s := range sets {
+				names = append(names, s.ID)
+			}
+			sort.Strings(names)
+			diags.AddAttributeError(path.Root("permission_sets"), "Unknown permission set",
+				fmt.Sprintf("Environment %s has no permission set %q; it has: %s.", env, p.RoleID.ValueString(), strings.Join(names, ", ")))
+			return
+		}
+		if _, err := c.AddUserPermission(ctx, tenant, env, app.User.CompanyID, app.User.UserSecurityID, p.RoleID.ValueString(), p.Company.ValueString()); err != nil && !errors.Is(err, bcadmin.ErrAlreadyExists) {
+			diags.AddError("Cannot assign permission set "+p.RoleID.ValueString(), err.Error())
+			return
+		}
+	}
+	if app.User.State != m.State.ValueString() {
+		if _, err := c.SetUserState(ctx, tenant, env, app.User.CompanyID, app.User.UserSecurityID, m.State.ValueString(), app.User.ETag); err != nil {
+			diags.AddError("Cannot set the app's state", err.Error())
+			return
+		}
+	}
+	m.ID = types.StringValue(tenant + "/" + env + "/" + strings.ToLower(m.ClientID.ValueString()))
+	m.UserName = types.StringValue(app.User.UserName)
+}
+
+// cardMissing: no app user, or (app-only) Business Central's 401 for an app
+// without an enabled "Microsoft Entra Applications" card.
+func cardMissing(err error, m bcEnvironmentAppModel) bool {
+	return errors.Is(err, bcadmin.ErrNotFound) || (m.ClientSecret.ValueString() != "" && errors.Is(err, bcadmin.ErrUnauthorized))
+}
+
+func permissionSetExists(sets []bcadmin.PermissionSet, role string) bool {
+	for _, s := range sets {
+		if strings.EqualFold(s.ID, role) {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *bcEnvironmentAppResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	if r.data == nil {
+		notConfigured(&resp.Diagnostics)
+		return
+	}
+	var plan bcEnvironmentAppModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	r.apply(ctx, &plan, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *bcEnvironmentAppResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if r.data == nil {
+		notConfigured(&resp.Diagnostics)
+		return
+	}
+	var state bcEnvironmentAppModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	c, err := r.client(state)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("client_secret"), "No credential for the Business Central automation API", err.Error())
+		return
+	}
+	app, err := c.ReadEnvironmentApp(ctx, strings.ToLower(state.TenantID.ValueString()), state.Environment.ValueString(), state.ClientID.ValueString(), state.Description.ValueString())
+	if cardMissing(err, state) {
+		resp.State.RemoveResource(ctx) // the card (or its user) is gone: plan shows it missing
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot read the app in Business Central", err.Error())
+		return
+	}
+	var sets []permissionSetModel
+	for _, p := range app.Permissions {
+		sets = append(sets, permissionSetModel{RoleID: types.StringValue(p.RoleID), Company: types.StringValue(p.Company)})
+	}
+	v, d := types.SetValueFrom(ctx, permissionSetType, sets)
+	resp.Diagnostics.Append(d...)
+	state.PermissionSets = v
+	state.State = types.StringValue(app.User.State)
+	state.UserName = types.StringValue(app.User.UserName)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *bcEnvironmentAppResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	if r.data == nil {
+		notConfigured(&resp.Diagnostics)
+		return
+	}
+	var plan bcEnvironmentAppModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	r.apply(ctx, &plan, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// Delete removes the permission sets the resource gave; the card itself can
+// only be removed by a person in the Business Central client.
+func (r *bcEnvironmentAppResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	if r.data == nil {
+		notConfigured(&resp.Diagnostics)
+		return
+	}
+	var state bcEnvironmentAppModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	state.PermissionSets = types.SetValueMust(permissionSetType, nil)
+	var tmp diag.Diagnostics
+	r.apply(ctx, &state, &tmp)
+	if tmp.HasError() {
+		resp.Diagnostics.AddWarning("Permission sets not removed", "Removing the app's permission sets failed; remove them in Business Central.")
+	}
+	resp.Diagnostics.AddWarning("Microsoft Entra Applications card left in place",
+		"Business Central has no API to delete the card of app "+state.ClientID.ValueString()+" in environment "+state.Environment.ValueString()+"; its permission sets were removed. Delete the card in the Business Central client if it is no longer needed.")
+}

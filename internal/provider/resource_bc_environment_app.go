@@ -20,11 +20,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/onboard-tf/terraform-provider-onboard/internal/bcadmin"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/onboarding"
 )
 
 var (
-	_ resource.Resource              = &bcEnvironmentAppResource{}
-	_ resource.ResourceWithConfigure = &bcEnvironmentAppResource{}
+	_ resource.Resource                = &bcEnvironmentAppResource{}
+	_ resource.ResourceWithConfigure   = &bcEnvironmentAppResource{}
+	_ resource.ResourceWithImportState = &bcEnvironmentAppResource{}
 )
 
 func newBCEnvironmentAppResource() resource.Resource { return &bcEnvironmentAppResource{} }
@@ -236,7 +238,9 @@ func (r *bcEnvironmentAppResource) Read(ctx context.Context, req resource.ReadRe
 	}
 	c, err := r.client(state)
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("client_secret"), "No credential for the Business Central automation API", err.Error())
+		// Right after import the secret is not known yet: keep what is there.
+		resp.Diagnostics.AddWarning("Business Central app not read", err.Error())
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 		return
 	}
 	app, err := c.ReadEnvironmentApp(ctx, strings.ToLower(state.TenantID.ValueString()), state.Environment.ValueString(), state.ClientID.ValueString(), state.Description.ValueString())
@@ -297,4 +301,19 @@ func (r *bcEnvironmentAppResource) Delete(ctx context.Context, req resource.Dele
 	}
 	resp.Diagnostics.AddWarning("Microsoft Entra Applications card left in place",
 		"Business Central has no API to delete the card of app "+state.ClientID.ValueString()+" in environment "+state.Environment.ValueString()+"; its permission sets were removed. Delete the card in the Business Central client if it is no longer needed.")
+}
+
+// ImportState takes "<tenant id>/<environment>/<client id>/<description>":
+// the description is how Business Central names the app's user.
+func (r *bcEnvironmentAppResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	parts := strings.SplitN(req.ID, "/", 4)
+	if len(parts) != 4 || !onboarding.IsGUID(parts[0]) || !onboarding.IsGUID(parts[2]) || parts[1] == "" || parts[3] == "" {
+		resp.Diagnostics.AddError("Invalid import ID",
+			"Import onboard_bc_environment_app as \"<tenant id>/<environment>/<client id>/<card description>\", got \""+req.ID+"\".")
+		return
+	}
+	tenant, env, client := strings.ToLower(parts[0]), parts[1], strings.ToLower(parts[2])
+	for attr, v := range map[string]string{"id": tenant + "/" + env + "/" + client, "tenant_id": tenant, "environment": env, "client_id": client, "description": parts[3]} {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), v)...)
+	}
 }

@@ -116,6 +116,22 @@ resource "onboard_bc_environment_app" "production" {
 				},
 			},
 			{
+				ResourceName: "onboard_bc_environment_app.production",
+				ImportState:  true,
+				ImportStateIdFunc: func(*terraform.State) (string, error) {
+					return emulator.DefaultHomeTenantID + "/Production/" + clientID + "/Mosaic Business Central", nil
+				},
+				// The app's secret is not part of the import ID, so the import
+				// only records the address; the next apply reads the rest.
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					a := states[0].Attributes
+					if a["tenant_id"] != emulator.DefaultHomeTenantID || a["environment"] != "Production" || a["client_id"] != clientID || a["description"] != "Mosaic Business Central" {
+						return fmt.Errorf("imported %v", a)
+					}
+					return nil
+				},
+			},
+			{
 				Config:      config(`{ role_id = "D365 AUTOMATION" }, { role_id = "NO SUCH SET" }`),
 				ExpectError: regexp.MustCompile(`Environment Production has no permission set "NO SUCH SET"`),
 			},

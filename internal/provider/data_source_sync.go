@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/onboard-tf/terraform-provider-onboard/internal/auth"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/bcadmin"
 	"github.com/onboard-tf/terraform-provider-onboard/internal/graph"
 	"github.com/onboard-tf/terraform-provider-onboard/internal/onboarding"
 )
@@ -59,7 +60,22 @@ type syncTenant struct {
 	Groups             types.Int64  `tfsdk:"groups"`
 	Devices            types.Int64  `tfsdk:"devices"`
 	Licenses           types.Int64  `tfsdk:"licenses"`
+	BCAuthorized       types.Bool   `tfsdk:"bc_authorized"`
+	BCConsented        types.Bool   `tfsdk:"bc_consented"`
+	BCEnvironments     []bcEnvView  `tfsdk:"bc_environments"`
 }
+
+type bcEnvView struct {
+	Name        types.String `tfsdk:"name"`
+	Type        types.String `tfsdk:"type"`
+	CountryCode types.String `tfsdk:"country_code"`
+	Version     types.String `tfsdk:"version"`
+	Status      types.String `tfsdk:"status"`
+}
+
+var bcEnvViewType = types.ObjectType{AttrTypes: map[string]attr.Type{
+	"name": types.StringType, "type": types.StringType, "country_code": types.StringType, "version": types.StringType, "status": types.StringType,
+}}
 
 type syncSecret struct {
 	KeyID        types.String `tfsdk:"key_id"`
@@ -80,6 +96,7 @@ var (
 		"tenant_id": types.StringType, "status": types.StringType, "error": types.StringType, "consent_state": types.StringType,
 		"missing_permissions": types.ListType{ElemType: types.StringType}, "organization_name": types.StringType, "default_domain": types.StringType,
 		"domains": types.ListType{ElemType: types.StringType}, "users": types.Int64Type, "groups": types.Int64Type, "devices": types.Int64Type, "licenses": types.Int64Type,
+		"bc_authorized": types.BoolType, "bc_consented": types.BoolType, "bc_environments": types.ListType{ElemType: bcEnvViewType},
 	}}
 	syncSecretType  = types.ObjectType{AttrTypes: map[string]attr.Type{"key_id": types.StringType, "display_name": types.StringType, "end_date": types.StringType, "days_to_expiry": types.Int64Type}}
 	syncSummaryType = map[string]attr.Type{"tenants_ok": types.Int64Type, "tenants_failing": types.Int64Type, "tenants_pending_consent": types.Int64Type, "secrets_expiring": types.Int64Type}
@@ -120,6 +137,18 @@ func (d *syncDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 					"groups":              schema.Int64Attribute{Computed: true, MarkdownDescription: "Number of groups (needs `Group.Read.All`); null when not readable."},
 					"devices":             schema.Int64Attribute{Computed: true, MarkdownDescription: "Number of devices (needs `Device.Read.All`); null when not readable."},
 					"licenses":            schema.Int64Attribute{Computed: true, MarkdownDescription: "Number of license subscriptions (needs `Organization.Read.All`); null when not readable."},
+					"bc_authorized": schema.BoolAttribute{Computed: true,
+						MarkdownDescription: "Whether the app is authorized in the tenant's Business Central admin center (read app-only; needs the app's `AdminCenter.ReadWrite.All`); null when the app requires no Business Central permission or it could not be told."},
+					"bc_consented": schema.BoolAttribute{Computed: true,
+						MarkdownDescription: "Whether every Business Central application permission the app requires is consented; null when it requires none."},
+					"bc_environments": schema.ListNestedAttribute{Computed: true, MarkdownDescription: "The Business Central environments the app can reach.",
+						NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+							"name":         schema.StringAttribute{Computed: true, MarkdownDescription: "Environment name."},
+							"type":         schema.StringAttribute{Computed: true, MarkdownDescription: "`Production` or `Sandbox`."},
+							"country_code": schema.StringAttribute{Computed: true, MarkdownDescription: "Country/region."},
+							"version":      schema.StringAttribute{Computed: true, MarkdownDescription: "Application version."},
+							"status":       schema.StringAttribute{Computed: true, MarkdownDescription: "E.g. `Active`."},
+						}}},
 				}}},
 			"secrets": schema.ListNestedAttribute{Computed: true, MarkdownDescription: "The app's client secrets, soonest expiry first.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
@@ -242,7 +271,8 @@ func (d *syncDataSource) syncTenant(ctx context.Context, ref, clientID, secret s
 	r := syncTenant{TenantID: types.StringValue(strings.ToLower(ref)), Status: types.StringValue("ok"), Error: types.StringValue(""),
 		ConsentState: types.StringValue("missing"), MissingPermissions: []string{}, Domains: []string{},
 		OrganizationName: types.StringNull(), DefaultDomain: types.StringNull(),
-		Users: types.Int64Null(), Groups: types.Int64Null(), Devices: types.Int64Null(), Licenses: types.Int64Null()}
+		Users: types.Int64Null(), Groups: types.Int64Null(), Devices: types.Int64Null(), Licenses: types.Int64Null(),
+		BCAuthorized: types.BoolNull(), BCConsented: types.BoolNull(), BCEnvironments: []bcEnvView{}}
 	fail := func(err error) syncTenant {
 		r.Status = types.StringValue("error")
 		msg := err.Error()
@@ -272,6 +302,7 @@ func (d *syncDataSource) syncTenant(ctx context.Context, ref, clientID, secret s
 	if !o.SPPresent {
 		return r // not onboarded yet: nothing more to read
 	}
+	d.syncBC(ctx, &r, tenantID, clientID, secret, required, o)
 	a, err := d.data.appAuthenticator(clientID, secret)
 	if err != nil {
 		return fail(err)
@@ -309,4 +340,46 @@ func (d *syncDataSource) syncTenant(ctx context.Context, ref, clientID, secret s
 		return fail(err)
 	}
 	return r
+}
+
+// syncBC fills the Business Central part: consent from the observation,
+// authorization and environments from the admin center, app-only.
+func (d *syncDataSource) syncBC(ctx context.Context, r *syncTenant, tenantID, clientID, secret string, required []requiredPermission, o consentObservation) {
+	const bcApp = "996def3d-b36c-4153-8607-a6fd3c01b89f"
+	needsBC := false
+	for _, p := range required {
+		if p.ResourceAppID == bcApp && p.Kind == onboarding.Application {
+			needsBC = true
+		}
+	}
+	if !needsBC {
+		return
+	}
+	consented := true
+	for _, m := range o.Missing {
+		if strings.HasPrefix(m, "Dynamics 365 Business Central/") {
+			consented = false
+		}
+	}
+	r.BCConsented = types.BoolValue(consented)
+	a, err := d.data.appAuthenticator(clientID, secret)
+	if err != nil {
+		return
+	}
+	c, err := bcadmin.New(bcadmin.Options{Endpoint: d.data.Cloud.BCEndpoint, HTTPClient: d.data.HTTPClient, Tokens: tokenFunc(a), MaxRetries: 2})
+	if err != nil {
+		return
+	}
+	envs, err := c.ListEnvironments(ctx, tenantID)
+	switch {
+	case err == nil:
+		r.BCAuthorized = types.BoolValue(true)
+		for _, e := range envs {
+			r.BCEnvironments = append(r.BCEnvironments, bcEnvView{Name: types.StringValue(e.Name), Type: types.StringValue(e.Type),
+				CountryCode: types.StringValue(e.CountryCode), Version: types.StringValue(e.Version()), Status: types.StringValue(e.Status)})
+		}
+	case errors.Is(err, bcadmin.ErrUnauthorized):
+		// Business Central answers 401 to an app not authorized in that admin center.
+		r.BCAuthorized = types.BoolValue(false)
+	}
 }

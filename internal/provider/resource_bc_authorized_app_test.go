@@ -81,6 +81,36 @@ func TestAccBCAuthorizedApp_partnerAuthorizes(t *testing.T) {
 			},
 			{Config: config, PlanOnly: true},
 			{
+				// Sync reports Business Central per tenant: authorized with its
+				// environments in Fabrikam; consented but not authorized in Northwind.
+				Config: config + fmt.Sprintf(`
+resource "onboard_customer_tenant" "northwind" {
+  client_id     = onboard_entra_app.app.client_id
+  client_secret = onboard_client_secret.app.value
+  tenant        = %q
+  depends_on    = [onboard_api_permission.bc]
+}
+data "onboard_sync" "all" {
+  client_id     = onboard_entra_app.app.client_id
+  client_secret = onboard_client_secret.app.value
+  tenants       = [onboard_customer_tenant.c.tenant_id, onboard_customer_tenant.northwind.tenant_id]
+}
+`, emulator.NorthwindTenantID),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.onboard_sync.all", tfjsonpath.New("results").AtMapKey(emulator.FabrikamTenantID).AtMapKey("bc_authorized"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue("data.onboard_sync.all", tfjsonpath.New("results").AtMapKey(emulator.FabrikamTenantID).AtMapKey("bc_consented"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue("data.onboard_sync.all", tfjsonpath.New("results").AtMapKey(emulator.FabrikamTenantID).AtMapKey("bc_environments"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.ObjectExact(map[string]knownvalue.Check{"name": knownvalue.StringExact("Production"), "type": knownvalue.StringExact("Production"),
+							"country_code": knownvalue.StringExact("US"), "version": knownvalue.StringExact("27.0"), "status": knownvalue.StringExact("Active")}),
+						knownvalue.ObjectExact(map[string]knownvalue.Check{"name": knownvalue.StringExact("Sandbox"), "type": knownvalue.StringExact("Sandbox"),
+							"country_code": knownvalue.StringExact("US"), "version": knownvalue.StringExact("27.1"), "status": knownvalue.StringExact("Active")}),
+					})),
+					statecheck.ExpectKnownValue("data.onboard_sync.all", tfjsonpath.New("results").AtMapKey(emulator.NorthwindTenantID).AtMapKey("bc_consented"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue("data.onboard_sync.all", tfjsonpath.New("results").AtMapKey(emulator.NorthwindTenantID).AtMapKey("bc_authorized"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue("data.onboard_sync.all", tfjsonpath.New("results").AtMapKey(emulator.NorthwindTenantID).AtMapKey("bc_environments"), knownvalue.ListExact(nil)),
+				},
+			},
+			{
 				PreConfig: func() {
 					if err := srv.RemoveBCAuthorizedApp(emulator.FabrikamTenantID, clientID); err != nil {
 						t.Fatal(err)

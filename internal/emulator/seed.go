@@ -247,3 +247,39 @@ func (s *Server) SeedFile(path string) error {
 	}
 	return nil
 }
+
+// AddGDAPRelationship adds a relationship to a partner tenant without
+// reseeding it (for tests with many customers).
+func (s *Server) AddGDAPRelationship(partnerTenantID string, g GDAPSeed) error {
+	now := s.now()
+	s.store.mu.Lock()
+	defer s.store.mu.Unlock()
+	t := s.store.tenantByRef(partnerTenantID)
+	if t == nil {
+		return errNotFound
+	}
+	rel := &gdapRelationship{ID: newGUID() + "-" + newGUID(), DisplayName: "GDAP " + g.CustomerName, CustomerTenantID: strings.ToLower(g.CustomerTenantID),
+		CustomerName: g.CustomerName, Status: g.Status, Duration: "P730D", CreatedDateTime: now, ActivatedTime: now, EndDateTime: g.EndDateTime}
+	if rel.Status == "" {
+		rel.Status = "active"
+	}
+	if rel.EndDateTime.IsZero() {
+		rel.EndDateTime = now.Add(700 * 24 * time.Hour)
+	}
+	for _, r := range g.Roles {
+		id, err := roleID(r)
+		if err != nil {
+			return err
+		}
+		rel.Roles = append(rel.Roles, id)
+	}
+	for _, m := range g.Members {
+		u := t.userByUPN(m)
+		if u == nil {
+			return fmt.Errorf("GDAP member %q is not a user of tenant %s", m, partnerTenantID)
+		}
+		rel.Members = append(rel.Members, u.ID)
+	}
+	t.Relationships = append(t.Relationships, rel)
+	return nil
+}

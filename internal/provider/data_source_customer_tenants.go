@@ -10,7 +10,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/onboard-tf/terraform-provider-onboard/internal/bcadmin"
 )
 
 var (
@@ -25,8 +29,11 @@ type customerTenantsDataSource struct {
 }
 
 type customerTenantsModel struct {
-	ExpiryWarningDays types.Int64 `tfsdk:"expiry_warning_days"`
-	Customers         types.Map   `tfsdk:"customers"`
+	ExpiryWarningDays   types.Int64  `tfsdk:"expiry_warning_days"`
+	ClientID            types.String `tfsdk:"client_id"`
+	ClientSecret        types.String `tfsdk:"client_secret"`
+	Customers           types.Map    `tfsdk:"customers"`
+	BCManageableTenants types.List   `tfsdk:"bc_manageable_tenants"`
 }
 
 type gdapCustomer struct {
@@ -65,6 +72,11 @@ func (d *customerTenantsDataSource) Schema(_ context.Context, _ datasource.Schem
 			"and fits `for_each` directly; a relationship that ends within `expiry_warning_days` is reported as a warning.",
 		Attributes: map[string]schema.Attribute{
 			"expiry_warning_days": schema.Int64Attribute{Optional: true, MarkdownDescription: "Warn about active relationships ending within this many days (default 30)."},
+			"client_id": schema.StringAttribute{Optional: true, Validators: []validator.String{guidValidator()},
+				MarkdownDescription: "With `client_secret`: an app whose Business Central manageable tenants to list (tenants whose admin center authorized it)."},
+			"client_secret": schema.StringAttribute{Optional: true, Sensitive: true, MarkdownDescription: "A secret of `client_id`."},
+			"bc_manageable_tenants": schema.ListAttribute{ElementType: types.StringType, Computed: true,
+				MarkdownDescription: "Tenants where `client_id` is authorized in the Business Central admin center (`manageableTenants`, app-only; needs the app's `AdminCenter.ReadWrite.All` in the provider's home tenant). Empty without `client_id`."},
 			"customers": schema.MapNestedAttribute{Computed: true, MarkdownDescription: "Customers by tenant ID.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"tenant_id":     schema.StringAttribute{Computed: true, MarkdownDescription: "The customer's tenant ID."},
@@ -91,6 +103,27 @@ func (d *customerTenantsDataSource) Read(ctx context.Context, req datasource.Rea
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	m.BCManageableTenants = types.ListValueMust(types.StringType, []attr.Value{})
+	if !m.ClientID.IsNull() && m.ClientSecret.ValueString() != "" {
+		a, err := d.data.appAuthenticator(m.ClientID.ValueString(), m.ClientSecret.ValueString())
+		if err == nil {
+			c, cerr := bcadmin.New(bcadmin.Options{Endpoint: d.data.Cloud.BCEndpoint, HTTPClient: d.data.HTTPClient, Tokens: tokenFunc(a)})
+			if cerr != nil {
+				resp.Diagnostics.AddError("Cannot build the Business Central client", cerr.Error())
+				return
+			}
+			ids, lerr := c.ListManageableTenants(ctx, d.data.TenantID)
+			if lerr != nil {
+				resp.Diagnostics.AddAttributeError(path.Root("client_id"), "Cannot list Business Central manageable tenants",
+					lerr.Error()+"\n\nThe app needs Business Central AdminCenter.ReadWrite.All consented, and authorization in the admin center, in tenant "+d.data.TenantID+".")
+				return
+			}
+			sort.Strings(ids)
+			list, diags := types.ListValueFrom(ctx, types.StringType, ids)
+			resp.Diagnostics.Append(diags...)
+			m.BCManageableTenants = list
+		}
 	}
 	if d.data.Partner == nil {
 		resp.Diagnostics.AddError("Partner credential needed",

@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/onboard-tf/terraform-provider-onboard/internal/acctest"
@@ -50,5 +51,66 @@ func TestAccCustomerTenantsDiscoveryNeedsPartner(t *testing.T) {
 			Config:      `data "onboard_customer_tenants" "gdap" {}`,
 			ExpectError: regexp.MustCompile(`Microsoft lists GDAP customers only to a signed-in partner user`),
 		}},
+	})
+}
+
+func TestAccCustomerTenantsDiscoveryBCManageableTenants(t *testing.T) {
+	srv := acctest.Emulator(t)
+	rt, err := srv.IssueRefreshToken(emulator.DefaultPartnerAdminUPN, "04b07795-8ddb-461a-bbee-02f9e1bf7b46")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("ONBOARD_PARTNER_REFRESH_TOKEN", rt)
+	base := `
+resource "onboard_entra_app" "app" {
+  display_name     = "` + acctest.Name(t, "bc discovery") + `"
+  sign_in_audience = "AzureADMultipleOrgs"
+}
+resource "onboard_client_secret" "app" {
+  application_id = onboard_entra_app.app.id
+}
+resource "onboard_api_permission" "bc" {
+  application_id          = onboard_entra_app.app.id
+  api                     = "Dynamics 365 Business Central"
+  application_permissions = ["AdminCenter.ReadWrite.All"]
+}
+resource "onboard_customer_tenant" "home" {
+  client_id  = onboard_entra_app.app.client_id
+  tenant     = "` + emulator.DefaultHomeTenantID + `"
+  depends_on = [onboard_api_permission.bc]
+}
+`
+	var clientID string
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: base,
+				Check: func(s *terraform.State) error {
+					clientID = s.RootModule().Resources["onboard_entra_app.app"].Primary.Attributes["client_id"]
+					return nil
+				},
+			},
+			{
+				PreConfig: func() {
+					for _, tenant := range []string{emulator.DefaultHomeTenantID, emulator.FabrikamTenantID} {
+						if err := srv.AuthorizeBCApp(tenant, clientID); err != nil {
+							t.Fatal(err)
+						}
+					}
+				},
+				Config: base + `
+data "onboard_customer_tenants" "all" {
+  client_id     = onboard_entra_app.app.client_id
+  client_secret = onboard_client_secret.app.value
+}
+`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.onboard_customer_tenants.all", tfjsonpath.New("bc_manageable_tenants"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.StringExact(emulator.FabrikamTenantID), knownvalue.StringExact(emulator.DefaultHomeTenantID)})),
+				},
+			},
+		},
 	})
 }

@@ -152,3 +152,26 @@ resource "onboard_bc_authorized_app" "x" {
 		}},
 	})
 }
+
+// With an expired GDAP relationship the partner cannot authorize: the
+// diagnostic says which role is needed and where a person can do it.
+func TestAccBCAuthorizedApp_partnerWithoutRole(t *testing.T) {
+	srv := acctest.Emulator(t)
+	rt, err := srv.IssueRefreshToken(emulator.DefaultPartnerAdminUPN, "04b07795-8ddb-461a-bbee-02f9e1bf7b46")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("ONBOARD_PARTNER_REFRESH_TOKEN", rt)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+resource "onboard_bc_authorized_app" "x" {
+  tenant_id = "` + emulator.TailspinTenantID + `"
+  client_id = "00000000-0000-4000-8000-000000000000"
+}`,
+			ExpectError: regexp.MustCompile(`(?s)partner credential was refused.*AADSTS50020.*must include Dynamics 365\s+Administrator and be\s+active`),
+		}},
+	})
+}

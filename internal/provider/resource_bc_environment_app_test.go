@@ -116,6 +116,26 @@ resource "onboard_bc_environment_app" "production" {
 				},
 			},
 			{
+				// Someone disables the card: the app is shut out, and plan shows it missing.
+				PreConfig: func() {
+					if _, err := srv.SetBCEntraAppState(emulator.DefaultHomeTenantID, "Production", clientID, "Disabled"); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:             config(`{ role_id = "D365 AUTOMATION" }, { role_id = "LOGIN" }`),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				PreConfig: func() {
+					if _, err := srv.SetBCEntraAppState(emulator.DefaultHomeTenantID, "Production", clientID, "Enabled"); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:   config(`{ role_id = "D365 AUTOMATION" }, { role_id = "LOGIN" }`),
+				PlanOnly: true,
+			},
+			{
 				ResourceName: "onboard_bc_environment_app.production",
 				ImportState:  true,
 				ImportStateIdFunc: func(*terraform.State) (string, error) {

@@ -22,8 +22,8 @@ resource "onboard_entra_app" "orbit" {
 resource "onboard_client_secret" "orbit" {
   application_id = onboard_entra_app.orbit.id
   display_name   = "orbit"
-  lifetime       = "8760h"
-  rotate_before  = "720h"
+  lifetime       = "2160h" # 90 days
+  rotate_before  = "720h"  # replaced 30 days before it expires
 
   lifecycle {
     create_before_destroy = true
@@ -73,6 +73,21 @@ output "pending_consent" {
       missing     = c.missing_permissions
     } if c.consent_state != "granted"
   }
+}
+
+# Step 3, "Authorize the Entra App" in each customer's Business Central admin
+# center, for every customer at once, where the partner has an active GDAP
+# relationship (the provider's partner credential signs in as that admin).
+data "onboard_customer_tenants" "gdap" {}
+
+resource "onboard_bc_authorized_app" "customer" {
+  for_each = {
+    for name, c in onboard_customer_tenant.customer : name => c
+    if try(data.onboard_customer_tenants.gdap.customers[c.tenant_id].active, false)
+  }
+
+  tenant_id = each.value.tenant_id
+  client_id = onboard_entra_app.orbit.client_id
 }
 
 # Step 5 of the guide, "Run Sync": one read across every customer. The check

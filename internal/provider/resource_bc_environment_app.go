@@ -133,7 +133,8 @@ func (r *bcEnvironmentAppResource) apply(ctx context.Context, m *bcEnvironmentAp
 	app, err := c.ReadEnvironmentApp(ctx, tenant, env, m.ClientID.ValueString(), m.Description.ValueString())
 	if cardMissing(err, *m) {
 		diags.AddError("The app is not registered in Business Central environment "+env, r.humanStep(*m)+
-			"\n\n(If the card exists and is enabled, check that the app has admin consent for Business Central Automation.ReadWrite.All in this tenant.)")
+			"\n\n(If the card exists and is enabled, check the environment name and that the app has admin consent for Business Central "+
+			"Automation.ReadWrite.All in this tenant. Business Central said: "+err.Error()+")")
 		return
 	}
 	if err != nil {

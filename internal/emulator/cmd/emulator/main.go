@@ -46,7 +46,15 @@ func main() {
 		if err := srv.WriteCAFile(filepath.Join(dir, "emulator-ca.pem")); err != nil {
 			log.Fatalf("emulator: %v", err)
 		}
-		if err := writeEnv(*envFile, srv.Env()); err != nil {
+		env := srv.Env()
+		// The default partner admin's refresh token (Azure CLI client), as a
+		// partner would keep one for CI: GDAP gives it Cloud Application and
+		// Dynamics 365 Administrator in Fabrikam, Global Administrator in
+		// Northwind, nothing in Tailspin (expired).
+		if rt, err := srv.IssueRefreshToken(emulator.DefaultPartnerAdminUPN, "04b07795-8ddb-461a-bbee-02f9e1bf7b46"); err == nil {
+			env["ONBOARD_PARTNER_REFRESH_TOKEN"] = rt
+		}
+		if err := writeEnv(*envFile, env); err != nil {
 			log.Fatalf("emulator: %v", err)
 		}
 	}

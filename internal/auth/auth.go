@@ -139,11 +139,37 @@ func (a *Authenticator) Token(ctx context.Context, tenantID, resource string) (A
 	if err != nil {
 		return AccessToken{}, err
 	}
-	res, err := c.AcquireTokenByCredential(ctx, []string{strings.TrimSuffix(resource, "/") + "/.default"})
-	if err != nil {
-		return AccessToken{}, parseTokenError(err, tenantID, a.cfg.ClientID)
+	scopes := []string{strings.TrimSuffix(resource, "/") + "/.default"}
+	// MSAL does not retry a throttled or failing token endpoint; a bounded
+	// backoff here keeps one 429 from failing a whole apply.
+	delay := 500 * time.Millisecond
+	for attempt := 0; ; attempt++ {
+		res, err := c.AcquireTokenByCredential(ctx, scopes)
+		if err == nil {
+			return AccessToken{Value: res.AccessToken, ExpiresOn: res.ExpiresOn}, nil
+		}
+		if !transient(err) || attempt >= 5 {
+			return AccessToken{}, parseTokenError(err, tenantID, a.cfg.ClientID)
+		}
+		select {
+		case <-ctx.Done():
+			return AccessToken{}, parseTokenError(err, tenantID, a.cfg.ClientID)
+		case <-time.After(delay):
+		}
+		delay *= 2
 	}
-	return AccessToken{Value: res.AccessToken, ExpiresOn: res.ExpiresOn}, nil
+}
+
+// transient reports a token endpoint answer worth retrying (MSAL puts the
+// status in its error text).
+func transient(err error) bool {
+	msg := err.Error()
+	for _, code := range []string{"429", "500", "502", "503", "504"} {
+		if strings.Contains(msg, "status code was "+code) {
+			return true
+		}
+	}
+	return false
 }
 
 // ForgetTenant drops the tenant's client and cached tokens: roles are fixed

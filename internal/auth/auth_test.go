@@ -101,3 +101,18 @@ func TestConfigNeedsExactlyOneCredential(t *testing.T) {
 		t.Fatal("unknown cloud accepted")
 	}
 }
+
+func TestTokenRetriesThrottling(t *testing.T) {
+	srv, cloud := emulatorCloud(t)
+	if err := srv.InjectFault(emulator.Fault{Service: "login", Path: `/oauth2/v2.0/token$`, Status: 429, RetryAfter: 1, Count: 2}); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := New(Config{Cloud: cloud, TenantID: emulator.DefaultHomeTenantID, ClientID: emulator.DefaultAutomationClientID,
+		ClientSecret: emulator.DefaultAutomationClientSecret, HTTPClient: srv.HTTPClient()})
+	if _, err := a.Token(context.Background(), "", cloud.GraphResource); err != nil {
+		t.Fatalf("token after two 429s: %v", err)
+	}
+	if n := srv.Counters().Tokens; n != 3 {
+		t.Fatalf("token requests = %d, want 3 (two throttled, one served)", n)
+	}
+}

@@ -139,6 +139,29 @@ resource "onboard_customer_tenant" "northwind" {
 				},
 			},
 			{
+				// Their Dynamics 365 Administrator tries first: Microsoft refuses, nothing changes.
+				PreConfig: func() {
+					if err := srv.SetConsentAdmin(emulator.NorthwindTenantID, "d365admin@northwind.onmicrosoft.com"); err != nil {
+						t.Fatal(err)
+					}
+					resp, err := srv.HTTPClient().Get(consentURL)
+					if err != nil {
+						t.Fatal(err)
+					}
+					resp.Body.Close()
+					loc, _ := url.Parse(resp.Header.Get("Location"))
+					if loc.Query().Get("error") != "access_denied" {
+						t.Fatalf("consent by a Dynamics 365 Administrator: %s", resp.Header.Get("Location"))
+					}
+					if err := srv.SetConsentAdmin(emulator.NorthwindTenantID, "admin@northwind.onmicrosoft.com"); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:             config(`"User.Read.All"`),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+			{
 				// The customer's Global Administrator opens the URL.
 				PreConfig: func() {
 					resp, err := srv.HTTPClient().Get(consentURL)

@@ -56,6 +56,7 @@ func TestAccBCAuthorizedApp_partnerAuthorizes(t *testing.T) {
 	}
 	t.Setenv("ONBOARD_PARTNER_REFRESH_TOKEN", rt)
 	config := bcAppConfig(acctest.Name(t, "bc"), emulator.FabrikamTenantID)
+	const noEnvTenant = "a0a0a0a0-0000-4000-8000-00000000e0e0"
 	var clientID string
 	authorized := func() bool {
 		apps, err := srv.BCAuthorizedApps(emulator.FabrikamTenantID)
@@ -82,7 +83,20 @@ func TestAccBCAuthorizedApp_partnerAuthorizes(t *testing.T) {
 			{Config: config, PlanOnly: true},
 			{
 				// Sync reports Business Central per tenant: authorized with its
-				// environments in Fabrikam; consented but not authorized in Northwind.
+				// environments in Fabrikam; consented but not authorized in
+				// Northwind; authorized in a tenant that has no environment yet.
+				PreConfig: func() {
+					if err := srv.SeedTenant(emulator.TenantSeed{ID: noEnvTenant, DisplayName: "Contoso Retail", Domains: []string{"contosoretail.onmicrosoft.com"},
+						Users: []emulator.UserSeed{{UPN: "admin@contosoretail.onmicrosoft.com", Roles: []string{"Global Administrator"}}}}); err != nil {
+						t.Fatal(err)
+					}
+					if err := srv.Consent(noEnvTenant, clientID, ""); err != nil {
+						t.Fatal(err)
+					}
+					if err := srv.AuthorizeBCApp(noEnvTenant, clientID); err != nil {
+						t.Fatal(err)
+					}
+				},
 				Config: config + fmt.Sprintf(`
 resource "onboard_customer_tenant" "northwind" {
   client_id     = onboard_entra_app.app.client_id
@@ -93,9 +107,9 @@ resource "onboard_customer_tenant" "northwind" {
 data "onboard_sync" "all" {
   client_id     = onboard_entra_app.app.client_id
   client_secret = onboard_client_secret.app.value
-  tenants       = [onboard_customer_tenant.c.tenant_id, onboard_customer_tenant.northwind.tenant_id]
+  tenants       = [onboard_customer_tenant.c.tenant_id, onboard_customer_tenant.northwind.tenant_id, %q]
 }
-`, emulator.NorthwindTenantID),
+`, emulator.NorthwindTenantID, noEnvTenant),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.onboard_sync.all", tfjsonpath.New("results").AtMapKey(emulator.FabrikamTenantID).AtMapKey("bc_authorized"), knownvalue.Bool(true)),
 					statecheck.ExpectKnownValue("data.onboard_sync.all", tfjsonpath.New("results").AtMapKey(emulator.FabrikamTenantID).AtMapKey("bc_consented"), knownvalue.Bool(true)),
@@ -108,6 +122,8 @@ data "onboard_sync" "all" {
 					statecheck.ExpectKnownValue("data.onboard_sync.all", tfjsonpath.New("results").AtMapKey(emulator.NorthwindTenantID).AtMapKey("bc_consented"), knownvalue.Bool(true)),
 					statecheck.ExpectKnownValue("data.onboard_sync.all", tfjsonpath.New("results").AtMapKey(emulator.NorthwindTenantID).AtMapKey("bc_authorized"), knownvalue.Bool(false)),
 					statecheck.ExpectKnownValue("data.onboard_sync.all", tfjsonpath.New("results").AtMapKey(emulator.NorthwindTenantID).AtMapKey("bc_environments"), knownvalue.ListExact(nil)),
+					statecheck.ExpectKnownValue("data.onboard_sync.all", tfjsonpath.New("results").AtMapKey(noEnvTenant).AtMapKey("bc_authorized"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue("data.onboard_sync.all", tfjsonpath.New("results").AtMapKey(noEnvTenant).AtMapKey("bc_environments"), knownvalue.ListExact(nil)),
 				},
 			},
 			{

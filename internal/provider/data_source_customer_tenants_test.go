@@ -16,11 +16,7 @@ import (
 
 func TestAccCustomerTenantsDiscovery(t *testing.T) {
 	srv := acctest.Emulator(t)
-	rt, err := srv.IssueRefreshToken(emulator.DefaultPartnerAdminUPN, "04b07795-8ddb-461a-bbee-02f9e1bf7b46")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("ONBOARD_PARTNER_REFRESH_TOKEN", rt)
+	usePartner(t, srv)
 	customer := func(id, attr string) tfjsonpath.Path { return tfjsonpath.New("customers").AtMapKey(id).AtMapKey(attr) }
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
@@ -56,11 +52,7 @@ func TestAccCustomerTenantsDiscoveryNeedsPartner(t *testing.T) {
 
 func TestAccCustomerTenantsDiscoveryBCManageableTenants(t *testing.T) {
 	srv := acctest.Emulator(t)
-	rt, err := srv.IssueRefreshToken(emulator.DefaultPartnerAdminUPN, "04b07795-8ddb-461a-bbee-02f9e1bf7b46")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("ONBOARD_PARTNER_REFRESH_TOKEN", rt)
+	usePartner(t, srv)
 	base := `
 resource "onboard_entra_app" "app" {
   display_name     = "` + acctest.Name(t, "bc discovery") + `"

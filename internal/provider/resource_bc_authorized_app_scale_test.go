@@ -29,11 +29,7 @@ func TestAccBCAuthorizedApp_hundredCustomers(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	rt, err := srv.IssueRefreshToken(emulator.DefaultPartnerAdminUPN, "04b07795-8ddb-461a-bbee-02f9e1bf7b46")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("ONBOARD_PARTNER_REFRESH_TOKEN", rt)
+	usePartner(t, srv)
 	const clientID = "c0c0c0c0-0000-4000-8000-0000000000bc"
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },

@@ -50,11 +50,7 @@ resource "onboard_bc_authorized_app" "c" {
 // center is drift that the next apply repairs.
 func TestAccBCAuthorizedApp_partnerAuthorizes(t *testing.T) {
 	srv := acctest.Emulator(t)
-	rt, err := srv.IssueRefreshToken(emulator.DefaultPartnerAdminUPN, "04b07795-8ddb-461a-bbee-02f9e1bf7b46")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("ONBOARD_PARTNER_REFRESH_TOKEN", rt)
+	usePartner(t, srv)
 	config := bcAppConfig(acctest.Name(t, "bc"), emulator.FabrikamTenantID)
 	const noEnvTenant = "a0a0a0a0-0000-4000-8000-00000000e0e0"
 	var clientID string
@@ -173,11 +169,7 @@ resource "onboard_bc_authorized_app" "x" {
 // diagnostic says which role is needed and where a person can do it.
 func TestAccBCAuthorizedApp_partnerWithoutRole(t *testing.T) {
 	srv := acctest.Emulator(t)
-	rt, err := srv.IssueRefreshToken(emulator.DefaultPartnerAdminUPN, "04b07795-8ddb-461a-bbee-02f9e1bf7b46")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("ONBOARD_PARTNER_REFRESH_TOKEN", rt)
+	usePartner(t, srv)
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,

@@ -19,11 +19,7 @@ import (
 // (Fabrikam), and not at all where the relationship expired (Tailspin).
 func TestAccCustomerTenant_partnerGrantsThroughGDAP(t *testing.T) {
 	srv := acctest.Emulator(t)
-	rt, err := srv.IssueRefreshToken(emulator.DefaultPartnerAdminUPN, "04b07795-8ddb-461a-bbee-02f9e1bf7b46")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("ONBOARD_PARTNER_REFRESH_TOKEN", rt)
+	usePartner(t, srv)
 	name := acctest.Name(t, "gdap")
 	config := fmt.Sprintf(`
 resource "onboard_entra_app" "app" {

@@ -88,6 +88,9 @@ resource "onboard_bc_authorized_app" "customer" {
 
   tenant_id = each.value.tenant_id
   client_id = onboard_entra_app.orbit.client_id
+  # Lets every plan check all authorizations with one app-only request
+  # (manageableTenants) instead of one partner request per customer.
+  client_secret = onboard_client_secret.orbit.value
 }
 
 # Step 5 of the guide, "Run Sync": one read across every customer. The check

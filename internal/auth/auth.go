@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/cache"
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/confidential"
 )
 
@@ -86,7 +87,22 @@ type Authenticator struct {
 
 	mu      sync.Mutex
 	clients map[string]confidential.Client
+	// tokens are kept here rather than in MSAL's cache so that one
+	// tenant's tokens can be dropped (ForgetTenant) while its MSAL client,
+	// with the tenant's endpoint discovery, stays.
+	tokens map[tokenKey]AccessToken
 }
+
+type tokenKey struct{ tenant, resource string }
+
+// noCache keeps MSAL's own token cache empty; see Authenticator.tokens.
+type noCache struct{}
+
+func (noCache) Replace(_ context.Context, u cache.Unmarshaler, _ cache.ReplaceHints) error {
+	return u.Unmarshal([]byte("{}"))
+}
+
+func (noCache) Export(context.Context, cache.Marshaler, cache.ExportHints) error { return nil }
 
 // New validates the configuration and prepares the credential.
 func New(cfg Config) (*Authenticator, error) {
@@ -109,7 +125,7 @@ func New(cfg Config) (*Authenticator, error) {
 	if kinds > 1 {
 		return nil, errors.New("more than one credential is set: use exactly one of client_secret, a client certificate, or OIDC")
 	}
-	a := &Authenticator{cfg: cfg, clients: map[string]confidential.Client{}}
+	a := &Authenticator{cfg: cfg, clients: map[string]confidential.Client{}, tokens: map[tokenKey]AccessToken{}}
 	var err error
 	switch {
 	case cfg.ClientSecret != "":
@@ -135,18 +151,32 @@ func New(cfg Config) (*Authenticator, error) {
 
 // Token returns a cached or new app-only token for resource in tenantID.
 func (a *Authenticator) Token(ctx context.Context, tenantID, resource string) (AccessToken, error) {
+	if tenantID == "" {
+		tenantID = a.cfg.TenantID
+	}
+	key := tokenKey{strings.ToLower(tenantID), strings.TrimSuffix(resource, "/")}
+	a.mu.Lock()
+	cached, ok := a.tokens[key]
+	a.mu.Unlock()
+	if ok && time.Until(cached.ExpiresOn) > 5*time.Minute {
+		return cached, nil
+	}
 	c, err := a.client(tenantID)
 	if err != nil {
 		return AccessToken{}, err
 	}
-	scopes := []string{strings.TrimSuffix(resource, "/") + "/.default"}
+	scopes := []string{key.resource + "/.default"}
 	// MSAL does not retry a throttled or failing token endpoint; a bounded
 	// backoff here keeps one 429 from failing a whole apply.
 	delay := 500 * time.Millisecond
 	for attempt := 0; ; attempt++ {
 		res, err := c.AcquireTokenByCredential(ctx, scopes)
 		if err == nil {
-			return AccessToken{Value: res.AccessToken, ExpiresOn: res.ExpiresOn}, nil
+			t := AccessToken{Value: res.AccessToken, ExpiresOn: res.ExpiresOn}
+			a.mu.Lock()
+			a.tokens[key] = t
+			a.mu.Unlock()
+			return t, nil
 		}
 		if !transient(err) || attempt >= 5 {
 			return AccessToken{}, parseTokenError(err, tenantID, a.cfg.ClientID)
@@ -172,12 +202,30 @@ func transient(err error) bool {
 	return false
 }
 
-// ForgetTenant drops the tenant's client and cached tokens: roles are fixed
-// when a token is issued, so after consent changes a new token is needed.
+// ForgetTenant drops the tenant's cached tokens: roles are fixed when a
+// token is issued, so after consent changes a new token is needed. The
+// tenant's MSAL client (and its endpoint discovery) stays.
 func (a *Authenticator) ForgetTenant(tenantID string) {
+	tenantID = strings.ToLower(tenantID)
 	a.mu.Lock()
-	delete(a.clients, strings.ToLower(tenantID))
+	for k := range a.tokens {
+		if k.tenant == tenantID {
+			delete(a.tokens, k)
+		}
+	}
 	a.mu.Unlock()
+}
+
+// FreshToken is Token without the cache: a new token, whose roles claim
+// shows the consent as it is now.
+func (a *Authenticator) FreshToken(ctx context.Context, tenantID, resource string) (AccessToken, error) {
+	if tenantID == "" {
+		tenantID = a.cfg.TenantID
+	}
+	a.mu.Lock()
+	delete(a.tokens, tokenKey{strings.ToLower(tenantID), strings.TrimSuffix(resource, "/")})
+	a.mu.Unlock()
+	return a.Token(ctx, tenantID, resource)
 }
 
 func (a *Authenticator) client(tenantID string) (confidential.Client, error) {
@@ -190,7 +238,7 @@ func (a *Authenticator) client(tenantID string) (confidential.Client, error) {
 	if c, ok := a.clients[key]; ok {
 		return c, nil
 	}
-	opts := []confidential.Option{}
+	opts := []confidential.Option{confidential.WithCache(noCache{})}
 	if a.cfg.HTTPClient != nil {
 		opts = append(opts, confidential.WithHTTPClient(a.cfg.HTTPClient))
 	}

@@ -116,3 +116,34 @@ func TestTokenRetriesThrottling(t *testing.T) {
 		t.Fatalf("token requests = %d, want 3 (two throttled, one served)", n)
 	}
 }
+
+// A consent check needs a token issued now (roles are fixed at issue), but
+// not a new endpoint discovery: FreshToken and ForgetTenant keep the
+// tenant's MSAL client, so a plan over N tenants discovers each once.
+func TestFreshTokenKeepsDiscovery(t *testing.T) {
+	srv, cloud := emulatorCloud(t)
+	a, err := New(Config{Cloud: cloud, TenantID: emulator.DefaultHomeTenantID, ClientID: emulator.DefaultAutomationClientID,
+		ClientSecret: emulator.DefaultAutomationClientSecret, HTTPClient: srv.HTTPClient()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	discovery := "GET /" + emulator.DefaultHomeTenantID + "/v2.0/.well-known/openid-configuration"
+	for i := 0; i < 3; i++ {
+		if _, err := a.FreshToken(ctx, emulator.DefaultHomeTenantID, cloud.GraphResource); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a.ForgetTenant(emulator.DefaultHomeTenantID)
+	if _, err := a.Token(ctx, emulator.DefaultHomeTenantID, cloud.BCResource); err != nil {
+		t.Fatal(err)
+	}
+	// Now cached: no request.
+	if _, err := a.Token(ctx, emulator.DefaultHomeTenantID, cloud.BCResource); err != nil {
+		t.Fatal(err)
+	}
+	c := srv.Counters()
+	if c.Tokens != 4 || c.ByPath[discovery] != 1 {
+		t.Fatalf("token requests %d (want 3 fresh + 1 after ForgetTenant), discoveries %d (want 1): %v", c.Tokens, c.ByPath[discovery], c.ByPath)
+	}
+}

@@ -159,6 +159,7 @@ func fromPassword(p models.PasswordCredentialable) PasswordCredential {
 // that has it. A create retried after a timeout therefore never makes a
 // second app. It reports whether the app was created.
 func (c *Client) UpsertApplication(ctx context.Context, uniqueName string, p ApplicationPatch) (Application, bool, error) {
+	defer c.forgetApps()
 	h := abs.NewRequestHeaders()
 	h.Add("Prefer", "create-if-missing")
 	b := applicationswithuniquename.NewApplicationsWithUniqueNameRequestBuilderInternal(c.base, c.adapter, &uniqueName)
@@ -202,6 +203,61 @@ func (c *Client) WaitForApplication(ctx context.Context, objectID string) (Appli
 }
 
 // GetApplicationByAppID reads an app by client (application) ID.
+// appRead is one read of an application by app ID, shared by concurrent
+// callers.
+type appRead struct {
+	done chan struct{}
+	app  Application
+	err  error
+}
+
+// CachedApplicationByAppID is GetApplicationByAppID read once per client:
+// a plan over many customer tenants of one app asks for its registration
+// once, not once per tenant. Failed reads are not kept; any application
+// write through this client forgets every cached read.
+func (c *Client) CachedApplicationByAppID(ctx context.Context, appID string) (Application, error) {
+	key := strings.ToLower(appID)
+	c.appsMu.Lock()
+	if c.appReads == nil {
+		c.appReads = map[string]*appRead{}
+	}
+	r, ok := c.appReads[key]
+	if !ok {
+		r = &appRead{done: make(chan struct{})}
+		c.appReads[key] = r
+	}
+	c.appsMu.Unlock()
+	if ok {
+		select {
+		case <-r.done:
+			if r.err == nil {
+				return r.app, nil
+			}
+			// A failed read is someone else's error: read again.
+			return c.GetApplicationByAppID(ctx, appID)
+		case <-ctx.Done():
+			return Application{}, ctx.Err()
+		}
+	}
+	r.app, r.err = c.GetApplicationByAppID(ctx, appID)
+	close(r.done)
+	if r.err != nil {
+		c.appsMu.Lock()
+		if c.appReads[key] == r {
+			delete(c.appReads, key)
+		}
+		c.appsMu.Unlock()
+	}
+	return r.app, r.err
+}
+
+// forgetApps drops the cached application reads after a write.
+func (c *Client) forgetApps() {
+	c.appsMu.Lock()
+	c.appReads = nil
+	c.appsMu.Unlock()
+}
+
 func (c *Client) GetApplicationByAppID(ctx context.Context, appID string) (Application, error) {
 	m, err := applicationswithappid.NewApplicationsWithAppIdRequestBuilderInternal(c.base, c.adapter, &appID).Get(ctx, nil)
 	if err != nil {
@@ -227,6 +283,7 @@ func (c *Client) ListApplicationsByDisplayName(ctx context.Context, name string)
 
 // UpdateApplication PATCHes only the properties set in p.
 func (c *Client) UpdateApplication(ctx context.Context, objectID string, p ApplicationPatch) error {
+	defer c.forgetApps()
 	return c.retryWhile(ctx, IsNotFound, func() error {
 		_, err := c.apps().ByApplicationId(objectID).Patch(ctx, toModel(p), nil)
 		return wrap(err)
@@ -236,6 +293,7 @@ func (c *Client) UpdateApplication(ctx context.Context, objectID string, p Appli
 // SetRequiredResourceAccess replaces the app's whole requiredResourceAccess
 // (Graph replaces collections whole); callers merge under a per-app lock.
 func (c *Client) SetRequiredResourceAccess(ctx context.Context, objectID string, rra []RequiredResourceAccess) error {
+	defer c.forgetApps()
 	m := models.NewApplication()
 	list := []models.RequiredResourceAccessable{}
 	for _, r := range rra {
@@ -264,6 +322,7 @@ func (c *Client) SetRequiredResourceAccess(ctx context.Context, objectID string,
 
 // DeleteApplication deletes an app; a missing app is not an error.
 func (c *Client) DeleteApplication(ctx context.Context, objectID string) error {
+	defer c.forgetApps()
 	err := wrap(c.apps().ByApplicationId(objectID).Delete(ctx, nil))
 	if IsNotFound(err) {
 		return nil
@@ -275,6 +334,7 @@ func (c *Client) DeleteApplication(ctx context.Context, objectID string) error {
 // never blindly retried after an ambiguous failure: the caller can look for
 // the secret by display name and dates before trying again.
 func (c *Client) AddPassword(ctx context.Context, objectID string, p PasswordCredential) (PasswordCredential, error) {
+	defer c.forgetApps()
 	body := applications.NewItemAddPasswordPostRequestBody()
 	pc := models.NewPasswordCredential()
 	if p.DisplayName != "" {
@@ -300,6 +360,7 @@ func (c *Client) AddPassword(ctx context.Context, objectID string, p PasswordCre
 
 // RemovePassword removes a client secret; an already removed one is fine.
 func (c *Client) RemovePassword(ctx context.Context, objectID, keyID string) error {
+	defer c.forgetApps()
 	id, err := uuid.Parse(keyID)
 	if err != nil {
 		return errors.New("key ID " + keyID + " is not a GUID")

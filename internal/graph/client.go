@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	absauth "github.com/microsoft/kiota-abstractions-go/authentication"
@@ -46,6 +47,12 @@ type Client struct {
 	base      map[string]string
 	transport *retryTransport
 	opts      Options
+
+	// appReads remembers registrations read by app ID for
+	// CachedApplicationByAppID; any application write through this client
+	// clears it.
+	appsMu   sync.Mutex
+	appReads map[string]*appRead
 }
 
 // New builds a client. No request is made.

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -125,5 +126,40 @@ func TestReplicationDelayIsWaitedOut(t *testing.T) {
 	got, err := c.WaitForApplication(ctx, app.ID)
 	if err != nil || got.ID != app.ID {
 		t.Fatalf("wait: %v", err)
+	}
+}
+
+// Many customer tenants of one app read its registration once; a write
+// through the client makes the next read go to Graph again.
+func TestCachedApplicationByAppID(t *testing.T) {
+	srv, c := newClient(t)
+	ctx := context.Background()
+	app, _, err := c.UpsertApplication(ctx, "cached-read", ApplicationPatch{DisplayName: ptr("cached read")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	route := "GET /v1.0/applications(appId='" + app.AppID + "')"
+	srv.ResetCounters()
+	var wg sync.WaitGroup
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if got, err := c.CachedApplicationByAppID(ctx, app.AppID); err != nil || got.ID != app.ID {
+				t.Errorf("read %+v, %v", got, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := srv.Counters().ByPath[route]; n != 1 {
+		t.Fatalf("%d reads of the app for 20 callers, want 1", n)
+	}
+	rra := []RequiredResourceAccess{{ResourceAppID: "00000003-0000-0000-c000-000000000000", Access: []ResourceAccess{{ID: "df021288-bdef-4463-88db-98f22de89214", Type: "Role"}}}}
+	if err := c.SetRequiredResourceAccess(ctx, app.ID, rra); err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.CachedApplicationByAppID(ctx, app.AppID)
+	if err != nil || len(got.RequiredResourceAccess) != 1 || srv.Counters().ByPath[route] != 2 {
+		t.Fatalf("after a write: %+v, %v, %d reads (want 2)", got.RequiredResourceAccess, err, srv.Counters().ByPath[route])
 	}
 }

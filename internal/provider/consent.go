@@ -29,7 +29,7 @@ func (p requiredPermission) label() string { return p.API + "/" + p.Name }
 // requiredPermissions reads what the app requires from its registration in
 // the home tenant.
 func (d *providerData) requiredPermissions(ctx context.Context, clientID string) ([]requiredPermission, error) {
-	app, err := d.Graph.GetApplicationByAppID(ctx, clientID)
+	app, err := d.Graph.CachedApplicationByAppID(ctx, clientID)
 	if err != nil {
 		return nil, err
 	}
@@ -149,8 +149,8 @@ func (d *providerData) observeWithAppToken(ctx context.Context, tenantID, client
 			continue
 		}
 		seen[p.ResourceAppID] = true
-		a.ForgetTenant(tenantID) // roles are fixed at issue: always a fresh token
-		tok, err := a.Token(ctx, tenantID, d.resourceURI(p.ResourceAppID))
+		tok, err := a.FreshToken(ctx, tenantID, d.resourceURI(p.ResourceAppID)) // roles are fixed at issue
+
 		if te, ok := auth.AsTokenError(err); ok && te.Code == 700016 {
 			present = false
 			break // the app is not in the tenant: nothing is consented

@@ -90,6 +90,9 @@ type providerData struct {
 	appLocks sync.Map
 	// appAuths caches authenticators of onboarded apps (consent checks).
 	appAuths sync.Map
+	// manageable remembers, per app, the tenants Business Central's
+	// manageableTenants listed during this run.
+	manageable sync.Map
 }
 
 func (d *providerData) lockApp(objectID string) func() {

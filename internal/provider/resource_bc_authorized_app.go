@@ -49,7 +49,8 @@ func (r *bcAuthorizedAppResource) Schema(_ context.Context, _ resource.SchemaReq
 		MarkdownDescription: "The app authorized in a tenant's Business Central admin center (\"Authorized Microsoft Entra apps\"), which the admin center " +
 			"UI offers only one tenant at a time. Microsoft allows authorizing only with a signed-in Dynamics 365 Administrator or Business Central " +
 			"Administrator (directly or through GDAP): the provider uses its `partner` credential. Every refresh reads the authorization, so removal in the " +
-			"admin center shows as drift: with the partner credential, or app-only through `manageableTenants` when `client_secret` is set.",
+			"admin center shows as drift. With `client_secret` set, one app-only `manageableTenants` call per app and run answers for every tenant " +
+			"(the fast path for many customers); otherwise, or for a tenant it does not list, the partner credential reads the tenant's authorized apps.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true, PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 				MarkdownDescription: "`<tenant id>/<client id>`."},
@@ -58,9 +59,11 @@ func (r *bcAuthorizedAppResource) Schema(_ context.Context, _ resource.SchemaReq
 			"client_id": schema.StringAttribute{Required: true, PlanModifiers: replace, Validators: []validator.String{guidValidator()},
 				MarkdownDescription: "Client ID of the app to authorize."},
 			"client_secret": schema.StringAttribute{Optional: true, Sensitive: true,
-				MarkdownDescription: "A secret of the app, to read the authorization app-only (`manageableTenants`) when the provider has no partner credential."},
+				MarkdownDescription: "A secret of the app (e.g. `onboard_client_secret.<name>.value`), to read the authorization app-only through " +
+					"`manageableTenants`: one request per run for all tenants instead of one per tenant, and a way to read it without a partner credential."},
 			"admin_consent_granted": schema.BoolAttribute{Computed: true,
-				MarkdownDescription: "Whether Business Central reports admin consent for the app (its `AdminCenter.ReadWrite.All`) in the tenant; granting it is `onboard_customer_tenant`'s job."},
+				MarkdownDescription: "Whether Business Central reports admin consent for the app (its `AdminCenter.ReadWrite.All`) in the tenant, as last read " +
+					"through the partner credential (`manageableTenants` does not report consent); granting it is `onboard_customer_tenant`'s job."},
 		},
 	}
 }
@@ -91,6 +94,40 @@ func (r *bcAuthorizedAppResource) bc(clientID, secret string) (*bcadmin.Client, 
 		opts.Tokens = tokenFunc(a)
 	}
 	return bcadmin.New(opts)
+}
+
+type manageableRead struct {
+	done    chan struct{}
+	tenants []string
+	err     error
+}
+
+// manageableTenants lists the tenants where app clientID is authorized in
+// Business Central, asking once per run (through tenant, where the app's
+// token is usually cached already). A failed call is not remembered: it may
+// be that tenant's consent, not the app's authorization elsewhere.
+func (d *providerData) manageableTenants(ctx context.Context, c *bcadmin.Client, clientID, tenant string) ([]string, error) {
+	key := strings.ToLower(clientID)
+	fresh := &manageableRead{done: make(chan struct{})}
+	v, loaded := d.manageable.LoadOrStore(key, fresh)
+	r, _ := v.(*manageableRead)
+	if loaded {
+		select {
+		case <-r.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		if r.err == nil {
+			return r.tenants, nil
+		}
+		return c.ListManageableTenants(ctx, tenant)
+	}
+	r.tenants, r.err = c.ListManageableTenants(ctx, tenant)
+	close(r.done)
+	if r.err != nil {
+		d.manageable.CompareAndDelete(key, r)
+	}
+	return r.tenants, r.err
 }
 
 func (r *bcAuthorizedAppResource) needsAdmin(diags *diag.Diagnostics, m bcAuthorizedAppModel, err error) {
@@ -159,32 +196,40 @@ func (r *bcAuthorizedAppResource) Read(ctx context.Context, req resource.ReadReq
 		resp.Diagnostics.AddError("Cannot build the Business Central client", err.Error())
 		return
 	}
-	switch {
-	case r.data.Partner != nil:
-		a, err := c.GetAuthorizedApp(ctx, tenant, client)
-		if errors.Is(err, bcadmin.ErrNotFound) {
-			resp.State.RemoveResource(ctx) // removed in the admin center: plan authorizes again
+	secret := state.ClientSecret.ValueString()
+	if secret != "" {
+		// One manageableTenants call per app and run answers for every
+		// tenant; only a tenant it does not list is read one by one.
+		tenants, err := r.data.manageableTenants(ctx, c, client, tenant)
+		if err == nil && containsFold(tenants, tenant) {
+			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 			return
 		}
-		if err != nil {
+		if r.data.Partner == nil {
+			if errors.Is(err, bcadmin.ErrUnauthorized) || err == nil {
+				resp.State.RemoveResource(ctx) // not authorized there any more: plan authorizes again
+				return
+			}
 			resp.Diagnostics.AddError("Cannot read the Business Central authorization", err.Error())
 			return
 		}
-		state.AdminConsentGranted = types.BoolValue(a.IsAdminConsentGranted)
-	case state.ClientSecret.ValueString() != "":
-		tenants, err := c.ListManageableTenants(ctx, tenant)
-		if errors.Is(err, bcadmin.ErrUnauthorized) || (err == nil && !containsFold(tenants, tenant)) {
-			resp.State.RemoveResource(ctx)
-			return
-		}
-		if err != nil {
-			resp.Diagnostics.AddError("Cannot read the Business Central authorization", err.Error())
-			return
-		}
-	default:
+	}
+	if r.data.Partner == nil {
 		resp.Diagnostics.AddWarning("Business Central authorization not checked",
 			"Without a partner credential or client_secret the provider cannot read whether app "+client+" is still authorized in tenant "+tenant+".")
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		return
 	}
+	a, err := c.GetAuthorizedApp(ctx, tenant, client)
+	if errors.Is(err, bcadmin.ErrNotFound) {
+		resp.State.RemoveResource(ctx) // removed in the admin center: plan authorizes again
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot read the Business Central authorization", err.Error())
+		return
+	}
+	state.AdminConsentGranted = types.BoolValue(a.IsAdminConsentGranted)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 

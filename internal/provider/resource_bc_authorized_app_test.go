@@ -183,3 +183,105 @@ resource "onboard_bc_authorized_app" "x" {
 		}},
 	})
 }
+
+// With client_secret, a plan reads every tenant's authorization from one
+// app-only manageableTenants answer instead of one partner request per
+// tenant; a tenant it does not list is read through the partner, so removal
+// is still drift.
+func TestAccBCAuthorizedApp_manageableTenantsOncePerRun(t *testing.T) {
+	srv := acctest.Emulator(t)
+	usePartner(t, srv)
+	var tenants []string
+	for i := 0; i < 3; i++ {
+		id := fmt.Sprintf("b2b2b2b2-0000-4000-8000-%012d", i)
+		domain := fmt.Sprintf("manageable%d.onmicrosoft.com", i)
+		tenants = append(tenants, id)
+		if err := srv.SeedTenant(emulator.TenantSeed{ID: id, DisplayName: fmt.Sprint("Manageable ", i), Domains: []string{domain},
+			Users: []emulator.UserSeed{{UPN: "admin@" + domain, Roles: []string{"Global Administrator"}}}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := srv.AddGDAPRelationship(emulator.DefaultHomeTenantID, emulator.GDAPSeed{CustomerTenantID: id, CustomerName: fmt.Sprint("Manageable ", i),
+			Roles: []string{"Global Administrator", "Dynamics 365 Administrator"}, Members: []string{emulator.DefaultPartnerAdminUPN}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	config := fmt.Sprintf(`
+locals {
+  tenants = ["%s"]
+}
+resource "onboard_entra_app" "app" {
+  display_name     = %q
+  sign_in_audience = "AzureADMultipleOrgs"
+}
+resource "onboard_client_secret" "app" {
+  application_id = onboard_entra_app.app.id
+}
+resource "onboard_api_permission" "bc" {
+  application_id          = onboard_entra_app.app.id
+  api                     = "Dynamics 365 Business Central"
+  application_permissions = ["AdminCenter.ReadWrite.All"]
+}
+resource "onboard_customer_tenant" "c" {
+  count         = length(local.tenants)
+  client_id     = onboard_entra_app.app.client_id
+  client_secret = onboard_client_secret.app.value
+  tenant        = local.tenants[count.index]
+  depends_on    = [onboard_api_permission.bc]
+}
+resource "onboard_bc_authorized_app" "c" {
+  count         = length(local.tenants)
+  tenant_id     = onboard_customer_tenant.c[count.index].tenant_id
+  client_id     = onboard_entra_app.app.client_id
+  client_secret = onboard_client_secret.app.value
+}
+`, strings.Join(tenants, `", "`), acctest.Name(t, "manageable"))
+	var clientID string
+	perTenantReads := func() (n int) {
+		for p, c := range srv.Counters().ByPath {
+			if p == "GET /admin/v2.24/authorizedAadApps" {
+				n += c
+			}
+		}
+		return n
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: func(s *terraform.State) error {
+					clientID = s.RootModule().Resources["onboard_entra_app.app"].Primary.Attributes["client_id"]
+					for _, id := range tenants {
+						if apps, err := srv.BCAuthorizedApps(id); err != nil || !slices.ContainsFunc(apps, func(a string) bool { return strings.EqualFold(a, clientID) }) {
+							return fmt.Errorf("tenant %s: authorized apps %v (%v)", id, apps, err)
+						}
+					}
+					return nil
+				},
+			},
+			{
+				PreConfig: srv.ResetCounters,
+				Config:    config,
+				PlanOnly:  true,
+			},
+			{
+				PreConfig: func() {
+					c := srv.Counters()
+					manageable := c.ByPath["GET /admin/v2.24/authorizedAadApps/manageableTenants"]
+					if reads := perTenantReads(); reads != 0 || manageable < 1 || manageable > 2 {
+						t.Fatalf("refreshing 3 authorizations: %d per-tenant reads (want 0), %d manageableTenants calls (want one per provider run)", reads, manageable)
+					}
+					if err := srv.RemoveBCAuthorizedApp(tenants[1], clientID); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("onboard_bc_authorized_app.c[1]", plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction("onboard_bc_authorized_app.c[0]", plancheck.ResourceActionNoop),
+				}},
+			},
+		},
+	})
+}

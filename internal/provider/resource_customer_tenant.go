@@ -160,7 +160,7 @@ func (r *customerTenantResource) observe(ctx context.Context, m *customerTenantM
 		return
 	}
 	if m.RedirectURI.IsNull() {
-		if app, err := r.data.Graph.GetApplicationByAppID(ctx, m.ClientID.ValueString()); err == nil && len(app.WebRedirectURIs) > 0 {
+		if app, err := r.data.Graph.CachedApplicationByAppID(ctx, m.ClientID.ValueString()); err == nil && len(app.WebRedirectURIs) > 0 {
 			uris := append([]string(nil), app.WebRedirectURIs...)
 			sort.Strings(uris)
 			m.ConsentURL = types.StringValue(r.consentURL(customerTenantModel{TenantID: m.TenantID, ClientID: m.ClientID, RedirectURI: types.StringValue(uris[0])}, required))

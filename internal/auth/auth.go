@@ -13,12 +13,14 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/cache"
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/confidential"
+	msalerrors "github.com/AzureAD/microsoft-authentication-library-for-go/apps/errors"
 )
 
 // Cloud names Microsoft's hosts for one national cloud. Endpoint overrides
@@ -167,7 +169,8 @@ func (a *Authenticator) Token(ctx context.Context, tenantID, resource string) (A
 	}
 	scopes := []string{key.resource + "/.default"}
 	// MSAL does not retry a throttled or failing token endpoint; a bounded
-	// backoff here keeps one 429 from failing a whole apply.
+	// backoff here (or the endpoint's Retry-After) keeps one 429 from
+	// failing a whole apply.
 	delay := 500 * time.Millisecond
 	for attempt := 0; ; attempt++ {
 		res, err := c.AcquireTokenByCredential(ctx, scopes)
@@ -181,10 +184,14 @@ func (a *Authenticator) Token(ctx context.Context, tenantID, resource string) (A
 		if !transient(err) || attempt >= 5 {
 			return AccessToken{}, parseTokenError(err, tenantID, a.cfg.ClientID)
 		}
+		wait := delay
+		if d, ok := retryAfter(err); ok {
+			wait = d
+		}
 		select {
 		case <-ctx.Done():
 			return AccessToken{}, parseTokenError(err, tenantID, a.cfg.ClientID)
-		case <-time.After(delay):
+		case <-time.After(wait):
 		}
 		delay *= 2
 	}
@@ -200,6 +207,20 @@ func transient(err error) bool {
 		}
 	}
 	return false
+}
+
+// retryAfter reads the Retry-After seconds of the response MSAL failed on,
+// capped so that a wrong header cannot stall an apply.
+func retryAfter(err error) (time.Duration, bool) {
+	var ce msalerrors.CallErr
+	if !errors.As(err, &ce) || ce.Resp == nil {
+		return 0, false
+	}
+	s, convErr := strconv.Atoi(strings.TrimSpace(ce.Resp.Header.Get("Retry-After")))
+	if convErr != nil || s < 0 {
+		return 0, false
+	}
+	return min(time.Duration(s)*time.Second, time.Minute), true
 }
 
 // ForgetTenant drops the tenant's cached tokens: roles are fixed when a

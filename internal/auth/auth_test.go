@@ -115,6 +115,17 @@ func TestTokenRetriesThrottling(t *testing.T) {
 	if n := srv.Counters().Tokens; n != 3 {
 		t.Fatalf("token requests = %d, want 3 (two throttled, one served)", n)
 	}
+	// The backoff alone would wait 0.5 s and then 1 s; Retry-After asks 1 s
+	// each time.
+	retries := srv.Retries()
+	if len(retries) != 2 {
+		t.Fatalf("retries after a Retry-After: %+v, want 2", retries)
+	}
+	for _, r := range retries {
+		if r.Waited < r.RetryAfter {
+			t.Errorf("%s retried after %v, Retry-After asked %v", r.Request, r.Waited, r.RetryAfter)
+		}
+	}
 }
 
 // A consent check needs a token issued now (roles are fixed at issue), but

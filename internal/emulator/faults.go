@@ -21,14 +21,45 @@ type Fault struct {
 	// Count is how many matching requests fail; 0 means every one (latency
 	// faults usually).
 	Count int `json:"count,omitempty"`
+	// EachPath applies Count to every distinct method and URL path on its
+	// own: with Count 1, the first request to each endpoint fails once.
+	EachPath bool `json:"eachPath,omitempty"`
 
-	re   *regexp.Regexp
-	hits int
+	re      *regexp.Regexp
+	hits    int
+	hitsFor map[string]int
 }
 
 type faultSet struct {
 	mu     sync.Mutex
 	faults []*Fault
+	// pending holds, per method and path, a failure answered with
+	// Retry-After that has not been retried yet; retries lists how long
+	// clients waited.
+	pending map[string]servedFault
+	retries []Retry
+}
+
+type servedFault struct {
+	at         time.Time
+	retryAfter time.Duration
+}
+
+// Retry is a request that came again after a fault answered it with
+// Retry-After: how long the client was asked to wait and how long it did
+// (real time).
+type Retry struct {
+	Request    string        // "METHOD path"
+	RetryAfter time.Duration // what the fault asked for
+	Waited     time.Duration
+}
+
+// Retries lists the requests retried after a fault with Retry-After, in
+// order.
+func (s *Server) Retries() []Retry {
+	s.faults.mu.Lock()
+	defer s.faults.mu.Unlock()
+	return append([]Retry(nil), s.faults.retries...)
 }
 
 // InjectFault adds a fault; it returns an error for a bad path expression.
@@ -49,7 +80,7 @@ func (s *Server) InjectFault(f Fault) error {
 // ClearFaults removes every fault.
 func (s *Server) ClearFaults() {
 	s.faults.mu.Lock()
-	s.faults.faults = nil
+	s.faults.faults, s.faults.pending, s.faults.retries = nil, nil, nil
 	s.faults.mu.Unlock()
 }
 
@@ -57,6 +88,11 @@ func (s *Server) ClearFaults() {
 // reports whether the request was answered.
 func (fs *faultSet) apply(w http.ResponseWriter, r *http.Request, svc string, c *clock) bool {
 	fs.mu.Lock()
+	key := r.Method + " " + r.URL.Path
+	if p, ok := fs.pending[key]; ok {
+		delete(fs.pending, key)
+		fs.retries = append(fs.retries, Retry{Request: key, RetryAfter: p.retryAfter, Waited: time.Since(p.at)})
+	}
 	var latency time.Duration
 	var fail *Fault
 	for _, f := range fs.faults {
@@ -68,10 +104,20 @@ func (fs *faultSet) apply(w http.ResponseWriter, r *http.Request, svc string, c 
 			latency += f.Latency
 			continue
 		}
-		if f.Count > 0 && f.hits >= f.Count {
-			continue
+		if f.EachPath {
+			if f.hitsFor == nil {
+				f.hitsFor = map[string]int{}
+			}
+			if f.Count > 0 && f.hitsFor[key] >= f.Count {
+				continue
+			}
+			f.hitsFor[key]++
+		} else {
+			if f.Count > 0 && f.hits >= f.Count {
+				continue
+			}
+			f.hits++
 		}
-		f.hits++
 		latency += f.Latency
 		fail = f
 		break
@@ -79,6 +125,12 @@ func (fs *faultSet) apply(w http.ResponseWriter, r *http.Request, svc string, c 
 	var status, retry int
 	if fail != nil {
 		status, retry = fail.Status, fail.RetryAfter
+		if retry > 0 {
+			if fs.pending == nil {
+				fs.pending = map[string]servedFault{}
+			}
+			fs.pending[key] = servedFault{at: time.Now(), retryAfter: time.Duration(retry) * time.Second}
+		}
 	}
 	fs.mu.Unlock()
 	if latency > 0 {

@@ -192,8 +192,8 @@ type request struct {
 	kind     credential
 	body     any    // JSON-encoded when non-nil
 	ifMatch  string // If-Match header
-	// idempotent calls are retried on 5xx too; others only on 429, which
-	// BC answers before doing anything.
+	// idempotent calls are retried on 5xx too; others only on 429 and 503,
+	// which mean the request was not processed.
 	idempotent bool
 }
 
@@ -264,9 +264,9 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, int, error) { //nol
 
 func retryable(status int, idempotent bool) bool {
 	switch status {
-	case http.StatusTooManyRequests:
+	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
 		return true
-	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
 		return idempotent
 	}
 	return false

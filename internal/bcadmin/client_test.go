@@ -91,16 +91,26 @@ func TestRetryAfterSecondsAndDate(t *testing.T) {
 }
 
 func TestServerErrorsRetriedOnlyWhenIdempotent(t *testing.T) {
+	status := http.StatusBadGateway
 	f := newFake(t, func(w http.ResponseWriter, r *http.Request, n int) {
-		w.WriteHeader(http.StatusServiceUnavailable)
+		w.WriteHeader(status)
 	})
 	c := f.client(t, bcadmin.Options{MaxRetries: 2, RetryBaseDelay: time.Second})
-	// POST userPermissions: a 503 may have assigned already; not repeated.
+	// POST userPermissions: a 502 may have assigned already; not repeated.
 	_, err := c.AddUserPermission(context.Background(), tenant, "Production", "c", "u", "LOCAL", "")
 	var apiErr *bcadmin.APIError
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != 503 || f.calls.Load() != 1 {
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 502 || f.calls.Load() != 1 {
 		t.Fatalf("POST: err %v after %d calls", err, f.calls.Load())
 	}
+	// A 503 was not processed: the POST is repeated (a duplicate would be
+	// refused with 409 EntityWithSameKeyExists anyway).
+	status = http.StatusServiceUnavailable
+	f.calls.Store(0)
+	f.sleeps = nil
+	if _, err = c.AddUserPermission(context.Background(), tenant, "Production", "c", "u", "LOCAL", ""); !errors.As(err, &apiErr) || f.calls.Load() != 3 {
+		t.Fatalf("POST after 503: err %v after %d calls", err, f.calls.Load())
+	}
+	f.sleeps = nil
 	// GET: retried MaxRetries times with growing backoff.
 	f.calls.Store(0)
 	_, err = c.ListCompanies(context.Background(), tenant, "Production")

@@ -158,3 +158,52 @@ func (s *Server) AddFederatedCredential(tenantID, objectID, issuer, subject, aud
 	a.FederatedCredentials = append(a.FederatedCredentials, federatedCredential{ID: newGUID(), Name: "ci-" + newGUID()[:8], Issuer: issuer, Subject: subject, Audiences: []string{audience}})
 	return nil
 }
+
+// GrantsView is what a tenant holds for one client app: its service
+// principals (more than one would be a duplicate), the application
+// permissions assigned to it as "resource app ID/role value" (one entry per
+// assignment, so a duplicate shows twice) and its delegated grants.
+type GrantsView struct {
+	ServicePrincipals int
+	AppRoles          []string
+	DelegatedGrants   []string // "resource app ID/scope scope"
+}
+
+// Grants shows what tenantID holds for the app clientID, sorted.
+func (s *Server) Grants(tenantID, clientID string) GrantsView {
+	s.store.mu.RLock()
+	defer s.store.mu.RUnlock()
+	var v GrantsView
+	t := s.store.tenantByRef(tenantID)
+	if t == nil {
+		return v
+	}
+	mine := map[string]bool{}
+	for id, sp := range t.ServicePrincipals {
+		if strings.EqualFold(sp.AppID, clientID) {
+			v.ServicePrincipals++
+			mine[id] = true
+		}
+	}
+	roleValue := func(res *servicePrincipal, roleID string) string {
+		for _, r := range res.AppRoles {
+			if r.ID == roleID {
+				return r.Value
+			}
+		}
+		return roleID
+	}
+	for _, a := range t.AppRoleAssignments {
+		if res := t.ServicePrincipals[a.ResourceID]; mine[a.PrincipalID] && res != nil {
+			v.AppRoles = append(v.AppRoles, res.AppID+"/"+roleValue(res, a.AppRoleID))
+		}
+	}
+	for _, g := range t.PermissionGrants {
+		if res := t.ServicePrincipals[g.ResourceID]; mine[g.ClientID] && res != nil {
+			v.DelegatedGrants = append(v.DelegatedGrants, res.AppID+"/"+g.Scope)
+		}
+	}
+	sort.Strings(v.AppRoles)
+	sort.Strings(v.DelegatedGrants)
+	return v
+}

@@ -119,7 +119,8 @@ func (r *bcEnvironmentAppResource) humanStep(m bcEnvironmentAppModel) string {
 	return fmt.Sprintf("Business Central has no API that creates the \"Microsoft Entra Applications\" card, so a person does it once:\n\n"+
 		"  1. Open https://businesscentral.dynamics.com/%s/%s and search for \"Microsoft Entra Applications\".\n"+
 		"  2. Choose New; Client ID: %s; Description: %s (exactly; the provider finds the app's user by it).\n"+
-		"  3. Set State to Enabled and grant consent if asked.\n\n"+
+		"  3. Under User Permission Sets, add D365 AUTOMATION: the app manages its own permission sets through the automation API and needs it for that.\n"+
+		"  4. Set State to Enabled and grant consent if asked.\n\n"+
 		"This needs a Business Central user with the SUPER permission set or the security administrator role in that environment. Then run apply again.",
 		m.TenantID.ValueString(), m.Environment.ValueString(), m.ClientID.ValueString(), m.Description.ValueString())
 }
@@ -182,7 +183,12 @@ func (r *bcEnvironmentAppResource) apply(ctx context.Context, m *bcEnvironmentAp
 			return
 		}
 		if _, err := c.AddUserPermission(ctx, tenant, env, app.User.CompanyID, app.User.UserSecurityID, p.RoleID.ValueString(), p.Company.ValueString()); err != nil && !errors.Is(err, bcadmin.ErrAlreadyExists) {
-			diags.AddError("Cannot assign permission set "+p.RoleID.ValueString(), err.Error())
+			detail := err.Error()
+			if strings.Contains(detail, "current permissions prevented the action") {
+				detail += "\n\nThe app's own user cannot assign permission sets: in Business Central, open the \"Microsoft Entra Applications\" card of client ID " +
+					m.ClientID.ValueString() + " and add the D365 AUTOMATION permission set under User Permission Sets, then run apply again."
+			}
+			diags.AddError("Cannot assign permission set "+p.RoleID.ValueString(), detail)
 			return
 		}
 	}

@@ -93,7 +93,7 @@ func (r *customerTenantResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"revoke_on_destroy": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
 				MarkdownDescription: "On destroy, remove the app's service principal (and so its consent) from the tenant. Only possible where the provider may write (its home tenant). Default `false`: destroy forgets the tenant."},
 			"consent_state": schema.StringAttribute{Computed: true,
-				MarkdownDescription: "`granted`, `partial` or `missing`, as read from the tenant; `pending` right after an apply that could not grant consent itself."},
+				MarkdownDescription: "`granted`, `partial` or `missing`, as read from the tenant; `pending` right after an apply that could not grant consent itself; `unknown` after an import until an apply sets `client_secret` (unless the tenant is the home tenant or a partner credential can read it)."},
 			"granted_permissions": schema.SetAttribute{ElementType: types.StringType, Computed: true,
 				MarkdownDescription: "Required permissions consented in the tenant, as `<API>/<permission>`."},
 			"missing_permissions": schema.SetAttribute{ElementType: types.StringType, Computed: true,
@@ -149,6 +149,12 @@ func (r *customerTenantResource) consentURL(m customerTenantModel, required []re
 
 // observe fills the computed consent attributes from the tenant.
 func (r *customerTenantResource) observe(ctx context.Context, m *customerTenantModel, diags *diag.Diagnostics) {
+	r.observeFor(ctx, m, false, diags)
+}
+
+// observeFor is observe; refreshing says a missing client_secret is not an
+// error yet (an import has none until the next apply sets it).
+func (r *customerTenantResource) observeFor(ctx context.Context, m *customerTenantModel, refreshing bool, diags *diag.Diagnostics) {
 	required, err := r.data.requiredPermissions(ctx, m.ClientID.ValueString())
 	if graph.IsNotFound(err) {
 		diags.AddAttributeError(path.Root("client_id"), "App not registered in the home tenant",
@@ -178,6 +184,22 @@ func (r *customerTenantResource) observe(ctx context.Context, m *customerTenantM
 		o, err = r.data.observeWithAppToken(ctx, tenantID, m.ClientID.ValueString(), m.ClientSecret.ValueString(), required)
 	case strings.EqualFold(tenantID, r.data.TenantID):
 		o, spID, err = observeWithGraph(ctx, r.data.Graph, m.ClientID.ValueString(), required)
+	case r.data.Partner != nil:
+		// The partner admin reads the tenant's enterprise apps through GDAP.
+		var g *graph.Client
+		if g, err = r.data.partnerGraph(tenantID); err == nil {
+			o, spID, err = observeWithGraph(ctx, g, m.ClientID.ValueString(), required)
+		}
+	case refreshing:
+		diags.AddWarning("Consent in "+tenantLabel(*m)+" not read yet",
+			"The provider reads consent in tenant "+tenantID+" by signing in as app "+m.ClientID.ValueString()+", and this state holds no client_secret (an imported resource has none). "+
+				"Set client_secret in the configuration: the next apply stores it and reads the consent. consent_state is \"unknown\" until then.")
+		m.ConsentState = types.StringValue("unknown")
+		m.GrantedPermissions, m.MissingPermissions = types.SetValueMust(types.StringType, nil), types.SetValueMust(types.StringType, nil)
+		if m.ServicePrincipalID.IsNull() || m.ServicePrincipalID.IsUnknown() {
+			m.ServicePrincipalID = types.StringValue("")
+		}
+		return
 	default:
 		diags.AddAttributeError(path.Root("client_secret"), "No way to read consent in this tenant",
 			"To see what is consented in tenant "+tenantID+", the provider signs in there as the app itself: set client_secret to a secret of app "+m.ClientID.ValueString()+
@@ -380,7 +402,7 @@ func (r *customerTenantResource) Read(ctx context.Context, req resource.ReadRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.observe(ctx, &state, &resp.Diagnostics)
+	r.observeFor(ctx, &state, true, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}

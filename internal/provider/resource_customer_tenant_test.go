@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -216,5 +217,80 @@ resource "onboard_customer_tenant" "x" {
 }`,
 			ExpectError: regexp.MustCompile(`No Microsoft Entra tenant has the verified domain\s+"no-such-customer.example"`),
 		}},
+	})
+}
+
+// A customer that consented before Terraform managed it is imported; the
+// imported state has no client_secret, so the consent is read on the next
+// apply, which stores it.
+func TestAccCustomerTenant_import(t *testing.T) {
+	srv := acctest.Emulator(t)
+	name := acctest.Name(t, "import")
+	app := fmt.Sprintf(`
+resource "onboard_entra_app" "app" {
+  display_name     = %q
+  sign_in_audience = "AzureADMultipleOrgs"
+}
+resource "onboard_client_secret" "app" {
+  application_id = onboard_entra_app.app.id
+  lifetime       = "720h"
+}
+resource "onboard_api_permission" "graph" {
+  application_id          = onboard_entra_app.app.id
+  api                     = "Microsoft Graph"
+  application_permissions = ["User.Read.All"]
+}
+`, name)
+	withCustomer := app + `
+resource "onboard_customer_tenant" "northwind" {
+  client_id     = onboard_entra_app.app.client_id
+  client_secret = onboard_client_secret.app.value
+  tenant        = "` + emulator.NorthwindTenantID + `"
+  depends_on    = [onboard_api_permission.graph]
+}
+`
+	var clientID string
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: app,
+				Check: func(s *terraform.State) error {
+					clientID = s.RootModule().Resources["onboard_entra_app.app"].Primary.Attributes["client_id"]
+					return nil
+				},
+			},
+			{
+				PreConfig: func() {
+					if err := srv.Consent(emulator.NorthwindTenantID, clientID, ""); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:             withCustomer,
+				ResourceName:       "onboard_customer_tenant.northwind",
+				ImportState:        true,
+				ImportStatePersist: true,
+				ImportStateIdFunc:  func(*terraform.State) (string, error) { return emulator.NorthwindTenantID + "/" + strings.ToUpper(clientID), nil },
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					a := states[0].Attributes
+					if a["id"] != emulator.NorthwindTenantID+"/"+clientID || a["tenant_default_domain"] != "northwind.onmicrosoft.com" || a["consent_state"] != "unknown" {
+						return fmt.Errorf("imported: %v", a)
+					}
+					return nil
+				},
+			},
+			{
+				Config: withCustomer,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("onboard_customer_tenant.northwind", plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("onboard_customer_tenant.northwind", tfjsonpath.New("consent_state"), knownvalue.StringExact("granted")),
+					statecheck.ExpectKnownValue("onboard_customer_tenant.northwind", tfjsonpath.New("granted_permissions"), knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("Microsoft Graph/User.Read.All")})),
+				},
+			},
+			{Config: withCustomer, PlanOnly: true},
+		},
 	})
 }

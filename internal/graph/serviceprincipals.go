@@ -88,8 +88,12 @@ func (c *Client) EnsureServicePrincipal(ctx context.Context, appID string) (Serv
 		err = wrap(err)
 		var e *APIError
 		if asAPIError(err, &e) && e.StatusCode == 409 {
-			// Created by an earlier attempt whose answer was lost.
-			sp, err = c.GetServicePrincipalByAppID(ctx, appID)
+			// It exists: created by an earlier attempt whose answer was
+			// lost, or so recently that reads still miss it.
+			return c.retryWhile(ctx, IsNotFound, func() error {
+				sp, err = c.GetServicePrincipalByAppID(ctx, appID)
+				return err
+			})
 		}
 		return err
 	})

@@ -2,12 +2,15 @@ package provider_test
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
@@ -184,4 +187,162 @@ func countFold(list []string, s string) int {
 		}
 	}
 	return n
+}
+
+// One customer's problem fails that customer only: a wrong secret, a
+// deleted tenant and revoked consent each show on their own resource, and
+// the rest of the apply completes. A refresh never stops the whole plan
+// for one tenant.
+func TestAccFaults_oneCustomerFailsAlone(t *testing.T) {
+	srv := acctest.Emulator(t)
+	name := acctest.Name(t, "isolation")
+	const gone, wrong = "b1b1b1b1-0000-4000-8000-00000000b0b0", "c2c2c2c2-0000-4000-8000-00000000c0c0"
+	for i, id := range []string{gone, wrong} {
+		if err := srv.SeedTenant(emulator.TenantSeed{ID: id, DisplayName: fmt.Sprint("Customer ", i), Domains: []string{fmt.Sprintf("customer%d.onmicrosoft.com", i)},
+			Users: []emulator.UserSeed{{UPN: fmt.Sprintf("admin@customer%d.onmicrosoft.com", i), Roles: []string{"Global Administrator"}}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	app := fmt.Sprintf(`
+resource "onboard_entra_app" "app" {
+  display_name     = %q
+  sign_in_audience = "AzureADMultipleOrgs"
+}
+resource "onboard_client_secret" "app" {
+  application_id = onboard_entra_app.app.id
+  lifetime       = "720h"
+}
+resource "onboard_api_permission" "graph" {
+  application_id          = onboard_entra_app.app.id
+  api                     = "Microsoft Graph"
+  application_permissions = ["User.Read.All"]
+}
+`, name)
+	customer := func(label, tenant, secret string) string {
+		return fmt.Sprintf(`
+resource "onboard_customer_tenant" %q {
+  client_id     = onboard_entra_app.app.client_id
+  client_secret = %s
+  tenant        = %q
+  depends_on    = [onboard_api_permission.graph]
+}
+`, label, secret, tenant)
+	}
+	good := customer("fabrikam", emulator.FabrikamTenantID, "onboard_client_secret.app.value") +
+		customer("northwind", emulator.NorthwindTenantID, "onboard_client_secret.app.value") +
+		customer("gone", gone, "onboard_client_secret.app.value")
+	var clientID string
+	noop := func(addrs ...string) []plancheck.PlanCheck {
+		var out []plancheck.PlanCheck
+		for _, a := range addrs {
+			out = append(out, plancheck.ExpectResourceAction(a, plancheck.ResourceActionNoop))
+		}
+		return out
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: app,
+				Check: func(s *terraform.State) error {
+					clientID = s.RootModule().Resources["onboard_entra_app.app"].Primary.Attributes["client_id"]
+					return nil
+				},
+			},
+			{
+				// A wrong secret fails its customer; the three others are created.
+				PreConfig: func() {
+					for _, id := range []string{emulator.FabrikamTenantID, emulator.NorthwindTenantID, gone, wrong} {
+						if err := srv.Consent(id, clientID, ""); err != nil {
+							t.Fatal(err)
+						}
+					}
+				},
+				Config:      app + good + customer("wrong", wrong, `"wrong~secret"`),
+				ExpectError: regexp.MustCompile(`(?s)Invalid client secret.*AADSTS7000215`),
+			},
+			{
+				Config: app + good,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: noop("onboard_customer_tenant.fabrikam", "onboard_customer_tenant.northwind", "onboard_customer_tenant.gone")},
+			},
+			{
+				// The customer tenant is deleted and Northwind revokes consent:
+				// plan shows both, apply fails only the deleted tenant.
+				PreConfig: func() {
+					if err := srv.DeleteTenant(gone); err != nil {
+						t.Fatal(err)
+					}
+					if err := srv.Revoke(emulator.NorthwindTenantID, clientID); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: app + good,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: append(noop("onboard_customer_tenant.fabrikam"),
+					plancheck.ExpectResourceAction("onboard_customer_tenant.northwind", plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction("onboard_customer_tenant.gone", plancheck.ResourceActionUpdate))},
+				ExpectError: regexp.MustCompile(`(?s)Tenant not found.*AADSTS90002`),
+			},
+			{
+				// Northwind's update went through in the failed apply: it
+				// records the missing consent and its consent URL.
+				Config: app + customer("fabrikam", emulator.FabrikamTenantID, "onboard_client_secret.app.value") +
+					customer("northwind", emulator.NorthwindTenantID, "onboard_client_secret.app.value"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("onboard_customer_tenant.fabrikam", tfjsonpath.New("consent_state"), knownvalue.StringExact("granted")),
+					statecheck.ExpectKnownValue("onboard_customer_tenant.northwind", tfjsonpath.New("consent_state"), knownvalue.StringExact("pending")),
+				},
+				ExpectNonEmptyPlan: true,
+			},
+		},
+	})
+}
+
+// Entra's replicas lag: for a while after a create, reads of the new app,
+// its service principal and its grants answer 404. The apply waits that out
+// instead of reporting the objects deleted or making them again.
+func TestAccFaults_replicationDelayAfterCreate(t *testing.T) {
+	srv := acctest.Emulator(t)
+	srv.SetReplicationDelay(1500 * time.Millisecond)
+	name := acctest.Name(t, "replication")
+	config := fmt.Sprintf(`
+resource "onboard_entra_app" "app" {
+  display_name = %q
+}
+resource "onboard_client_secret" "app" {
+  application_id = onboard_entra_app.app.id
+  lifetime       = "720h"
+}
+resource "onboard_api_permission" "graph" {
+  application_id          = onboard_entra_app.app.id
+  api                     = "Microsoft Graph"
+  application_permissions = ["User.Read.All"]
+}
+resource "onboard_customer_tenant" "home" {
+  client_id  = onboard_entra_app.app.client_id
+  tenant     = %q
+  depends_on = [onboard_api_permission.graph]
+}
+`, name, emulator.DefaultHomeTenantID)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("onboard_customer_tenant.home", tfjsonpath.New("consent_state"), knownvalue.StringExact("granted")),
+				statecheck.ExpectKnownValue("onboard_entra_app.app", tfjsonpath.New("service_principal_id"), knownvalue.StringRegexp(guid)),
+			},
+			Check: func(*terraform.State) error {
+				apps := srv.AppsNamed(emulator.DefaultHomeTenantID, name)
+				if len(apps) != 1 || len(apps[0].Secrets) != 1 {
+					return fmt.Errorf("want one app with one secret, emulator has %+v", apps)
+				}
+				if g := srv.Grants(emulator.DefaultHomeTenantID, apps[0].AppID); g.ServicePrincipals != 1 || !slices.Equal(g.AppRoles, []string{graphAppID + "/User.Read.All"}) {
+					return fmt.Errorf("home tenant holds %+v, want one service principal with User.Read.All", g)
+				}
+				return nil
+			},
+		}},
+	})
 }

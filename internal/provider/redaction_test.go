@@ -17,7 +17,9 @@ import (
 // No secret reaches a log: the full TRACE output of Terraform and the
 // provider is searched for the secret values and for access tokens.
 func TestAccNoSecretsInTraceLogs(t *testing.T) {
-	acctest.Emulator(t)
+	srv := acctest.Emulator(t)
+	usePartner(t, srv)
+	refreshToken := os.Getenv("ONBOARD_PARTNER_REFRESH_TOKEN")
 	logFile := filepath.Join(t.TempDir(), "trace.log")
 	t.Setenv("TF_LOG", "TRACE")
 	t.Setenv("TF_ACC_LOG_PATH", logFile)
@@ -29,13 +31,31 @@ func TestAccNoSecretsInTraceLogs(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: fmt.Sprintf(`
 resource "onboard_entra_app" "test" {
-  display_name = %q
+  display_name     = %q
+  sign_in_audience = "AzureADMultipleOrgs"
 }
 resource "onboard_client_secret" "test" {
   application_id = onboard_entra_app.test.id
   lifetime       = "720h"
 }
-`, name),
+resource "onboard_api_permission" "bc" {
+  application_id          = onboard_entra_app.test.id
+  api                     = "Dynamics 365 Business Central"
+  application_permissions = ["AdminCenter.ReadWrite.All"]
+}
+# The partner's refresh token grants consent and authorizes the app; the
+# app's own secret reads the consent.
+resource "onboard_customer_tenant" "c" {
+  client_id     = onboard_entra_app.test.client_id
+  client_secret = onboard_client_secret.test.value
+  tenant        = %q
+  depends_on    = [onboard_api_permission.bc]
+}
+resource "onboard_bc_authorized_app" "c" {
+  tenant_id = onboard_customer_tenant.c.tenant_id
+  client_id = onboard_entra_app.test.client_id
+}
+`, name, emulator.FabrikamTenantID),
 			Check: func(s *terraform.State) error {
 				attrs := s.RootModule().Resources["onboard_client_secret.test"].Primary.Attributes
 				secret, keyID = attrs["value"], attrs["key_id"]
@@ -50,10 +70,12 @@ resource "onboard_client_secret" "test" {
 	log := string(b)
 	// Positive control: the log does record this run's configuration and
 	// plan, so a value that leaked would be found.
-	if len(secret) < 16 || keyID == "" || !strings.Contains(log, name) || !strings.Contains(log, "sdk.framework") {
+	if len(secret) < 16 || keyID == "" || len(refreshToken) < 16 || !strings.Contains(log, name) || !strings.Contains(log, "sdk.framework") ||
+		!strings.Contains(log, "onboard_bc_authorized_app") {
 		t.Fatalf("the trace log (%d bytes) does not record this run; the test would prove nothing", len(log))
 	}
-	for what, s := range map[string]string{"the new client secret": secret, "the provider's client secret": emulator.DefaultAutomationClientSecret, "an access token": "eyJ0eXAi"} {
+	for what, s := range map[string]string{"the new client secret": secret, "the provider's client secret": emulator.DefaultAutomationClientSecret,
+		"the partner's refresh token": refreshToken, "an access token": "eyJ0eXAi", "a bearer header": "Bearer ey"} {
 		if strings.Contains(log, s) {
 			t.Errorf("%s appears in the TRACE log", what)
 		}

@@ -93,7 +93,7 @@ func (r *customerTenantResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"revoke_on_destroy": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
 				MarkdownDescription: "On destroy, remove the app's service principal (and so its consent) from the tenant. Only possible where the provider may write (its home tenant). Default `false`: destroy forgets the tenant."},
 			"consent_state": schema.StringAttribute{Computed: true,
-				MarkdownDescription: "`granted`, `partial` or `missing`, as read from the tenant; `pending` right after an apply that could not grant consent itself; `unknown` after an import until an apply sets `client_secret` (unless the tenant is the home tenant or a partner credential can read it)."},
+				MarkdownDescription: "`granted`, `partial` or `missing`, as read from the tenant; `pending` right after an apply that could not grant consent itself; `unknown` when the last refresh could not read it (a wrong or expired `client_secret`, a deleted tenant: a warning says which, and the next apply reads again) or after an import until an apply sets `client_secret`."},
 			"granted_permissions": schema.SetAttribute{ElementType: types.StringType, Computed: true,
 				MarkdownDescription: "Required permissions consented in the tenant, as `<API>/<permission>`."},
 			"missing_permissions": schema.SetAttribute{ElementType: types.StringType, Computed: true,
@@ -194,16 +194,21 @@ func (r *customerTenantResource) observeFor(ctx context.Context, m *customerTena
 		diags.AddWarning("Consent in "+tenantLabel(*m)+" not read yet",
 			"The provider reads consent in tenant "+tenantID+" by signing in as app "+m.ClientID.ValueString()+", and this state holds no client_secret (an imported resource has none). "+
 				"Set client_secret in the configuration: the next apply stores it and reads the consent. consent_state is \"unknown\" until then.")
-		m.ConsentState = types.StringValue("unknown")
-		m.GrantedPermissions, m.MissingPermissions = types.SetValueMust(types.StringType, nil), types.SetValueMust(types.StringType, nil)
-		if m.ServicePrincipalID.IsNull() || m.ServicePrincipalID.IsUnknown() {
-			m.ServicePrincipalID = types.StringValue("")
-		}
+		markUnknown(m)
 		return
 	default:
 		diags.AddAttributeError(path.Root("client_secret"), "No way to read consent in this tenant",
 			"To see what is consented in tenant "+tenantID+", the provider signs in there as the app itself: set client_secret to a secret of app "+m.ClientID.ValueString()+
 				" (for example onboard_client_secret.<name>.value).")
+		return
+	}
+	if te, ok := auth.AsTokenError(err); ok && refreshing && unreadable(te.Code) {
+		// A refresh that fails stops the whole plan; this tenant's problem
+		// belongs to this resource only, so plan carries on and the next
+		// apply tries again (and fails just this resource if it must).
+		diags.AddWarning("Consent in "+tenantLabel(*m)+" could not be read",
+			te.Summary()+": "+te.Description+"\n\n"+te.Remedy()+"\n\nconsent_state is \"unknown\"; the next apply reads it again.")
+		markUnknown(m)
 		return
 	}
 	if err != nil {
@@ -217,6 +222,26 @@ func (r *customerTenantResource) observeFor(ctx context.Context, m *customerTena
 		spID = o.SPID
 	}
 	m.ServicePrincipalID = types.StringValue(spID)
+}
+
+// unreadable lists the token errors that mean "this tenant cannot be read
+// with this credential now": a wrong or expired secret, a deleted tenant.
+func unreadable(code int) bool {
+	switch code {
+	case 7000215, 7000222, 90002:
+		return true
+	}
+	return false
+}
+
+// markUnknown records that consent could not be read; ModifyPlan then plans
+// an update, which reads it again.
+func markUnknown(m *customerTenantModel) {
+	m.ConsentState = types.StringValue("unknown")
+	m.GrantedPermissions, m.MissingPermissions = types.SetValueMust(types.StringType, nil), types.SetValueMust(types.StringType, nil)
+	if m.ServicePrincipalID.IsNull() || m.ServicePrincipalID.IsUnknown() {
+		m.ServicePrincipalID = types.StringValue("")
+	}
 }
 
 func (r *customerTenantResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
@@ -249,9 +274,11 @@ func (r *customerTenantResource) ModifyPlan(ctx context.Context, req resource.Mo
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		return
 	}
-	missing := setStrings(ctx, state.MissingPermissions, &resp.Diagnostics)
-	resp.Diagnostics.AddWarning(fmt.Sprintf("Admin consent %s in %s", state.ConsentState.ValueString(), tenantLabel(state)),
-		fmt.Sprintf("App %s lacks consent for: %s.\n\n%s", state.ClientID.ValueString(), strings.Join(missing, ", "), r.humanStep(state)))
+	if state.ConsentState.ValueString() != "unknown" { // unknown: the refresh said why
+		missing := setStrings(ctx, state.MissingPermissions, &resp.Diagnostics)
+		resp.Diagnostics.AddWarning(fmt.Sprintf("Admin consent %s in %s", state.ConsentState.ValueString(), tenantLabel(state)),
+			fmt.Sprintf("App %s lacks consent for: %s.\n\n%s", state.ClientID.ValueString(), strings.Join(missing, ", "), r.humanStep(state)))
+	}
 	for _, p := range []string{"consent_state", "consent_url", "service_principal_id"} {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(p), types.StringUnknown())...)
 	}

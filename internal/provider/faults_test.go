@@ -263,7 +263,7 @@ resource "onboard_customer_tenant" %q {
 				ExpectError: regexp.MustCompile(`(?s)Invalid client secret.*AADSTS7000215`),
 			},
 			{
-				Config: app + good,
+				Config:           app + good,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: noop("onboard_customer_tenant.fabrikam", "onboard_customer_tenant.northwind", "onboard_customer_tenant.gone")},
 			},
 			{

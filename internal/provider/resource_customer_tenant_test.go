@@ -271,7 +271,9 @@ resource "onboard_customer_tenant" "northwind" {
 				ResourceName:       "onboard_customer_tenant.northwind",
 				ImportState:        true,
 				ImportStatePersist: true,
-				ImportStateIdFunc:  func(*terraform.State) (string, error) { return emulator.NorthwindTenantID + "/" + strings.ToUpper(clientID), nil },
+				ImportStateIdFunc: func(*terraform.State) (string, error) {
+					return emulator.NorthwindTenantID + "/" + strings.ToUpper(clientID), nil
+				},
 				ImportStateCheck: func(states []*terraform.InstanceState) error {
 					a := states[0].Attributes
 					if a["id"] != emulator.NorthwindTenantID+"/"+clientID || a["tenant_default_domain"] != "northwind.onmicrosoft.com" || a["consent_state"] != "unknown" {

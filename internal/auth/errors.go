@@ -109,19 +109,39 @@ func parseTokenError(err error, tenantID, clientID string) error {
 		}
 		if json.Unmarshal([]byte(msg[i:]), &body) == nil {
 			te.Err = body.Error
-			if len(body.ErrorCodes) > 0 {
+			if len(body.ErrorCodes) > 0 && body.ErrorCodes[0] > 0 {
 				te.Code = body.ErrorCodes[0]
 			}
 			msg = body.ErrorDescription
 		}
 	}
 	if m := reAADSTS.FindStringSubmatch(msg); m != nil {
-		te.Code, _ = strconv.Atoi(m[1])
+		if n, err := strconv.Atoi(m[1]); err == nil {
+			te.Code = n
+		}
 		te.Description = strings.TrimSpace(m[2])
 	} else {
-		te.Description = strings.TrimSpace(strings.SplitN(msg, "\n", 2)[0])
+		te.Description = firstLine(msg)
+	}
+	// The message always says something, even for a body without a
+	// description (or no body at all).
+	if te.Description == "" {
+		te.Description = firstLine(te.Err)
+	}
+	if te.Description == "" {
+		te.Description = "no error description in the answer"
 	}
 	return te
+}
+
+// firstLine is s's first line (\n, \r\n or \r) that is not blank, trimmed.
+func firstLine(s string) string {
+	for _, line := range strings.FieldsFunc(s, func(r rune) bool { return r == '\r' || r == '\n' }) {
+		if l := strings.TrimSpace(line); l != "" {
+			return l
+		}
+	}
+	return ""
 }
 
 // redacted keeps the original error for errors.Is/As without repeating its

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Sentinels to test with errors.Is. An *APIError matches the ones that
@@ -75,7 +76,7 @@ func newAPIError(r request, res *http.Response, body []byte) *APIError {
 		StatusCode: res.StatusCode,
 		Method:     r.method,
 		Path:       redactPath(r.url),
-		RetryAfter: parseRetryAfter(res.Header.Get("Retry-After"), time.Now()),
+		RetryAfter: parseRetryAfter(res.Header.Get("Retry-After"), responseTime(res.Header)),
 	}
 	var shape struct {
 		Code    string `json:"code"`
@@ -94,7 +95,13 @@ func newAPIError(r request, res *http.Response, body []byte) *APIError {
 	} else {
 		msg := strings.TrimSpace(string(body))
 		if len(msg) > 300 {
-			msg = msg[:300] + "…"
+			// Cut at a character boundary: the message ends up in
+			// diagnostics, which must be valid UTF-8.
+			n := 300
+			for n > 0 && !utf8.RuneStart(msg[n]) {
+				n--
+			}
+			msg = msg[:n] + "…"
 		}
 		e.Message = msg
 	}

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	abs "github.com/microsoft/kiota-abstractions-go"
 	absauth "github.com/microsoft/kiota-abstractions-go/authentication"
 	khttp "github.com/microsoft/kiota-http-go"
 	jsonser "github.com/microsoft/kiota-serialization-json-go"
@@ -143,7 +144,11 @@ type APIError struct {
 }
 
 func (e *APIError) Error() string {
-	s := fmt.Sprintf("Graph answered %d %s: %s", e.StatusCode, e.Code, e.Message)
+	s := fmt.Sprintf("Graph answered %d", e.StatusCode)
+	if e.Code != "" {
+		s += " " + e.Code
+	}
+	s += ": " + e.Message
 	if e.RequestID != "" {
 		s += " (request-id " + e.RequestID + ")"
 	}
@@ -185,9 +190,27 @@ func wrap(err error) error {
 				e.RequestID = *in.GetRequestId()
 			}
 		}
+		e.Message = messageOr(e.Message, e.StatusCode)
 		return e
 	}
+	// An error answer without a body (or with an empty one) still says
+	// which status it was, so that IsNotFound sees a bare 404.
+	var ae *abs.ApiError
+	if errors.As(err, &ae) && ae.ResponseStatusCode >= 400 {
+		return &APIError{StatusCode: ae.ResponseStatusCode, Message: messageOr("", ae.ResponseStatusCode)}
+	}
 	return err
+}
+
+// messageOr is msg, or the status text when Graph sent no message.
+func messageOr(msg string, status int) string {
+	if strings.TrimSpace(msg) != "" {
+		return msg
+	}
+	if t := http.StatusText(status); t != "" {
+		return t + " (no error message in the answer)"
+	}
+	return "no error message in the answer"
 }
 
 // retryWhile repeats op while it fails with an error that retriable says is

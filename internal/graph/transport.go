@@ -3,10 +3,12 @@ package graph
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -95,18 +97,33 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 }
 
+// maxRetryAfter bounds a Retry-After: a longer one is nonsense (or an
+// overflow); the context deadline bounds the wait further.
+const maxRetryAfter = 24 * time.Hour
+
+// retryAfter reads Retry-After as delta-seconds or an HTTP date, never
+// below 0 or above maxRetryAfter. A date is the service's clock, so it is
+// measured from the response's Date when there is one, else from local time.
 func retryAfter(resp *http.Response) time.Duration {
-	v := resp.Header.Get("Retry-After")
+	v := strings.TrimSpace(resp.Header.Get("Retry-After"))
 	if v == "" {
 		return 0
 	}
-	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
-		return time.Duration(s) * time.Second
+	if s, err := strconv.ParseUint(v, 10, 64); err == nil {
+		return time.Duration(min(s, uint64(maxRetryAfter/time.Second))) * time.Second
+	} else if errors.Is(err, strconv.ErrRange) {
+		return maxRetryAfter
 	}
-	if at, err := http.ParseTime(v); err == nil {
-		if d := time.Until(at); d > 0 {
-			return d
-		}
+	at, err := http.ParseTime(v)
+	if err != nil {
+		return 0
+	}
+	now, err := http.ParseTime(resp.Header.Get("Date"))
+	if err != nil {
+		now = time.Now()
+	}
+	if d := at.Sub(now); d > 0 {
+		return min(d, maxRetryAfter)
 	}
 	return 0
 }

@@ -61,31 +61,3 @@ func TestAdminConsentURLAndDurations(t *testing.T) {
 		}
 	}
 }
-
-func FuzzResolve(f *testing.F) {
-	f.Add("Microsoft Graph", "User.Read.All")
-	f.Add("bc", "Financials.ReadWrite.All")
-	f.Fuzz(func(t *testing.T, api, name string) {
-		a, err := LookupAPI(api)
-		if err != nil {
-			return
-		}
-		for _, k := range []Kind{Application, Delegated} {
-			p, err := a.Resolve(name, k)
-			if err == nil && (!strings.EqualFold(p.Name, name) || p.Kind != k || !IsGUID(p.ID)) {
-				t.Fatalf("Resolve(%q, %s) = %+v", name, k, p)
-			}
-		}
-	})
-}
-
-func FuzzParseDuration(f *testing.F) {
-	f.Add("720h")
-	f.Add("30d")
-	f.Fuzz(func(t *testing.T, s string) {
-		d, err := ParseDuration(s)
-		if err == nil && d < 0 {
-			t.Fatalf("%q gave a negative duration", s)
-		}
-	})
-}

@@ -2,6 +2,7 @@ package onboarding
 
 import (
 	"fmt"
+	"math"
 	"net/url"
 	"strconv"
 	"strings"
@@ -34,7 +35,8 @@ func ParseDuration(s string) (time.Duration, error) {
 	s = strings.TrimSpace(s)
 	if days, ok := strings.CutSuffix(s, "d"); ok {
 		n, err := strconv.Atoi(days)
-		if err == nil && n >= 0 {
+		// Beyond about 292 years the nanoseconds overflow int64.
+		if err == nil && n >= 0 && int64(n) <= math.MaxInt64/int64(24*time.Hour) {
 			return time.Duration(n) * 24 * time.Hour, nil
 		}
 	}

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -121,7 +120,7 @@ func (d *syncDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 			"max_parallel": schema.Int64Attribute{Optional: true, MarkdownDescription: "How many tenants are read at once (default 8).",
 				Validators: []validator.Int64{int64validator.Between(1, 64)}},
 			"tenant_timeout": schema.StringAttribute{Optional: true, MarkdownDescription: "Time allowed per tenant (default `60s`); a tenant that takes longer is reported as failing.",
-				Validators: []validator.String{stringvalidator.RegexMatches(durationPattern, "must be a duration such as \"60s\"")}},
+				Validators: []validator.String{durationValidator("must be a duration such as \"60s\"")}},
 			"secret_warning_days": schema.Int64Attribute{Optional: true, MarkdownDescription: "A secret expiring within this many days counts in `summary.secrets_expiring` (default 30)."},
 			"results": schema.MapNestedAttribute{Computed: true, MarkdownDescription: "Per tenant (keyed as given in `tenants`).",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
@@ -285,8 +284,12 @@ func (d *syncDataSource) syncTenant(ctx context.Context, ref, clientID, secret s
 	if secret == "" {
 		return fail(errors.New("set client_secret so the app can sign in to the tenant"))
 	}
-	tenantID := strings.ToLower(ref)
-	if !onboarding.IsGUID(tenantID) {
+	tenantID, isID, ok := normalizeTenant(ref)
+	r.TenantID = types.StringValue(tenantID)
+	if !ok {
+		return fail(errors.New("\"" + ref + "\" is neither a tenant ID (GUID) nor a domain such as contoso.onmicrosoft.com"))
+	}
+	if !isID {
 		info, err := d.data.Graph.FindTenantByDomain(ctx, tenantID)
 		if err != nil {
 			return fail(err)

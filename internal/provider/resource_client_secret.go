@@ -54,7 +54,7 @@ func (r *clientSecretResource) Metadata(_ context.Context, req resource.Metadata
 func (r *clientSecretResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
-	duration := stringvalidator.RegexMatches(durationPattern, "must be a duration in hours or days, e.g. \"8760h\" or \"365d\"")
+	duration := durationValidator("must be a duration in hours or days, e.g. \"8760h\" or \"365d\"")
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A client secret (password credential) of an app registration, with its expiry and planned rotation. " +
 			"When Entra's clock plus `rotate_before` passes the end date, `terraform plan` replaces the secret and warns when it expires; " +

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -89,7 +88,7 @@ func (r *customerTenantResource) Schema(_ context.Context, _ resource.SchemaRequ
 					"which permissions are consented there (the `roles` of an app-only token). Required for tenants other than the provider's home tenant."},
 			"wait_for_consent": schema.StringAttribute{Optional: true,
 				MarkdownDescription: "How long apply waits for consent to appear (e.g. `15m`) before finishing with the pending warning. Default: don't wait.",
-				Validators:          []validator.String{stringvalidator.RegexMatches(durationPattern, "must be a duration such as \"15m\" or \"1h\"")}},
+				Validators:          []validator.String{durationValidator("must be a duration such as \"15m\" or \"1h\"")}},
 			"revoke_on_destroy": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
 				MarkdownDescription: "On destroy, remove the app's service principal (and so its consent) from the tenant. Only possible where the provider may write (its home tenant). Default `false`: destroy forgets the tenant."},
 			"consent_state": schema.StringAttribute{Computed: true,
@@ -113,11 +112,11 @@ func (r *customerTenantResource) Configure(_ context.Context, req resource.Confi
 
 // resolveTenant turns a GUID or domain into the tenant's ID.
 func (r *customerTenantResource) resolveTenant(ctx context.Context, ref string, diags *diag.Diagnostics) string {
-	ref = strings.ToLower(strings.TrimSpace(ref))
-	if onboarding.IsGUID(ref) {
+	ref, isID, ok := normalizeTenant(ref)
+	if isID {
 		return ref
 	}
-	if !strings.Contains(ref, ".") {
+	if !ok {
 		diags.AddAttributeError(path.Root("tenant"), "Invalid tenant", "\""+ref+"\" is neither a tenant ID (GUID) nor a domain such as contoso.onmicrosoft.com.")
 		return ""
 	}

@@ -2,17 +2,33 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"regexp"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/onboard-tf/terraform-provider-onboard/internal/onboarding"
 )
 
 var (
 	durationPattern = regexp.MustCompile(`^([0-9]+d|([0-9]+(\.[0-9]+)?(h|m|s))+)$`)
 	guidPattern     = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	// rfc3339Pattern is RFC 3339's date-time: two-digit fields, an offset
+	// of at most 23:59.
+	rfc3339Pattern = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$`)
 )
+
+// parseRFC3339 is time.Parse(time.RFC3339, s) for values that are RFC 3339:
+// time.Parse alone also takes one-digit hours ("T0:00:00Z") and offsets
+// such as +24:60, which Graph would not.
+func parseRFC3339(s string) (time.Time, error) {
+	if !rfc3339Pattern.MatchString(s) {
+		return time.Time{}, errors.New("not an RFC 3339 date and time")
+	}
+	return time.Parse(time.RFC3339, s)
+}
 
 func guidValidator() validator.String {
 	return stringvalidator.RegexMatches(guidPattern, "must be a GUID such as 00000000-0000-0000-0000-000000000000")
@@ -28,7 +44,39 @@ func (rfc3339) ValidateString(_ context.Context, req validator.StringRequest, re
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if _, err := time.Parse(time.RFC3339, req.ConfigValue.ValueString()); err != nil {
+	if _, err := parseRFC3339(req.ConfigValue.ValueString()); err != nil {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid date", "\""+req.ConfigValue.ValueString()+"\" is not an RFC 3339 date and time; write it like \"2027-06-30T00:00:00Z\".")
 	}
+}
+
+// durationValidator accepts the durations the provider reads with
+// onboarding.ParseDuration, written as durationPattern says ("8760h",
+// "1h30m", "365d"). The pattern alone let through values too large for a
+// time.Duration ("9999999999d"), which then read as 0.
+func durationValidator(msg string) validator.String { return durationValue{msg} }
+
+type durationValue struct{ msg string }
+
+func (v durationValue) Description(context.Context) string { return v.msg }
+func (v durationValue) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v durationValue) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	s := req.ConfigValue.ValueString()
+	if !validDuration(s) {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value Match", "Attribute "+req.Path.String()+" "+v.msg+", got: "+s)
+	}
+}
+
+// validDuration: s matches durationPattern and ParseDuration takes it.
+func validDuration(s string) bool {
+	if !durationPattern.MatchString(s) {
+		return false
+	}
+	_, err := onboarding.ParseDuration(s)
+	return err == nil
 }

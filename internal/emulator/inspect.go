@@ -207,3 +207,20 @@ func (s *Server) Grants(tenantID, clientID string) GrantsView {
 	sort.Strings(v.DelegatedGrants)
 	return v
 }
+
+// AddSecret adds a client secret as someone would in the portal (or another
+// tool, such as the azuread provider); it returns the key ID and the value.
+func (s *Server) AddSecret(tenantID, objectID, displayName string, end time.Time) (string, string, error) {
+	now := s.now()
+	s.store.mu.Lock()
+	defer s.store.mu.Unlock()
+	t := s.store.tenantByRef(tenantID)
+	if t == nil || t.Applications[strings.ToLower(objectID)] == nil {
+		return "", "", errNotFound
+	}
+	a := t.Applications[strings.ToLower(objectID)]
+	text := newSecretText()
+	p := passwordCredential{KeyID: newGUID(), DisplayName: displayName, Hint: text[:3], SecretText: text, StartDateTime: now.Truncate(time.Second), EndDateTime: end.UTC()}
+	a.PasswordCredentials = append(a.PasswordCredentials, p)
+	return p.KeyID, text, nil
+}

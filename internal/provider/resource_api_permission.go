@@ -27,6 +27,7 @@ var (
 	_ resource.ResourceWithConfigure      = &apiPermissionResource{}
 	_ resource.ResourceWithModifyPlan     = &apiPermissionResource{}
 	_ resource.ResourceWithValidateConfig = &apiPermissionResource{}
+	_ resource.ResourceWithMoveState      = &apiPermissionResource{}
 	_ resource.ResourceWithImportState    = &apiPermissionResource{}
 )
 
@@ -62,7 +63,8 @@ func (r *apiPermissionResource) Schema(_ context.Context, _ resource.SchemaReque
 				MarkdownDescription: "`<application object id>/<resource app id>`."},
 			"application_id": schema.StringAttribute{Required: true, PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 				MarkdownDescription: "Object ID of the app registration (`onboard_entra_app.<name>.id`).", Validators: []validator.String{guidValidator()}},
-			"api": schema.StringAttribute{Required: true, PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			"api": schema.StringAttribute{Required: true, PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(otherAPI,
+				"Replaced when the value names another API.", "Replaced when the value names another API (a name and its client ID are the same API).")},
 				MarkdownDescription: "The API: `Microsoft Graph`, `Dynamics 365 Business Central` (aliases `graph`, `business central`), or any API's application (client) ID."},
 			"resource_app_id": schema.StringAttribute{Computed: true, PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 				MarkdownDescription: "The API's application ID, e.g. `00000003-0000-0000-c000-000000000000` for Microsoft Graph."},
@@ -362,4 +364,23 @@ func (r *apiPermissionResource) ImportState(ctx context.Context, req resource.Im
 	for attr, v := range map[string]string{"id": app + "/" + resourceAppID, "application_id": app, "api": ref, "resource_app_id": resourceAppID} {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), v)...)
 	}
+}
+
+// otherAPI: "Microsoft Graph" and 00000003-0000-0000-c000-000000000000 are
+// one API, so an import or move by ID followed by a config by name is an
+// in-place update, not a replacement.
+func otherAPI(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+	appID := func(ref string) string {
+		a, _ := onboarding.LookupAPI(ref)
+		if a.AppID == "" {
+			return strings.ToLower(strings.TrimSpace(ref))
+		}
+		return a.AppID
+	}
+	resp.RequiresReplace = appID(req.StateValue.ValueString()) != appID(req.PlanValue.ValueString())
+}
+
+// MoveState takes `moved` blocks from azuread_application_api_access (see moved.go).
+func (r *apiPermissionResource) MoveState(context.Context) []resource.StateMover {
+	return []resource.StateMover{fromAzuread("azuread_application_api_access", movedAPIAccess)}
 }

@@ -24,6 +24,7 @@ var (
 	_ resource.Resource                   = &clientSecretResource{}
 	_ resource.ResourceWithConfigure      = &clientSecretResource{}
 	_ resource.ResourceWithModifyPlan     = &clientSecretResource{}
+	_ resource.ResourceWithMoveState      = &clientSecretResource{}
 	_ resource.ResourceWithImportState    = &clientSecretResource{}
 	_ resource.ResourceWithValidateConfig = &clientSecretResource{}
 )
@@ -269,4 +270,9 @@ func (r *clientSecretResource) ImportState(ctx context.Context, req resource.Imp
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), v)...)
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("value"), types.StringNull())...)
+}
+
+// MoveState takes `moved` blocks from azuread_application_password (see moved.go).
+func (r *clientSecretResource) MoveState(context.Context) []resource.StateMover {
+	return []resource.StateMover{fromAzuread("azuread_application_password", movedPassword)}
 }

@@ -24,6 +24,7 @@ import (
 var (
 	_ resource.Resource                = &entraAppResource{}
 	_ resource.ResourceWithConfigure   = &entraAppResource{}
+	_ resource.ResourceWithMoveState   = &entraAppResource{}
 	_ resource.ResourceWithImportState = &entraAppResource{}
 )
 
@@ -246,6 +247,11 @@ func (r *entraAppResource) ImportState(ctx context.Context, req resource.ImportS
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), app.ID)...)
+}
+
+// MoveState takes `moved` blocks from azuread_application (see moved.go).
+func (r *entraAppResource) MoveState(context.Context) []resource.StateMover {
+	return []resource.StateMover{fromAzuread("azuread_application", movedApplication)}
 }
 
 // patch lists what differs from state (everything on create).

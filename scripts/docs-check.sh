@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Fails when docs/ is not what `make generate` would produce from the schema,
+# Fails when the workflows in examples/ci do not lint, when docs/ is not what `make generate` would produce from the schema,
 # templates/ and examples/, or when tfplugindocs finds the docs invalid.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The CI recipes users copy: workflow syntax, expressions and action inputs.
+go run github.com/rhysd/actionlint/cmd/actionlint@v1.7.12 examples/ci/*.yml
 tf="$(scripts/terraform-path.sh)"
 export PATH="$(dirname "$tf"):$PATH" CHECKPOINT_DISABLE=1
 # Terraform reports provider functions in its schema from 1.8 on; an older

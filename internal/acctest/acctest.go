@@ -62,6 +62,12 @@ func Emulator(t *testing.T) *emulator.Server {
 	if err != nil {
 		t.Fatalf("starting the emulator: %v", err)
 	}
+	// Faults and replication delay are the emulator's, not one tenant's:
+	// they end with the test that set them.
+	t.Cleanup(func() {
+		shared.ClearFaults()
+		shared.SetReplicationDelay(0)
+	})
 	return shared
 }
 

@@ -158,3 +158,32 @@ func TestFreshTokenKeepsDiscovery(t *testing.T) {
 		t.Fatalf("token requests %d (want 3 fresh + 1 after ForgetTenant), discoveries %d (want 1): %v", c.Tokens, c.ByPath[discovery], c.ByPath)
 	}
 }
+
+// The partner's delegated token requests are retried like the app's: a
+// throttled or unavailable token endpoint is waited out per Retry-After.
+func TestRefreshTokenSourceRetries(t *testing.T) {
+	srv, cloud := emulatorCloud(t)
+	const azureCLI = "04b07795-8ddb-461a-bbee-02f9e1bf7b46"
+	rt, err := srv.IssueRefreshToken(emulator.DefaultPartnerAdminUPN, azureCLI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []emulator.Fault{
+		{Service: "login", Path: `/oauth2/v2.0/token$`, Status: 429, RetryAfter: 1, Count: 1},
+		{Service: "login", Path: `/oauth2/v2.0/token$`, Status: 503, Count: 1},
+	} {
+		if err := srv.InjectFault(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := NewRefreshTokenSource(cloud, azureCLI, rt, srv.HTTPClient())
+	if _, err := s.Token(context.Background(), emulator.FabrikamTenantID, cloud.GraphResource); err != nil {
+		t.Fatalf("token after 429 and 503: %v", err)
+	}
+	if n := srv.Counters().Tokens; n != 3 {
+		t.Fatalf("token requests = %d, want 3", n)
+	}
+	if r := srv.Retries(); len(r) != 1 || r[0].Waited < r[0].RetryAfter {
+		t.Fatalf("retry after Retry-After: %+v", r)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -50,22 +51,42 @@ func (s *RefreshTokenSource) Token(ctx context.Context, tenantID, resource strin
 		"scope":         {strings.TrimSuffix(resource, "/") + "/.default offline_access"},
 	}
 	endpoint := strings.TrimSuffix(s.Cloud.LoginEndpoint, "/") + "/" + url.PathEscape(tenantID) + "/oauth2/v2.0/token"
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(form.Encode()))
-	if err != nil {
-		return AccessToken{}, err
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := s.HTTPClient.Do(req)
-	if err != nil {
-		return AccessToken{}, fmt.Errorf("delegated token request for tenant %s: %w", tenantID, err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return AccessToken{}, err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return AccessToken{}, parseTokenError(fmt.Errorf("status %d %s", resp.StatusCode, body), tenantID, s.ClientID)
+	var body []byte
+	// Throttled or failing token endpoints are retried as in Token: the
+	// answer's Retry-After, else a doubling backoff.
+	delay := 500 * time.Millisecond
+	for attempt := 0; ; attempt++ {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(form.Encode()))
+		if err != nil {
+			return AccessToken{}, err
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		resp, err := s.HTTPClient.Do(req)
+		if err != nil {
+			return AccessToken{}, fmt.Errorf("delegated token request for tenant %s: %w", tenantID, err)
+		}
+		body, err = io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+		resp.Body.Close()
+		if err != nil {
+			return AccessToken{}, err
+		}
+		if resp.StatusCode == http.StatusOK {
+			break
+		}
+		tokenErr := parseTokenError(fmt.Errorf("status %d %s", resp.StatusCode, body), tenantID, s.ClientID)
+		if (resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode < 500) || attempt >= 5 {
+			return AccessToken{}, tokenErr
+		}
+		wait := delay
+		if secs, err := strconv.Atoi(strings.TrimSpace(resp.Header.Get("Retry-After"))); err == nil && secs >= 0 {
+			wait = min(time.Duration(secs)*time.Second, time.Minute)
+		}
+		select {
+		case <-ctx.Done():
+			return AccessToken{}, tokenErr
+		case <-time.After(wait):
+		}
+		delay *= 2
 	}
 	var ok struct {
 		AccessToken  string `json:"access_token"`

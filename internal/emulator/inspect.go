@@ -224,3 +224,31 @@ func (s *Server) AddSecret(tenantID, objectID, displayName string, end time.Time
 	a.PasswordCredentials = append(a.PasswordCredentials, p)
 	return p.KeyID, text, nil
 }
+
+// DeleteServicePrincipal deletes an app's enterprise application (service
+// principal) in a tenant, with what was granted to it, as an admin would in
+// the portal.
+func (s *Server) DeleteServicePrincipal(tenantID, appID string) error {
+	s.store.mu.Lock()
+	defer s.store.mu.Unlock()
+	t := s.store.tenantByRef(tenantID)
+	if t == nil {
+		return errNotFound
+	}
+	sp := t.spByAppID(appID)
+	if sp == nil {
+		return errNotFound
+	}
+	for id, a := range t.AppRoleAssignments {
+		if a.PrincipalID == sp.ID {
+			delete(t.AppRoleAssignments, id)
+		}
+	}
+	for id, g := range t.PermissionGrants {
+		if g.ClientID == sp.ID {
+			delete(t.PermissionGrants, id)
+		}
+	}
+	delete(t.ServicePrincipals, sp.ID)
+	return nil
+}

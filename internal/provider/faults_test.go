@@ -253,8 +253,9 @@ resource "onboard_customer_tenant" %q {
 			{
 				// A wrong secret fails its customer; the three others are created.
 				PreConfig: func() {
-					for _, id := range []string{emulator.FabrikamTenantID, emulator.NorthwindTenantID, gone, wrong} {
-						if err := srv.Consent(id, clientID, ""); err != nil {
+					for id, admin := range map[string]string{emulator.FabrikamTenantID: "admin@fabrikam.onmicrosoft.com", emulator.NorthwindTenantID: "admin@northwind.onmicrosoft.com",
+						gone: "admin@customer0.onmicrosoft.com", wrong: "admin@customer1.onmicrosoft.com"} {
+						if err := srv.Consent(id, clientID, admin); err != nil {
 							t.Fatal(err)
 						}
 					}

@@ -24,6 +24,7 @@ import (
 
 var (
 	_ resource.Resource                   = &apiPermissionResource{}
+	_ resource.ResourceWithIdentity       = &apiPermissionResource{}
 	_ resource.ResourceWithConfigure      = &apiPermissionResource{}
 	_ resource.ResourceWithModifyPlan     = &apiPermissionResource{}
 	_ resource.ResourceWithValidateConfig = &apiPermissionResource{}
@@ -78,6 +79,10 @@ func (r *apiPermissionResource) Schema(_ context.Context, _ resource.SchemaReque
 				MarkdownDescription: "Delegated permission name to scope ID."},
 		},
 	}
+}
+
+func (r *apiPermissionResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = apiPermissionIdentity.schema()
 }
 
 func (r *apiPermissionResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -254,6 +259,7 @@ func sortedValues(m map[string]string) []string {
 
 func (r *apiPermissionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	r.save(ctx, req.Plan, &resp.State, &resp.Diagnostics)
+	resp.Diagnostics.Append(apiPermissionIdentity.fromState(ctx, resp.State, resp.Identity)...)
 }
 
 // save writes the planned entry (create and update alike) and records it.
@@ -275,6 +281,9 @@ func (r *apiPermissionResource) save(ctx context.Context, planned tfsdk.Plan, st
 }
 
 func (r *apiPermissionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	// Before anything else: a Read that removes the resource still owes
+	// Terraform (before 1.12, which keeps no identity) the identity it had.
+	resp.Diagnostics.Append(apiPermissionIdentity.fromState(ctx, req.State, resp.Identity)...)
 	if r.data == nil {
 		notConfigured(&resp.Diagnostics)
 		return
@@ -328,10 +337,12 @@ func (r *apiPermissionResource) Read(ctx context.Context, req resource.ReadReque
 	state.ApplicationPermissionIDs = mapValue(ctx, appIDs, &resp.Diagnostics)
 	state.DelegatedPermissionIDs = mapValue(ctx, delIDs, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(apiPermissionIdentity.fromState(ctx, resp.State, resp.Identity)...)
 }
 
 func (r *apiPermissionResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	r.save(ctx, req.Plan, &resp.State, &resp.Diagnostics)
+	resp.Diagnostics.Append(apiPermissionIdentity.fromState(ctx, resp.State, resp.Identity)...)
 }
 
 func (r *apiPermissionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -352,6 +363,9 @@ func (r *apiPermissionResource) Delete(ctx context.Context, req resource.DeleteR
 
 // ImportState takes "<application object id>/<api app id or name>".
 func (r *apiPermissionResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id, diags := apiPermissionIdentity.importID(ctx, req)
+	resp.Diagnostics.Append(diags...)
+	req.ID = id
 	app, ref, ok := strings.Cut(req.ID, "/")
 	if !ok || !onboarding.IsGUID(app) || ref == "" {
 		resp.Diagnostics.AddError("Invalid import ID", "Import onboard_api_permission as \"<application object id>/<api app id>\", got \""+req.ID+"\".")

@@ -21,6 +21,7 @@ import (
 
 var (
 	_ resource.Resource                = &bcAuthorizedAppResource{}
+	_ resource.ResourceWithIdentity    = &bcAuthorizedAppResource{}
 	_ resource.ResourceWithConfigure   = &bcAuthorizedAppResource{}
 	_ resource.ResourceWithImportState = &bcAuthorizedAppResource{}
 )
@@ -66,6 +67,10 @@ func (r *bcAuthorizedAppResource) Schema(_ context.Context, _ resource.SchemaReq
 					"through the partner credential (`manageableTenants` does not report consent); granting it is `onboard_customer_tenant`'s job."},
 		},
 	}
+}
+
+func (r *bcAuthorizedAppResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = tenantAppIdentity.schema()
 }
 
 func (r *bcAuthorizedAppResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -173,6 +178,7 @@ func (r *bcAuthorizedAppResource) Create(ctx context.Context, req resource.Creat
 	plan.ID = types.StringValue(strings.ToLower(plan.TenantID.ValueString() + "/" + plan.ClientID.ValueString()))
 	plan.AdminConsentGranted = types.BoolValue(a.IsAdminConsentGranted)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(tenantAppIdentity.fromState(ctx, resp.State, resp.Identity)...)
 }
 
 func isTokenError(err error) bool {
@@ -181,6 +187,9 @@ func isTokenError(err error) bool {
 }
 
 func (r *bcAuthorizedAppResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	// Before anything else: a Read that removes the resource still owes
+	// Terraform (before 1.12, which keeps no identity) the identity it had.
+	resp.Diagnostics.Append(tenantAppIdentity.fromState(ctx, req.State, resp.Identity)...)
 	if r.data == nil {
 		notConfigured(&resp.Diagnostics)
 		return
@@ -203,6 +212,7 @@ func (r *bcAuthorizedAppResource) Read(ctx context.Context, req resource.ReadReq
 		tenants, err := r.data.manageableTenants(ctx, c, client, tenant)
 		if err == nil && containsFold(tenants, tenant) {
 			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+			resp.Diagnostics.Append(tenantAppIdentity.fromState(ctx, resp.State, resp.Identity)...)
 			return
 		}
 		if r.data.Partner == nil {
@@ -218,6 +228,7 @@ func (r *bcAuthorizedAppResource) Read(ctx context.Context, req resource.ReadReq
 		resp.Diagnostics.AddWarning("Business Central authorization not checked",
 			"Without a partner credential or client_secret the provider cannot read whether app "+client+" is still authorized in tenant "+tenant+".")
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		resp.Diagnostics.Append(tenantAppIdentity.fromState(ctx, resp.State, resp.Identity)...)
 		return
 	}
 	a, err := c.GetAuthorizedApp(ctx, tenant, client)
@@ -231,6 +242,7 @@ func (r *bcAuthorizedAppResource) Read(ctx context.Context, req resource.ReadReq
 	}
 	state.AdminConsentGranted = types.BoolValue(a.IsAdminConsentGranted)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(tenantAppIdentity.fromState(ctx, resp.State, resp.Identity)...)
 }
 
 func (r *bcAuthorizedAppResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -239,6 +251,7 @@ func (r *bcAuthorizedAppResource) Update(ctx context.Context, req resource.Updat
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	plan.ID, plan.AdminConsentGranted = state.ID, state.AdminConsentGranted
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(tenantAppIdentity.fromState(ctx, resp.State, resp.Identity)...)
 }
 
 func (r *bcAuthorizedAppResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -267,6 +280,9 @@ func (r *bcAuthorizedAppResource) Delete(ctx context.Context, req resource.Delet
 
 // ImportState takes "<tenant id>/<client id>".
 func (r *bcAuthorizedAppResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id, diags := tenantAppIdentity.importID(ctx, req)
+	resp.Diagnostics.Append(diags...)
+	req.ID = id
 	tenant, client, ok := strings.Cut(req.ID, "/")
 	if !ok || !onboarding.IsGUID(tenant) || !onboarding.IsGUID(client) {
 		resp.Diagnostics.AddError("Invalid import ID", "Import onboard_bc_authorized_app as \"<tenant id>/<client id>\", got \""+req.ID+"\".")

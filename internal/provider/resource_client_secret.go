@@ -22,6 +22,7 @@ import (
 
 var (
 	_ resource.Resource                   = &clientSecretResource{}
+	_ resource.ResourceWithIdentity       = &clientSecretResource{}
 	_ resource.ResourceWithConfigure      = &clientSecretResource{}
 	_ resource.ResourceWithModifyPlan     = &clientSecretResource{}
 	_ resource.ResourceWithMoveState      = &clientSecretResource{}
@@ -83,6 +84,10 @@ func (r *clientSecretResource) Schema(_ context.Context, _ resource.SchemaReques
 			"start_date": schema.StringAttribute{Computed: true, PlanModifiers: keep, MarkdownDescription: "When the secret became valid (RFC 3339)."},
 		},
 	}
+}
+
+func (r *clientSecretResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = clientSecretIdentity.schema()
 }
 
 func (r *clientSecretResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -194,9 +199,13 @@ func (r *clientSecretResource) Create(ctx context.Context, req resource.CreateRe
 	plan.StartDate = types.StringValue(created.StartDateTime.Format(time.RFC3339))
 	plan.EndDate = types.StringValue(created.EndDateTime.Format(time.RFC3339))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(clientSecretIdentity.fromState(ctx, resp.State, resp.Identity)...)
 }
 
 func (r *clientSecretResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	// Before anything else: a Read that removes the resource still owes
+	// Terraform (before 1.12, which keeps no identity) the identity it had.
+	resp.Diagnostics.Append(clientSecretIdentity.fromState(ctx, req.State, resp.Identity)...)
 	if r.data == nil {
 		notConfigured(&resp.Diagnostics)
 		return
@@ -223,6 +232,7 @@ func (r *clientSecretResource) Read(ctx context.Context, req resource.ReadReques
 				state.DisplayName = nullableString(pc.DisplayName)
 			}
 			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+			resp.Diagnostics.Append(clientSecretIdentity.fromState(ctx, resp.State, resp.Identity)...)
 			return
 		}
 	}
@@ -240,6 +250,7 @@ func (r *clientSecretResource) Update(ctx context.Context, req resource.UpdateRe
 	}
 	plan.ID, plan.KeyID, plan.Value, plan.StartDate, plan.EndDate = state.ID, state.KeyID, state.Value, state.StartDate, state.EndDate
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(clientSecretIdentity.fromState(ctx, resp.State, resp.Identity)...)
 }
 
 func (r *clientSecretResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -261,6 +272,9 @@ func (r *clientSecretResource) Delete(ctx context.Context, req resource.DeleteRe
 // ImportState takes "<application object id>/<key id>". The secret's value
 // cannot be read back from Entra, so it stays null.
 func (r *clientSecretResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id, diags := clientSecretIdentity.importID(ctx, req)
+	resp.Diagnostics.Append(diags...)
+	req.ID = id
 	app, key, ok := strings.Cut(req.ID, "/")
 	if !ok || !onboarding.IsGUID(app) || !onboarding.IsGUID(key) {
 		resp.Diagnostics.AddError("Invalid import ID", "Import onboard_client_secret as \"<application object id>/<key id>\", got \""+req.ID+"\".")

@@ -24,6 +24,7 @@ import (
 
 var (
 	_ resource.Resource                = &customerTenantResource{}
+	_ resource.ResourceWithIdentity    = &customerTenantResource{}
 	_ resource.ResourceWithConfigure   = &customerTenantResource{}
 	_ resource.ResourceWithModifyPlan  = &customerTenantResource{}
 	_ resource.ResourceWithImportState = &customerTenantResource{}
@@ -104,6 +105,10 @@ func (r *customerTenantResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"tenant_default_domain": schema.StringAttribute{Computed: true, PlanModifiers: keep, MarkdownDescription: "The tenant's default domain."},
 		},
 	}
+}
+
+func (r *customerTenantResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = tenantAppIdentity.schema()
 }
 
 func (r *customerTenantResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -416,9 +421,13 @@ func (r *customerTenantResource) Create(ctx context.Context, req resource.Create
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(tenantAppIdentity.fromState(ctx, resp.State, resp.Identity)...)
 }
 
 func (r *customerTenantResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	// Before anything else: a Read that removes the resource still owes
+	// Terraform (before 1.12, which keeps no identity) the identity it had.
+	resp.Diagnostics.Append(tenantAppIdentity.fromState(ctx, req.State, resp.Identity)...)
 	if r.data == nil {
 		notConfigured(&resp.Diagnostics)
 		return
@@ -433,6 +442,7 @@ func (r *customerTenantResource) Read(ctx context.Context, req resource.ReadRequ
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(tenantAppIdentity.fromState(ctx, resp.State, resp.Identity)...)
 }
 
 func (r *customerTenantResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -452,6 +462,7 @@ func (r *customerTenantResource) Update(ctx context.Context, req resource.Update
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(tenantAppIdentity.fromState(ctx, resp.State, resp.Identity)...)
 }
 
 func (r *customerTenantResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -476,6 +487,9 @@ func (r *customerTenantResource) Delete(ctx context.Context, req resource.Delete
 
 // ImportState takes "<tenant id>/<client id>".
 func (r *customerTenantResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id, diags := tenantAppIdentity.importID(ctx, req)
+	resp.Diagnostics.Append(diags...)
+	req.ID = id
 	tenant, client, ok := strings.Cut(req.ID, "/")
 	if !ok || !onboarding.IsGUID(tenant) || !onboarding.IsGUID(client) {
 		resp.Diagnostics.AddError("Invalid import ID", "Import onboard_customer_tenant as \"<tenant id>/<client id>\", got \""+req.ID+"\".")

@@ -263,7 +263,7 @@ resource "onboard_customer_tenant" "northwind" {
 			},
 			{
 				PreConfig: func() {
-					if err := srv.Consent(emulator.NorthwindTenantID, clientID, ""); err != nil {
+					if err := srv.Consent(emulator.NorthwindTenantID, clientID, "admin@northwind.onmicrosoft.com"); err != nil {
 						t.Fatal(err)
 					}
 				},
@@ -275,11 +275,15 @@ resource "onboard_customer_tenant" "northwind" {
 					return emulator.NorthwindTenantID + "/" + strings.ToUpper(clientID), nil
 				},
 				ImportStateCheck: func(states []*terraform.InstanceState) error {
-					a := states[0].Attributes
-					if a["id"] != emulator.NorthwindTenantID+"/"+clientID || a["tenant_default_domain"] != "northwind.onmicrosoft.com" || a["consent_state"] != "unknown" {
-						return fmt.Errorf("imported: %v", a)
+					for _, st := range states {
+						if a := st.Attributes; a["id"] == emulator.NorthwindTenantID+"/"+clientID {
+							if a["tenant_default_domain"] != "northwind.onmicrosoft.com" || a["consent_state"] != "unknown" {
+								return fmt.Errorf("imported: %v", a)
+							}
+							return nil
+						}
 					}
-					return nil
+					return fmt.Errorf("no imported onboard_customer_tenant among %d states", len(states))
 				},
 			},
 			{

@@ -23,6 +23,7 @@ import (
 
 var (
 	_ resource.Resource                = &entraAppResource{}
+	_ resource.ResourceWithIdentity    = &entraAppResource{}
 	_ resource.ResourceWithConfigure   = &entraAppResource{}
 	_ resource.ResourceWithMoveState   = &entraAppResource{}
 	_ resource.ResourceWithImportState = &entraAppResource{}
@@ -60,10 +61,11 @@ func (r *entraAppResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 		MarkdownDescription: "An app registration in the provider's home tenant (the vendor's app that customers connect to), with its service principal there. " +
 			"API permissions are managed by `onboard_api_permission` and secrets by `onboard_client_secret`; changes made in the Entra portal show as drift.",
 		Attributes: map[string]schema.Attribute{
-			"id":                   schema.StringAttribute{Computed: true, PlanModifiers: keep, MarkdownDescription: "The application's object ID."},
-			"client_id":            schema.StringAttribute{Computed: true, PlanModifiers: keep, MarkdownDescription: "The application (client) ID customers and vendors ask for."},
-			"tenant_id":            schema.StringAttribute{Computed: true, PlanModifiers: keep, MarkdownDescription: "The directory (tenant) ID the app is registered in."},
-			"service_principal_id": schema.StringAttribute{Computed: true, PlanModifiers: keep, MarkdownDescription: "Object ID of the app's service principal (enterprise application) in the home tenant."},
+			"id":        schema.StringAttribute{Computed: true, PlanModifiers: keep, MarkdownDescription: "The application's object ID."},
+			"client_id": schema.StringAttribute{Computed: true, PlanModifiers: keep, MarkdownDescription: "The application (client) ID customers and vendors ask for."},
+			"tenant_id": schema.StringAttribute{Computed: true, PlanModifiers: keep, MarkdownDescription: "The directory (tenant) ID the app is registered in."},
+			"service_principal_id": schema.StringAttribute{Computed: true, PlanModifiers: []planmodifier.String{missingServicePrincipal{}},
+				MarkdownDescription: "Object ID of the app's service principal (enterprise application) in the home tenant; when it is missing (deleted, or its creation failed), plan shows it to be created."},
 			"unique_name": schema.StringAttribute{
 				Optional: true, Computed: true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplaceIfConfigured()},
@@ -91,6 +93,10 @@ func (r *entraAppResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"notes": schema.StringAttribute{Optional: true, MarkdownDescription: "Free-text notes shown in the Entra admin center."},
 		},
 	}
+}
+
+func (r *entraAppResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = entraAppIdentity.schema()
 }
 
 func (r *entraAppResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -135,15 +141,20 @@ func (r *entraAppResource) Create(ctx context.Context, req resource.CreateReques
 		plan.ID, plan.ClientID, plan.UniqueName = types.StringValue(app.ID), types.StringValue(app.AppID), types.StringValue(unique)
 		plan.TenantID, plan.ServicePrincipalID = types.StringValue(r.data.TenantID), types.StringValue("")
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		resp.Diagnostics.Append(entraAppIdentity.fromState(ctx, resp.State, resp.Identity)...)
 		apiError(&resp.Diagnostics, "creating the app's service principal", err)
 		return
 	}
 	plan.ID, plan.ClientID, plan.UniqueName = types.StringValue(app.ID), types.StringValue(app.AppID), types.StringValue(unique)
 	plan.TenantID, plan.ServicePrincipalID = types.StringValue(r.data.TenantID), types.StringValue(sp.ID)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(entraAppIdentity.fromState(ctx, resp.State, resp.Identity)...)
 }
 
 func (r *entraAppResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	// Before anything else: a Read that removes the resource still owes
+	// Terraform (before 1.12, which keeps no identity) the identity it had.
+	resp.Diagnostics.Append(entraAppIdentity.fromState(ctx, req.State, resp.Identity)...)
 	if r.data == nil {
 		notConfigured(&resp.Diagnostics)
 		return
@@ -172,6 +183,7 @@ func (r *entraAppResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(entraAppIdentity.fromState(ctx, resp.State, resp.Identity)...)
 }
 
 func (r *entraAppResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -205,6 +217,30 @@ func (r *entraAppResource) Update(ctx context.Context, req resource.UpdateReques
 	}
 	plan.ID, plan.ClientID, plan.TenantID, plan.UniqueName, plan.ServicePrincipalID = state.ID, state.ClientID, state.TenantID, state.UniqueName, state.ServicePrincipalID
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(entraAppIdentity.fromState(ctx, resp.State, resp.Identity)...)
+}
+
+// missingServicePrincipal keeps the service principal's ID from state, but
+// plans a new one when state has none: the update creates it, and plan
+// shows that instead of the apply producing a value plan did not have.
+type missingServicePrincipal struct{}
+
+func (missingServicePrincipal) Description(context.Context) string {
+	return "The state's value, or unknown when the service principal is missing."
+}
+
+func (m missingServicePrincipal) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
+
+func (missingServicePrincipal) PlanModifyString(_ context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	switch {
+	case req.StateValue.IsNull(): // create
+	case req.StateValue.ValueString() == "":
+		resp.PlanValue = types.StringUnknown()
+	case req.PlanValue.IsUnknown():
+		resp.PlanValue = req.StateValue
+	}
 }
 
 func (r *entraAppResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -226,6 +262,9 @@ func (r *entraAppResource) Delete(ctx context.Context, req resource.DeleteReques
 
 // ImportState accepts the object ID or the client ID.
 func (r *entraAppResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id, diags := entraAppIdentity.importID(ctx, req)
+	resp.Diagnostics.Append(diags...)
+	req.ID = id
 	if r.data == nil {
 		notConfigured(&resp.Diagnostics)
 		return

@@ -140,3 +140,47 @@ resource "onboard_entra_app" "test" {
 		},
 	})
 }
+
+// The app's enterprise application (service principal) deleted in the
+// portal is drift: plan shows the update that makes it again, and apply
+// does, with the plan's promise kept.
+func TestAccEntraApp_servicePrincipalDeletedOutOfBand(t *testing.T) {
+	srv := acctest.Emulator(t)
+	name := acctest.Name(t, "sp-deleted")
+	config := fmt.Sprintf("resource \"onboard_entra_app\" \"test\" {\n  display_name = %q\n}\n", name)
+	var clientID, firstSP string
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: func(s *terraform.State) error {
+					a := s.RootModule().Resources["onboard_entra_app.test"].Primary.Attributes
+					clientID, firstSP = a["client_id"], a["service_principal_id"]
+					return nil
+				},
+			},
+			{
+				PreConfig: func() {
+					if err := srv.DeleteServicePrincipal(emulator.DefaultHomeTenantID, clientID); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("onboard_entra_app.test", plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue("onboard_entra_app.test", tfjsonpath.New("service_principal_id")),
+				}},
+				Check: func(s *terraform.State) error {
+					sp := s.RootModule().Resources["onboard_entra_app.test"].Primary.Attributes["service_principal_id"]
+					if g := srv.Grants(emulator.DefaultHomeTenantID, clientID); g.ServicePrincipals != 1 || sp == "" || sp == firstSP {
+						return fmt.Errorf("service principal %q (was %q), emulator has %d", sp, firstSP, g.ServicePrincipals)
+					}
+					return nil
+				},
+			},
+			{Config: config, PlanOnly: true},
+		},
+	})
+}

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -83,7 +84,7 @@ func (r *customerTenantResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"categories": schema.SetAttribute{ElementType: types.StringType, Optional: true,
 				MarkdownDescription: "Labels: the customer's categories (CSV column `CategoryName`, split on `;`)."},
 			"redirect_uri": schema.StringAttribute{Optional: true,
-				MarkdownDescription: "Where Microsoft sends the administrator after consent; one of the app's web redirect URIs. Without it the app's first one is used."},
+				MarkdownDescription: "Where Microsoft sends the administrator after consent; one of the app's web redirect URIs (refresh warns when it is not, as Microsoft would answer AADSTS50011). Without it the app's first one is used."},
 			"client_secret": schema.StringAttribute{Optional: true, Sensitive: true,
 				MarkdownDescription: "A client secret of the app itself (`onboard_client_secret.<name>.value`). The provider signs in as the app in the customer tenant to read " +
 					"which permissions are consented there (the `roles` of an app-only token). Required for tenants other than the provider's home tenant."},
@@ -179,6 +180,13 @@ func (r *customerTenantResource) observeFor(ctx context.Context, m *customerTena
 		}
 	} else {
 		m.ConsentURL = types.StringValue(r.consentURL(*m, required))
+		// Microsoft reports a redirect URI the app does not have
+		// (AADSTS50011) only in the administrator's browser, after sign-in.
+		if app, err := r.data.Graph.CachedApplicationByAppID(ctx, m.ClientID.ValueString()); err == nil && !slices.Contains(app.WebRedirectURIs, m.RedirectURI.ValueString()) {
+			diags.AddAttributeWarning(path.Root("redirect_uri"), "Redirect URI not registered on the app",
+				fmt.Sprintf("%q is not one of the web redirect URIs of app %s (%s), so the consent URL ends in AADSTS50011 after the administrator signs in. "+
+					"Add it to the app's web_redirect_uris, or set redirect_uri to one of those.", m.RedirectURI.ValueString(), m.ClientID.ValueString(), strings.Join(app.WebRedirectURIs, ", ")))
+		}
 	}
 	tenantID := m.TenantID.ValueString()
 	var o consentObservation

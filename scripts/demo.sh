@@ -48,9 +48,31 @@ export TF_CLI_CONFIG_FILE="$demo/terraformrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMAT
 cp -R "$example"/. "$demo/work/"
 cd "$demo/work"
 
+control() { curl -sf --cacert "$ONBOARD_CA_CERT_FILE" -X "$1" -d "$3" "$ONBOARD_GRAPH_ENDPOINT/_emulator$2" >/dev/null; }
+apply() {
+  "$tf" apply -auto-approve -input=false -no-color 2>&1 | sed -e '/Provider development overrides are in effect/,/releases\./d' | grep -v -e '^[│╷╵] *$' || true
+}
+bc_card=false
+if grep -q 'resource "onboard_bc_environment_app"' ./*.tf; then
+  bc_card=true
+  # The home tenant gets a Business Central environment to register the app in.
+  control PUT "/bc/tenants/$ONBOARD_TENANT_ID/environments/Production" '{}'
+fi
+
 step "terraform apply ($example)"
-"$tf" apply -auto-approve -input=false -no-color 2>&1 | sed -e '/Provider development overrides are in effect/,/releases\./d' | grep -v -e '^[│╷╵] *$' || true
+apply
 test -s terraform.tfstate || { echo "apply failed"; exit 1; }
+
+if $bc_card; then
+  step "A Business Central administrator creates the app's card, as apply asked (the emulator plays the Business Central client)"
+  client_id="$("$tf" output -raw client_id)"
+  description="$(awk '/resource "onboard_bc_environment_app"/ { in_app = 1 } in_app && /^ *description *=/ { sub(/^ *description *= *"/, ""); sub(/".*/, ""); print; exit }' ./*.tf)"
+  echo "Microsoft Entra Applications > New: Client ID $client_id, Description \"$description\", State Enabled, permission set D365 AUTOMATION"
+  control PUT "/bc/tenants/$ONBOARD_TENANT_ID/environments/Production/entraApps/$client_id" \
+    "{\"description\":\"$description\",\"state\":\"Enabled\",\"permissionSets\":[{\"roleId\":\"D365 AUTOMATION\"}]}"
+  step "terraform apply again: the provider manages the card's permission sets"
+  apply
+fi
 
 step "What the vendor asks for (terraform output)"
 "$tf" output -no-color

@@ -16,11 +16,6 @@ terraform {
 
 provider "onboard" {}
 
-variable "tenant_id" {
-  description = "Your tenant ID (the provider's home tenant)."
-  type        = string
-}
-
 variable "environment" {
   description = "The Business Central environment, e.g. Production."
   type        = string
@@ -57,7 +52,7 @@ resource "onboard_api_permission" "business_central" {
 # identity grants it in its own tenant.
 resource "onboard_customer_tenant" "home" {
   client_id  = onboard_entra_app.connector.client_id
-  tenant     = var.tenant_id
+  tenant     = onboard_entra_app.connector.tenant_id # your own tenant
   depends_on = [onboard_api_permission.business_central]
 }
 

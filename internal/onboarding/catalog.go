@@ -49,6 +49,12 @@ type API struct {
 	Permissions []Permission
 }
 
+// Client IDs of the APIs the seeds use.
+const (
+	GraphAppID           = "00000003-0000-0000-c000-000000000000"
+	BusinessCentralAppID = "996def3d-b36c-4153-8607-a6fd3c01b89f"
+)
+
 // ErrUnknownAPI is returned for an app ID the catalog does not know; the
 // provider then reads the API's service principal instead.
 var ErrUnknownAPI = errors.New("API not in the catalog")
@@ -65,7 +71,7 @@ func perms(kind Kind, pairs ...string) []Permission {
 // the same ones.
 var catalog = []API{
 	{
-		Name: "Microsoft Graph", AppID: "00000003-0000-0000-c000-000000000000", Aliases: []string{"graph", "msgraph", "https://graph.microsoft.com"},
+		Name: "Microsoft Graph", AppID: GraphAppID, Aliases: []string{"graph", "msgraph", "https://graph.microsoft.com"},
 		Permissions: append(perms(Application,
 			"User.Read.All", "df021288-bdef-4463-88db-98f22de89214",
 			"Directory.Read.All", "7ab1d382-f21e-4acd-a863-ba3e13f7da61",
@@ -99,7 +105,7 @@ var catalog = []API{
 		)...),
 	},
 	{
-		Name: "Dynamics 365 Business Central", AppID: "996def3d-b36c-4153-8607-a6fd3c01b89f",
+		Name: "Dynamics 365 Business Central", AppID: BusinessCentralAppID,
 		Aliases: []string{"business central", "businesscentral", "bc", "d365bc", "https://api.businesscentral.dynamics.com"},
 		Permissions: append(perms(Application,
 			"API.ReadWrite.All", "a42b0b75-311e-488d-b67e-8fe84f924341",

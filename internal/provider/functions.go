@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 
 	"github.com/hashicorp/terraform-plugin-framework/function"
 
@@ -68,7 +69,8 @@ func (adminConsentURLFunction) Definition(_ context.Context, _ function.Definiti
 	resp.Definition = function.Definition{
 		Summary: "The admin consent URL to send to a customer's administrator.",
 		MarkdownDescription: "Returns the Microsoft identity platform v2 admin consent URL " +
-			"(`https://login.microsoftonline.com/{tenant}/v2.0/adminconsent`) for an app in a tenant, asking for all the app's Microsoft Graph permissions (`.default`). " +
+			"(`https://login.microsoftonline.com/{tenant}/v2.0/adminconsent`) for an app in a tenant, asking for all the app's permissions (`.default`) on the APIs named after `redirect_uri`: " +
+			"`\"Microsoft Graph\"` (the default when none is named), `\"Dynamics 365 Business Central\"`, or any API's client ID. " +
 			"A Global Administrator or Cloud Application Administrator of that tenant opens it; Microsoft then redirects to `redirect_uri`, which must be one of the app's web redirect URIs. " +
 			"Functions cannot see provider settings, so the URL is always the public cloud's.",
 		Parameters: []function.Parameter{
@@ -76,13 +78,15 @@ func (adminConsentURLFunction) Definition(_ context.Context, _ function.Definiti
 			function.StringParameter{Name: "client_id", MarkdownDescription: "The app's client ID."},
 			function.StringParameter{Name: "redirect_uri", MarkdownDescription: "Where Microsoft sends the administrator afterwards."},
 		},
-		Return: function.StringReturn{},
+		VariadicParameter: function.StringParameter{Name: "apis", MarkdownDescription: "The APIs to consent to, by name or client ID; Microsoft Graph when none is given."},
+		Return:            function.StringReturn{},
 	}
 }
 
 func (adminConsentURLFunction) Run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
 	var tenant, clientID, redirect string
-	resp.Error = function.ConcatFuncErrors(resp.Error, req.Arguments.Get(ctx, &tenant, &clientID, &redirect))
+	var apis []string
+	resp.Error = function.ConcatFuncErrors(resp.Error, req.Arguments.Get(ctx, &tenant, &clientID, &redirect, &apis))
 	if resp.Error != nil {
 		return
 	}
@@ -90,5 +94,20 @@ func (adminConsentURLFunction) Run(ctx context.Context, req function.RunRequest,
 		resp.Error = function.NewArgumentFuncError(1, "client_id must be the app's client ID (a GUID), got \""+clientID+"\"")
 		return
 	}
-	resp.Error = function.ConcatFuncErrors(resp.Error, resp.Result.Set(ctx, onboarding.AdminConsentURL("", tenant, clientID, redirect)))
+	var resources []string
+	for i, ref := range apis {
+		api, err := onboarding.LookupAPI(ref)
+		switch {
+		case err == nil && api.AppID == onboarding.GraphAppID:
+			resources = append(resources, "https://graph.microsoft.com")
+		case err == nil && api.AppID == onboarding.BusinessCentralAppID:
+			resources = append(resources, "https://api.businesscentral.dynamics.com")
+		case err == nil || errors.Is(err, onboarding.ErrUnknownAPI):
+			resources = append(resources, api.AppID) // an app ID is a valid resource for .default
+		default:
+			resp.Error = function.NewArgumentFuncError(int64(3+i), err.Error())
+			return
+		}
+	}
+	resp.Error = function.ConcatFuncErrors(resp.Error, resp.Result.Set(ctx, onboarding.AdminConsentURL("", tenant, clientID, redirect, resources...)))
 }

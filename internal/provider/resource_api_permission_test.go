@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"testing"
 
@@ -193,6 +194,9 @@ output "scope_id" {
 output "consent_url" {
   value = provider::onboard::admin_consent_url("contoso.onmicrosoft.com", data.onboard_entra_app.by_id.client_id, "https://orbit.qezaro.com/reseller")
 }
+output "consent_url_bc" {
+  value = provider::onboard::admin_consent_url("contoso.onmicrosoft.com", data.onboard_entra_app.by_id.client_id, "https://orbit.qezaro.com/reseller", "Dynamics 365 Business Central", "graph")
+}
 `, clientID, name),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("data.onboard_entra_app.by_name", tfjsonpath.New("client_id"), knownvalue.StringExact(clientID)),
@@ -202,7 +206,24 @@ output "consent_url" {
 				statecheck.ExpectKnownOutputValue("scope_id", knownvalue.StringExact("e1fe6dd8-ba31-4d61-89e7-88639da4683d")),
 				statecheck.ExpectKnownOutputValue("consent_url", knownvalue.StringExact("https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0/adminconsent?client_id="+clientID+
 					"&redirect_uri=https%3A%2F%2Forbit.qezaro.com%2Freseller&scope=https%3A%2F%2Fgraph.microsoft.com%2F.default")),
+				statecheck.ExpectKnownOutputValue("consent_url_bc", knownvalue.StringExact("https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0/adminconsent?client_id="+clientID+
+					"&redirect_uri=https%3A%2F%2Forbit.qezaro.com%2Freseller&scope=https%3A%2F%2Fapi.businesscentral.dynamics.com%2F.default+https%3A%2F%2Fgraph.microsoft.com%2F.default")),
 			},
+		}},
+	})
+}
+
+func TestAccFunctionAdminConsentURL_unknownAPI(t *testing.T) {
+	acctest.Emulator(t)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `output "x" {
+  value = provider::onboard::admin_consent_url("contoso.com", "00000000-0000-4000-8000-000000000000", "https://x.example", "Business Centrl")
+}`,
+			ExpectError: regexp.MustCompile(`(?s)unknown API "Business Centrl"`),
 		}},
 	})
 }

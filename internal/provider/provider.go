@@ -93,6 +93,19 @@ type providerData struct {
 	// manageable remembers, per app, the tenants Business Central's
 	// manageableTenants listed during this run.
 	manageable sync.Map
+	// customers maps "tenant id/client id" to the tenant reference planned
+	// for it in this run, to catch one customer listed twice.
+	customers sync.Map
+}
+
+// planCustomer records that the plan onboards clientID into tenantID,
+// written as ref; it returns the other reference when a different one was
+// planned for the same pair (the same resource planned again has the same).
+func (d *providerData) planCustomer(tenantID, clientID, ref string) (string, bool) {
+	ref = strings.ToLower(strings.TrimSpace(ref))
+	prev, loaded := d.customers.LoadOrStore(strings.ToLower(tenantID)+"/"+strings.ToLower(clientID), ref)
+	other, _ := prev.(string)
+	return other, loaded && other != ref
 }
 
 func (d *providerData) lockApp(objectID string) func() {

@@ -236,6 +236,17 @@ func (r *customerTenantResource) observeFor(ctx context.Context, m *customerTena
 	m.ServicePrincipalID = types.StringValue(spID)
 }
 
+// checkListedOnce refuses a second resource for the same customer and app
+// (a spreadsheet listing a customer by domain and again by tenant ID): both
+// would read and write one consent, and destroying one would undo the other.
+func (r *customerTenantResource) checkListedOnce(tenantID string, plan customerTenantModel, diags *diag.Diagnostics) {
+	if other, dup := r.data.planCustomer(tenantID, plan.ClientID.ValueString(), plan.Tenant.ValueString()); dup {
+		diags.AddAttributeError(path.Root("tenant"), "Customer tenant listed twice",
+			fmt.Sprintf("%q and %q are the same tenant (%s), and both onboard app %s. Keep one onboard_customer_tenant per tenant and app: remove the duplicate row or resource.",
+				other, plan.Tenant.ValueString(), tenantID, plan.ClientID.ValueString()))
+	}
+}
+
 // unreadable lists the token errors that mean "this tenant cannot be read
 // with this credential now": a wrong or expired secret, a deleted tenant.
 func unreadable(code int) bool {
@@ -270,6 +281,7 @@ func (r *customerTenantResource) ModifyPlan(ctx context.Context, req resource.Mo
 			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("tenant_id"), id)...)
 			if !plan.ClientID.IsUnknown() {
 				resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), id+"/"+plan.ClientID.ValueString())...)
+				r.checkListedOnce(id, plan, &resp.Diagnostics)
 			}
 		}
 		return
@@ -278,6 +290,9 @@ func (r *customerTenantResource) ModifyPlan(ctx context.Context, req resource.Mo
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	if !plan.ClientID.IsUnknown() {
+		r.checkListedOnce(state.TenantID.ValueString(), plan, &resp.Diagnostics)
 	}
 	if state.ConsentState.ValueString() == "granted" {
 		// Computed values stay as read; nothing pending.

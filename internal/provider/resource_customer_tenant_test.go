@@ -300,3 +300,36 @@ resource "onboard_customer_tenant" "northwind" {
 		},
 	})
 }
+
+// A spreadsheet that lists a customer by domain and again by tenant ID is
+// refused at plan, naming both.
+func TestAccCustomerTenant_listedTwice(t *testing.T) {
+	acctest.Emulator(t)
+	name := acctest.Name(t, "twice")
+	app := fmt.Sprintf(`
+resource "onboard_entra_app" "app" {
+  display_name     = %q
+  sign_in_audience = "AzureADMultipleOrgs"
+}
+`, name)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: app},
+			{
+				Config: app + `
+locals {
+  customers = { "Fabrikam" = "fabrikam.com", "Fabrikam Inc" = "` + emulator.FabrikamTenantID + `" }
+}
+resource "onboard_customer_tenant" "c" {
+  for_each  = local.customers
+  client_id = onboard_entra_app.app.client_id
+  tenant    = each.value
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)Customer tenant listed twice.*are the same tenant\s+\(` + emulator.FabrikamTenantID + `\)`),
+			},
+		},
+	})
+}

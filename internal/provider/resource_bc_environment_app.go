@@ -65,7 +65,8 @@ func (r *bcEnvironmentAppResource) Schema(_ context.Context, _ resource.SchemaRe
 		MarkdownDescription: "The app inside one Business Central environment: the \"Microsoft Entra Applications\" card and its permission sets. " +
 			"Microsoft has no API that creates the card, so a person creates it once in the Business Central client; until then plan shows this " +
 			"resource to be created and apply fails with the exact steps. Once the card exists (and was enabled once), the provider assigns and removes " +
-			"permission sets through the automation API and reports a disabled app or changed permission sets as drift. The automation API shows the " +
+			"permission sets through the automation API and reports changed permission sets or state as drift. A card disabled in Business Central also shuts " +
+			"the app out: signing in with `client_secret`, the refresh cannot see it, so plan shows the resource to be created and apply says to enable the card. The automation API shows the " +
 			"app's user only by name, which is the card's description in upper case: `description` must be what was typed on the card.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true, PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},

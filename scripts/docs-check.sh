@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 go run github.com/rhysd/actionlint/cmd/actionlint@v1.7.12 examples/ci/*.yml
 tf="$(scripts/terraform-path.sh)"
 export PATH="$(dirname "$tf"):$PATH" CHECKPOINT_DISABLE=1
+# Examples are copied by users and rendered into docs: canonical formatting.
+"$tf" fmt -check -recursive examples/ || { echo "examples/ is not formatted: run 'terraform fmt -recursive examples/'" >&2; exit 1; }
 # Terraform reports provider functions in its schema from 1.8 on; an older
 # CLI would render docs without them, so only validate what is committed.
 version="$("$tf" version -json 2>/dev/null | sed -n 's/.*"terraform_version": *"\([0-9.]*\)".*/\1/p')"

@@ -46,8 +46,9 @@ func (s identitySpec) schema() identityschema.Schema {
 	return identityschema.Schema{Attributes: attrs}
 }
 
-// fromState sets the identity from the state just written; nothing when the
-// resource is gone or the request carries no identity.
+// fromState sets the identity from a state (the one just written, or in
+// Read the prior one); nothing when the resource is gone or the request
+// carries no identity.
 func (s identitySpec) fromState(ctx context.Context, st tfsdk.State, id *tfsdk.ResourceIdentity) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if id == nil || st.Raw.IsNull() {

@@ -281,8 +281,9 @@ func (r *apiPermissionResource) save(ctx context.Context, planned tfsdk.Plan, st
 }
 
 func (r *apiPermissionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	// Before anything else: a Read that removes the resource still owes
-	// Terraform (before 1.12, which keeps no identity) the identity it had.
+	// The identity never changes, so the prior state's is the answer; set
+	// first, as a Read that removes the resource still owes Terraform
+	// (before 1.12, which keeps no identity) the identity it had.
 	resp.Diagnostics.Append(apiPermissionIdentity.fromState(ctx, req.State, resp.Identity)...)
 	if r.data == nil {
 		notConfigured(&resp.Diagnostics)
@@ -337,7 +338,6 @@ func (r *apiPermissionResource) Read(ctx context.Context, req resource.ReadReque
 	state.ApplicationPermissionIDs = mapValue(ctx, appIDs, &resp.Diagnostics)
 	state.DelegatedPermissionIDs = mapValue(ctx, delIDs, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(apiPermissionIdentity.fromState(ctx, resp.State, resp.Identity)...)
 }
 
 func (r *apiPermissionResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

@@ -187,8 +187,9 @@ func isTokenError(err error) bool {
 }
 
 func (r *bcAuthorizedAppResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	// Before anything else: a Read that removes the resource still owes
-	// Terraform (before 1.12, which keeps no identity) the identity it had.
+	// The identity never changes, so the prior state's is the answer; set
+	// first, as a Read that removes the resource still owes Terraform
+	// (before 1.12, which keeps no identity) the identity it had.
 	resp.Diagnostics.Append(tenantAppIdentity.fromState(ctx, req.State, resp.Identity)...)
 	if r.data == nil {
 		notConfigured(&resp.Diagnostics)
@@ -212,7 +213,6 @@ func (r *bcAuthorizedAppResource) Read(ctx context.Context, req resource.ReadReq
 		tenants, err := r.data.manageableTenants(ctx, c, client, tenant)
 		if err == nil && containsFold(tenants, tenant) {
 			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-			resp.Diagnostics.Append(tenantAppIdentity.fromState(ctx, resp.State, resp.Identity)...)
 			return
 		}
 		if r.data.Partner == nil {
@@ -228,7 +228,6 @@ func (r *bcAuthorizedAppResource) Read(ctx context.Context, req resource.ReadReq
 		resp.Diagnostics.AddWarning("Business Central authorization not checked",
 			"Without a partner credential or client_secret the provider cannot read whether app "+client+" is still authorized in tenant "+tenant+".")
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-		resp.Diagnostics.Append(tenantAppIdentity.fromState(ctx, resp.State, resp.Identity)...)
 		return
 	}
 	a, err := c.GetAuthorizedApp(ctx, tenant, client)
@@ -242,7 +241,6 @@ func (r *bcAuthorizedAppResource) Read(ctx context.Context, req resource.ReadReq
 	}
 	state.AdminConsentGranted = types.BoolValue(a.IsAdminConsentGranted)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(tenantAppIdentity.fromState(ctx, resp.State, resp.Identity)...)
 }
 
 func (r *bcAuthorizedAppResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

@@ -203,8 +203,9 @@ func (r *clientSecretResource) Create(ctx context.Context, req resource.CreateRe
 }
 
 func (r *clientSecretResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	// Before anything else: a Read that removes the resource still owes
-	// Terraform (before 1.12, which keeps no identity) the identity it had.
+	// The identity never changes, so the prior state's is the answer; set
+	// first, as a Read that removes the resource still owes Terraform
+	// (before 1.12, which keeps no identity) the identity it had.
 	resp.Diagnostics.Append(clientSecretIdentity.fromState(ctx, req.State, resp.Identity)...)
 	if r.data == nil {
 		notConfigured(&resp.Diagnostics)
@@ -232,7 +233,6 @@ func (r *clientSecretResource) Read(ctx context.Context, req resource.ReadReques
 				state.DisplayName = nullableString(pc.DisplayName)
 			}
 			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-			resp.Diagnostics.Append(clientSecretIdentity.fromState(ctx, resp.State, resp.Identity)...)
 			return
 		}
 	}

@@ -448,8 +448,9 @@ func (r *customerTenantResource) Create(ctx context.Context, req resource.Create
 }
 
 func (r *customerTenantResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	// Before anything else: a Read that removes the resource still owes
-	// Terraform (before 1.12, which keeps no identity) the identity it had.
+	// The identity never changes, so the prior state's is the answer; set
+	// first, as a Read that removes the resource still owes Terraform
+	// (before 1.12, which keeps no identity) the identity it had.
 	resp.Diagnostics.Append(tenantAppIdentity.fromState(ctx, req.State, resp.Identity)...)
 	if r.data == nil {
 		notConfigured(&resp.Diagnostics)
@@ -465,7 +466,6 @@ func (r *customerTenantResource) Read(ctx context.Context, req resource.ReadRequ
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(tenantAppIdentity.fromState(ctx, resp.State, resp.Identity)...)
 }
 
 func (r *customerTenantResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

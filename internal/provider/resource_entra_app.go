@@ -152,8 +152,9 @@ func (r *entraAppResource) Create(ctx context.Context, req resource.CreateReques
 }
 
 func (r *entraAppResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	// Before anything else: a Read that removes the resource still owes
-	// Terraform (before 1.12, which keeps no identity) the identity it had.
+	// The identity never changes, so the prior state's is the answer; set
+	// first, as a Read that removes the resource still owes Terraform
+	// (before 1.12, which keeps no identity) the identity it had.
 	resp.Diagnostics.Append(entraAppIdentity.fromState(ctx, req.State, resp.Identity)...)
 	if r.data == nil {
 		notConfigured(&resp.Diagnostics)
@@ -183,7 +184,6 @@ func (r *entraAppResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(entraAppIdentity.fromState(ctx, resp.State, resp.Identity)...)
 }
 
 func (r *entraAppResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

@@ -209,15 +209,20 @@ func transient(err error) bool {
 	return false
 }
 
-// retryAfter reads the Retry-After seconds of the response MSAL failed on,
-// capped so that a wrong header cannot stall an apply.
+// retryAfter reads the Retry-After of the response MSAL failed on.
 func retryAfter(err error) (time.Duration, bool) {
 	var ce msalerrors.CallErr
 	if !errors.As(err, &ce) || ce.Resp == nil {
 		return 0, false
 	}
-	s, convErr := strconv.Atoi(strings.TrimSpace(ce.Resp.Header.Get("Retry-After")))
-	if convErr != nil || s < 0 {
+	return retryAfterHeader(ce.Resp.Header)
+}
+
+// retryAfterHeader reads a token endpoint's Retry-After seconds, capped so
+// that a wrong header cannot stall an apply.
+func retryAfterHeader(h http.Header) (time.Duration, bool) {
+	s, err := strconv.Atoi(strings.TrimSpace(h.Get("Retry-After")))
+	if err != nil || s < 0 {
 		return 0, false
 	}
 	return min(time.Duration(s)*time.Second, time.Minute), true

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -78,8 +77,8 @@ func (s *RefreshTokenSource) Token(ctx context.Context, tenantID, resource strin
 			return AccessToken{}, tokenErr
 		}
 		wait := delay
-		if secs, err := strconv.Atoi(strings.TrimSpace(resp.Header.Get("Retry-After"))); err == nil && secs >= 0 {
-			wait = min(time.Duration(secs)*time.Second, time.Minute)
+		if d, ok := retryAfterHeader(resp.Header); ok {
+			wait = d
 		}
 		select {
 		case <-ctx.Done():

@@ -25,9 +25,10 @@ type Fault struct {
 	// own: with Count 1, the first request to each endpoint fails once.
 	EachPath bool `json:"eachPath,omitempty"`
 
-	re      *regexp.Regexp
-	hits    int
-	hitsFor map[string]int
+	re *regexp.Regexp
+	// hits counts failures served, by "METHOD path" with EachPath, else
+	// all under "".
+	hits map[string]int
 }
 
 type faultSet struct {
@@ -104,20 +105,17 @@ func (fs *faultSet) apply(w http.ResponseWriter, r *http.Request, svc string, c 
 			latency += f.Latency
 			continue
 		}
+		counter := ""
 		if f.EachPath {
-			if f.hitsFor == nil {
-				f.hitsFor = map[string]int{}
-			}
-			if f.Count > 0 && f.hitsFor[key] >= f.Count {
-				continue
-			}
-			f.hitsFor[key]++
-		} else {
-			if f.Count > 0 && f.hits >= f.Count {
-				continue
-			}
-			f.hits++
+			counter = key
 		}
+		if f.Count > 0 && f.hits[counter] >= f.Count {
+			continue
+		}
+		if f.hits == nil {
+			f.hits = map[string]int{}
+		}
+		f.hits[counter]++
 		latency += f.Latency
 		fail = f
 		break

@@ -239,16 +239,6 @@ func (s *Server) DeleteServicePrincipal(tenantID, appID string) error {
 	if sp == nil {
 		return errNotFound
 	}
-	for id, a := range t.AppRoleAssignments {
-		if a.PrincipalID == sp.ID {
-			delete(t.AppRoleAssignments, id)
-		}
-	}
-	for id, g := range t.PermissionGrants {
-		if g.ClientID == sp.ID {
-			delete(t.PermissionGrants, id)
-		}
-	}
-	delete(t.ServicePrincipals, sp.ID)
+	deleteSPLocked(t, sp.ID)
 	return nil
 }

@@ -65,14 +65,17 @@ func (d *providerData) requiredPermissions(ctx context.Context, clientID string)
 	return out, nil
 }
 
+// resourceURI is the token audience of an API in the provider's cloud.
+func (d *providerData) resourceURI(appID string) string { return resourceURI(d.Cloud, appID) }
+
 // resourceURI is the token audience of an API: the cloud's identifier for
 // Graph and Business Central, the app ID for others.
-func (d *providerData) resourceURI(appID string) string {
+func resourceURI(cloud auth.Cloud, appID string) string {
 	switch strings.ToLower(appID) {
-	case "00000003-0000-0000-c000-000000000000":
-		return d.Cloud.GraphResource
-	case "996def3d-b36c-4153-8607-a6fd3c01b89f":
-		return d.Cloud.BCResource
+	case onboarding.GraphAppID:
+		return cloud.GraphResource
+	case onboarding.BusinessCentralAppID:
+		return cloud.BCResource
 	}
 	return appID
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/function"
 
+	"github.com/onboard-tf/terraform-provider-onboard/internal/auth"
 	"github.com/onboard-tf/terraform-provider-onboard/internal/onboarding"
 )
 
@@ -94,20 +95,15 @@ func (adminConsentURLFunction) Run(ctx context.Context, req function.RunRequest,
 		resp.Error = function.NewArgumentFuncError(1, "client_id must be the app's client ID (a GUID), got \""+clientID+"\"")
 		return
 	}
+	public, _ := auth.CloudByName("public")
 	var resources []string
 	for i, ref := range apis {
 		api, err := onboarding.LookupAPI(ref)
-		switch {
-		case err == nil && api.AppID == onboarding.GraphAppID:
-			resources = append(resources, "https://graph.microsoft.com")
-		case err == nil && api.AppID == onboarding.BusinessCentralAppID:
-			resources = append(resources, "https://api.businesscentral.dynamics.com")
-		case err == nil || errors.Is(err, onboarding.ErrUnknownAPI):
-			resources = append(resources, api.AppID) // an app ID is a valid resource for .default
-		default:
+		if err != nil && !errors.Is(err, onboarding.ErrUnknownAPI) {
 			resp.Error = function.NewArgumentFuncError(int64(3+i), err.Error())
 			return
 		}
+		resources = append(resources, resourceURI(public, api.AppID)) // an app ID is a valid resource for .default
 	}
 	resp.Error = function.ConcatFuncErrors(resp.Error, resp.Result.Set(ctx, onboarding.AdminConsentURL("", tenant, clientID, redirect, resources...)))
 }

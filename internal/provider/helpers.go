@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/onboard-tf/terraform-provider-onboard/internal/auth"
@@ -130,4 +132,13 @@ func isDomain(s string) bool {
 		}
 	}
 	return true
+}
+
+// setAll sets top-level state attributes (import, move).
+func setAll(ctx context.Context, target *tfsdk.State, attrs map[string]any) diag.Diagnostics {
+	var diags diag.Diagnostics
+	for name, v := range attrs {
+		diags.Append(target.SetAttribute(ctx, path.Root(name), v)...)
+	}
+	return diags
 }

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 
@@ -56,14 +55,6 @@ func rawString(src map[string]any, keys ...string) string {
 		}
 	}
 	return ""
-}
-
-func setAll(ctx context.Context, target *tfsdk.State, attrs map[string]any) diag.Diagnostics {
-	var diags diag.Diagnostics
-	for name, v := range attrs {
-		diags.Append(target.SetAttribute(ctx, path.Root(name), v)...)
-	}
-	return diags
 }
 
 func movedApplication(ctx context.Context, src map[string]any, target *tfsdk.State) diag.Diagnostics {

@@ -375,9 +375,7 @@ func (r *apiPermissionResource) ImportState(ctx context.Context, req resource.Im
 	if api, err := onboarding.LookupAPI(ref); err == nil {
 		resourceAppID = api.AppID
 	}
-	for attr, v := range map[string]string{"id": app + "/" + resourceAppID, "application_id": app, "api": ref, "resource_app_id": resourceAppID} {
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), v)...)
-	}
+	resp.Diagnostics.Append(setAll(ctx, &resp.State, map[string]any{"id": app + "/" + resourceAppID, "application_id": app, "api": ref, "resource_app_id": resourceAppID})...)
 }
 
 // otherAPI: "Microsoft Graph" and 00000003-0000-0000-c000-000000000000 are

@@ -286,7 +286,5 @@ func (r *bcAuthorizedAppResource) ImportState(ctx context.Context, req resource.
 		resp.Diagnostics.AddError("Invalid import ID", "Import onboard_bc_authorized_app as \"<tenant id>/<client id>\", got \""+req.ID+"\".")
 		return
 	}
-	for attr, v := range map[string]string{"id": strings.ToLower(req.ID), "tenant_id": strings.ToLower(tenant), "client_id": strings.ToLower(client)} {
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), v)...)
-	}
+	resp.Diagnostics.Append(setAll(ctx, &resp.State, map[string]any{"id": strings.ToLower(req.ID), "tenant_id": strings.ToLower(tenant), "client_id": strings.ToLower(client)})...)
 }

@@ -314,7 +314,5 @@ func (r *bcEnvironmentAppResource) ImportState(ctx context.Context, req resource
 		return
 	}
 	tenant, env, client := strings.ToLower(parts[0]), parts[1], strings.ToLower(parts[2])
-	for attr, v := range map[string]string{"id": tenant + "/" + env + "/" + client, "tenant_id": tenant, "environment": env, "client_id": client, "description": parts[3]} {
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), v)...)
-	}
+	resp.Diagnostics.Append(setAll(ctx, &resp.State, map[string]any{"id": tenant + "/" + env + "/" + client, "tenant_id": tenant, "environment": env, "client_id": client, "description": parts[3]})...)
 }

@@ -280,9 +280,7 @@ func (r *clientSecretResource) ImportState(ctx context.Context, req resource.Imp
 		resp.Diagnostics.AddError("Invalid import ID", "Import onboard_client_secret as \"<application object id>/<key id>\", got \""+req.ID+"\".")
 		return
 	}
-	for attr, v := range map[string]string{"id": req.ID, "application_id": app, "key_id": key} {
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), v)...)
-	}
+	resp.Diagnostics.Append(setAll(ctx, &resp.State, map[string]any{"id": req.ID, "application_id": app, "key_id": key})...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("value"), types.StringNull())...)
 }
 

@@ -519,9 +519,7 @@ func (r *customerTenantResource) ImportState(ctx context.Context, req resource.I
 		return
 	}
 	tenant, client = strings.ToLower(tenant), strings.ToLower(client)
-	for attr, v := range map[string]string{"id": tenant + "/" + client, "tenant": tenant, "tenant_id": tenant, "client_id": client} {
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), v)...)
-	}
+	resp.Diagnostics.Append(setAll(ctx, &resp.State, map[string]any{"id": tenant + "/" + client, "tenant": tenant, "tenant_id": tenant, "client_id": client})...)
 	if info, err := r.data.Graph.FindTenantByID(ctx, tenant); err == nil {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("tenant_display_name"), info.DisplayName)...)
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("tenant_default_domain"), info.DefaultDomainName)...)

@@ -296,37 +296,6 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// maxRetryAfter bounds a Retry-After: a longer one is nonsense (or an
-// overflow), and backoff waits at most maxDelay anyway.
-const maxRetryAfter = 24 * time.Hour
-
-// parseRetryAfter reads delta-seconds or an HTTP date, never below 0 or
-// above maxRetryAfter. now should be the response's Date: the date is
-// the service's clock, not ours.
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if s, err := strconv.ParseUint(v, 10, 64); err == nil {
-		return time.Duration(min(s, uint64(maxRetryAfter/time.Second))) * time.Second
-	} else if errors.Is(err, strconv.ErrRange) {
-		return maxRetryAfter
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return min(t.Sub(now), maxRetryAfter)
-	}
-	return 0
-}
-
-// responseTime is the service's clock: the response's Date, else local time.
-func responseTime(h http.Header) time.Time {
-	if t, err := http.ParseTime(h.Get("Date")); err == nil {
-		return t
-	}
-	return time.Now()
-}
-
 // redactPath drops the origin from a URL for messages: it is the same for
 // every call and may be an emulator's random port.
 func redactPath(u string) string {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/onboard-tf/terraform-provider-onboard/internal/retryafter"
 )
 
 // Sentinels to test with errors.Is. An *APIError matches the ones that
@@ -76,7 +78,7 @@ func newAPIError(r request, res *http.Response, body []byte) *APIError {
 		StatusCode: res.StatusCode,
 		Method:     r.method,
 		Path:       redactPath(r.url),
-		RetryAfter: parseRetryAfter(res.Header.Get("Retry-After"), responseTime(res.Header)),
+		RetryAfter: retryafter.Parse(res.Header),
 	}
 	var shape struct {
 		Code    string `json:"code"`

@@ -9,48 +9,9 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
-)
 
-func FuzzParseRetryAfter(f *testing.F) {
-	now := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC).Unix()
-	for _, v := range []string{
-		"5", "0", "120", " 30 ", "86400", "86401", "-1", "+5", "1.5", "0x10", "",
-		"9223372036854775807", "9223372036854775808", "99999999999999999999999",
-		"Mon, 30 Nov 2026 09:00:10 GMT",     // IMF-fixdate, 10 s after now
-		"Monday, 30-Nov-26 09:01:00 GMT",    // RFC 850
-		"Mon Nov 30 09:00:30 2026",          // asctime
-		"Sun, 29 Nov 2026 09:00:00 GMT",     // in the past
-		"Fri, 31 Dec 9999 23:59:59 GMT",     // far future
-		"Mon, 30 Nov 2026 09:00:10 +0100",   // not GMT: not an HTTP date
-		"Mon, 30 Nov 2026 09:00:10 GMT\r\n", // stray line end
-	} {
-		f.Add(v, now)
-	}
-	f.Fuzz(func(t *testing.T, v string, unix int64) {
-		at := time.Unix(unix%(1<<40), 0).UTC() // years -32000..+36000
-		d := parseRetryAfter(v, at)
-		if d < 0 || d > maxRetryAfter {
-			t.Fatalf("parseRetryAfter(%q) = %v: out of [0, %v]", v, d, maxRetryAfter)
-		}
-		if n, err := strconv.ParseUint(strings.TrimSpace(v), 10, 64); err == nil && n <= uint64(maxRetryAfter/time.Second) && d != time.Duration(n)*time.Second {
-			t.Fatalf("parseRetryAfter(%q) = %v, want %d s", v, d, n)
-		}
-		if d == 0 || d%time.Second != 0 {
-			return
-		}
-		// The same wait written as seconds or as a date gives the same
-		// duration.
-		if again := parseRetryAfter(strconv.Itoa(int(d/time.Second)), at); again != d {
-			t.Fatalf("parseRetryAfter(%q) = %v but as seconds %v", v, d, again)
-		}
-		if y := at.Add(d).Year(); y >= 1 && y <= 9999 {
-			date := at.Add(d).Format(http.TimeFormat)
-			if again := parseRetryAfter(date, at); again != d {
-				t.Fatalf("parseRetryAfter(%q) = %v but as date %q %v", v, d, date, again)
-			}
-		}
-	})
-}
+	"github.com/onboard-tf/terraform-provider-onboard/internal/retryafter"
+)
 
 func FuzzParseVersion(f *testing.F) {
 	for _, v := range []string{"v2.24", "v2.0", "v2.3", "v2.024", "v2.", "v2.-1", "v2.+1", "V2.24", "v1.24", "v2.24 ", "v2.99999999999999999999"} {
@@ -105,7 +66,7 @@ func FuzzNewAPIError(f *testing.F) {
 			strings.Contains(e.Path, "://") {
 			t.Fatalf("Error() = %q", msg)
 		}
-		if e.RetryAfter < 0 || e.RetryAfter > maxRetryAfter {
+		if e.RetryAfter < 0 || e.RetryAfter > retryafter.Max {
 			t.Fatalf("RetryAfter %v", e.RetryAfter)
 		}
 		// Whatever the body, the message is a part of it, and valid text

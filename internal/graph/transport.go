@@ -3,14 +3,14 @@ package graph
 import (
 	"bytes"
 	"context"
-	"errors"
 	"io"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
+
+	"github.com/onboard-tf/terraform-provider-onboard/internal/retryafter"
 )
 
 // retryTransport retries throttled and failed requests below kiota's
@@ -73,12 +73,12 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		case err != nil:
 			retry = idempotent && req.Context().Err() == nil
 		case resp.StatusCode == http.StatusTooManyRequests:
-			retry, wait = true, retryAfter(resp)
+			retry, wait = true, retryafter.Parse(resp.Header)
 		case resp.StatusCode >= 500 && idempotent:
-			retry, wait = true, retryAfter(resp)
+			retry, wait = true, retryafter.Parse(resp.Header)
 		case resp.StatusCode == http.StatusServiceUnavailable:
 			// 503 means the request was not processed, even for POST.
-			retry, wait = true, retryAfter(resp)
+			retry, wait = true, retryafter.Parse(resp.Header)
 		}
 		if !retry || attempt >= t.maxRetries {
 			return resp, err
@@ -95,37 +95,6 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, err
 		}
 	}
-}
-
-// maxRetryAfter bounds a Retry-After: a longer one is nonsense (or an
-// overflow); the context deadline bounds the wait further.
-const maxRetryAfter = 24 * time.Hour
-
-// retryAfter reads Retry-After as delta-seconds or an HTTP date, never
-// below 0 or above maxRetryAfter. A date is the service's clock, so it is
-// measured from the response's Date when there is one, else from local time.
-func retryAfter(resp *http.Response) time.Duration {
-	v := strings.TrimSpace(resp.Header.Get("Retry-After"))
-	if v == "" {
-		return 0
-	}
-	if s, err := strconv.ParseUint(v, 10, 64); err == nil {
-		return time.Duration(min(s, uint64(maxRetryAfter/time.Second))) * time.Second
-	} else if errors.Is(err, strconv.ErrRange) {
-		return maxRetryAfter
-	}
-	at, err := http.ParseTime(v)
-	if err != nil {
-		return 0
-	}
-	now, err := http.ParseTime(resp.Header.Get("Date"))
-	if err != nil {
-		now = time.Now()
-	}
-	if d := at.Sub(now); d > 0 {
-		return min(d, maxRetryAfter)
-	}
-	return 0
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

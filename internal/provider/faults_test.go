@@ -203,42 +203,11 @@ func TestAccFaults_oneCustomerFailsAlone(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	app := fmt.Sprintf(`
-resource "onboard_entra_app" "app" {
-  display_name     = %q
-  sign_in_audience = "AzureADMultipleOrgs"
-}
-resource "onboard_client_secret" "app" {
-  application_id = onboard_entra_app.app.id
-  lifetime       = "720h"
-}
-resource "onboard_api_permission" "graph" {
-  application_id          = onboard_entra_app.app.id
-  api                     = "Microsoft Graph"
-  application_permissions = ["User.Read.All"]
-}
-`, name)
-	customer := func(label, tenant, secret string) string {
-		return fmt.Sprintf(`
-resource "onboard_customer_tenant" %q {
-  client_id     = onboard_entra_app.app.client_id
-  client_secret = %s
-  tenant        = %q
-  depends_on    = [onboard_api_permission.graph]
-}
-`, label, secret, tenant)
-	}
-	good := customer("fabrikam", emulator.FabrikamTenantID, "onboard_client_secret.app.value") +
-		customer("northwind", emulator.NorthwindTenantID, "onboard_client_secret.app.value") +
-		customer("gone", gone, "onboard_client_secret.app.value")
+	app := graphAppConfig(name)
+	good := customerConfig("fabrikam", emulator.FabrikamTenantID, "onboard_client_secret.app.value") +
+		customerConfig("northwind", emulator.NorthwindTenantID, "onboard_client_secret.app.value") +
+		customerConfig("gone", gone, "onboard_client_secret.app.value")
 	var clientID string
-	noop := func(addrs ...string) []plancheck.PlanCheck {
-		var out []plancheck.PlanCheck
-		for _, a := range addrs {
-			out = append(out, plancheck.ExpectResourceAction(a, plancheck.ResourceActionNoop))
-		}
-		return out
-	}
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
@@ -260,12 +229,12 @@ resource "onboard_customer_tenant" %q {
 						}
 					}
 				},
-				Config:      app + good + customer("wrong", wrong, `"wrong~secret"`),
+				Config:      app + good + customerConfig("wrong", wrong, `"wrong~secret"`),
 				ExpectError: regexp.MustCompile(`(?s)Invalid client secret.*AADSTS7000215`),
 			},
 			{
 				Config:           app + good,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: noop("onboard_customer_tenant.fabrikam", "onboard_customer_tenant.northwind", "onboard_customer_tenant.gone")},
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: expectNoop("onboard_customer_tenant.fabrikam", "onboard_customer_tenant.northwind", "onboard_customer_tenant.gone")},
 			},
 			{
 				// The customer tenant is deleted and Northwind revokes consent:
@@ -279,7 +248,7 @@ resource "onboard_customer_tenant" %q {
 					}
 				},
 				Config: app + good,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: append(noop("onboard_customer_tenant.fabrikam"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: append(expectNoop("onboard_customer_tenant.fabrikam"),
 					plancheck.ExpectResourceAction("onboard_customer_tenant.northwind", plancheck.ResourceActionUpdate),
 					plancheck.ExpectResourceAction("onboard_customer_tenant.gone", plancheck.ResourceActionUpdate))},
 				ExpectError: regexp.MustCompile(`(?s)Tenant not found.*AADSTS90002`),
@@ -287,8 +256,8 @@ resource "onboard_customer_tenant" %q {
 			{
 				// Northwind's update went through in the failed apply: it
 				// records the missing consent and its consent URL.
-				Config: app + customer("fabrikam", emulator.FabrikamTenantID, "onboard_client_secret.app.value") +
-					customer("northwind", emulator.NorthwindTenantID, "onboard_client_secret.app.value"),
+				Config: app + customerConfig("fabrikam", emulator.FabrikamTenantID, "onboard_client_secret.app.value") +
+					customerConfig("northwind", emulator.NorthwindTenantID, "onboard_client_secret.app.value"),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("onboard_customer_tenant.fabrikam", tfjsonpath.New("consent_state"), knownvalue.StringExact("granted")),
 					statecheck.ExpectKnownValue("onboard_customer_tenant.northwind", tfjsonpath.New("consent_state"), knownvalue.StringExact("pending")),

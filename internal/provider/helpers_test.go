@@ -1,8 +1,11 @@
 package provider_test
 
 import (
+	"fmt"
 	"regexp"
 	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 
 	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator"
 )
@@ -18,4 +21,46 @@ func usePartner(t *testing.T, srv *emulator.Server) {
 		t.Fatal(err)
 	}
 	t.Setenv("ONBOARD_PARTNER_REFRESH_TOKEN", rt)
+}
+
+// graphAppConfig is a multi-tenant app with a 720 h secret and Microsoft
+// Graph User.Read.All, as onboard_entra_app.app.
+func graphAppConfig(name string) string {
+	return fmt.Sprintf(`
+resource "onboard_entra_app" "app" {
+  display_name     = %q
+  sign_in_audience = "AzureADMultipleOrgs"
+}
+resource "onboard_client_secret" "app" {
+  application_id = onboard_entra_app.app.id
+  lifetime       = "720h"
+}
+resource "onboard_api_permission" "graph" {
+  application_id          = onboard_entra_app.app.id
+  api                     = "Microsoft Graph"
+  application_permissions = ["User.Read.All"]
+}
+`, name)
+}
+
+// customerConfig onboards graphAppConfig's app into tenant, reading consent
+// with secret (an HCL expression).
+func customerConfig(label, tenant, secret string) string {
+	return fmt.Sprintf(`
+resource "onboard_customer_tenant" %q {
+  client_id     = onboard_entra_app.app.client_id
+  client_secret = %s
+  tenant        = %q
+  depends_on    = [onboard_api_permission.graph]
+}
+`, label, secret, tenant)
+}
+
+// expectNoop: plan neither creates, replaces nor changes these resources.
+func expectNoop(addrs ...string) []plancheck.PlanCheck {
+	var out []plancheck.PlanCheck
+	for _, a := range addrs {
+		out = append(out, plancheck.ExpectResourceAction(a, plancheck.ResourceActionNoop))
+	}
+	return out
 }

@@ -26,10 +26,7 @@ func TestIdentityImportOverProtocol(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := acctest.ProtoV6ProviderFactories["onboard"]()
-	if err != nil {
-		t.Fatal(err)
-	}
+	p, provSchema := configuredProvider(ctx, t)
 	schemas, err := p.GetResourceIdentitySchemas(ctx, &tfprotov6.GetResourceIdentitySchemasRequest{})
 	if err != nil {
 		t.Fatal(err)
@@ -53,16 +50,6 @@ func TestIdentityImportOverProtocol(t *testing.T) {
 		}
 	}
 
-	// Configure from the environment (acctest.Emulator set it), as an
-	// empty provider block does.
-	provSchema, err := p.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := nullObject(t, provSchema.Provider.ValueType())
-	if resp, err := p.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: &cfg}); err != nil || hasError(resp.Diagnostics) {
-		t.Fatalf("configure: %v %+v", err, resp)
-	}
 	identityType := schemas.IdentitySchemas["onboard_entra_app"].ValueType()
 	identity, err := tfprotov6.NewDynamicValue(identityType, tftypes.NewValue(identityType, map[string]tftypes.Value{"object_id": tftypes.NewValue(tftypes.String, objectID)}))
 	if err != nil {

@@ -15,7 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
@@ -98,13 +97,6 @@ moved {
 		"onboard": acctest.ProtoV6ProviderFactories["onboard"],
 		"azuread": providerserver.NewProtocol6WithError(&stubAzuread{}),
 	}
-	notCreated := func(addrs ...string) []plancheck.PlanCheck {
-		var out []plancheck.PlanCheck
-		for _, a := range addrs {
-			out = append(out, plancheck.ExpectResourceAction(a, plancheck.ResourceActionNoop))
-		}
-		return out
-	}
 	tfresource.Test(t, tfresource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
@@ -113,7 +105,7 @@ moved {
 			{Config: azuread},
 			{
 				Config: onboard,
-				ConfigPlanChecks: tfresource.ConfigPlanChecks{PreApply: notCreated(
+				ConfigPlanChecks: tfresource.ConfigPlanChecks{PreApply: expectNoop(
 					"onboard_entra_app.app", "onboard_client_secret.app", "onboard_api_permission.graph")},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("onboard_entra_app.app", tfjsonpath.New("id"), knownvalue.StringExact(objectID)),

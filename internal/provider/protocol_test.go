@@ -28,18 +28,7 @@ func TestCustomerTenantWarnsOfUnregisteredRedirectURI(t *testing.T) {
 	if err := srv.EditApp(emulator.DefaultHomeTenantID, objectID, map[string]any{"web": map[string]any{"redirectUris": []string{"https://app.example.com/callback"}}}); err != nil {
 		t.Fatal(err)
 	}
-	p, err := acctest.ProtoV6ProviderFactories["onboard"]()
-	if err != nil {
-		t.Fatal(err)
-	}
-	provSchema, err := p.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := nullObject(t, provSchema.Provider.ValueType())
-	if resp, err := p.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: &cfg}); err != nil || hasError(resp.Diagnostics) {
-		t.Fatalf("configure: %v %+v", err, resp)
-	}
+	p, provSchema := configuredProvider(ctx, t)
 	typ := provSchema.ResourceSchemas["onboard_customer_tenant"].ValueType()
 	read := func(redirect string) []*tfprotov6.Diagnostic {
 		state := objectWith(t, typ, map[string]tftypes.Value{
@@ -61,9 +50,13 @@ func TestCustomerTenantWarnsOfUnregisteredRedirectURI(t *testing.T) {
 	}
 }
 
+// objectWith is an object of type typ with the values in set, the rest null.
 func objectWith(t *testing.T, typ tftypes.Type, set map[string]tftypes.Value) tfprotov6.DynamicValue {
 	t.Helper()
-	obj := typ.(tftypes.Object)
+	obj, ok := typ.(tftypes.Object)
+	if !ok {
+		t.Fatalf("schema type %T is not an object", typ)
+	}
 	vals := map[string]tftypes.Value{}
 	for k, at := range obj.AttributeTypes {
 		vals[k] = tftypes.NewValue(at, nil)
@@ -78,21 +71,23 @@ func objectWith(t *testing.T, typ tftypes.Type, set map[string]tftypes.Value) tf
 	return dv
 }
 
-func nullObject(t *testing.T, typ tftypes.Type) tfprotov6.DynamicValue {
+// configuredProvider serves the provider over the protocol, configured from
+// the environment (acctest.Emulator set it) as an empty provider block is.
+func configuredProvider(ctx context.Context, t *testing.T) (tfprotov6.ProviderServer, *tfprotov6.GetProviderSchemaResponse) {
 	t.Helper()
-	obj, ok := typ.(tftypes.Object)
-	if !ok {
-		t.Fatalf("provider schema type %T is not an object", typ)
-	}
-	vals := map[string]tftypes.Value{}
-	for k, at := range obj.AttributeTypes {
-		vals[k] = tftypes.NewValue(at, nil)
-	}
-	dv, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, vals))
+	p, err := acctest.ProtoV6ProviderFactories["onboard"]()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return dv
+	provSchema, err := p.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := objectWith(t, provSchema.Provider.ValueType(), nil)
+	if resp, err := p.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: &cfg}); err != nil || hasError(resp.Diagnostics) {
+		t.Fatalf("configure: %v %+v", err, resp)
+	}
+	return p, provSchema
 }
 
 func attr(t *testing.T, dv *tfprotov6.DynamicValue, typ tftypes.Type, name string) string {

@@ -1,7 +1,6 @@
 package provider_test
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,35 +28,11 @@ func TestAccNoSecretsInTraceLogs(t *testing.T) {
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
-resource "onboard_entra_app" "test" {
-  display_name     = %q
-  sign_in_audience = "AzureADMultipleOrgs"
-}
-resource "onboard_client_secret" "test" {
-  application_id = onboard_entra_app.test.id
-  lifetime       = "720h"
-}
-resource "onboard_api_permission" "bc" {
-  application_id          = onboard_entra_app.test.id
-  api                     = "Dynamics 365 Business Central"
-  application_permissions = ["AdminCenter.ReadWrite.All"]
-}
-# The partner's refresh token grants consent and authorizes the app; the
-# app's own secret reads the consent.
-resource "onboard_customer_tenant" "c" {
-  client_id     = onboard_entra_app.test.client_id
-  client_secret = onboard_client_secret.test.value
-  tenant        = %q
-  depends_on    = [onboard_api_permission.bc]
-}
-resource "onboard_bc_authorized_app" "c" {
-  tenant_id = onboard_customer_tenant.c.tenant_id
-  client_id = onboard_entra_app.test.client_id
-}
-`, name, emulator.FabrikamTenantID),
+			// The partner's refresh token grants consent and authorizes the
+			// app; the app's own secret reads the consent.
+			Config: bcAppConfig(name, emulator.FabrikamTenantID),
 			Check: func(s *terraform.State) error {
-				attrs := s.RootModule().Resources["onboard_client_secret.test"].Primary.Attributes
+				attrs := s.RootModule().Resources["onboard_client_secret.app"].Primary.Attributes
 				secret, keyID = attrs["value"], attrs["key_id"]
 				return nil
 			},

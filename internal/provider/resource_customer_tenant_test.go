@@ -226,29 +226,8 @@ resource "onboard_customer_tenant" "x" {
 func TestAccCustomerTenant_import(t *testing.T) {
 	srv := acctest.Emulator(t)
 	name := acctest.Name(t, "import")
-	app := fmt.Sprintf(`
-resource "onboard_entra_app" "app" {
-  display_name     = %q
-  sign_in_audience = "AzureADMultipleOrgs"
-}
-resource "onboard_client_secret" "app" {
-  application_id = onboard_entra_app.app.id
-  lifetime       = "720h"
-}
-resource "onboard_api_permission" "graph" {
-  application_id          = onboard_entra_app.app.id
-  api                     = "Microsoft Graph"
-  application_permissions = ["User.Read.All"]
-}
-`, name)
-	withCustomer := app + `
-resource "onboard_customer_tenant" "northwind" {
-  client_id     = onboard_entra_app.app.client_id
-  client_secret = onboard_client_secret.app.value
-  tenant        = "` + emulator.NorthwindTenantID + `"
-  depends_on    = [onboard_api_permission.graph]
-}
-`
+	app := graphAppConfig(name)
+	withCustomer := app + customerConfig("northwind", emulator.NorthwindTenantID, "onboard_client_secret.app.value")
 	var clientID string
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"encoding/json"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 	"net/http"
 	"reflect"
 	"strings"
@@ -191,45 +192,51 @@ func TestBCAdminThrottle(t *testing.T) {
 	f.do(t, http.MethodGet, "/admin/v2.24/applications/environments", "d365admin", "").want(t, http.StatusOK)
 }
 
-// The BC patterns must coexist with every other service on the one mux
-// (Go's ServeMux panics on overlapping patterns).
-func TestBCRoutesRegisterWithOtherServices(t *testing.T) {
-	s := &Server{store: &store{tenants: map[string]*tenant{}, domains: map[string]string{}, apps: map[string]*application{}}}
-	s.routes()
-}
-
 func TestBCConsentShowsAfterDelay(t *testing.T) {
 	f := newBCFixture(t)
 	mustNil(t, f.s.SetBCConsentDelay(bcTestCustomer, time.Hour))
-	ara := f.s.store.tenants[bcTestCustomer].AppRoleAssignments["ara-1"]
-	ara.CreatedDateTime = f.s.now()
+	setCreated := func(at time.Time) {
+		mustNil(t, f.s.store.Update(func(tx *store.Tx) error {
+			tx.TenantByID(bcTestCustomer).AppRoleAssignments["ara-1"].CreatedDateTime = at
+			return nil
+		}))
+	}
+	setCreated(f.s.now())
 	r := f.do(t, http.MethodPut, "/admin/v2.24/authorizedAadApps/"+bcTestVendorApp, "d365admin", "").want(t, http.StatusOK)
 	if r.json(t)["isAdminConsentGranted"] != false {
 		t.Fatalf("consent visible before the delay: %s", r.body)
 	}
-	ara.CreatedDateTime = f.s.now().Add(-2 * time.Hour)
+	setCreated(f.s.now().Add(-2 * time.Hour))
 	r = f.do(t, http.MethodGet, "/admin/v2.24/authorizedAadApps", "d365admin", "").want(t, http.StatusOK)
 	if !strings.Contains(string(r.body), `"isAdminConsentGranted":true`) {
 		t.Fatalf("consent not visible after the delay: %s", r.body)
 	}
 }
 
-// The identity platform's documented paths (CONTRIBUTING.md) next to BC's:
-// Go's ServeMux panics if any pattern pair overlaps ambiguously.
+// The identity platform's documented paths (CONTRIBUTING.md) and BC's share
+// one origin: each reaches its own service's route table.
 func TestBCRoutesDoNotOverlapLoginPaths(t *testing.T) {
-	mux := http.NewServeMux()
-	for _, p := range []string{
-		"GET /{tenant}/v2.0/.well-known/openid-configuration",
-		"GET /{tenant}/discovery/v2.0/keys",
-		"GET /common/discovery/instance",
-		"POST /{tenant}/oauth2/v2.0/token",
-		"POST /{tenant}/oauth2/v2.0/devicecode",
-		"GET /{tenant}/oauth2/v2.0/authorize",
-		"GET /{tenant}/adminconsent",
-		"GET /{tenant}/v2.0/adminconsent",
+	s := newTestServer(t)
+	for _, c := range []struct {
+		method, path string
+		status       int
+		want         string // a field of the JSON answer that only this service writes
+	}{
+		{"GET", "/" + DefaultHomeTenantID + "/v2.0/.well-known/openid-configuration", 200, "token_endpoint"},
+		{"GET", "/" + DefaultHomeTenantID + "/discovery/v2.0/keys", 200, "keys"},
+		{"GET", "/common/discovery/instance", 200, "tenant_discovery_endpoint"},
+		{"POST", "/" + DefaultHomeTenantID + "/oauth2/v2.0/token", 400, "error_codes"},
+		{"POST", "/" + DefaultHomeTenantID + "/oauth2/v2.0/devicecode", 400, "error_codes"},
+		{"GET", "/" + DefaultHomeTenantID + "/oauth2/v2.0/authorize", 400, "error_codes"},
+		{"GET", "/" + DefaultHomeTenantID + "/adminconsent", 400, "error_codes"},
+		{"GET", "/" + DefaultHomeTenantID + "/v2.0/adminconsent", 400, "error_codes"},
+		{"GET", "/admin/v2.24/applications/environments", 401, "code"},
+		{"GET", "/v2.0/" + DefaultHomeTenantID + "/Production/api/microsoft/automation/v2.0/companies", 401, "error"},
+		{"GET", "/v2.0/Production/api/microsoft/automation/v2.0/companies", 401, "error"},
 	} {
-		mux.HandleFunc(p, func(http.ResponseWriter, *http.Request) {})
+		r := call(t, s, c.method, c.path, "", nil)
+		if r.Status != c.status || r.Body[c.want] == nil {
+			t.Errorf("%s %s = %d %s, want %d with %q", c.method, c.path, r.Status, r.Raw, c.status, c.want)
+		}
 	}
-	s := &Server{store: &store{tenants: map[string]*tenant{}}}
-	s.bcRoutes(mux)
 }

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/businesscentral"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -50,7 +51,7 @@ func TestBCAutomationNeedsEntraAppCard(t *testing.T) {
 		t.Errorf("@odata.context = %v", m["@odata.context"])
 	}
 	c := m["value"].([]any)[0].(map[string]any)
-	if c["name"] != "CRONUS USA, Inc." || c["displayName"] != "CRONUS USA, Inc." || !bcIsGUID(c["id"].(string)) {
+	if c["name"] != "CRONUS USA, Inc." || c["displayName"] != "CRONUS USA, Inc." || !businesscentral.IsGUID(c["id"].(string)) {
 		t.Errorf("company = %v", c)
 	}
 	f.do(t, http.MethodGet, bcTestAuto+"/companies", "vendor-noroles", "").odataErr(t, http.StatusUnauthorized, "Authentication_InvalidCredentials")
@@ -137,13 +138,14 @@ func TestBCAutomationAppUserAndPermissions(t *testing.T) {
 	// POST -> 201 with the documented fields.
 	p := f.do(t, http.MethodPost, perms, "vendor", `{"roleId":"local","company":"CRONUS USA, Inc."}`).want(t, http.StatusCreated).json(t)
 	for k, want := range map[string]any{"userSecurityId": uid, "roleId": "LOCAL", "company": "CRONUS USA, Inc.",
-		"scope": "System", "appId": bcBaseAppID, "extensionName": "Base Application"} {
+		"scope": "System", "appId": "437dbf0e-84ff-417a-965d-ed2bb9650972", // Base Application
+		"extensionName": "Base Application"} {
 		if p[k] != want {
 			t.Errorf("created %s = %v, want %v", k, p[k], want)
 		}
 	}
 	pid, etag := p["id"].(string), p["@odata.etag"].(string)
-	if !bcIsGUID(pid) || !strings.HasPrefix(etag, `W/"`) {
+	if !businesscentral.IsGUID(pid) || !strings.HasPrefix(etag, `W/"`) {
 		t.Fatalf("id %q etag %q", pid, etag)
 	}
 	f.do(t, http.MethodGet, perms+"("+pid+")", "vendor", "").want(t, http.StatusOK)
@@ -314,7 +316,7 @@ func TestBCAutomationFilter(t *testing.T) {
 func TestBCFaultShapes(t *testing.T) {
 	for path, odata := range map[string]bool{"/v2.0/t/Production/api/microsoft/automation/v2.0/companies": true, "/admin/v2.24/applications/environments": false} {
 		w := httptest.NewRecorder()
-		writeBCFault(w, httptest.NewRequest(http.MethodGet, path, nil), http.StatusTooManyRequests)
+		businesscentral.WriteFault(w, httptest.NewRequest(http.MethodGet, path, nil), http.StatusTooManyRequests)
 		r := bcResp{status: w.Code, header: w.Header(), body: w.Body.Bytes()}
 		if odata {
 			r.odataErr(t, http.StatusTooManyRequests, "Application_TooManyRequests")

@@ -7,50 +7,68 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/businesscentral"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/control"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/identity"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 )
 
-// Test fixtures for the Business Central handlers. Until the identity work's
-// token validation lands, requests carry "Authorization: Bearer <name>" and a
-// fake auth function maps the name to a principal; the handlers behind it are
-// the production ones.
+// Test fixtures for the Business Central handlers: requests carry
+// "Authorization: Bearer <name>" and a fake authenticator maps the name to a
+// principal; the handlers behind it (and the control API) are the production
+// ones.
 
 const (
 	bcTestCustomer  = "c1c1c1c1-0000-4000-8000-000000000001"
 	bcTestCustomer2 = "c2c2c2c2-0000-4000-8000-000000000002"
 	bcTestVendorApp = "b0b0b0b0-0000-4000-8000-00000000a991"
 	bcTestOtherApp  = "d0d0d0d0-0000-4000-8000-00000000a992"
+
+	// Business Central's application permissions and the AdminCenter.ReadWrite.All role ID.
+	bcRoleAdminCenter = "AdminCenter.ReadWrite.All"
+	bcRoleAutomation  = "Automation.ReadWrite.All"
+	bcRoleIDAdminCtr  = "a20fe46f-4f63-4666-8e0e-9b882d90b837"
 )
 
 type bcFixture struct {
 	s   *Server
 	srv *httptest.Server
 	// principals by bearer token name
-	principals map[string]*principal
+	principals map[string]*identity.Principal
 }
 
 func newBCFixture(t *testing.T) *bcFixture {
 	t.Helper()
-	st := &store{tenants: map[string]*tenant{}, domains: map[string]string{}, apps: map[string]*application{}}
-	for _, id := range []string{DefaultHomeTenantID, bcTestCustomer, bcTestCustomer2} {
-		st.tenants[id] = &tenant{ID: id, DisplayName: "tenant " + id[:4],
-			ServicePrincipals: map[string]*servicePrincipal{}, AppRoleAssignments: map[string]*appRoleAssignment{}}
-	}
-	st.domains["fabrikam.onmicrosoft.com"] = bcTestCustomer
-	// In the customer tenant the vendor app holds AdminCenter.ReadWrite.All
-	// on the BC service principal (consented); the other app has an SP but
-	// no consent.
-	c := st.tenants[bcTestCustomer]
-	c.ServicePrincipals["sp-bc"] = &servicePrincipal{ID: "sp-bc", AppID: bcAppID}
-	c.ServicePrincipals["sp-vendor"] = &servicePrincipal{ID: "sp-vendor", AppID: bcTestVendorApp}
-	c.ServicePrincipals["sp-other"] = &servicePrincipal{ID: "sp-other", AppID: bcTestOtherApp}
-	c.AppRoleAssignments["ara-1"] = &appRoleAssignment{ID: "ara-1", AppRoleID: bcRoleIDAdminCtr, PrincipalID: "sp-vendor", ResourceID: "sp-bc"}
+	clock := &store.Clock{}
+	st := store.New(clock)
+	mustNil(t, st.Update(func(tx *store.Tx) error {
+		for _, id := range []string{DefaultHomeTenantID, bcTestCustomer, bcTestCustomer2} {
+			tn := &store.Tenant{ID: id, DisplayName: "tenant " + id[:4],
+				ServicePrincipals: map[string]*store.ServicePrincipal{}, AppRoleAssignments: map[string]*store.AppRoleAssignment{}}
+			if id == bcTestCustomer {
+				tn.Domains = []store.Domain{{Name: "fabrikam.onmicrosoft.com"}}
+			}
+			if err := tx.PutTenant(tn); err != nil {
+				return err
+			}
+		}
+		// In the customer tenant the vendor app holds AdminCenter.ReadWrite.All
+		// on the BC service principal (consented); the other app has an SP but
+		// no consent.
+		c := tx.TenantByID(bcTestCustomer)
+		c.ServicePrincipals["sp-bc"] = &store.ServicePrincipal{ID: "sp-bc", AppID: store.BCAppID}
+		c.ServicePrincipals["sp-vendor"] = &store.ServicePrincipal{ID: "sp-vendor", AppID: bcTestVendorApp}
+		c.ServicePrincipals["sp-other"] = &store.ServicePrincipal{ID: "sp-other", AppID: bcTestOtherApp}
+		c.AppRoleAssignments["ara-1"] = &store.AppRoleAssignment{ID: "ara-1", AppRoleID: bcRoleIDAdminCtr, PrincipalID: "sp-vendor", ResourceID: "sp-bc"}
+		return nil
+	}))
 
-	s := &Server{store: st}
-	mux := http.NewServeMux()
-	f := &bcFixture{s: s, principals: map[string]*principal{
+	s := &Server{store: st, clock: clock}
+	f := &bcFixture{s: s, principals: map[string]*identity.Principal{
 		// A customer admin signed in with the Dynamics 365 Administrator role.
 		"d365admin": {TenantID: bcTestCustomer, AppID: "04b07795-8ddb-461a-bbee-02f9e1bf7b46", Delegated: true,
-			Scopes: []string{"user_impersonation"}, Wids: []string{bcWidD365Admin}, UPN: "admin@fabrikam.onmicrosoft.com"},
+			Scopes: []string{"user_impersonation"}, Wids: []string{store.RoleDynamics365Admin}, UPN: "admin@fabrikam.onmicrosoft.com"},
 		// A signed-in user without an admin role.
 		"user": {TenantID: bcTestCustomer, AppID: "04b07795-8ddb-461a-bbee-02f9e1bf7b46", Delegated: true,
 			Scopes: []string{"user_impersonation"}, UPN: "clerk@fabrikam.onmicrosoft.com"},
@@ -61,16 +79,20 @@ func newBCFixture(t *testing.T) *bcFixture {
 		"vendor-noroles": {TenantID: bcTestCustomer, AppID: bcTestVendorApp},
 		"vendor-in-2":    {TenantID: bcTestCustomer2, AppID: bcTestVendorApp, Roles: []string{bcRoleAdminCenter}},
 	}}
-	s.bcRoutesWith(mux, func(r *http.Request, audience string) (*principal, *authError) {
-		if audience != bcResource {
-			t.Errorf("audience = %q, want %q", audience, bcResource)
+	s.bc = businesscentral.New(st, func(r *http.Request, audience string) (*identity.Principal, error) {
+		if audience != store.BCResource {
+			t.Errorf("audience = %q, want %q", audience, store.BCResource)
 		}
 		name := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
 		if p := f.principals[name]; p != nil {
 			return p, nil
 		}
-		return nil, &authError{Status: http.StatusUnauthorized, Code: "InvalidAuthenticationToken", Message: "Access token is empty."}
+		return nil, &identity.AuthError{Status: http.StatusUnauthorized, Code: "InvalidAuthenticationToken", Message: "Access token is empty."}
 	})
+	mux := http.NewServeMux()
+	mux.Handle("/admin/", s.bc)
+	mux.Handle("/v2.0/", s.bc)
+	mux.Handle("/_emulator/", control.Handler(s))
 	f.srv = httptest.NewServer(mux)
 	t.Cleanup(f.srv.Close)
 	return f

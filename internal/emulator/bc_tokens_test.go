@@ -3,6 +3,7 @@ package emulator
 import (
 	"context"
 	"errors"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 	"net/http"
 	"net/url"
 	"slices"
@@ -27,16 +28,16 @@ func TestBCWithRealTokens(t *testing.T) {
 	ctx := context.Background()
 
 	id, appID := newApp(t, s, map[string]any{"displayName": "Contoso Connector", "signInAudience": "AzureADMultipleOrgs",
-		"requiredResourceAccess": []map[string]any{{"resourceAppId": bcAppID, "resourceAccess": []map[string]any{
+		"requiredResourceAccess": []map[string]any{{"resourceAppId": store.BCAppID, "resourceAccess": []map[string]any{
 			{"id": bcRoleIDAdminCtr, "type": "Role"}, {"id": bcRoleIDAutomation, "type": "Role"}, {"id": bcScopeUserImp, "type": "Scope"}}}}})
 	newServicePrincipal(t, s, appID)
 	secret := call(t, s, "POST", "/v1.0/applications/"+id+"/addPassword", automationToken(t, s), map[string]any{}).Body["secretText"].(string)
 	mustNil(t, s.Consent(FabrikamTenantID, appID, "admin@fabrikam.onmicrosoft.com"))
 
-	appTok := appToken(t, s, FabrikamTenantID, appID, secret, bcResource)
+	appTok := appToken(t, s, FabrikamTenantID, appID, secret, store.BCResource)
 	c := claims(t, appTok)
 	roles, _ := c["roles"].([]any)
-	if c["aud"] != bcResource || !slices.Contains(roles, any(bcRoleAdminCenter)) || !slices.Contains(roles, any(bcRoleAutomation)) {
+	if c["aud"] != store.BCResource || !slices.Contains(roles, any(bcRoleAdminCenter)) || !slices.Contains(roles, any(bcRoleAutomation)) {
 		t.Fatalf("BC app token claims = %v", c)
 	}
 
@@ -44,7 +45,7 @@ func TestBCWithRealTokens(t *testing.T) {
 	mustNil(t, err)
 	delegated := func(tenant string) string {
 		r := call(t, s, "POST", "/"+tenant+"/oauth2/v2.0/token", "", url.Values{"grant_type": {"refresh_token"},
-			"client_id": {azureCLIClientID}, "refresh_token": {rt}, "scope": {bcResource + "/.default"}})
+			"client_id": {azureCLIClientID}, "refresh_token": {rt}, "scope": {store.BCResource + "/.default"}})
 		if r.Status != http.StatusOK {
 			t.Fatalf("delegated token: %d %s", r.Status, r.Raw)
 		}
@@ -131,15 +132,16 @@ func TestBCWithRealTokens(t *testing.T) {
 func TestBCDefaultSeed(t *testing.T) {
 	s := newTestServer(t)
 	mustNil(t, s.seedBCDefaults())
-	s.store.mu.RLock()
-	defer s.store.mu.RUnlock()
 	names := func(id string) []string {
 		var out []string
-		if b := s.store.tenants[id].BC; b != nil {
-			for _, e := range b.Environments {
-				out = append(out, e.Name+"/"+e.Type+"/"+e.CountryCode)
+		mustNil(t, s.store.View(func(tx *store.Tx) error {
+			if b := tx.TenantByID(id).BC; b != nil {
+				for _, e := range b.Environments {
+					out = append(out, e.Name+"/"+e.Type+"/"+e.CountryCode)
+				}
 			}
-		}
+			return nil
+		}))
 		return out
 	}
 	if got := names(FabrikamTenantID); !slices.Equal(got, []string{"Production/Production/US", "Sandbox/Sandbox/US"}) {

@@ -3,6 +3,7 @@ package emulator
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 	"net/http"
 	"net/url"
 	"strings"
@@ -39,7 +40,7 @@ func BenchmarkTokenAndGraph(b *testing.B) {
 		for pb.Next() {
 			tenant := tenants[n.Add(1)%int64(len(tenants))]
 			resp, err := hc.PostForm(s.URL()+"/"+tenant+"/oauth2/v2.0/token", url.Values{"grant_type": {"client_credentials"},
-				"client_id": {appID}, "client_secret": {secret}, "scope": {graphResource + "/.default"}})
+				"client_id": {appID}, "client_secret": {secret}, "scope": {store.GraphResource + "/.default"}})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -65,7 +66,7 @@ func BenchmarkTokenAndGraph(b *testing.B) {
 func benchApp(b *testing.B, s *Server) (id, appID, secret string) {
 	tok := automationToken(b, s)
 	r := call(b, s, "POST", "/v1.0/applications", tok, map[string]any{"displayName": "bench", "signInAudience": "AzureADMultipleOrgs",
-		"requiredResourceAccess": []map[string]any{{"resourceAppId": graphAppID, "resourceAccess": []map[string]any{{"id": "498476ce-e0fe-48b0-b801-37ba7e2685c6", "type": "Role"}}}}})
+		"requiredResourceAccess": []map[string]any{{"resourceAppId": store.GraphAppID, "resourceAccess": []map[string]any{{"id": "498476ce-e0fe-48b0-b801-37ba7e2685c6", "type": "Role"}}}}})
 	id, appID = r.Body["id"].(string), r.Body["appId"].(string)
 	call(b, s, "POST", "/v1.0/servicePrincipals", tok, map[string]any{"appId": appID})
 	secret = call(b, s, "POST", "/v1.0/applications/"+id+"/addPassword", tok, map[string]any{}).Body["secretText"].(string)

@@ -9,6 +9,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/json"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 	"io"
 	"math/big"
 	"net/http"
@@ -55,7 +56,7 @@ func appToken(t testing.TB, s *Server, tenant, clientID, secret, resource string
 }
 
 func automationToken(t testing.TB, s *Server) string {
-	return appToken(t, s, DefaultHomeTenantID, DefaultAutomationClientID, DefaultAutomationClientSecret, graphResource)
+	return appToken(t, s, DefaultHomeTenantID, DefaultAutomationClientID, DefaultAutomationClientSecret, store.GraphResource)
 }
 
 func claims(t testing.TB, tok string) map[string]any {

@@ -1,6 +1,11 @@
 package emulator
 
 import (
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/businesscentral"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/control"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/graph"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/identity"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -11,20 +16,11 @@ import (
 
 // Fault makes matching requests fail or slow down before they reach a
 // service. Zero fields match everything.
-type Fault struct {
-	Service    string        `json:"service,omitempty"` // login, graph, bc
-	Method     string        `json:"method,omitempty"`
-	Path       string        `json:"path,omitempty"` // regular expression on the URL path
-	Status     int           `json:"status,omitempty"`
-	RetryAfter int           `json:"retryAfter,omitempty"` // seconds, with 429/503
-	Latency    time.Duration `json:"latency,omitempty"`
-	// Count is how many matching requests fail; 0 means every one (latency
-	// faults usually).
-	Count int `json:"count,omitempty"`
-	// EachPath applies Count to every distinct method and URL path on its
-	// own: with Count 1, the first request to each endpoint fails once.
-	EachPath bool `json:"eachPath,omitempty"`
+type Fault = control.Fault
 
+// fault is an injected Fault with its compiled path and hit counts.
+type fault struct {
+	Fault
 	re *regexp.Regexp
 	// hits counts failures served, by "METHOD path" with EachPath, else
 	// all under "".
@@ -33,7 +29,7 @@ type Fault struct {
 
 type faultSet struct {
 	mu     sync.Mutex
-	faults []*Fault
+	faults []*fault
 	// pending holds, per method and path, a failure answered with
 	// Retry-After that has not been retried yet; retries lists how long
 	// clients waited.
@@ -65,15 +61,16 @@ func (s *Server) Retries() []Retry {
 
 // InjectFault adds a fault; it returns an error for a bad path expression.
 func (s *Server) InjectFault(f Fault) error {
+	in := &fault{Fault: f}
 	if f.Path != "" {
 		re, err := regexp.Compile(f.Path)
 		if err != nil {
 			return err
 		}
-		f.re = re
+		in.re = re
 	}
 	s.faults.mu.Lock()
-	s.faults.faults = append(s.faults.faults, &f)
+	s.faults.faults = append(s.faults.faults, in)
 	s.faults.mu.Unlock()
 	return nil
 }
@@ -87,7 +84,7 @@ func (s *Server) ClearFaults() {
 
 // apply delays or answers the request per the first matching fault; it
 // reports whether the request was answered.
-func (fs *faultSet) apply(w http.ResponseWriter, r *http.Request, svc string, c *clock) bool {
+func (fs *faultSet) apply(w http.ResponseWriter, r *http.Request, svc string, c *store.Clock) bool {
 	fs.mu.Lock()
 	key := r.Method + " " + r.URL.Path
 	if p, ok := fs.pending[key]; ok {
@@ -95,7 +92,7 @@ func (fs *faultSet) apply(w http.ResponseWriter, r *http.Request, svc string, c 
 		fs.retries = append(fs.retries, Retry{Request: key, RetryAfter: p.retryAfter, Waited: time.Since(p.at)})
 	}
 	var latency time.Duration
-	var fail *Fault
+	var fail *fault
 	for _, f := range fs.faults {
 		if (f.Service != "" && f.Service != svc) || (f.Method != "" && !strings.EqualFold(f.Method, r.Method)) ||
 			(f.re != nil && !f.re.MatchString(r.URL.Path)) {
@@ -149,11 +146,11 @@ func (fs *faultSet) apply(w http.ResponseWriter, r *http.Request, svc string, c 
 		if status == http.StatusTooManyRequests {
 			code, msg = "TooManyRequests", "Too many requests. Please retry after the time specified in the Retry-After header."
 		}
-		writeGraphError(w, r, c.now(), status, code, msg)
+		graph.WriteError(w, r, c.Now(), status, code, msg)
 	case "login":
-		writeAADError(w, r, c.now(), status, "temporarily_unavailable", 50196, "The server is temporarily unavailable.")
+		identity.WriteError(w, r, c.Now(), status, "temporarily_unavailable", 50196, "The server is temporarily unavailable.")
 	default:
-		writeBCFault(w, r, status)
+		businesscentral.WriteFault(w, r, status)
 	}
 	return true
 }
@@ -167,14 +164,8 @@ type counterSet struct {
 func newCounterSet() *counterSet { return &counterSet{byID: map[string]int{}} }
 
 // Counters is a snapshot of request counts: by service ("login", "graph",
-// "bc"), by "service tenant" (tenant from the token or path where known) and
-// by "METHOD path".
-type Counters struct {
-	Total     int            `json:"total"`
-	ByService map[string]int `json:"byService"`
-	ByPath    map[string]int `json:"byPath"`
-	Tokens    int            `json:"tokens"`
-}
+// "bc") and by "METHOD path", and the token requests.
+type Counters = control.Counters
 
 func (cs *counterSet) count(svc string, r *http.Request) {
 	cs.mu.Lock()

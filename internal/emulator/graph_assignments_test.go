@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 	"net/http"
 	"testing"
 )
@@ -12,7 +13,7 @@ func TestGraphAppRoleAssignmentFollowsItsPath(t *testing.T) {
 	tok := automationToken(t, s)
 	_, appID := newApp(t, s, map[string]any{"displayName": "client"})
 	client := newServicePrincipal(t, s, appID)
-	graphSP := call(t, s, "GET", "/v1.0/servicePrincipals(appId='"+graphAppID+"')", tok, nil).Body["id"].(string)
+	graphSP := call(t, s, "GET", "/v1.0/servicePrincipals(appId='"+store.GraphAppID+"')", tok, nil).Body["id"].(string)
 	userReadAll := "df021288-bdef-4463-88db-98f22de89214"
 	body := map[string]any{"principalId": client, "resourceId": graphSP, "appRoleId": userReadAll}
 
@@ -46,7 +47,7 @@ func TestGraphPermissionGrantScopeUpdateIsValidated(t *testing.T) {
 	tok := automationToken(t, s)
 	_, appID := newApp(t, s, map[string]any{"displayName": "delegated client"})
 	client := newServicePrincipal(t, s, appID)
-	graphSP := call(t, s, "GET", "/v1.0/servicePrincipals(appId='"+graphAppID+"')", tok, nil).Body["id"].(string)
+	graphSP := call(t, s, "GET", "/v1.0/servicePrincipals(appId='"+store.GraphAppID+"')", tok, nil).Body["id"].(string)
 	r := call(t, s, "POST", "/v1.0/oauth2PermissionGrants", tok, map[string]any{"clientId": client, "consentType": "AllPrincipals", "resourceId": graphSP, "scope": "User.Read"})
 	if r.Status != http.StatusCreated {
 		t.Fatalf("create grant: %d %s", r.Status, r.Raw)

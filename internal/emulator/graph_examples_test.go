@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"fmt"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 	"net/http"
 	"strings"
 	"testing"
@@ -149,7 +150,7 @@ func TestGraphCountNeedsEventualConsistency(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = appID
-	tok := appToken(t, s, DefaultHomeTenantID, DefaultAutomationClientID, DefaultAutomationClientSecret, graphResource)
+	tok := appToken(t, s, DefaultHomeTenantID, DefaultAutomationClientID, DefaultAutomationClientSecret, store.GraphResource)
 	// The automation identity lacks User.Read.All: 403 whatever the header.
 	if r := call(t, s, "GET", "/v1.0/users/$count", tok, nil, "ConsistencyLevel", "eventual"); r.Status != http.StatusForbidden {
 		t.Fatalf("without User.Read.All: %d", r.Status)

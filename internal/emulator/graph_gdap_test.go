@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 	"net/http"
 	"net/url"
 	"testing"
@@ -16,7 +17,7 @@ func partnerToken(t *testing.T, s *Server) string {
 		t.Fatal(err)
 	}
 	r := call(t, s, "POST", "/"+DefaultHomeTenantID+"/oauth2/v2.0/token", "", url.Values{"grant_type": {"refresh_token"}, "client_id": {azureCLI},
-		"refresh_token": {rt}, "scope": {graphResource + "/.default offline_access"}})
+		"refresh_token": {rt}, "scope": {store.GraphResource + "/.default offline_access"}})
 	if r.Status != http.StatusOK {
 		t.Fatalf("partner token: %d %s", r.Status, r.Raw)
 	}

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"context"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 	"net/http"
 	"strings"
 	"testing"
@@ -18,7 +19,7 @@ func fabrikamUserReader(t *testing.T, s *Server) string {
 	if err := s.Consent(FabrikamTenantID, appID, "admin@fabrikam.onmicrosoft.com"); err != nil {
 		t.Fatal(err)
 	}
-	return appToken(t, s, FabrikamTenantID, appID, secret, graphResource)
+	return appToken(t, s, FabrikamTenantID, appID, secret, store.GraphResource)
 }
 
 func TestGraphInventoryCountsAndLists(t *testing.T) {

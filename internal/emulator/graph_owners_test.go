@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 	"net/http"
 	"testing"
 	"time"
@@ -11,14 +12,14 @@ import (
 func ownedByToken(t *testing.T, s *Server) string {
 	t.Helper()
 	id, appID := newApp(t, s, map[string]any{"displayName": "least privilege", "signInAudience": "AzureADMyOrg",
-		"requiredResourceAccess": []map[string]any{{"resourceAppId": graphAppID, "resourceAccess": []map[string]any{
+		"requiredResourceAccess": []map[string]any{{"resourceAppId": store.GraphAppID, "resourceAccess": []map[string]any{
 			{"id": "18a4783c-866b-4cc7-a460-3d5e5662c884", "type": "Role"}}}}})
 	newServicePrincipal(t, s, appID)
 	secret := call(t, s, "POST", "/v1.0/applications/"+id+"/addPassword", automationToken(t, s), map[string]any{}).Body["secretText"].(string)
 	if err := s.Consent(DefaultHomeTenantID, appID, "admin@"+DefaultHomeTenantDomain); err != nil {
 		t.Fatal(err)
 	}
-	tok := appToken(t, s, DefaultHomeTenantID, appID, secret, graphResource)
+	tok := appToken(t, s, DefaultHomeTenantID, appID, secret, store.GraphResource)
 	if roles, _ := claims(t, tok)["roles"].([]any); len(roles) != 1 || roles[0] != "Application.ReadWrite.OwnedBy" {
 		t.Fatalf("roles = %v", roles)
 	}
@@ -80,7 +81,7 @@ func TestGraphOwnedByReachesOnlyOwnedApps(t *testing.T) {
 		t.Fatalf("SP right after create under OwnedBy: %d, want 403 as azuread retries on", r.Status)
 	}
 
-	graphSP := call(t, s, "GET", "/v1.0/servicePrincipals(appId='"+graphAppID+"')", owned, nil).Body["id"].(string)
+	graphSP := call(t, s, "GET", "/v1.0/servicePrincipals(appId='"+store.GraphAppID+"')", owned, nil).Body["id"].(string)
 	if r := call(t, s, "DELETE", "/v1.0/servicePrincipals/"+graphSP, owned, nil); r.Status != http.StatusForbidden {
 		t.Fatalf("delete the Microsoft Graph SP under OwnedBy: %d %s", r.Status, r.Raw)
 	}

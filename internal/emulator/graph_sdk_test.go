@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 	"net/http"
 	"net/url"
 	"testing"
@@ -143,14 +144,15 @@ func TestMSGraphSDKApplicationsAgainstEmulator(t *testing.T) {
 }
 
 func countApps(s *Server, tenantID, displayName string) int {
-	s.store.mu.RLock()
-	defer s.store.mu.RUnlock()
 	n := 0
-	for _, a := range s.store.tenants[tenantID].Applications {
-		if a.DisplayName == displayName {
-			n++
+	_ = s.store.View(func(tx *store.Tx) error {
+		for _, a := range tx.TenantByID(tenantID).Applications {
+			if a.DisplayName == displayName {
+				n++
+			}
 		}
-	}
+		return nil
+	})
 	return n
 }
 

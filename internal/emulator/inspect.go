@@ -2,10 +2,12 @@ package emulator
 
 import (
 	"encoding/json"
-	"fmt"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/graph"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 )
 
 // Inspection and "portal" edits for tests: what an admin would see or change
@@ -28,27 +30,28 @@ type SecretView struct {
 
 // Apps lists a tenant's app registrations, oldest first.
 func (s *Server) Apps(tenantID string) []AppView {
-	s.store.mu.RLock()
-	defer s.store.mu.RUnlock()
-	t := s.store.tenantByRef(tenantID)
-	if t == nil {
-		return nil
-	}
 	var out []AppView
-	for _, a := range t.Applications {
-		v := AppView{ID: a.ID, AppID: a.AppID, UniqueName: a.UniqueName, DisplayName: a.DisplayName, SignInAudience: a.SignInAudience,
-			WebRedirectURIs: append([]string(nil), a.WebRedirectURIs...), RequiredResourceAccess: map[string][]string{}}
-		for _, p := range a.PasswordCredentials {
-			v.Secrets = append(v.Secrets, SecretView{KeyID: p.KeyID, DisplayName: p.DisplayName, Start: p.StartDateTime, End: p.EndDateTime})
+	_ = s.store.View(func(tx *store.Tx) error {
+		t := tx.Tenant(tenantID)
+		if t == nil {
+			return nil
 		}
-		for _, r := range a.RequiredResourceAccess {
-			for _, ra := range r.ResourceAccess {
-				v.RequiredResourceAccess[r.ResourceAppID] = append(v.RequiredResourceAccess[r.ResourceAppID], ra.Type+":"+ra.ID)
+		for _, a := range t.Applications {
+			v := AppView{ID: a.ID, AppID: a.AppID, UniqueName: a.UniqueName, DisplayName: a.DisplayName, SignInAudience: a.SignInAudience,
+				WebRedirectURIs: append([]string(nil), a.WebRedirectURIs...), RequiredResourceAccess: map[string][]string{}}
+			for _, p := range a.PasswordCredentials {
+				v.Secrets = append(v.Secrets, SecretView{KeyID: p.KeyID, DisplayName: p.DisplayName, Start: p.StartDateTime, End: p.EndDateTime})
 			}
-			sort.Strings(v.RequiredResourceAccess[r.ResourceAppID])
+			for _, r := range a.RequiredResourceAccess {
+				for _, ra := range r.ResourceAccess {
+					v.RequiredResourceAccess[r.ResourceAppID] = append(v.RequiredResourceAccess[r.ResourceAppID], ra.Type+":"+ra.ID)
+				}
+				sort.Strings(v.RequiredResourceAccess[r.ResourceAppID])
+			}
+			out = append(out, v)
 		}
-		out = append(out, v)
-	}
+		return nil
+	})
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
 }
@@ -64,6 +67,19 @@ func (s *Server) AppsNamed(tenantID, displayName string) []AppView {
 	return out
 }
 
+// app finds an app registration by object ID in a transaction.
+func app(tx *store.Tx, tenantID, objectID string) (*store.Application, error) {
+	t, err := tx.TenantErr(tenantID)
+	if err != nil {
+		return nil, err
+	}
+	a := t.Applications[strings.ToLower(objectID)]
+	if a == nil {
+		return nil, store.NotFound("application " + objectID)
+	}
+	return a, nil
+}
+
 // EditApp changes an app as an admin would in the portal; props are Graph
 // application properties, e.g. {"displayName": "x"}.
 func (s *Server) EditApp(tenantID, objectID string, props map[string]any) error {
@@ -75,88 +91,82 @@ func (s *Server) EditApp(tenantID, objectID string, props map[string]any) error 
 		}
 		body[k] = b
 	}
-	s.store.mu.Lock()
-	defer s.store.mu.Unlock()
-	t := s.store.tenantByRef(tenantID)
-	if t == nil || t.Applications[strings.ToLower(objectID)] == nil {
-		return errNotFound
-	}
-	a := t.Applications[strings.ToLower(objectID)]
-	updated := *a
-	if msg := applyAppProps(&updated, body, false); msg != "" {
-		return fmt.Errorf("%s", msg)
-	}
-	*a = updated
-	return nil
+	return s.store.Update(func(tx *store.Tx) error {
+		a, err := app(tx, tenantID, objectID)
+		if err != nil {
+			return err
+		}
+		return graph.EditApplication(a, body)
+	})
 }
 
 // RemoveSecret deletes a client secret as an admin would in the portal.
 func (s *Server) RemoveSecret(tenantID, objectID, keyID string) error {
-	s.store.mu.Lock()
-	defer s.store.mu.Unlock()
-	t := s.store.tenantByRef(tenantID)
-	if t == nil || t.Applications[strings.ToLower(objectID)] == nil {
-		return errNotFound
-	}
-	a := t.Applications[strings.ToLower(objectID)]
-	for i, p := range a.PasswordCredentials {
-		if strings.EqualFold(p.KeyID, keyID) {
-			a.PasswordCredentials = append(a.PasswordCredentials[:i], a.PasswordCredentials[i+1:]...)
-			return nil
+	return s.store.Update(func(tx *store.Tx) error {
+		a, err := app(tx, tenantID, objectID)
+		if err != nil {
+			return err
 		}
-	}
-	return errNotFound
+		for i, p := range a.PasswordCredentials {
+			if strings.EqualFold(p.KeyID, keyID) {
+				a.PasswordCredentials = append(a.PasswordCredentials[:i], a.PasswordCredentials[i+1:]...)
+				return nil
+			}
+		}
+		return store.NotFound("secret " + keyID)
+	})
 }
 
 // SecretValue returns a secret's text, as the person who created it would
 // have copied it; tests use it to sign in as the app.
 func (s *Server) SecretValue(tenantID, objectID, keyID string) (string, error) {
-	s.store.mu.RLock()
-	defer s.store.mu.RUnlock()
-	t := s.store.tenantByRef(tenantID)
-	if t == nil || t.Applications[strings.ToLower(objectID)] == nil {
-		return "", errNotFound
-	}
-	for _, p := range t.Applications[strings.ToLower(objectID)].PasswordCredentials {
-		if strings.EqualFold(p.KeyID, keyID) {
-			return p.SecretText, nil
+	return store.ViewValue(s.store, func(tx *store.Tx) (string, error) {
+		a, err := app(tx, tenantID, objectID)
+		if err != nil {
+			return "", err
 		}
-	}
-	return "", errNotFound
+		for _, p := range a.PasswordCredentials {
+			if strings.EqualFold(p.KeyID, keyID) {
+				return p.SecretText, nil
+			}
+		}
+		return "", store.NotFound("secret " + keyID)
+	})
 }
 
 // RegisterApp creates an app registration (and its service principal) as if
 // someone had created it earlier, e.g. an apply that crashed after Graph
 // created the app. It returns the object ID and client ID.
 func (s *Server) RegisterApp(tenantID, uniqueName, displayName string) (string, string, error) {
-	now := s.now()
-	s.store.mu.Lock()
-	defer s.store.mu.Unlock()
-	t := s.store.tenantByRef(tenantID)
-	if t == nil {
-		return "", "", errNotFound
-	}
-	a := &application{TenantID: t.ID, ID: newGUID(), AppID: newGUID(), UniqueName: uniqueName, DisplayName: displayName,
-		SignInAudience: "AzureADMyOrg", PublisherDomain: t.defaultDomain(), CreatedDateTime: now}
-	t.Applications[a.ID] = a
-	s.store.apps[a.AppID] = a
-	sp := s.store.addServicePrincipal(t, a)
-	sp.CreatedDateTime = now
-	return a.ID, a.AppID, nil
+	var id, appID string
+	err := s.store.Update(func(tx *store.Tx) error {
+		t, err := tx.TenantErr(tenantID)
+		if err != nil {
+			return err
+		}
+		now := tx.Now()
+		a := &store.Application{TenantID: t.ID, ID: store.NewGUID(), AppID: store.NewGUID(), UniqueName: uniqueName, DisplayName: displayName,
+			SignInAudience: "AzureADMyOrg", PublisherDomain: t.DefaultDomain(), CreatedDateTime: now}
+		tx.PutApp(t, a)
+		sp := tx.AddServicePrincipal(t, a)
+		sp.CreatedDateTime = now
+		id, appID = a.ID, a.AppID
+		return nil
+	})
+	return id, appID, err
 }
 
 // AddFederatedCredential adds a federated identity credential to an app, as
 // an admin would for a CI pipeline.
 func (s *Server) AddFederatedCredential(tenantID, objectID, issuer, subject, audience string) error {
-	s.store.mu.Lock()
-	defer s.store.mu.Unlock()
-	t := s.store.tenantByRef(tenantID)
-	if t == nil || t.Applications[strings.ToLower(objectID)] == nil {
-		return errNotFound
-	}
-	a := t.Applications[strings.ToLower(objectID)]
-	a.FederatedCredentials = append(a.FederatedCredentials, federatedCredential{ID: newGUID(), Name: "ci-" + newGUID()[:8], Issuer: issuer, Subject: subject, Audiences: []string{audience}})
-	return nil
+	return s.store.Update(func(tx *store.Tx) error {
+		a, err := app(tx, tenantID, objectID)
+		if err != nil {
+			return err
+		}
+		a.FederatedCredentials = append(a.FederatedCredentials, store.FederatedCredential{ID: store.NewGUID(), Name: "ci-" + store.NewGUID()[:8], Issuer: issuer, Subject: subject, Audiences: []string{audience}})
+		return nil
+	})
 }
 
 // GrantsView is what a tenant holds for one client app: its service
@@ -171,38 +181,39 @@ type GrantsView struct {
 
 // Grants shows what tenantID holds for the app clientID, sorted.
 func (s *Server) Grants(tenantID, clientID string) GrantsView {
-	s.store.mu.RLock()
-	defer s.store.mu.RUnlock()
 	var v GrantsView
-	t := s.store.tenantByRef(tenantID)
-	if t == nil {
-		return v
-	}
-	mine := map[string]bool{}
-	for id, sp := range t.ServicePrincipals {
-		if strings.EqualFold(sp.AppID, clientID) {
-			v.ServicePrincipals++
-			mine[id] = true
+	_ = s.store.View(func(tx *store.Tx) error {
+		t := tx.Tenant(tenantID)
+		if t == nil {
+			return nil
 		}
-	}
-	roleValue := func(res *servicePrincipal, roleID string) string {
-		for _, r := range res.AppRoles {
-			if r.ID == roleID {
-				return r.Value
+		mine := map[string]bool{}
+		for id, sp := range t.ServicePrincipals {
+			if strings.EqualFold(sp.AppID, clientID) {
+				v.ServicePrincipals++
+				mine[id] = true
 			}
 		}
-		return roleID
-	}
-	for _, a := range t.AppRoleAssignments {
-		if res := t.ServicePrincipals[a.ResourceID]; mine[a.PrincipalID] && res != nil {
-			v.AppRoles = append(v.AppRoles, res.AppID+"/"+roleValue(res, a.AppRoleID))
+		roleValue := func(res *store.ServicePrincipal, roleID string) string {
+			for _, r := range res.AppRoles {
+				if r.ID == roleID {
+					return r.Value
+				}
+			}
+			return roleID
 		}
-	}
-	for _, g := range t.PermissionGrants {
-		if res := t.ServicePrincipals[g.ResourceID]; mine[g.ClientID] && res != nil {
-			v.DelegatedGrants = append(v.DelegatedGrants, res.AppID+"/"+g.Scope)
+		for _, a := range t.AppRoleAssignments {
+			if res := t.ServicePrincipals[a.ResourceID]; mine[a.PrincipalID] && res != nil {
+				v.AppRoles = append(v.AppRoles, res.AppID+"/"+roleValue(res, a.AppRoleID))
+			}
 		}
-	}
+		for _, g := range t.PermissionGrants {
+			if res := t.ServicePrincipals[g.ResourceID]; mine[g.ClientID] && res != nil {
+				v.DelegatedGrants = append(v.DelegatedGrants, res.AppID+"/"+g.Scope)
+			}
+		}
+		return nil
+	})
 	sort.Strings(v.AppRoles)
 	sort.Strings(v.DelegatedGrants)
 	return v
@@ -211,34 +222,35 @@ func (s *Server) Grants(tenantID, clientID string) GrantsView {
 // AddSecret adds a client secret as someone would in the portal (or another
 // tool, such as the azuread provider); it returns the key ID and the value.
 func (s *Server) AddSecret(tenantID, objectID, displayName string, end time.Time) (string, string, error) {
-	now := s.now()
-	s.store.mu.Lock()
-	defer s.store.mu.Unlock()
-	t := s.store.tenantByRef(tenantID)
-	if t == nil || t.Applications[strings.ToLower(objectID)] == nil {
-		return "", "", errNotFound
-	}
-	a := t.Applications[strings.ToLower(objectID)]
-	text := newSecretText()
-	p := passwordCredential{KeyID: newGUID(), DisplayName: displayName, Hint: text[:3], SecretText: text, StartDateTime: now.Truncate(time.Second), EndDateTime: end.UTC()}
-	a.PasswordCredentials = append(a.PasswordCredentials, p)
-	return p.KeyID, text, nil
+	var keyID, text string
+	err := s.store.Update(func(tx *store.Tx) error {
+		a, err := app(tx, tenantID, objectID)
+		if err != nil {
+			return err
+		}
+		text = graph.NewSecretText()
+		p := store.PasswordCredential{KeyID: store.NewGUID(), DisplayName: displayName, Hint: text[:3], SecretText: text, StartDateTime: tx.Now().Truncate(time.Second), EndDateTime: end.UTC()}
+		a.PasswordCredentials = append(a.PasswordCredentials, p)
+		keyID = p.KeyID
+		return nil
+	})
+	return keyID, text, err
 }
 
 // DeleteServicePrincipal deletes an app's enterprise application (service
 // principal) in a tenant, with what was granted to it, as an admin would in
 // the portal.
 func (s *Server) DeleteServicePrincipal(tenantID, appID string) error {
-	s.store.mu.Lock()
-	defer s.store.mu.Unlock()
-	t := s.store.tenantByRef(tenantID)
-	if t == nil {
-		return errNotFound
-	}
-	sp := t.spByAppID(appID)
-	if sp == nil {
-		return errNotFound
-	}
-	deleteSPLocked(t, sp.ID)
-	return nil
+	return s.store.Update(func(tx *store.Tx) error {
+		t, err := tx.TenantErr(tenantID)
+		if err != nil {
+			return err
+		}
+		sp := t.SPByAppID(appID)
+		if sp == nil {
+			return store.NotFound("service principal of " + appID)
+		}
+		tx.DeleteServicePrincipal(t, sp.ID)
+		return nil
+	})
 }

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"context"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 	"net/http"
 	"net/url"
 	"slices"
@@ -17,7 +18,7 @@ import (
 func TestMSALClientSecretTokenCarriesConsentedRoles(t *testing.T) {
 	s := newTestServer(t)
 	c := claims(t, automationToken(t, s))
-	if c["aud"] != graphResource || c["tid"] != DefaultHomeTenantID || c["appid"] != DefaultAutomationClientID || c["appidacr"] != "1" || c["idtyp"] != "app" {
+	if c["aud"] != store.GraphResource || c["tid"] != DefaultHomeTenantID || c["appid"] != DefaultAutomationClientID || c["appidacr"] != "1" || c["idtyp"] != "app" {
 		t.Fatalf("claims = %v", c)
 	}
 	want := []any{"AppRoleAssignment.ReadWrite.All", "Application.ReadWrite.All", "CrossTenantInformation.ReadBasic.All", "DelegatedPermissionGrant.ReadWrite.All", "Organization.Read.All"}
@@ -59,7 +60,7 @@ func TestMSALCertificateCredential(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := msalClient(t, s, DefaultHomeTenantID, appID, cred).AcquireTokenByCredential(context.Background(), []string{graphResource + "/.default"})
+	res, err := msalClient(t, s, DefaultHomeTenantID, appID, cred).AcquireTokenByCredential(context.Background(), []string{store.GraphResource + "/.default"})
 	if err != nil {
 		t.Fatalf("certificate token: %v", err)
 	}
@@ -70,7 +71,7 @@ func TestMSALCertificateCredential(t *testing.T) {
 	// A different certificate is refused with AADSTS700027.
 	other, otherKey := selfSignedCert(t)
 	cred2, _ := confidential.NewCredFromCert([]*x509.Certificate{other}, otherKey)
-	_, err = msalClient(t, s, DefaultHomeTenantID, appID, cred2).AcquireTokenByCredential(context.Background(), []string{graphResource + "/.default"})
+	_, err = msalClient(t, s, DefaultHomeTenantID, appID, cred2).AcquireTokenByCredential(context.Background(), []string{store.GraphResource + "/.default"})
 	if err == nil || !strings.Contains(err.Error(), "AADSTS700027") {
 		t.Fatalf("foreign certificate: err = %v, want AADSTS700027", err)
 	}
@@ -95,7 +96,7 @@ func TestMSALFederatedAssertion(t *testing.T) {
 	cred := confidential.NewCredFromAssertionCallback(func(context.Context, confidential.AssertionRequestOptions) (string, error) {
 		return external("repo:acme/infra:ref:refs/heads/main"), nil
 	})
-	res, err := msalClient(t, s, DefaultHomeTenantID, appID, cred).AcquireTokenByCredential(context.Background(), []string{graphResource + "/.default"})
+	res, err := msalClient(t, s, DefaultHomeTenantID, appID, cred).AcquireTokenByCredential(context.Background(), []string{store.GraphResource + "/.default"})
 	if err != nil {
 		t.Fatalf("federated token: %v", err)
 	}
@@ -105,7 +106,7 @@ func TestMSALFederatedAssertion(t *testing.T) {
 	bad := confidential.NewCredFromAssertionCallback(func(context.Context, confidential.AssertionRequestOptions) (string, error) {
 		return external("repo:acme/infra:pull_request"), nil
 	})
-	_, err = msalClient(t, s, DefaultHomeTenantID, appID, bad).AcquireTokenByCredential(context.Background(), []string{graphResource + "/.default"})
+	_, err = msalClient(t, s, DefaultHomeTenantID, appID, bad).AcquireTokenByCredential(context.Background(), []string{store.GraphResource + "/.default"})
 	if err == nil || !strings.Contains(err.Error(), "AADSTS70021") {
 		t.Fatalf("unmatched subject: err = %v, want AADSTS70021", err)
 	}
@@ -123,13 +124,13 @@ func TestTokenErrorsAsMicrosoftAnswersThem(t *testing.T) {
 		status, code int
 		errName      string
 	}{
-		{"wrong secret", form(DefaultHomeTenantID, DefaultAutomationClientID, "nope", graphResource+"/.default"), 401, 7000215, "invalid_client"},
-		{"unknown app", form(DefaultHomeTenantID, "11111111-2222-4333-8444-555555555555", "x", graphResource+"/.default"), 400, 700016, "unauthorized_client"},
-		{"single-tenant app in another tenant", form(FabrikamTenantID, DefaultAutomationClientID, DefaultAutomationClientSecret, graphResource+"/.default"), 400, 700016, "unauthorized_client"},
-		{"unknown tenant", form("00000000-1111-4222-8333-444444444444", DefaultAutomationClientID, DefaultAutomationClientSecret, graphResource+"/.default"), 400, 90002, "invalid_tenant"},
-		{"unknown domain", form("nosuch.onmicrosoft.com", DefaultAutomationClientID, DefaultAutomationClientSecret, graphResource+"/.default"), 400, 90002, "invalid_tenant"},
-		{"scope without /.default", form(DefaultHomeTenantID, DefaultAutomationClientID, DefaultAutomationClientSecret, graphResource+"/User.Read"), 400, 70011, "invalid_scope"},
-		{"no credential", call(t, s, "POST", "/"+DefaultHomeTenantID+"/oauth2/v2.0/token", "", url.Values{"grant_type": {"client_credentials"}, "client_id": {DefaultAutomationClientID}, "scope": {graphResource + "/.default"}}), 401, 7000218, "invalid_client"},
+		{"wrong secret", form(DefaultHomeTenantID, DefaultAutomationClientID, "nope", store.GraphResource+"/.default"), 401, 7000215, "invalid_client"},
+		{"unknown app", form(DefaultHomeTenantID, "11111111-2222-4333-8444-555555555555", "x", store.GraphResource+"/.default"), 400, 700016, "unauthorized_client"},
+		{"single-tenant app in another tenant", form(FabrikamTenantID, DefaultAutomationClientID, DefaultAutomationClientSecret, store.GraphResource+"/.default"), 400, 700016, "unauthorized_client"},
+		{"unknown tenant", form("00000000-1111-4222-8333-444444444444", DefaultAutomationClientID, DefaultAutomationClientSecret, store.GraphResource+"/.default"), 400, 90002, "invalid_tenant"},
+		{"unknown domain", form("nosuch.onmicrosoft.com", DefaultAutomationClientID, DefaultAutomationClientSecret, store.GraphResource+"/.default"), 400, 90002, "invalid_tenant"},
+		{"scope without /.default", form(DefaultHomeTenantID, DefaultAutomationClientID, DefaultAutomationClientSecret, store.GraphResource+"/User.Read"), 400, 70011, "invalid_scope"},
+		{"no credential", call(t, s, "POST", "/"+DefaultHomeTenantID+"/oauth2/v2.0/token", "", url.Values{"grant_type": {"client_credentials"}, "client_id": {DefaultAutomationClientID}, "scope": {store.GraphResource + "/.default"}}), 401, 7000218, "invalid_client"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -171,10 +172,10 @@ func TestExpiredSecretAfterClockAdvance(t *testing.T) {
 	if r.Status != 200 || len(secret) < 16 || r.Body["hint"] != secret[:3] {
 		t.Fatalf("addPassword: %d %s", r.Status, r.Raw)
 	}
-	appToken(t, s, DefaultHomeTenantID, appID, secret, graphResource) // works now
+	appToken(t, s, DefaultHomeTenantID, appID, secret, store.GraphResource) // works now
 	s.Advance(2 * time.Hour)
 	cred, _ := confidential.NewCredFromSecret(secret)
-	_, err := msalClient(t, s, DefaultHomeTenantID, appID, cred).AcquireTokenByCredential(context.Background(), []string{graphResource + "/.default"})
+	_, err := msalClient(t, s, DefaultHomeTenantID, appID, cred).AcquireTokenByCredential(context.Background(), []string{store.GraphResource + "/.default"})
 	if err == nil || !strings.Contains(err.Error(), "AADSTS7000222") || !strings.Contains(err.Error(), "401") {
 		t.Fatalf("expired secret: err = %v, want 401 AADSTS7000222", err)
 	}
@@ -185,7 +186,7 @@ func TestUnconsentedAppGetsTokenWithoutRolesAndGraphRefuses(t *testing.T) {
 	id, appID := newApp(t, s, map[string]any{"displayName": "no consent"})
 	newServicePrincipal(t, s, appID)
 	secret := call(t, s, "POST", "/v1.0/applications/"+id+"/addPassword", automationToken(t, s), map[string]any{}).Body["secretText"].(string)
-	tok := appToken(t, s, DefaultHomeTenantID, appID, secret, graphResource)
+	tok := appToken(t, s, DefaultHomeTenantID, appID, secret, store.GraphResource)
 	if _, ok := claims(t, tok)["roles"]; ok {
 		t.Fatalf("unconsented app got roles: %v", claims(t, tok))
 	}
@@ -195,7 +196,7 @@ func TestUnconsentedAppGetsTokenWithoutRolesAndGraphRefuses(t *testing.T) {
 		t.Fatalf("got %d %s", r.Status, r.Raw)
 	}
 	// A token for another API is refused by Graph.
-	bcTok := appToken(t, s, DefaultHomeTenantID, DefaultAutomationClientID, DefaultAutomationClientSecret, bcResource)
+	bcTok := appToken(t, s, DefaultHomeTenantID, DefaultAutomationClientID, DefaultAutomationClientSecret, store.BCResource)
 	if r := call(t, s, "GET", "/v1.0/organization", bcTok, nil); r.Status != 401 || field(r.Body, "error.code") != "InvalidAuthenticationToken" {
 		t.Fatalf("BC token at Graph: %d %s", r.Status, r.Raw)
 	}
@@ -214,7 +215,7 @@ func multiTenantApp(t *testing.T, s *Server) (id, appID, secret string) {
 	t.Helper()
 	id, appID = newApp(t, s, map[string]any{"displayName": "Orbit", "signInAudience": "AzureADMultipleOrgs",
 		"web": map[string]any{"redirectUris": []string{"https://orbit.example.com/reseller"}},
-		"requiredResourceAccess": []map[string]any{{"resourceAppId": graphAppID, "resourceAccess": []map[string]any{
+		"requiredResourceAccess": []map[string]any{{"resourceAppId": store.GraphAppID, "resourceAccess": []map[string]any{
 			{"id": "df021288-bdef-4463-88db-98f22de89214", "type": "Role"}, {"id": "e1fe6dd8-ba31-4d61-89e7-88639da4683d", "type": "Scope"}}}}})
 	newServicePrincipal(t, s, appID)
 	secret = call(t, s, "POST", "/v1.0/applications/"+id+"/addPassword", automationToken(t, s), map[string]any{}).Body["secretText"].(string)
@@ -225,11 +226,11 @@ func TestAdminConsentGrantsAndRedirects(t *testing.T) {
 	s := newTestServer(t)
 	_, appID, secret := multiTenantApp(t, s)
 	consentURL := "/" + FabrikamTenantID + "/v2.0/adminconsent?" + url.Values{"client_id": {appID}, "redirect_uri": {"https://orbit.example.com/reseller"},
-		"state": {"12345"}, "scope": {graphResource + "/.default"}}.Encode()
+		"state": {"12345"}, "scope": {store.GraphResource + "/.default"}}.Encode()
 
 	// Before consent the app is unknown in Fabrikam.
 	cred, _ := confidential.NewCredFromSecret(secret)
-	_, err := msalClient(t, s, FabrikamTenantID, appID, cred).AcquireTokenByCredential(context.Background(), []string{graphResource + "/.default"})
+	_, err := msalClient(t, s, FabrikamTenantID, appID, cred).AcquireTokenByCredential(context.Background(), []string{store.GraphResource + "/.default"})
 	if err == nil || !strings.Contains(err.Error(), "AADSTS700016") {
 		t.Fatalf("before consent: %v", err)
 	}
@@ -260,17 +261,19 @@ func TestAdminConsentGrantsAndRedirects(t *testing.T) {
 	loc, _ = url.Parse(r.Header.Get("Location"))
 	q := loc.Query()
 	if r.Status != http.StatusFound || loc.Host != "orbit.example.com" || q.Get("admin_consent") != "True" || q.Get("tenant") != FabrikamTenantID || q.Get("state") != "12345" ||
-		!strings.Contains(q.Get("scope"), graphResource+"/User.Read.All") {
+		!strings.Contains(q.Get("scope"), store.GraphResource+"/User.Read.All") {
 		t.Fatalf("consent: %d %s", r.Status, r.Header.Get("Location"))
 	}
-	tok := appToken(t, s, FabrikamTenantID, appID, secret, graphResource)
+	tok := appToken(t, s, FabrikamTenantID, appID, secret, store.GraphResource)
 	if c := claims(t, tok); c["tid"] != FabrikamTenantID || !slices.Equal(c["roles"].([]any), []any{"User.Read.All"}) {
 		t.Fatalf("after consent: %v", c)
 	}
 	// The delegated scope became one AllPrincipals grant.
-	s.store.mu.RLock()
-	scopes := grantedScopes(s.store.tenants[FabrikamTenantID], appID, graphAppID, "")
-	s.store.mu.RUnlock()
+	var scopes []string
+	_ = s.store.View(func(tx *store.Tx) error {
+		scopes = tx.TenantByID(FabrikamTenantID).GrantedScopes(appID, store.GraphAppID, "")
+		return nil
+	})
 	if !slices.Equal(scopes, []string{"User.Read"}) {
 		t.Fatalf("delegated grant scopes = %v", scopes)
 	}
@@ -279,7 +282,7 @@ func TestAdminConsentGrantsAndRedirects(t *testing.T) {
 	if err := s.Revoke(FabrikamTenantID, appID); err != nil {
 		t.Fatal(err)
 	}
-	if c := claims(t, appToken(t, s, FabrikamTenantID, appID, secret, graphResource)); c["roles"] != nil {
+	if c := claims(t, appToken(t, s, FabrikamTenantID, appID, secret, store.GraphResource)); c["roles"] != nil {
 		t.Fatalf("after revoke: roles = %v", c["roles"])
 	}
 }
@@ -293,7 +296,7 @@ func TestPartnerRefreshTokenCarriesGDAPRoles(t *testing.T) {
 	}
 	refresh := func(tenant string) response {
 		return call(t, s, "POST", "/"+tenant+"/oauth2/v2.0/token", "", url.Values{"grant_type": {"refresh_token"}, "client_id": {azureCLI},
-			"refresh_token": {rt}, "scope": {graphResource + "/.default offline_access"}})
+			"refresh_token": {rt}, "scope": {store.GraphResource + "/.default offline_access"}})
 	}
 	r := refresh(FabrikamTenantID)
 	if r.Status != 200 {
@@ -301,7 +304,7 @@ func TestPartnerRefreshTokenCarriesGDAPRoles(t *testing.T) {
 	}
 	c := claims(t, r.Body["access_token"].(string))
 	wids, _ := c["wids"].([]any)
-	if c["tid"] != FabrikamTenantID || c["upn"] != DefaultPartnerAdminUPN || !slices.Contains(wids, any(roleCloudAppAdmin)) || !slices.Contains(wids, any(roleDynamics365Admin)) || c["scp"] == "" {
+	if c["tid"] != FabrikamTenantID || c["upn"] != DefaultPartnerAdminUPN || !slices.Contains(wids, any(store.RoleCloudAppAdmin)) || !slices.Contains(wids, any(store.RoleDynamics365Admin)) || c["scp"] == "" {
 		t.Fatalf("claims = %v", c)
 	}
 	// The Tailspin relationship expired: no access there.
@@ -323,7 +326,7 @@ func TestPartnerRefreshTokenCarriesGDAPRoles(t *testing.T) {
 func TestDeviceCodeFlow(t *testing.T) {
 	s := newTestServer(t)
 	const azureCLI = "04b07795-8ddb-461a-bbee-02f9e1bf7b46"
-	start := call(t, s, "POST", "/organizations/oauth2/v2.0/devicecode", "", url.Values{"client_id": {azureCLI}, "scope": {graphResource + "/.default offline_access"}})
+	start := call(t, s, "POST", "/organizations/oauth2/v2.0/devicecode", "", url.Values{"client_id": {azureCLI}, "scope": {store.GraphResource + "/.default offline_access"}})
 	if start.Status != 200 || start.Body["user_code"] == nil || start.Body["device_code"] == nil {
 		t.Fatalf("devicecode: %d %s", start.Status, start.Raw)
 	}

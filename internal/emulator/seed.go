@@ -6,46 +6,27 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/control"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 )
 
-// TenantSeed describes a tenant to create through the control API.
-type TenantSeed struct {
-	ID          string `json:"id"`
-	DisplayName string `json:"displayName"`
-	// Domains: the first is the initial (and default) domain.
-	Domains []string   `json:"domains"`
-	Country string     `json:"countryLetterCode,omitempty"`
-	Users   []UserSeed `json:"users,omitempty"`
-	// ConsentAdmin is the UPN that signs in for /adminconsent and
-	// /authorize; default: the first Global Administrator.
-	ConsentAdmin  string     `json:"consentAdmin,omitempty"`
-	Inventory     Inventory  `json:"inventory"`
-	Relationships []GDAPSeed `json:"relationships,omitempty"`
-}
+// The control API's types, named here as the emulator's public API.
+type (
+	// TenantSeed describes a tenant to create through the control API.
+	TenantSeed = control.TenantSeed
+	// UserSeed is a user who can sign in.
+	UserSeed = control.UserSeed
+	// GDAPSeed is a granular delegated admin relationship from the seeded
+	// (partner) tenant to a customer.
+	GDAPSeed = control.GDAPSeed
+	// Inventory is what a sync counts in a tenant.
+	Inventory = store.Inventory
+)
 
-// UserSeed is a user who can sign in. Roles are directory role names
-// (see RoleIDs) or role template IDs.
-type UserSeed struct {
-	UPN         string   `json:"upn"`
-	DisplayName string   `json:"displayName,omitempty"`
-	Password    string   `json:"password,omitempty"`
-	Roles       []string `json:"roles,omitempty"`
-}
-
-// Inventory is what a sync counts in a tenant.
-type Inventory = inventory
-
-// GDAPSeed is a granular delegated admin relationship from the seeded
-// (partner) tenant to a customer.
-type GDAPSeed struct {
-	CustomerTenantID string    `json:"customerTenantId"`
-	CustomerName     string    `json:"customerName,omitempty"`
-	Roles            []string  `json:"roles"`
-	Status           string    `json:"status,omitempty"` // default active
-	EndDateTime      time.Time `json:"endDateTime,omitempty"`
-	// Members are partner users (UPNs) the roles apply to.
-	Members []string `json:"members"`
-}
+// RoleIDs maps the directory role names the control API accepts to their
+// template IDs.
+var RoleIDs = store.RoleIDs
 
 func roleID(r string) (string, error) {
 	if id, ok := RoleIDs[r]; ok {
@@ -68,17 +49,17 @@ func (s *Server) SeedTenant(seed TenantSeed) error {
 		return fmt.Errorf("a tenant needs an id and at least one domain")
 	}
 	now := s.now()
-	t := newTenant(seed.ID, seed.DisplayName)
+	t := store.NewTenant(seed.ID, seed.DisplayName)
 	t.CreatedDateTime = now.Add(-365 * 24 * time.Hour)
 	if seed.Country != "" {
 		t.CountryLetterCode = seed.Country
 	}
 	for i, d := range seed.Domains {
-		t.Domains = append(t.Domains, domain{Name: strings.ToLower(d), IsDefault: i == 0, IsInitial: i == 0})
+		t.Domains = append(t.Domains, store.Domain{Name: strings.ToLower(d), IsDefault: i == 0, IsInitial: i == 0})
 	}
 	t.Counts = seed.Inventory
 	for _, us := range seed.Users {
-		u := &user{ID: newGUID(), UPN: us.UPN, DisplayName: us.DisplayName, Password: us.Password}
+		u := &store.User{ID: store.NewGUID(), UPN: us.UPN, DisplayName: us.DisplayName, Password: us.Password}
 		for _, r := range us.Roles {
 			id, err := roleID(r)
 			if err != nil {
@@ -87,13 +68,13 @@ func (s *Server) SeedTenant(seed TenantSeed) error {
 			u.Roles = append(u.Roles, id)
 		}
 		t.Users = append(t.Users, u)
-		if seed.ConsentAdmin == "" && containsFold(u.Roles, roleGlobalAdmin) {
+		if seed.ConsentAdmin == "" && containsFold(u.Roles, store.RoleGlobalAdmin) {
 			seed.ConsentAdmin = u.UPN
 		}
 	}
 	t.ConsentAdmin = seed.ConsentAdmin
 	for _, g := range seed.Relationships {
-		rel := &gdapRelationship{ID: newGUID() + "-" + newGUID(), DisplayName: "GDAP " + g.CustomerName,
+		rel := &store.GDAPRelationship{ID: store.NewGUID() + "-" + store.NewGUID(), DisplayName: "GDAP " + g.CustomerName,
 			CustomerTenantID: strings.ToLower(g.CustomerTenantID), CustomerName: g.CustomerName, Status: g.Status,
 			Duration: "P730D", CreatedDateTime: now.Add(-30 * 24 * time.Hour), ActivatedTime: now.Add(-30 * 24 * time.Hour), EndDateTime: g.EndDateTime}
 		if rel.Status == "" {
@@ -110,7 +91,7 @@ func (s *Server) SeedTenant(seed TenantSeed) error {
 			rel.Roles = append(rel.Roles, id)
 		}
 		for _, m := range g.Members {
-			if u := t.userByUPN(m); u != nil {
+			if u := t.UserByUPN(m); u != nil {
 				rel.Members = append(rel.Members, u.ID)
 			} else {
 				return fmt.Errorf("GDAP member %q is not a user of tenant %s", m, seed.ID)
@@ -118,26 +99,10 @@ func (s *Server) SeedTenant(seed TenantSeed) error {
 		}
 		t.Relationships = append(t.Relationships, rel)
 	}
-	for _, sp := range firstPartyServicePrincipals(t.ID, now) {
+	for _, sp := range store.FirstPartyServicePrincipals(t.ID, now) {
 		t.ServicePrincipals[sp.ID] = sp
 	}
-	s.store.mu.Lock()
-	defer s.store.mu.Unlock()
-	if old := s.store.tenants[t.ID]; old != nil {
-		for _, d := range old.Domains {
-			delete(s.store.domains, d.Name)
-		}
-	}
-	for _, d := range t.Domains {
-		if other, ok := s.store.domains[d.Name]; ok && other != t.ID {
-			return fmt.Errorf("domain %s already belongs to tenant %s", d.Name, other)
-		}
-	}
-	s.store.tenants[t.ID] = t
-	for _, d := range t.Domains {
-		s.store.domains[d.Name] = t.ID
-	}
-	return nil
+	return s.store.Update(func(tx *store.Tx) error { return tx.PutTenant(t) })
 }
 
 func containsFold(list []string, v string) bool {
@@ -205,29 +170,28 @@ func (s *Server) seedDefaults() {
 // seedAutomationIdentity registers the app the provider signs in as, with
 // its secret and consented Graph application permissions in the home tenant.
 func (s *Server) seedAutomationIdentity() error {
-	now := s.now()
-	s.store.mu.Lock()
-	defer s.store.mu.Unlock()
-	t := s.store.tenants[DefaultHomeTenantID]
-	app := &application{
-		TenantID: t.ID, ID: newGUID(), AppID: DefaultAutomationClientID, DisplayName: DefaultAutomationDisplayName,
-		SignInAudience: "AzureADMyOrg", PublisherDomain: DefaultHomeTenantDomain, CreatedDateTime: now.Add(-24 * time.Hour),
-		PasswordCredentials: []passwordCredential{{KeyID: newGUID(), DisplayName: "automation", Hint: DefaultAutomationClientSecret[:3],
-			SecretText: DefaultAutomationClientSecret, StartDateTime: now.Add(-24 * time.Hour), EndDateTime: now.Add(2 * 365 * 24 * time.Hour)}},
-	}
-	var access []resourceAccess
-	for _, v := range []string{"Application.ReadWrite.All", "AppRoleAssignment.ReadWrite.All", "DelegatedPermissionGrant.ReadWrite.All", "Organization.Read.All", "CrossTenantInformation.ReadBasic.All"} {
-		for _, r := range graphApp.AppRoles {
-			if r.Value == v {
-				access = append(access, resourceAccess{ID: r.ID, Type: "Role"})
+	return s.store.Update(func(tx *store.Tx) error {
+		now := tx.Now()
+		t := tx.TenantByID(DefaultHomeTenantID)
+		app := &store.Application{
+			TenantID: t.ID, ID: store.NewGUID(), AppID: DefaultAutomationClientID, DisplayName: DefaultAutomationDisplayName,
+			SignInAudience: "AzureADMyOrg", PublisherDomain: DefaultHomeTenantDomain, CreatedDateTime: now.Add(-24 * time.Hour),
+			PasswordCredentials: []store.PasswordCredential{{KeyID: store.NewGUID(), DisplayName: "automation", Hint: DefaultAutomationClientSecret[:3],
+				SecretText: DefaultAutomationClientSecret, StartDateTime: now.Add(-24 * time.Hour), EndDateTime: now.Add(2 * 365 * 24 * time.Hour)}},
+		}
+		var access []store.ResourceAccess
+		for _, v := range []string{"Application.ReadWrite.All", "AppRoleAssignment.ReadWrite.All", "DelegatedPermissionGrant.ReadWrite.All", "Organization.Read.All", "CrossTenantInformation.ReadBasic.All"} {
+			for _, r := range store.GraphApp.AppRoles {
+				if r.Value == v {
+					access = append(access, store.ResourceAccess{ID: r.ID, Type: "Role"})
+				}
 			}
 		}
-	}
-	app.RequiredResourceAccess = []requiredResourceAccess{{ResourceAppID: graphAppID, ResourceAccess: access}}
-	t.Applications[app.ID] = app
-	s.store.apps[app.AppID] = app
-	s.grantConsentLocked(t, app, nil, now.Add(-24*time.Hour))
-	return nil
+		app.RequiredResourceAccess = []store.RequiredResourceAccess{{ResourceAppID: store.GraphAppID, ResourceAccess: access}}
+		tx.PutApp(t, app)
+		tx.GrantConsent(t, app, nil, now.Add(-24*time.Hour))
+		return nil
+	})
 }
 
 // SeedFile seeds every tenant listed in a JSON file ([]TenantSeed).
@@ -251,35 +215,35 @@ func (s *Server) SeedFile(path string) error {
 // AddGDAPRelationship adds a relationship to a partner tenant without
 // reseeding it (for tests with many customers).
 func (s *Server) AddGDAPRelationship(partnerTenantID string, g GDAPSeed) error {
-	now := s.now()
-	s.store.mu.Lock()
-	defer s.store.mu.Unlock()
-	t := s.store.tenantByRef(partnerTenantID)
-	if t == nil {
-		return errNotFound
-	}
-	rel := &gdapRelationship{ID: newGUID() + "-" + newGUID(), DisplayName: "GDAP " + g.CustomerName, CustomerTenantID: strings.ToLower(g.CustomerTenantID),
-		CustomerName: g.CustomerName, Status: g.Status, Duration: "P730D", CreatedDateTime: now, ActivatedTime: now, EndDateTime: g.EndDateTime}
-	if rel.Status == "" {
-		rel.Status = "active"
-	}
-	if rel.EndDateTime.IsZero() {
-		rel.EndDateTime = now.Add(700 * 24 * time.Hour)
-	}
-	for _, r := range g.Roles {
-		id, err := roleID(r)
+	return s.store.Update(func(tx *store.Tx) error {
+		now := tx.Now()
+		t, err := tx.TenantErr(partnerTenantID)
 		if err != nil {
 			return err
 		}
-		rel.Roles = append(rel.Roles, id)
-	}
-	for _, m := range g.Members {
-		u := t.userByUPN(m)
-		if u == nil {
-			return fmt.Errorf("GDAP member %q is not a user of tenant %s", m, partnerTenantID)
+		rel := &store.GDAPRelationship{ID: store.NewGUID() + "-" + store.NewGUID(), DisplayName: "GDAP " + g.CustomerName, CustomerTenantID: strings.ToLower(g.CustomerTenantID),
+			CustomerName: g.CustomerName, Status: g.Status, Duration: "P730D", CreatedDateTime: now, ActivatedTime: now, EndDateTime: g.EndDateTime}
+		if rel.Status == "" {
+			rel.Status = "active"
 		}
-		rel.Members = append(rel.Members, u.ID)
-	}
-	t.Relationships = append(t.Relationships, rel)
-	return nil
+		if rel.EndDateTime.IsZero() {
+			rel.EndDateTime = now.Add(700 * 24 * time.Hour)
+		}
+		for _, r := range g.Roles {
+			id, err := roleID(r)
+			if err != nil {
+				return err
+			}
+			rel.Roles = append(rel.Roles, id)
+		}
+		for _, m := range g.Members {
+			u := t.UserByUPN(m)
+			if u == nil {
+				return fmt.Errorf("GDAP member %q is not a user of tenant %s", m, partnerTenantID)
+			}
+			rel.Members = append(rel.Members, u.ID)
+		}
+		t.Relationships = append(t.Relationships, rel)
+		return nil
+	})
 }

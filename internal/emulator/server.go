@@ -12,47 +12,43 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
-	"errors"
-	"fmt"
 	"io"
 	"math/big"
 	"net"
 	"net/http"
 	"os"
 	"strings"
-	"sync"
 	"time"
+
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/businesscentral"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/control"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/graph"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/identity"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 )
 
-// Server is the emulated Microsoft cloud: identity platform (login), Microsoft
-// Graph (/v1.0) and Business Central (/admin, /v2.0) on one HTTPS origin, plus
-// the control API under /_emulator/.
+// Server is the emulated Microsoft cloud: identity platform (login),
+// Microsoft Graph (/v1.0) and Business Central (/admin, /v2.0) on one HTTPS
+// origin, plus the control API under /_emulator/. Each service is its own
+// package with its own route table; Server mounts them and plays the
+// network in front of them (faults, latency, request counters).
 type Server struct {
-	store *store
-	key   *rsa.PrivateKey // signs access tokens; published in JWKS
-	keyID string
-	mux   *http.ServeMux
+	store *store.Store
+	clock *store.Clock
 
-	clock    *clock
+	identity *identity.Service
+	graph    *graph.Service
+	bc       *businesscentral.Service
+
 	faults   *faultSet
 	counters *counterSet
-
-	loginMux, graphMux, bcMux, controlMux *http.ServeMux
+	mux      *http.ServeMux
 
 	listener net.Listener
 	http     *http.Server
 	caPEM    []byte
 	caFile   string
 	url      string
-
-	mu            sync.Mutex
-	deviceCodes   map[string]*deviceCode
-	refreshTokens map[string]*refreshGrant
-	authCodes     map[string]*authCode
-	// replication delay: after a create, reads of the object answer 404 for
-	// this long on the emulator clock (0 = off).
-	replicationDelay time.Duration
-	createdAt        map[string]time.Time
 }
 
 // Options configure New. The zero value serves the default seed on a random
@@ -64,44 +60,12 @@ type Options struct {
 	Empty bool
 }
 
-// principal is who an access token presented to Graph or Business Central
-// stands for, after its signature, audience and expiry were checked.
-type principal struct {
-	TenantID  string   // tid
-	AppID     string   // appid / azp: the client application
-	ObjectID  string   // oid: service principal (app-only) or user object ID
-	Audience  string   // aud, normalised to the resource identifier URI
-	Roles     []string // application permissions (app-only tokens)
-	Scopes    []string // delegated permissions (scp, space-split)
-	UserID    string   // set for delegated tokens
-	UPN       string   // set for delegated tokens
-	Wids      []string // directory role template IDs of the signed-in user
-	Delegated bool
-}
-
 // New starts an emulator on a loopback HTTPS listener.
 func New(opts Options) (*Server, error) {
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{
-		store:         newStore(),
-		key:           key,
-		keyID:         "emu-" + randomHex(8),
-		clock:         &clock{},
-		faults:        &faultSet{},
-		counters:      newCounterSet(),
-		deviceCodes:   map[string]*deviceCode{},
-		refreshTokens: map[string]*refreshGrant{},
-		authCodes:     map[string]*authCode{},
-		createdAt:     map[string]time.Time{},
-	}
-	if !opts.Empty {
-		s.seedDefaults()
-	}
-	s.routes()
-
 	addr := opts.Listen
 	if addr == "" {
 		addr = "127.0.0.1:0"
@@ -110,13 +74,28 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.caPEM = caPEM
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, err
 	}
-	s.listener = ln
-	s.url = "https://" + ln.Addr().String()
+	clock := &store.Clock{}
+	s := &Server{
+		store:    store.New(clock),
+		clock:    clock,
+		faults:   &faultSet{},
+		counters: newCounterSet(),
+		listener: ln,
+		caPEM:    caPEM,
+		url:      "https://" + ln.Addr().String(),
+	}
+	s.identity = identity.New(s.store, key, "emu-"+store.RandomHex(8), s.url)
+	s.graph = graph.New(s.store, s.identity.Authenticate, s.url)
+	s.graph.Intercept = func(w http.ResponseWriter, r *http.Request) bool { return s.faults.apply(w, r, "graph", s.clock) }
+	s.bc = businesscentral.New(s.store, s.identity.Authenticate)
+	s.routes()
+	if !opts.Empty {
+		s.seedDefaults()
+	}
 	s.http = &http.Server{
 		Handler:           s,
 		TLSConfig:         &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12},
@@ -181,33 +160,26 @@ func (s *Server) Env() map[string]string {
 	return env
 }
 
-// routes builds one mux per service; ServeHTTP picks the service by the first
-// path segment, as the real services live on different hosts and their path
-// patterns would otherwise overlap (/{tenant}/... vs /v1.0/...).
+// routes mounts each service under the first path segment it owns, as the
+// real services live on different hosts and their paths would otherwise
+// overlap (/{tenant}/... vs /v1.0/...).
 func (s *Server) routes() {
-	s.loginMux = http.NewServeMux()
-	s.graphMux = http.NewServeMux()
-	s.bcMux = http.NewServeMux()
-	s.controlMux = http.NewServeMux()
-	s.mux = s.bcMux // bcRoutes registers on s.mux-style muxes
-	s.loginRoutes(s.loginMux)
-	s.graphRoutes(s.graphMux)
-	s.bcRoutes(s.bcMux)
-	s.controlRoutes(s.controlMux)
+	s.mux = http.NewServeMux()
+	s.mux.Handle("/v1.0/", s.graph)
+	s.mux.Handle("/admin/", s.bc)
+	s.mux.Handle("/v2.0/", s.bc)
+	s.mux.Handle("/_emulator/", control.Handler(s))
+	s.mux.Handle("/", s.identity.Handler())
 }
 
 // service names a request's service for counters and faults.
 func service(path string) string {
-	seg := strings.SplitN(strings.TrimPrefix(path, "/"), "/", 2)[0]
-	switch seg {
+	switch strings.SplitN(strings.TrimPrefix(path, "/"), "/", 2)[0] {
 	case "v1.0", "beta":
 		return "graph"
 	case "admin", "v2.0":
 		return "bc"
 	case "_emulator":
-		if strings.HasPrefix(path, "/_emulator/bc/") {
-			return "control"
-		}
 		return "control"
 	default:
 		return "login"
@@ -218,11 +190,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	svc := service(r.URL.Path)
 	w.Header().Set("Date", s.now().Format(http.TimeFormat))
 	if svc == "control" {
-		if strings.HasPrefix(r.URL.Path, "/_emulator/bc/") {
-			s.bcMux.ServeHTTP(w, r)
-			return
-		}
-		s.controlMux.ServeHTTP(w, r)
+		s.mux.ServeHTTP(w, r)
 		return
 	}
 	s.counters.count(svc, r)
@@ -245,15 +213,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.faults.apply(w, r, svc, s.clock) {
 		return
 	}
-	switch svc {
-	case "graph":
-		normaliseGraphPath(r)
-		s.graphMux.ServeHTTP(w, r)
-	case "bc":
-		s.bcMux.ServeHTTP(w, r)
-	default:
-		s.loginMux.ServeHTTP(w, r)
-	}
+	s.mux.ServeHTTP(w, r)
 }
 
 func newCertificates() (caPEM []byte, leaf tls.Certificate, err error) {
@@ -301,11 +261,3 @@ func newCertificates() (caPEM []byte, leaf tls.Certificate, err error) {
 	leaf = tls.Certificate{Certificate: [][]byte{leafDER, caDER}, PrivateKey: leafKey}
 	return caPEM, leaf, nil
 }
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return fmt.Sprintf("%x", b)
-}
-
-var errNotFound = errors.New("not found")

@@ -1,4 +1,4 @@
-package emulator
+package businesscentral
 
 import (
 	"fmt"
@@ -12,13 +12,13 @@ import (
 // rather than ignored, so a client never mistakes an unfiltered list for a
 // filtered one.
 
-type bcFilterTerm struct{ prop, value string }
+type filterTerm struct{ prop, value string }
 
-func bcParseFilter(expr string) ([]bcFilterTerm, error) {
+func parseFilter(expr string) ([]filterTerm, error) {
 	if strings.TrimSpace(expr) == "" {
 		return nil, nil
 	}
-	var terms []bcFilterTerm
+	var terms []filterTerm
 	for _, part := range strings.Split(expr, " and ") {
 		prop, val, ok := strings.Cut(strings.TrimSpace(part), " eq ")
 		if !ok {
@@ -28,17 +28,17 @@ func bcParseFilter(expr string) ([]bcFilterTerm, error) {
 		if strings.HasPrefix(val, "'") && strings.HasSuffix(val, "'") && len(val) >= 2 {
 			val = strings.ReplaceAll(val[1:len(val)-1], "''", "'")
 		}
-		terms = append(terms, bcFilterTerm{prop: strings.TrimSpace(prop), value: val})
+		terms = append(terms, filterTerm{prop: strings.TrimSpace(prop), value: val})
 	}
 	return terms, nil
 }
 
-// bcApplyQuery filters rows by $filter; rows are the JSON objects a
+// applyQuery filters rows by $filter; rows are the JSON objects a
 // collection answers.
-func bcApplyQuery(r *http.Request, rows []map[string]any) ([]map[string]any, *bcODataError) {
-	terms, err := bcParseFilter(r.URL.Query().Get("$filter"))
+func applyQuery(r *http.Request, rows []map[string]any) ([]map[string]any, error) {
+	terms, err := parseFilter(r.URL.Query().Get("$filter"))
 	if err != nil {
-		return nil, &bcODataError{Status: http.StatusNotImplemented, Code: "BadRequest_MethodNotImplemented", Message: err.Error()}
+		return nil, &ODataError{Status: http.StatusNotImplemented, Code: "BadRequest_MethodNotImplemented", Message: err.Error()}
 	}
 	out := rows[:0:0]
 	for _, row := range rows {
@@ -46,7 +46,7 @@ func bcApplyQuery(r *http.Request, rows []map[string]any) ([]map[string]any, *bc
 		for _, t := range terms {
 			v, ok := row[t.prop]
 			if !ok {
-				return nil, &bcODataError{Status: http.StatusBadRequest, Code: "BadRequest_NotFound",
+				return nil, &ODataError{Status: http.StatusBadRequest, Code: "BadRequest_NotFound",
 					Message: "Could not find a property named '" + t.prop + "' on type 'Microsoft.NAV.entity'."}
 			}
 			if fmt.Sprint(v) != t.value {

@@ -1,4 +1,4 @@
-package emulator
+package graph
 
 import (
 	"encoding/base64"
@@ -10,64 +10,13 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/identity"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 )
 
-// Graph protocol pieces: the error envelope, success content type, OData
-// query options ($select, $filter, $top, $skiptoken) and authorization.
-
-const graphJSON = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8"
-
-// writeGraphError writes Graph's error body (concepts/errors.md).
-func writeGraphError(w http.ResponseWriter, r *http.Request, now time.Time, status int, code, msg string) {
-	reqID := w.Header().Get("request-id")
-	if reqID == "" {
-		reqID = newGUID()
-		w.Header().Set("request-id", reqID)
-	}
-	inner := map[string]string{"date": now.UTC().Format("2006-01-02T15:04:05"), "request-id": reqID}
-	if c := r.Header.Get("client-request-id"); c != "" {
-		inner["client-request-id"] = c
-		w.Header().Set("client-request-id", c)
-	}
-	if status == http.StatusUnauthorized {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`)
-	}
-	writeJSON(w, status, map[string]any{"error": map[string]any{"code": code, "message": msg, "innerError": inner}})
-}
-
-func (s *Server) graphErr(w http.ResponseWriter, r *http.Request, status int, code, msg string) {
-	writeGraphError(w, r, s.now(), status, code, msg)
-}
-
-func (s *Server) notFound(w http.ResponseWriter, r *http.Request, id string) {
-	s.graphErr(w, r, http.StatusNotFound, "Request_ResourceNotFound", "Resource '"+id+"' does not exist or one of its queried reference-property objects are not present.")
-}
-
-func (s *Server) badRequest(w http.ResponseWriter, r *http.Request, msg string) {
-	s.graphErr(w, r, http.StatusBadRequest, "Request_BadRequest", msg)
-}
-
-func (s *Server) denied(w http.ResponseWriter, r *http.Request) {
-	s.graphErr(w, r, http.StatusForbidden, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")
-}
-
-func (s *Server) graphOK(w http.ResponseWriter, r *http.Request, status int, v any) {
-	w.Header().Set("request-id", newGUID())
-	if c := r.Header.Get("client-request-id"); c != "" {
-		w.Header().Set("client-request-id", c)
-	}
-	w.Header().Set("Content-Type", graphJSON)
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
-func (s *Server) noContent(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("request-id", newGUID())
-	if c := r.Header.Get("client-request-id"); c != "" {
-		w.Header().Set("client-request-id", c)
-	}
-	w.WriteHeader(http.StatusNoContent)
-}
+// Graph protocol pieces: OData query options ($select, $filter, $top,
+// $skiptoken) and authorization.
 
 // access says which permissions let a caller through: any of App for
 // app-only tokens, any of Delegated (scp) plus any of Roles (wids) for
@@ -76,9 +25,9 @@ type access struct {
 	App, Delegated, Roles []string
 }
 
-var adminRoles = []string{roleGlobalAdmin, rolePrivilegedRoleAdmin, roleCloudAppAdmin, roleAppAdmin}
+var adminRoles = []string{store.RoleGlobalAdmin, store.RolePrivilegedRoleAdmin, store.RoleCloudAppAdmin, store.RoleAppAdmin}
 
-func (a access) allows(p *principal) bool {
+func (a access) allows(p *identity.Principal) bool {
 	if !p.Delegated {
 		return slices.ContainsFunc(p.Roles, func(r string) bool { return slices.Contains(a.App, r) })
 	}
@@ -105,33 +54,6 @@ var (
 	skusRead    = access{App: []string{"Organization.Read.All", "Directory.Read.All", "LicenseAssignment.Read.All"}, Delegated: []string{"Organization.Read.All", "Directory.Read.All", "User.Read"}}
 )
 
-// graphHandler authenticates a Graph request, checks its permissions and
-// hands the handler the caller's tenant.
-type graphHandler func(w http.ResponseWriter, r *http.Request, p *principal, t *tenant)
-
-func (s *Server) graph(a access, h graphHandler) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		p, aerr := s.authenticate(r, graphResource)
-		if aerr != nil {
-			s.graphErr(w, r, aerr.Status, aerr.Code, aerr.Message)
-			return
-		}
-		if !a.allows(p) {
-			s.denied(w, r)
-			return
-		}
-		// Directory writes with a body must declare it; Graph does not guess.
-		if (r.Method == http.MethodPost || r.Method == http.MethodPatch) && r.ContentLength != 0 && r.Header.Get("Content-Type") == "" {
-			s.badRequest(w, r, "Write requests (excluding DELETE) must contain the Content-Type header declaration.")
-			return
-		}
-		s.store.mu.RLock()
-		t := s.store.tenants[strings.ToLower(p.TenantID)]
-		s.store.mu.RUnlock()
-		h(w, r, p, t)
-	}
-}
-
 // readBody decodes a JSON object body into a property map.
 func readBody(r *http.Request) (map[string]json.RawMessage, bool) {
 	var m map[string]json.RawMessage
@@ -147,13 +69,13 @@ func readBody(r *http.Request) (map[string]json.RawMessage, bool) {
 }
 
 // page applies $top/$skiptoken to a collection and returns the OData body.
-func (s *Server) page(r *http.Request, context string, items []map[string]any) (map[string]any, string) {
+func (s *Service) page(r *http.Request, context string, items []map[string]any) (map[string]any, error) {
 	q := r.URL.Query()
 	top := 100
 	if v := q.Get("$top"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 999 {
-			return nil, "Invalid page size specified: '" + v + "'. Must be between 1 and 999 inclusive."
+			return nil, badRequest("Invalid page size specified: '" + v + "'. Must be between 1 and 999 inclusive.")
 		}
 		top = n
 	}
@@ -161,7 +83,7 @@ func (s *Server) page(r *http.Request, context string, items []map[string]any) (
 	if tok := q.Get("$skiptoken"); tok != "" {
 		b, err := base64.RawURLEncoding.DecodeString(tok)
 		if err != nil {
-			return nil, "Invalid $skiptoken."
+			return nil, badRequest("Invalid $skiptoken.")
 		}
 		skip, _ = strconv.Atoi(strings.TrimPrefix(string(b), "skip:"))
 	}
@@ -186,7 +108,7 @@ func (s *Server) page(r *http.Request, context string, items []map[string]any) (
 		next.Set("$skiptoken", base64.RawURLEncoding.EncodeToString([]byte("skip:"+strconv.Itoa(end))))
 		body["@odata.nextLink"] = s.url + r.URL.Path + "?" + next.Encode()
 	}
-	return body, ""
+	return body, nil
 }
 
 func selectFields(r *http.Request, items []map[string]any) []map[string]any {
@@ -226,9 +148,9 @@ var (
 // 400 Request_UnsupportedQuery, as Graph does for unsupported clauses.
 type filter []func(map[string]any) bool
 
-func parseFilter(expr string, allowed ...string) (filter, string) {
+func parseFilter(expr string, allowed ...string) (filter, error) {
 	if strings.TrimSpace(expr) == "" {
-		return nil, ""
+		return nil, nil
 	}
 	var f filter
 	for _, clause := range reAnd.Split(expr, -1) {
@@ -240,17 +162,17 @@ func parseFilter(expr string, allowed ...string) (filter, string) {
 			prop, val = m[1], strings.ReplaceAll(m[2], "''", "'")
 			pred = func(have, want string) bool { return strings.HasPrefix(strings.ToLower(have), strings.ToLower(want)) }
 		} else {
-			return nil, "Invalid filter clause: " + clause
+			return nil, unsupportedQuery("Invalid filter clause: " + clause)
 		}
 		if !slices.Contains(allowed, prop) {
-			return nil, "Unsupported or invalid query filter clause specified for property '" + prop + "' of resource."
+			return nil, unsupportedQuery("Unsupported or invalid query filter clause specified for property '" + prop + "' of resource.")
 		}
 		f = append(f, func(item map[string]any) bool {
 			have, _ := propPath(item, prop).(string)
 			return pred(have, val)
 		})
 	}
-	return f, ""
+	return f, nil
 }
 
 // propPath reads a property, following "/" into complex properties

@@ -1,46 +1,29 @@
-package emulator
+package store
 
-import (
-	"sync"
-	"time"
-)
+import "time"
 
-// The store is the emulated directory: every tenant with its directory objects,
-// seeded users and partner relationships. One mutex guards all of it; handlers
-// hold it only while they read or write objects, never while they write a
-// response.
-type store struct {
-	mu      sync.RWMutex
-	tenants map[string]*tenant // by lower-case tenant ID
-	domains map[string]string  // lower-case domain name -> tenant ID
-	// apps indexes every application object by appId across tenants, because
-	// a multi-tenant app registered in one tenant is instantiated (as a
-	// service principal) in others.
-	apps map[string]*application
-}
-
-type tenant struct {
+type Tenant struct {
 	ID                string
 	DisplayName       string
 	CountryLetterCode string
 	TenantType        string // "AAD"
 	CreatedDateTime   time.Time
-	Domains           []domain
+	Domains           []Domain
 	Deleted           bool // a deleted tenant answers AADSTS90002 everywhere
 
-	Users []*user
+	Users []*User
 
 	// Counts stand for the inventory a sync reads ($count); the emulator does
 	// not materialise 10,000 users to answer "how many users".
-	Counts inventory
+	Counts Inventory
 
-	Applications       map[string]*application      // by object ID
-	ServicePrincipals  map[string]*servicePrincipal // by object ID
-	AppRoleAssignments map[string]*appRoleAssignment
-	PermissionGrants   map[string]*permissionGrant // oauth2PermissionGrants
+	Applications       map[string]*Application      // by object ID
+	ServicePrincipals  map[string]*ServicePrincipal // by object ID
+	AppRoleAssignments map[string]*AppRoleAssignment
+	PermissionGrants   map[string]*PermissionGrant // oauth2PermissionGrants
 
 	// GDAP relationships in which this tenant is the partner.
-	Relationships []*gdapRelationship
+	Relationships []*GDAPRelationship
 	// Legacy DAP: customer tenant IDs where this partner has delegated admin.
 	DAPCustomers []string
 
@@ -48,17 +31,17 @@ type tenant struct {
 	// tenant; chosen through the control API.
 	ConsentAdmin string
 
-	// BC is the tenant's Business Central (bc_store.go); nil until used.
-	BC *bcTenant
+	// BC is the tenant's Business Central (bc.go); nil until used.
+	BC *BCTenant
 }
 
-type domain struct {
+type Domain struct {
 	Name      string `json:"name"`
 	IsDefault bool   `json:"isDefault"`
 	IsInitial bool   `json:"isInitial"`
 }
 
-type inventory struct {
+type Inventory struct {
 	Users          int `json:"users"`
 	Groups         int `json:"groups"`
 	Devices        int `json:"devices"`
@@ -66,8 +49,8 @@ type inventory struct {
 	Mailboxes      int `json:"mailboxes"`
 }
 
-// user is a seeded person who can sign in (delegated flows, admin consent).
-type user struct {
+// User is a seeded person who can sign in (delegated flows, admin consent).
+type User struct {
 	ID          string
 	UPN         string
 	DisplayName string
@@ -77,9 +60,9 @@ type user struct {
 	Roles []string
 }
 
-// gdapRelationship is a granular delegated admin relationship from the
+// GDAPRelationship is a granular delegated admin relationship from the
 // partner tenant that holds it to a customer tenant.
-type gdapRelationship struct {
+type GDAPRelationship struct {
 	ID               string
 	DisplayName      string
 	CustomerTenantID string
@@ -95,7 +78,7 @@ type gdapRelationship struct {
 	Members []string
 }
 
-type application struct {
+type Application struct {
 	TenantID string // home tenant
 
 	ID                       string
@@ -111,12 +94,12 @@ type application struct {
 	WebRedirectURIs          []string
 	PublicClientRedirectURIs []string
 	SPARedirectURIs          []string
-	RequiredResourceAccess   []requiredResourceAccess
-	PasswordCredentials      []passwordCredential
-	KeyCredentials           []keyCredential
-	FederatedCredentials     []federatedCredential
-	AppRoles                 []appRole
-	OAuth2PermissionScopes   []permissionScope
+	RequiredResourceAccess   []RequiredResourceAccess
+	PasswordCredentials      []PasswordCredential
+	KeyCredentials           []KeyCredential
+	FederatedCredentials     []FederatedCredential
+	AppRoles                 []AppRole
+	OAuth2PermissionScopes   []PermissionScope
 	PublisherDomain          string
 	CreatedDateTime          time.Time
 	// Owners holds the object IDs of the app's owners (users or service
@@ -124,17 +107,17 @@ type application struct {
 	Owners []string
 }
 
-type requiredResourceAccess struct {
+type RequiredResourceAccess struct {
 	ResourceAppID  string           `json:"resourceAppId"`
-	ResourceAccess []resourceAccess `json:"resourceAccess"`
+	ResourceAccess []ResourceAccess `json:"resourceAccess"`
 }
 
-type resourceAccess struct {
+type ResourceAccess struct {
 	ID   string `json:"id"`
 	Type string `json:"type"` // "Role" (application) or "Scope" (delegated)
 }
 
-type passwordCredential struct {
+type PasswordCredential struct {
 	KeyID         string
 	DisplayName   string
 	Hint          string
@@ -143,7 +126,7 @@ type passwordCredential struct {
 	EndDateTime   time.Time
 }
 
-type keyCredential struct {
+type KeyCredential struct {
 	KeyID               string
 	DisplayName         string
 	Type                string // AsymmetricX509Cert
@@ -154,7 +137,7 @@ type keyCredential struct {
 	EndDateTime         time.Time
 }
 
-type federatedCredential struct {
+type FederatedCredential struct {
 	ID          string
 	Name        string
 	Issuer      string
@@ -163,7 +146,7 @@ type federatedCredential struct {
 	Description string
 }
 
-type appRole struct {
+type AppRole struct {
 	ID                 string   `json:"id"`
 	Value              string   `json:"value"`
 	DisplayName        string   `json:"displayName"`
@@ -173,7 +156,7 @@ type appRole struct {
 	Origin             string   `json:"origin"`
 }
 
-type permissionScope struct {
+type PermissionScope struct {
 	ID                      string `json:"id"`
 	Value                   string `json:"value"`
 	Type                    string `json:"type"` // "User" or "Admin"
@@ -184,7 +167,7 @@ type permissionScope struct {
 	IsEnabled               bool   `json:"isEnabled"`
 }
 
-type servicePrincipal struct {
+type ServicePrincipal struct {
 	TenantID string
 
 	ID                        string
@@ -197,12 +180,12 @@ type servicePrincipal struct {
 	ServicePrincipalNames     []string
 	Tags                      []string
 	SignInAudience            string
-	AppRoles                  []appRole
-	OAuth2PermissionScopes    []permissionScope
+	AppRoles                  []AppRole
+	OAuth2PermissionScopes    []PermissionScope
 	CreatedDateTime           time.Time
 }
 
-type appRoleAssignment struct {
+type AppRoleAssignment struct {
 	ID                   string
 	AppRoleID            string
 	PrincipalID          string
@@ -213,7 +196,7 @@ type appRoleAssignment struct {
 	CreatedDateTime      time.Time
 }
 
-type permissionGrant struct {
+type PermissionGrant struct {
 	ID          string
 	ClientID    string // client service principal object ID
 	ConsentType string // AllPrincipals or Principal

@@ -1,19 +1,21 @@
-package emulator
+package identity
 
 import (
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"time"
+
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 )
 
-// writeAADError answers as the identity platform does: the error body of
+// WriteError answers as the identity platform does: the error body of
 // https://learn.microsoft.com/entra/identity-platform/reference-error-codes
 // with the AADSTS code leading error_description and the trace lines after it.
-func writeAADError(w http.ResponseWriter, r *http.Request, now time.Time, status int, errCode string, aadsts int, msg string) {
-	trace, corr := newGUID(), r.Header.Get("client-request-id")
+func WriteError(w http.ResponseWriter, r *http.Request, now time.Time, status int, errCode string, aadsts int, msg string) {
+	trace, corr := store.NewGUID(), r.Header.Get("client-request-id")
 	if corr == "" {
-		corr = newGUID()
+		corr = store.NewGUID()
 	}
 	ts := now.UTC().Format("2006-01-02 15:04:05Z")
 	body := struct {
@@ -41,10 +43,4 @@ func writeAADError(w http.ResponseWriter, r *http.Request, now time.Time, status
 	w.Header().Set("Cache-Control", "no-store, no-cache")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(body)
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
 }

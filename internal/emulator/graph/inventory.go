@@ -1,6 +1,9 @@
-package emulator
+package graph
 
 import (
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/route"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
+
 	"crypto/sha1"
 	"encoding/base64"
 	"fmt"
@@ -16,24 +19,22 @@ import (
 // for `?$count=true&$top=1` gets the real @odata.count without the emulator
 // materialising 10,000 users.
 
-func (s *Server) inventoryList(kind string) graphHandler {
-	return func(w http.ResponseWriter, r *http.Request, p *principal, t *tenant) {
+func (s *Service) inventoryList(kind string) handler {
+	return func(r *request) (*route.Response, error) {
 		q := r.URL.Query()
 		if q.Get("$filter") != "" {
 			// Only counting and paging are modelled; refuse loudly rather
 			// than answer an unfiltered list to a filtered question.
-			s.graphErr(w, r, http.StatusBadRequest, "Request_UnsupportedQuery", "Unsupported or invalid query filter clause specified for property of resource '"+kind+"'.")
-			return
+			return nil, unsupportedQuery("Unsupported or invalid query filter clause specified for property of resource '" + kind + "'.")
 		}
-		if !s.advancedQueryOK(w, r) {
-			return
+		if err := advancedQueryOK(r.Request); err != nil {
+			return nil, err
 		}
 		top := 100
 		if v := q.Get("$top"); v != "" {
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 1 || n > 999 {
-				s.badRequest(w, r, "Invalid page size specified: '"+v+"'. Must be between 1 and 999 inclusive.")
-				return
+				return nil, badRequest("Invalid page size specified: '" + v + "'. Must be between 1 and 999 inclusive.")
 			}
 			top = n
 		}
@@ -42,22 +43,24 @@ func (s *Server) inventoryList(kind string) graphHandler {
 			b, err := base64.RawURLEncoding.DecodeString(tok)
 			n, err2 := strconv.Atoi(strings.TrimPrefix(string(b), "skip:"))
 			if err != nil || err2 != nil || n < 0 {
-				s.badRequest(w, r, "Invalid $skiptoken.")
-				return
+				return nil, badRequest("Invalid $skiptoken.")
 			}
 			skip = n
 		}
 
-		s.store.mu.RLock()
-		total := inventoryTotal(t, kind)
-		end := min(skip+top, total)
+		var total, end int
 		items := []map[string]any{}
-		for i := skip; i < end; i++ {
-			items = append(items, inventoryItem(t, kind, i))
-		}
-		s.store.mu.RUnlock()
+		_ = s.store.View(func(tx *store.Tx) error {
+			t := r.tenant(tx)
+			total = inventoryTotal(t, kind)
+			end = min(skip+top, total)
+			for i := skip; i < end; i++ {
+				items = append(items, inventoryItem(t, kind, i))
+			}
+			return nil
+		})
 
-		body := map[string]any{"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#" + kind, "value": selectFields(r, items)}
+		body := map[string]any{"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#" + kind, "value": selectFields(r.Request, items)}
 		if strings.EqualFold(q.Get("$count"), "true") {
 			body["@odata.count"] = total
 		}
@@ -69,13 +72,13 @@ func (s *Server) inventoryList(kind string) graphHandler {
 			next.Set("$skiptoken", base64.RawURLEncoding.EncodeToString([]byte("skip:"+strconv.Itoa(end))))
 			body["@odata.nextLink"] = s.url + r.URL.Path + "?" + next.Encode()
 		}
-		s.graphOK(w, r, http.StatusOK, body)
+		return route.JSON(http.StatusOK, body), nil
 	}
 }
 
 // inventoryTotal is the same number /{kind}/$count answers; seeded users
 // are part of it (a tenant never has fewer users than can sign in).
-func inventoryTotal(t *tenant, kind string) int {
+func inventoryTotal(t *store.Tenant, kind string) int {
 	switch kind {
 	case "users":
 		return max(t.Counts.Users, len(t.Users))
@@ -86,7 +89,7 @@ func inventoryTotal(t *tenant, kind string) int {
 	}
 }
 
-func inventoryItem(t *tenant, kind string, i int) map[string]any {
+func inventoryItem(t *store.Tenant, kind string, i int) map[string]any {
 	if kind == "users" && i < len(t.Users) {
 		u := t.Users[i]
 		return map[string]any{"id": u.ID, "displayName": u.DisplayName, "userPrincipalName": u.UPN, "mail": u.UPN,
@@ -96,7 +99,7 @@ func inventoryItem(t *tenant, kind string, i int) map[string]any {
 	n := strconv.Itoa(i + 1)
 	switch kind {
 	case "users":
-		upn := "user" + n + "@" + t.defaultDomain()
+		upn := "user" + n + "@" + t.DefaultDomain()
 		return map[string]any{"id": id, "displayName": "User " + n, "userPrincipalName": upn, "mail": upn,
 			"businessPhones": []string{}, "givenName": nil, "surname": nil, "jobTitle": nil, "mobilePhone": nil, "officeLocation": nil, "preferredLanguage": nil}
 	case "groups":
@@ -117,10 +120,9 @@ func stableGUID(seed string) string {
 
 // advancedQueryOK refuses $count=true on a directory object collection
 // without ConsistencyLevel: eventual, as Graph does (advanced queries).
-func (s *Server) advancedQueryOK(w http.ResponseWriter, r *http.Request) bool {
+func advancedQueryOK(r *http.Request) error {
 	if strings.EqualFold(r.URL.Query().Get("$count"), "true") && !strings.EqualFold(r.Header.Get("ConsistencyLevel"), "eventual") {
-		s.graphErr(w, r, http.StatusBadRequest, "Request_BadRequest", "$count is not currently supported.")
-		return false
+		return badRequest("$count is not currently supported.")
 	}
-	return true
+	return nil
 }

@@ -1,7 +1,11 @@
-package emulator
+package graph
 
 import (
+	"errors"
+
 	"encoding/json"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/route"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 	"net/http"
 	"net/url"
 	"slices"
@@ -12,10 +16,10 @@ import (
 // Graph /applications (api-reference/v1.0/resources/application.md and the
 // create, upsert, update, delete, addPassword, removePassword pages).
 
-func appJSON(a *application) map[string]any {
+func appJSON(a *store.Application) map[string]any {
 	rra := a.RequiredResourceAccess
 	if rra == nil {
-		rra = []requiredResourceAccess{}
+		rra = []store.RequiredResourceAccess{}
 	}
 	pw := []map[string]any{}
 	for _, p := range a.PasswordCredentials {
@@ -29,11 +33,11 @@ func appJSON(a *application) map[string]any {
 	}
 	roles := a.AppRoles
 	if roles == nil {
-		roles = []appRole{}
+		roles = []store.AppRole{}
 	}
 	scopes := a.OAuth2PermissionScopes
 	if scopes == nil {
-		scopes = []permissionScope{}
+		scopes = []store.PermissionScope{}
 	}
 	var uniqueName any
 	if a.UniqueName != "" {
@@ -67,7 +71,7 @@ var signInAudiences = []string{"AzureADMyOrg", "AzureADMultipleOrgs", "AzureADan
 
 // applyAppProps sets the writable properties present in body. It returns a
 // Graph error message for an unknown, read-only or invalid property.
-func applyAppProps(a *application, body map[string]json.RawMessage, creating bool) string {
+func applyAppProps(a *store.Application, body map[string]json.RawMessage, creating bool) string {
 	for k, raw := range body {
 		var err error
 		switch k {
@@ -121,7 +125,7 @@ func applyAppProps(a *application, body map[string]json.RawMessage, creating boo
 				a.SPARedirectURIs = *v.RedirectURIs
 			}
 		case "requiredResourceAccess":
-			var v []requiredResourceAccess
+			var v []store.RequiredResourceAccess
 			if err = json.Unmarshal(raw, &v); err == nil {
 				for _, r := range v {
 					for _, ra := range r.ResourceAccess {
@@ -133,19 +137,19 @@ func applyAppProps(a *application, body map[string]json.RawMessage, creating boo
 				a.RequiredResourceAccess = v
 			}
 		case "appRoles":
-			var v []appRole
+			var v []store.AppRole
 			if err = json.Unmarshal(raw, &v); err == nil {
-				if !creating && removesEnabled(a.AppRoles, v, func(r appRole) (string, string, bool) { return r.ID, r.Value, r.IsEnabled }) {
+				if !creating && removesEnabled(a.AppRoles, v, func(r store.AppRole) (string, string, bool) { return r.ID, r.Value, r.IsEnabled }) {
 					return msgEnabledEntitlement
 				}
 				a.AppRoles = v
 			}
 		case "api":
 			var v struct {
-				Scopes *[]permissionScope `json:"oauth2PermissionScopes"`
+				Scopes *[]store.PermissionScope `json:"oauth2PermissionScopes"`
 			}
 			if err = json.Unmarshal(raw, &v); err == nil && v.Scopes != nil {
-				if !creating && removesEnabled(a.OAuth2PermissionScopes, *v.Scopes, func(p permissionScope) (string, string, bool) { return p.ID, p.Value, p.IsEnabled }) {
+				if !creating && removesEnabled(a.OAuth2PermissionScopes, *v.Scopes, func(p store.PermissionScope) (string, string, bool) { return p.ID, p.Value, p.IsEnabled }) {
 					return msgEnabledEntitlement
 				}
 				a.OAuth2PermissionScopes = *v.Scopes
@@ -169,9 +173,9 @@ func applyAppProps(a *application, body map[string]json.RawMessage, creating boo
 				a.KeyCredentials = nil
 				for _, k := range v {
 					if k.KeyID == "" {
-						k.KeyID = newGUID()
+						k.KeyID = store.NewGUID()
 					}
-					a.KeyCredentials = append(a.KeyCredentials, keyCredential{KeyID: k.KeyID, DisplayName: k.DisplayName, Type: k.Type, Usage: k.Usage,
+					a.KeyCredentials = append(a.KeyCredentials, store.KeyCredential{KeyID: k.KeyID, DisplayName: k.DisplayName, Type: k.Type, Usage: k.Usage,
 						Key: k.Key, CustomKeyIdentifier: k.CustomKeyIdentifier, StartDateTime: k.StartDateTime, EndDateTime: k.EndDateTime})
 				}
 			}
@@ -234,22 +238,9 @@ func checkRedirectURI(u, kind string) string {
 	return ""
 }
 
-func (s *Server) graphApplicationRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("POST /v1.0/applications", s.graph(appsWrite, s.createApplication))
-	mux.HandleFunc("GET /v1.0/applications", s.graph(appsRead, s.listApplications))
-	mux.HandleFunc("GET /v1.0/applications/{ref}", s.graph(appsRead, s.getApplication))
-	mux.HandleFunc("PATCH /v1.0/applications/{ref}", s.graph(appsWrite, s.ownedApp(s.patchApplication)))
-	mux.HandleFunc("DELETE /v1.0/applications/{ref}", s.graph(appsWrite, s.ownedApp(s.deleteApplication)))
-	mux.HandleFunc("POST /v1.0/applications/{ref}/addPassword", s.graph(appsWrite, s.ownedApp(s.addPassword)))
-	mux.HandleFunc("POST /v1.0/applications/{ref}/removePassword", s.graph(appsWrite, s.ownedApp(s.removePassword)))
-	mux.HandleFunc("GET /v1.0/applications/{ref}/federatedIdentityCredentials", s.graph(appsRead, s.listFICs))
-	mux.HandleFunc("POST /v1.0/applications/{ref}/federatedIdentityCredentials", s.graph(appsWrite, s.ownedApp(s.createFIC)))
-	mux.HandleFunc("DELETE /v1.0/applications/{ref}/federatedIdentityCredentials/{fic}", s.graph(appsWrite, s.ownedApp(s.deleteFIC)))
-}
-
 // appByRef resolves "{id}", "(appId='…')" or "(uniqueName='…')" in the
-// caller's tenant. Caller holds the store lock.
-func appByRef(t *tenant, ref string) *application {
+// caller's tenant; use it inside a transaction.
+func appByRef(t *store.Tenant, ref string) *store.Application {
 	if v, ok := keyRef(ref, "appId"); ok {
 		for _, a := range t.Applications {
 			if strings.EqualFold(a.AppID, v) {
@@ -279,159 +270,215 @@ func keyRef(ref, key string) (string, bool) {
 	return "", false
 }
 
-func (s *Server) createApplication(w http.ResponseWriter, r *http.Request, p *principal, t *tenant) {
-	body, ok := readBody(r)
+func nilIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// NewSecretText mimics Entra's 40-character secrets (3-character hint,
+// "~" at position 4).
+func NewSecretText() string {
+	const alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-."
+	b := []byte(store.RandomHex(40))
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	b[3] = '8'
+	b[4] = 'Q'
+	b[5] = '~'
+	return string(b)
+}
+
+func ficJSON(f store.FederatedCredential) map[string]any {
+	return map[string]any{"id": f.ID, "name": f.Name, "issuer": f.Issuer, "subject": f.Subject, "audiences": strs(f.Audiences), "description": nilIfEmpty(f.Description)}
+}
+
+func sortByCreated(items []map[string]any) {
+	slices.SortStableFunc(items, func(a, b map[string]any) int {
+		ca, _ := a["createdDateTime"].(string)
+		cb, _ := b["createdDateTime"].(string)
+		if c := strings.Compare(ca, cb); c != 0 {
+			return c
+		}
+		ia, _ := a["id"].(string)
+		ib, _ := b["id"].(string)
+		return strings.Compare(ia, ib)
+	})
+}
+
+// EditApplication changes an app as an admin would in the portal; body
+// holds Graph application properties.
+func EditApplication(a *store.Application, body map[string]json.RawMessage) error {
+	updated := *a
+	if msg := applyAppProps(&updated, body, false); msg != "" {
+		return errors.New(msg)
+	}
+	*a = updated
+	return nil
+}
+
+// tenant is the caller's tenant in a transaction.
+func (r *request) tenant(tx *store.Tx) *store.Tenant { return tx.TenantByID(r.tenantID) }
+
+// appNotFound names the app as Graph does: the key without its parentheses.
+func appNotFound(ref string) error { return notFound(strings.Trim(ref, "()")) }
+
+func (s *Service) createApplication(r *request) (*route.Response, error) {
+	body, ok := readBody(r.Request)
 	if !ok {
-		s.badRequest(w, r, "Write requests (excluding DELETE) must contain the Content-Type header declaration.")
-		return
+		return nil, badRequest("Write requests (excluding DELETE) must contain the Content-Type header declaration.")
 	}
-	s.insertApplication(w, r, p, t, body, "")
+	return s.insertApplication(r, body, "")
 }
 
-func (s *Server) insertApplication(w http.ResponseWriter, r *http.Request, p *principal, t *tenant, body map[string]json.RawMessage, uniqueName string) {
-	now := s.now()
-	a := &application{TenantID: t.ID, ID: newGUID(), AppID: newGUID(), SignInAudience: "AzureADandPersonalMicrosoftAccount",
-		PublisherDomain: t.defaultDomain(), CreatedDateTime: now, UniqueName: uniqueName}
-	if ownedByOnly(p) {
-		// An app that may only manage what it owns becomes the owner of
-		// what it creates, or it could never touch it again.
-		a.Owners = []string{p.ObjectID}
-	}
-	if msg := applyAppProps(a, body, true); msg != "" {
-		s.badRequest(w, r, msg)
-		return
-	}
-	if strings.TrimSpace(a.DisplayName) == "" {
-		s.badRequest(w, r, "Invalid value specified for property 'displayName' of resource 'Application'.")
-		return
-	}
-	s.store.mu.Lock()
-	if a.UniqueName != "" && appByRef(t, "(uniqueName='"+a.UniqueName+"')") != nil {
-		s.store.mu.Unlock()
-		s.badRequest(w, r, "Another object with the same value for property uniqueName already exists.")
-		return
-	}
-	t.Applications[a.ID] = a
-	s.store.apps[a.AppID] = a
-	out := appJSON(a)
-	s.store.mu.Unlock()
-	s.markCreated(a.ID, now)
-	s.markCreated(a.AppID, now)
-	out["@odata.context"] = "https://graph.microsoft.com/v1.0/$metadata#applications/$entity"
-	w.Header().Set("Location", s.url+"/v1.0/directoryObjects/"+a.ID+"/Microsoft.DirectoryServices.Application")
-	s.graphOK(w, r, http.StatusCreated, out)
-}
-
-func (s *Server) listApplications(w http.ResponseWriter, r *http.Request, p *principal, t *tenant) {
-	f, msg := parseFilter(r.URL.Query().Get("$filter"), "appId", "displayName", "id", "uniqueName")
-	if !s.advancedQueryOK(w, r) {
-		return
-	}
-	if msg != "" {
-		s.graphErr(w, r, http.StatusBadRequest, "Request_UnsupportedQuery", msg)
-		return
-	}
-	s.store.mu.RLock()
-	var items []map[string]any
-	for _, a := range t.Applications {
-		if s.replicatingNoLock(a.ID) {
-			continue
-		}
-		j := appJSON(a)
-		if f.match(j) {
-			items = append(items, j)
-		}
-	}
-	s.store.mu.RUnlock()
-	sortByCreated(items)
-	body, msg := s.page(r, "applications", items)
-	if msg != "" {
-		s.badRequest(w, r, msg)
-		return
-	}
-	s.graphOK(w, r, http.StatusOK, body)
-}
-
-func (s *Server) getApplication(w http.ResponseWriter, r *http.Request, p *principal, t *tenant) {
-	ref := r.PathValue("ref")
-	s.store.mu.RLock()
-	a := appByRef(t, ref)
+func (s *Service) insertApplication(r *request, body map[string]json.RawMessage, uniqueName string) (*route.Response, error) {
 	var out map[string]any
-	if a != nil {
-		out = appJSON(a)
+	var id string
+	err := s.store.Update(func(tx *store.Tx) error {
+		t := r.tenant(tx)
+		now := tx.Now()
+		a := &store.Application{TenantID: t.ID, ID: store.NewGUID(), AppID: store.NewGUID(), SignInAudience: "AzureADandPersonalMicrosoftAccount",
+			PublisherDomain: t.DefaultDomain(), CreatedDateTime: now, UniqueName: uniqueName}
+		if ownedByOnly(r.p) {
+			// An app that may only manage what it owns becomes the owner of
+			// what it creates, or it could never touch it again.
+			a.Owners = []string{r.p.ObjectID}
+		}
+		if msg := applyAppProps(a, body, true); msg != "" {
+			return badRequest(msg)
+		}
+		if strings.TrimSpace(a.DisplayName) == "" {
+			return badRequest("Invalid value specified for property 'displayName' of resource 'Application'.")
+		}
+		if a.UniqueName != "" && appByRef(t, "(uniqueName='"+a.UniqueName+"')") != nil {
+			return badRequest("Another object with the same value for property uniqueName already exists.")
+		}
+		tx.PutApp(t, a)
+		tx.MarkCreated(a.ID)
+		tx.MarkCreated(a.AppID)
+		out, id = appJSON(a), a.ID
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	s.store.mu.RUnlock()
-	if a == nil || s.replicating(a.ID) {
-		s.notFound(w, r, strings.Trim(ref, "()"))
-		return
-	}
-	out = selectOne(r, out)
 	out["@odata.context"] = "https://graph.microsoft.com/v1.0/$metadata#applications/$entity"
-	s.graphOK(w, r, http.StatusOK, out)
+	return route.JSON(http.StatusCreated, out).With("Location", s.url+"/v1.0/directoryObjects/"+id+"/Microsoft.DirectoryServices.Application"), nil
+}
+
+func (s *Service) listApplications(r *request) (*route.Response, error) {
+	f, ferr := parseFilter(r.URL.Query().Get("$filter"), "appId", "displayName", "id", "uniqueName")
+	if err := advancedQueryOK(r.Request); err != nil {
+		return nil, err
+	}
+	if ferr != nil {
+		return nil, ferr
+	}
+	var items []map[string]any
+	_ = s.store.View(func(tx *store.Tx) error {
+		for _, a := range r.tenant(tx).Applications {
+			if tx.Replicating(a.ID) {
+				continue
+			}
+			if j := appJSON(a); f.match(j) {
+				items = append(items, j)
+			}
+		}
+		return nil
+	})
+	sortByCreated(items)
+	body, err := s.page(r.Request, "applications", items)
+	if err != nil {
+		return nil, err
+	}
+	return route.JSON(http.StatusOK, body), nil
+}
+
+func (s *Service) getApplication(r *request) (*route.Response, error) {
+	ref := r.PathValue("ref")
+	var out map[string]any
+	err := s.store.View(func(tx *store.Tx) error {
+		a := appByRef(r.tenant(tx), ref)
+		if a == nil || tx.Replicating(a.ID) {
+			return appNotFound(ref)
+		}
+		out = appJSON(a)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out = selectOne(r.Request, out)
+	out["@odata.context"] = "https://graph.microsoft.com/v1.0/$metadata#applications/$entity"
+	return route.JSON(http.StatusOK, out), nil
 }
 
 // patchApplication updates an application; on the uniqueName key with
 // "Prefer: create-if-missing" it creates the app when missing (upsert).
-func (s *Server) patchApplication(w http.ResponseWriter, r *http.Request, p *principal, t *tenant) {
+func (s *Service) patchApplication(r *request) (*route.Response, error) {
 	ref := r.PathValue("ref")
-	body, ok := readBody(r)
+	body, ok := readBody(r.Request)
 	if !ok {
-		s.badRequest(w, r, "Write requests (excluding DELETE) must contain the Content-Type header declaration.")
-		return
+		return nil, badRequest("Write requests (excluding DELETE) must contain the Content-Type header declaration.")
 	}
-	s.store.mu.Lock()
-	a := appByRef(t, ref)
-	if a == nil {
-		s.store.mu.Unlock()
-		if un, isUnique := keyRef(ref, "uniqueName"); isUnique && strings.Contains(strings.ToLower(r.Header.Get("Prefer")), "create-if-missing") {
-			s.insertApplication(w, r, p, t, body, un)
-			return
+	missing := false
+	err := s.store.Update(func(tx *store.Tx) error {
+		a := appByRef(r.tenant(tx), ref)
+		if a == nil {
+			missing = true
+			return appNotFound(ref)
 		}
-		s.notFound(w, r, strings.Trim(ref, "()"))
-		return
+		updated := *a
+		msg := applyAppProps(&updated, body, false)
+		if msg == "" && strings.TrimSpace(updated.DisplayName) == "" {
+			msg = "Invalid value specified for property 'displayName' of resource 'Application'."
+		}
+		switch msg {
+		case "":
+			*a = updated
+			return nil
+		case msgEnabledEntitlement:
+			return Errorf(http.StatusBadRequest, "CannotDeleteOrUpdateEnabledEntitlement", msg)
+		default:
+			return badRequest(msg)
+		}
+	})
+	if missing {
+		if un, isUnique := keyRef(ref, "uniqueName"); isUnique && strings.Contains(strings.ToLower(r.Header.Get("Prefer")), "create-if-missing") {
+			return s.insertApplication(r, body, un)
+		}
 	}
-	updated := *a
-	msg := applyAppProps(&updated, body, false)
-	if msg == "" && strings.TrimSpace(updated.DisplayName) == "" {
-		msg = "Invalid value specified for property 'displayName' of resource 'Application'."
+	if err != nil {
+		return nil, err
 	}
-	if msg == "" {
-		*a = updated
-	}
-	s.store.mu.Unlock()
-	if msg == msgEnabledEntitlement {
-		s.graphErr(w, r, http.StatusBadRequest, "CannotDeleteOrUpdateEnabledEntitlement", msg)
-		return
-	}
-	if msg != "" {
-		s.badRequest(w, r, msg)
-		return
-	}
-	s.noContent(w, r)
+	return route.Empty(http.StatusNoContent), nil
 }
 
-func (s *Server) deleteApplication(w http.ResponseWriter, r *http.Request, p *principal, t *tenant) {
+func (s *Service) deleteApplication(r *request) (*route.Response, error) {
 	ref := r.PathValue("ref")
-	s.store.mu.Lock()
-	a := appByRef(t, ref)
-	if a != nil {
-		delete(t.Applications, a.ID)
-		delete(s.store.apps, a.AppID)
+	err := s.store.Update(func(tx *store.Tx) error {
+		t := r.tenant(tx)
+		a := appByRef(t, ref)
+		if a == nil {
+			return appNotFound(ref)
+		}
+		tx.DeleteApp(t, a)
 		// Deleting an app registration removes its service principal in the
 		// home tenant; instances elsewhere stay until removed there.
-		if sp := t.spByAppID(a.AppID); sp != nil {
-			deleteSPLocked(t, sp.ID)
+		if sp := t.SPByAppID(a.AppID); sp != nil {
+			tx.DeleteServicePrincipal(t, sp.ID)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	s.store.mu.Unlock()
-	if a == nil {
-		s.notFound(w, r, strings.Trim(ref, "()"))
-		return
-	}
-	s.noContent(w, r)
+	return route.Empty(http.StatusNoContent), nil
 }
 
-func (s *Server) addPassword(w http.ResponseWriter, r *http.Request, p *principal, t *tenant) {
+func (s *Service) addPassword(r *request) (*route.Response, error) {
 	var body struct {
 		PasswordCredential *struct {
 			DisplayName   *string    `json:"displayName"`
@@ -440,11 +487,9 @@ func (s *Server) addPassword(w http.ResponseWriter, r *http.Request, p *principa
 		} `json:"passwordCredential"`
 	}
 	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
-		s.badRequest(w, r, "Invalid request body: "+err.Error())
-		return
+		return nil, badRequest("Invalid request body: " + err.Error())
 	}
-	now := s.now()
-	pc := passwordCredential{KeyID: newGUID(), StartDateTime: now, SecretText: newSecretText()}
+	pc := store.PasswordCredential{KeyID: store.NewGUID(), StartDateTime: s.now(), SecretText: NewSecretText()}
 	pc.Hint = pc.SecretText[:3]
 	if b := body.PasswordCredential; b != nil {
 		if b.DisplayName != nil {
@@ -461,159 +506,119 @@ func (s *Server) addPassword(w http.ResponseWriter, r *http.Request, p *principa
 		pc.EndDateTime = pc.StartDateTime.AddDate(2, 0, 0)
 	}
 	if !pc.EndDateTime.After(pc.StartDateTime) {
-		s.badRequest(w, r, "Invalid value specified for property 'endDateTime' of resource 'PasswordCredential': it must be later than startDateTime.")
-		return
+		return nil, badRequest("Invalid value specified for property 'endDateTime' of resource 'PasswordCredential': it must be later than startDateTime.")
 	}
-	s.store.mu.Lock()
-	a := appByRef(t, r.PathValue("ref"))
-	if a != nil {
+	err := s.store.Update(func(tx *store.Tx) error {
+		a := appByRef(r.tenant(tx), r.PathValue("ref"))
+		if a == nil {
+			return appNotFound(r.PathValue("ref"))
+		}
 		a.PasswordCredentials = append(a.PasswordCredentials, pc)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	s.store.mu.Unlock()
-	if a == nil {
-		s.notFound(w, r, strings.Trim(r.PathValue("ref"), "()"))
-		return
-	}
-	s.graphOK(w, r, http.StatusOK, map[string]any{
+	return route.JSON(http.StatusOK, map[string]any{
 		"@odata.context":      "https://graph.microsoft.com/v1.0/$metadata#microsoft.graph.passwordCredential",
 		"customKeyIdentifier": nil, "displayName": nilIfEmpty(pc.DisplayName), "endDateTime": ts(pc.EndDateTime), "hint": pc.Hint,
 		"keyId": pc.KeyID, "secretText": pc.SecretText, "startDateTime": ts(pc.StartDateTime),
-	})
+	}), nil
 }
 
-func nilIfEmpty(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
-// newSecretText mimics Entra's 40-character secrets (3-character hint,
-// "~" at position 4).
-func newSecretText() string {
-	const alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-."
-	b := []byte(randomHex(40))
-	for i := range b {
-		b[i] = alphabet[int(b[i])%len(alphabet)]
-	}
-	b[3] = '8'
-	b[4] = 'Q'
-	b[5] = '~'
-	return string(b)
-}
-
-func (s *Server) removePassword(w http.ResponseWriter, r *http.Request, p *principal, t *tenant) {
+func (s *Service) removePassword(r *request) (*route.Response, error) {
 	var body struct {
 		KeyID string `json:"keyId"`
 	}
 	if err := json.NewDecoder(r.Body).Decode(&body); err != nil || body.KeyID == "" {
-		s.badRequest(w, r, "The request body must contain keyId.")
-		return
+		return nil, badRequest("The request body must contain keyId.")
 	}
-	s.store.mu.Lock()
-	a := appByRef(t, r.PathValue("ref"))
-	found := false
-	if a != nil {
-		a.PasswordCredentials = slices.DeleteFunc(a.PasswordCredentials, func(pc passwordCredential) bool {
-			if strings.EqualFold(pc.KeyID, body.KeyID) {
-				found = true
-				return true
-			}
-			return false
-		})
-	}
-	s.store.mu.Unlock()
-	switch {
-	case a == nil:
-		s.notFound(w, r, strings.Trim(r.PathValue("ref"), "()"))
-	case !found:
-		s.notFound(w, r, body.KeyID)
-	default:
-		s.noContent(w, r)
-	}
-}
-
-func ficJSON(f federatedCredential) map[string]any {
-	return map[string]any{"id": f.ID, "name": f.Name, "issuer": f.Issuer, "subject": f.Subject, "audiences": strs(f.Audiences), "description": nilIfEmpty(f.Description)}
-}
-
-func (s *Server) listFICs(w http.ResponseWriter, r *http.Request, p *principal, t *tenant) {
-	s.store.mu.RLock()
-	a := appByRef(t, r.PathValue("ref"))
-	var items []map[string]any
-	if a != nil {
-		for _, f := range a.FederatedCredentials {
-			items = append(items, ficJSON(f))
+	err := s.store.Update(func(tx *store.Tx) error {
+		a := appByRef(r.tenant(tx), r.PathValue("ref"))
+		if a == nil {
+			return appNotFound(r.PathValue("ref"))
 		}
-	}
-	s.store.mu.RUnlock()
-	if a == nil {
-		s.notFound(w, r, r.PathValue("ref"))
-		return
-	}
-	body, _ := s.page(r, "applications('"+a.ID+"')/federatedIdentityCredentials", items)
-	s.graphOK(w, r, http.StatusOK, body)
-}
-
-func (s *Server) createFIC(w http.ResponseWriter, r *http.Request, p *principal, t *tenant) {
-	var f federatedCredential
-	if err := json.NewDecoder(r.Body).Decode(&f); err != nil || f.Name == "" || f.Issuer == "" || f.Subject == "" || len(f.Audiences) == 0 {
-		s.badRequest(w, r, "name, issuer, subject and audiences are required.")
-		return
-	}
-	f.ID = newGUID()
-	s.store.mu.Lock()
-	a := appByRef(t, r.PathValue("ref"))
-	conflict := false
-	if a != nil {
-		for _, o := range a.FederatedCredentials {
-			conflict = conflict || o.Name == f.Name || (o.Issuer == f.Issuer && o.Subject == f.Subject)
-		}
-		if !conflict {
-			a.FederatedCredentials = append(a.FederatedCredentials, f)
-		}
-	}
-	s.store.mu.Unlock()
-	switch {
-	case a == nil:
-		s.notFound(w, r, r.PathValue("ref"))
-	case conflict:
-		s.graphErr(w, r, http.StatusConflict, "Request_MultipleObjectsWithSameKeyValue", "FederatedIdentityCredential with name "+f.Name+" already exists.")
-	default:
-		s.graphOK(w, r, http.StatusCreated, ficJSON(f))
-	}
-}
-
-func (s *Server) deleteFIC(w http.ResponseWriter, r *http.Request, p *principal, t *tenant) {
-	s.store.mu.Lock()
-	a := appByRef(t, r.PathValue("ref"))
-	found := false
-	if a != nil {
-		a.FederatedCredentials = slices.DeleteFunc(a.FederatedCredentials, func(f federatedCredential) bool {
-			hit := f.ID == r.PathValue("fic") || f.Name == r.PathValue("fic")
+		found := false
+		a.PasswordCredentials = slices.DeleteFunc(a.PasswordCredentials, func(pc store.PasswordCredential) bool {
+			hit := strings.EqualFold(pc.KeyID, body.KeyID)
 			found = found || hit
 			return hit
 		})
-	}
-	s.store.mu.Unlock()
-	if !found {
-		s.notFound(w, r, r.PathValue("fic"))
-		return
-	}
-	s.noContent(w, r)
-}
-
-func sortByCreated(items []map[string]any) {
-	slices.SortStableFunc(items, func(a, b map[string]any) int {
-		ca, _ := a["createdDateTime"].(string)
-		cb, _ := b["createdDateTime"].(string)
-		if c := strings.Compare(ca, cb); c != 0 {
-			return c
+		if !found {
+			return notFound(body.KeyID)
 		}
-		ia, _ := a["id"].(string)
-		ib, _ := b["id"].(string)
-		return strings.Compare(ia, ib)
+		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	return route.Empty(http.StatusNoContent), nil
 }
 
-func (s *Server) replicatingNoLock(id string) bool { return s.replicating(id) }
+func (s *Service) listFICs(r *request) (*route.Response, error) {
+	var items []map[string]any
+	var id string
+	err := s.store.View(func(tx *store.Tx) error {
+		a := appByRef(r.tenant(tx), r.PathValue("ref"))
+		if a == nil {
+			return notFound(r.PathValue("ref"))
+		}
+		id = a.ID
+		for _, f := range a.FederatedCredentials {
+			items = append(items, ficJSON(f))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	body, _ := s.page(r.Request, "applications('"+id+"')/federatedIdentityCredentials", items)
+	return route.JSON(http.StatusOK, body), nil
+}
+
+func (s *Service) createFIC(r *request) (*route.Response, error) {
+	var f store.FederatedCredential
+	if err := json.NewDecoder(r.Body).Decode(&f); err != nil || f.Name == "" || f.Issuer == "" || f.Subject == "" || len(f.Audiences) == 0 {
+		return nil, badRequest("name, issuer, subject and audiences are required.")
+	}
+	f.ID = store.NewGUID()
+	err := s.store.Update(func(tx *store.Tx) error {
+		a := appByRef(r.tenant(tx), r.PathValue("ref"))
+		if a == nil {
+			return notFound(r.PathValue("ref"))
+		}
+		for _, o := range a.FederatedCredentials {
+			if o.Name == f.Name || (o.Issuer == f.Issuer && o.Subject == f.Subject) {
+				return Errorf(http.StatusConflict, "Request_MultipleObjectsWithSameKeyValue", "FederatedIdentityCredential with name "+f.Name+" already exists.")
+			}
+		}
+		a.FederatedCredentials = append(a.FederatedCredentials, f)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return route.JSON(http.StatusCreated, ficJSON(f)), nil
+}
+
+func (s *Service) deleteFIC(r *request) (*route.Response, error) {
+	err := s.store.Update(func(tx *store.Tx) error {
+		a := appByRef(r.tenant(tx), r.PathValue("ref"))
+		found := false
+		if a != nil {
+			a.FederatedCredentials = slices.DeleteFunc(a.FederatedCredentials, func(f store.FederatedCredential) bool {
+				hit := f.ID == r.PathValue("fic") || f.Name == r.PathValue("fic")
+				found = found || hit
+				return hit
+			})
+		}
+		if !found {
+			return notFound(r.PathValue("fic"))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return route.Empty(http.StatusNoContent), nil
+}

@@ -1,4 +1,4 @@
-package emulator
+package store
 
 import (
 	"strings"
@@ -10,21 +10,23 @@ import (
 // graph-api.md §3.1; the IDs it marked [I], from memory, were checked
 // against several independent public permission dumps).
 
-const microsoftTenantID = "f8cdef31-a31e-4b4a-93e4-5f571e91255a"
+// MicrosoftTenantID owns the first-party apps.
+const MicrosoftTenantID = "f8cdef31-a31e-4b4a-93e4-5f571e91255a"
 
-func role(id, value, name string) appRole {
-	return appRole{ID: id, Value: value, DisplayName: name, Description: name, AllowedMemberTypes: []string{"Application"}, IsEnabled: true, Origin: "Application"}
+func role(id, value, name string) AppRole {
+	return AppRole{ID: id, Value: value, DisplayName: name, Description: name, AllowedMemberTypes: []string{"Application"}, IsEnabled: true, Origin: "Application"}
 }
 
-func scope(id, value, name, typ string) permissionScope {
-	return permissionScope{ID: id, Value: value, Type: typ, AdminConsentDisplayName: name, AdminConsentDescription: name,
+func scope(id, value, name, typ string) PermissionScope {
+	return PermissionScope{ID: id, Value: value, Type: typ, AdminConsentDisplayName: name, AdminConsentDescription: name,
 		UserConsentDisplayName: name, UserConsentDescription: name, IsEnabled: true}
 }
 
-var graphApp = &application{
-	TenantID: microsoftTenantID, ID: "00000003-0000-0000-c000-00000000a0b1", AppID: graphAppID, DisplayName: "Microsoft Graph",
+// GraphApp is Microsoft Graph.
+var GraphApp = &Application{
+	TenantID: MicrosoftTenantID, ID: "00000003-0000-0000-c000-00000000a0b1", AppID: GraphAppID, DisplayName: "Microsoft Graph",
 	SignInAudience: "AzureADMultipleOrgs", IdentifierURIs: []string{"https://graph.microsoft.com", "https://canary.graph.microsoft.com"},
-	AppRoles: []appRole{
+	AppRoles: []AppRole{
 		role("df021288-bdef-4463-88db-98f22de89214", "User.Read.All", "Read all users' full profiles"),
 		role("7ab1d382-f21e-4acd-a863-ba3e13f7da61", "Directory.Read.All", "Read directory data"),
 		role("19dbc75e-c2e2-444c-a770-ec69d8559fc7", "Directory.ReadWrite.All", "Read and write directory data"),
@@ -46,7 +48,7 @@ var graphApp = &application{
 		role("cc13eba4-8cd8-44c6-b4d4-f93237adce58", "DelegatedAdminRelationship.ReadWrite.All", "Manage Delegated Admin relationships with customers"),
 		role("246dd0d5-5bd0-4def-940b-0421030a5b68", "Policy.Read.All", "Read your organization's policies"),
 	},
-	OAuth2PermissionScopes: []permissionScope{
+	OAuth2PermissionScopes: []PermissionScope{
 		scope("e1fe6dd8-ba31-4d61-89e7-88639da4683d", "User.Read", "Sign in and read user profile", "User"),
 		scope("06da0dbc-49e2-44d2-8312-53f166ab848a", "Directory.Read.All", "Read directory data", "Admin"),
 		scope("a154be20-db9c-4678-8ab7-66f6cc099a59", "User.Read.All", "Read all users' full profiles", "Admin"),
@@ -66,39 +68,41 @@ var graphApp = &application{
 	},
 }
 
-var bcApp = &application{
-	TenantID: microsoftTenantID, ID: "996def3d-b36c-4153-8607-a6fd3c01b8a0", AppID: bcAppID, DisplayName: "Dynamics 365 Business Central",
+// BCApp is Dynamics 365 Business Central.
+var BCApp = &Application{
+	TenantID: MicrosoftTenantID, ID: "996def3d-b36c-4153-8607-a6fd3c01b8a0", AppID: BCAppID, DisplayName: "Dynamics 365 Business Central",
 	SignInAudience: "AzureADMultipleOrgs", IdentifierURIs: []string{"https://api.businesscentral.dynamics.com", "https://projectmadeira.com"},
-	AppRoles: []appRole{
+	AppRoles: []AppRole{
 		role("a42b0b75-311e-488d-b67e-8fe84f924341", "API.ReadWrite.All", "Full access to web services API"),
 		role("d365bc00-a990-0000-00bc-160000000001", "Automation.ReadWrite.All", "Full access to automation"),
 		role("3983b928-ed40-4111-bbad-e7910cf234bd", "app_access", "Access according to the application's permissions in Dynamics 365 Business Central"),
 		role("a20fe46f-4f63-4666-8e0e-9b882d90b837", "AdminCenter.ReadWrite.All", "Full access to Admin Center API"),
 	},
-	OAuth2PermissionScopes: []permissionScope{
+	OAuth2PermissionScopes: []PermissionScope{
 		scope("2fb13c28-9d89-417f-9af2-ec3065bc16e6", "Financials.ReadWrite.All", "Access Dynamics 365 Business Central as the signed-in user", "User"),
 		scope("bce0976a-cb0b-473b-8800-84eda9f8e447", "user_impersonation", "Access as the signed-in user", "User"),
 	},
 }
 
-func firstPartyApp(appID string) *application {
+// FirstPartyApp is GraphApp or BCApp by app ID, else nil.
+func FirstPartyApp(appID string) *Application {
 	switch strings.ToLower(appID) {
-	case graphAppID:
-		return graphApp
-	case bcAppID:
-		return bcApp
+	case GraphAppID:
+		return GraphApp
+	case BCAppID:
+		return BCApp
 	}
 	return nil
 }
 
-// firstPartyServicePrincipals are the Microsoft Graph and Business Central
+// FirstPartyServicePrincipals are the Microsoft Graph and Business Central
 // service principals every emulated tenant starts with.
-func firstPartyServicePrincipals(tenantID string, now time.Time) []*servicePrincipal {
-	var out []*servicePrincipal
-	for _, app := range []*application{graphApp, bcApp} {
-		out = append(out, &servicePrincipal{
-			TenantID: tenantID, ID: newGUID(), AppID: app.AppID, DisplayName: app.DisplayName,
-			AppOwnerOrganizationID: microsoftTenantID, ServicePrincipalType: "Application", AccountEnabled: true,
+func FirstPartyServicePrincipals(tenantID string, now time.Time) []*ServicePrincipal {
+	var out []*ServicePrincipal
+	for _, app := range []*Application{GraphApp, BCApp} {
+		out = append(out, &ServicePrincipal{
+			TenantID: tenantID, ID: NewGUID(), AppID: app.AppID, DisplayName: app.DisplayName,
+			AppOwnerOrganizationID: MicrosoftTenantID, ServicePrincipalType: "Application", AccountEnabled: true,
 			ServicePrincipalNames: append([]string{app.AppID}, app.IdentifierURIs...), SignInAudience: "AzureADMultipleOrgs",
 			AppRoles: app.AppRoles, OAuth2PermissionScopes: app.OAuth2PermissionScopes, CreatedDateTime: now,
 		})

@@ -1,0 +1,307 @@
+// Package store is the emulated directory: every tenant with its directory
+// objects, seeded users, partner relationships and Business Central state.
+// Services read it in View transactions and change it in Update
+// transactions; nothing outside this package holds its lock.
+package store
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"sync"
+	"time"
+)
+
+// ErrNotFound is what a lookup of a missing tenant, object or record wraps;
+// services compare with errors.Is and answer their own 404.
+var ErrNotFound = errors.New("not found")
+
+// NotFoundError names what was missing (the ID a service echoes in its
+// error message) and matches ErrNotFound.
+type NotFoundError struct{ ID string }
+
+func (e *NotFoundError) Error() string        { return e.ID + ": not found" }
+func (e *NotFoundError) Is(target error) bool { return target == ErrNotFound }
+
+// NotFound returns a not-found error for id.
+func NotFound(id string) error { return &NotFoundError{ID: id} }
+
+// Store holds the directory. The zero value is not usable; call New.
+type Store struct {
+	mu      sync.RWMutex
+	tenants map[string]*Tenant // by lower-case tenant ID
+	domains map[string]string  // lower-case domain name -> tenant ID
+	// apps indexes every application object by appId across tenants, because
+	// a multi-tenant app registered in one tenant is instantiated (as a
+	// service principal) in others.
+	apps map[string]*Application
+
+	clock *Clock
+	repl  replication
+}
+
+// New returns an empty directory on clock c.
+func New(c *Clock) *Store {
+	s := &Store{clock: c}
+	s.clear()
+	return s
+}
+
+func (s *Store) clear() {
+	s.tenants, s.domains, s.apps = map[string]*Tenant{}, map[string]string{}, map[string]*Application{}
+}
+
+// Tx is one transaction. Objects reached through it are only valid inside
+// the function that received it; in a View they must not be changed.
+type Tx struct {
+	s     *Store
+	write bool
+}
+
+// View runs fn with the directory locked for reading.
+func (s *Store) View(fn func(tx *Tx) error) error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return fn(&Tx{s: s})
+}
+
+// Update runs fn with the directory locked for writing.
+func (s *Store) Update(fn func(tx *Tx) error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return fn(&Tx{s: s, write: true})
+}
+
+func (tx *Tx) mustWrite() {
+	if !tx.write {
+		panic("store: write in a View transaction")
+	}
+}
+
+// Now is the emulator's clock.
+func (tx *Tx) Now() time.Time { return tx.s.clock.Now() }
+
+// Tenant resolves a tenant GUID or any of its domains. Deleted tenants are
+// not found.
+func (tx *Tx) Tenant(ref string) *Tenant {
+	ref = strings.ToLower(ref)
+	t := tx.s.tenants[ref]
+	if t == nil {
+		if id, ok := tx.s.domains[ref]; ok {
+			t = tx.s.tenants[id]
+		}
+	}
+	if t == nil || t.Deleted {
+		return nil
+	}
+	return t
+}
+
+// TenantErr is Tenant with a not-found error naming the reference.
+func (tx *Tx) TenantErr(ref string) (*Tenant, error) {
+	if t := tx.Tenant(ref); t != nil {
+		return t, nil
+	}
+	return nil, NotFound("tenant " + ref)
+}
+
+// TenantByID finds a tenant by GUID, deleted or not.
+func (tx *Tx) TenantByID(id string) *Tenant { return tx.s.tenants[strings.ToLower(id)] }
+
+// DomainTenant is the tenant ID a domain belongs to.
+func (tx *Tx) DomainTenant(domain string) (string, bool) {
+	id, ok := tx.s.domains[strings.ToLower(domain)]
+	return id, ok
+}
+
+// Tenants lists every tenant, deleted ones included.
+func (tx *Tx) Tenants() []*Tenant {
+	out := make([]*Tenant, 0, len(tx.s.tenants))
+	for _, t := range tx.s.tenants {
+		out = append(out, t)
+	}
+	return out
+}
+
+// PutTenant creates or replaces a tenant; its domains must not belong to
+// another tenant.
+func (tx *Tx) PutTenant(t *Tenant) error {
+	tx.mustWrite()
+	if old := tx.s.tenants[t.ID]; old != nil {
+		for _, d := range old.Domains {
+			delete(tx.s.domains, d.Name)
+		}
+	}
+	for _, d := range t.Domains {
+		if other, ok := tx.s.domains[d.Name]; ok && other != t.ID {
+			return errors.New("domain " + d.Name + " already belongs to tenant " + other)
+		}
+	}
+	tx.s.tenants[t.ID] = t
+	for _, d := range t.Domains {
+		tx.s.domains[d.Name] = t.ID
+	}
+	return nil
+}
+
+// App finds an application by appId in any tenant.
+func (tx *Tx) App(appID string) *Application { return tx.s.apps[strings.ToLower(appID)] }
+
+// PutApp adds an application to its home tenant.
+func (tx *Tx) PutApp(t *Tenant, a *Application) {
+	tx.mustWrite()
+	t.Applications[a.ID] = a
+	tx.s.apps[a.AppID] = a
+}
+
+// DeleteApp removes an application from its home tenant.
+func (tx *Tx) DeleteApp(t *Tenant, a *Application) {
+	tx.mustWrite()
+	delete(t.Applications, a.ID)
+	delete(tx.s.apps, a.AppID)
+}
+
+// Reset empties the directory.
+func (tx *Tx) Reset() {
+	tx.mustWrite()
+	tx.s.clear()
+}
+
+type savedState struct {
+	Offset  time.Duration      `json:"clockOffset"`
+	Tenants map[string]*Tenant `json:"tenants"`
+}
+
+// Save serialises the directory (tenants and everything in them) and the
+// clock's offset.
+func (s *Store) Save() ([]byte, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return json.MarshalIndent(savedState{Offset: s.clock.Offset(), Tenants: s.tenants}, "", " ")
+}
+
+// Load replaces the directory with saved state.
+func (s *Store) Load(b []byte) error {
+	var st savedState
+	if err := json.Unmarshal(b, &st); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.clear()
+	if st.Tenants != nil {
+		s.tenants = st.Tenants
+	}
+	for id, t := range s.tenants {
+		for _, d := range t.Domains {
+			s.domains[d.Name] = id
+		}
+		for _, a := range t.Applications {
+			s.apps[a.AppID] = a
+		}
+	}
+	s.clock.SetOffset(st.Offset)
+	return nil
+}
+
+// replication plays Entra's replicas: after a create, reads of the object
+// answer 404 for delay on the emulator clock (0 = off).
+type replication struct {
+	mu        sync.Mutex
+	delay     time.Duration
+	createdAt map[string]time.Time
+}
+
+// SetReplicationDelay makes reads of an object miss for d after it was
+// created.
+func (s *Store) SetReplicationDelay(d time.Duration) {
+	s.repl.mu.Lock()
+	s.repl.delay = d
+	s.repl.mu.Unlock()
+}
+
+// MarkCreated starts the replication delay of a new object.
+func (tx *Tx) MarkCreated(id string) {
+	r := &tx.s.repl
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.delay > 0 {
+		if r.createdAt == nil {
+			r.createdAt = map[string]time.Time{}
+		}
+		r.createdAt[id] = tx.Now()
+	}
+}
+
+// Replicating reports whether a read of the object should still miss.
+func (tx *Tx) Replicating(id string) bool {
+	r := &tx.s.repl
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	at, ok := r.createdAt[id]
+	if !ok {
+		return false
+	}
+	if tx.Now().Sub(at) >= r.delay {
+		delete(r.createdAt, id)
+		return false
+	}
+	return true
+}
+
+// Clock is real time plus an offset that the control API advances, so tests
+// can make tokens and secrets expire without waiting.
+type Clock struct {
+	mu     sync.Mutex
+	offset time.Duration
+}
+
+// Now is the emulated current time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().UTC().Add(c.offset)
+}
+
+// Advance moves the clock forward.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.offset += d
+	c.mu.Unlock()
+}
+
+// Offset is how far the clock is ahead of real time.
+func (c *Clock) Offset() time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.offset
+}
+
+// SetOffset sets how far the clock is ahead of real time.
+func (c *Clock) SetOffset(d time.Duration) {
+	c.mu.Lock()
+	c.offset = d
+	c.mu.Unlock()
+}
+
+// ViewValue runs fn in a View transaction and returns its result.
+func ViewValue[T any](s *Store, fn func(tx *Tx) (T, error)) (T, error) {
+	var out T
+	err := s.View(func(tx *Tx) error {
+		var err error
+		out, err = fn(tx)
+		return err
+	})
+	return out, err
+}
+
+// UpdateValue runs fn in an Update transaction and returns its result.
+func UpdateValue[T any](s *Store, fn func(tx *Tx) (T, error)) (T, error) {
+	var out T
+	err := s.Update(func(tx *Tx) error {
+		var err error
+		out, err = fn(tx)
+		return err
+	})
+	return out, err
+}

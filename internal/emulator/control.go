@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"time"
 )
@@ -22,6 +23,17 @@ func (s *Server) controlRoutes(mux *http.ServeMux) {
 			return
 		}
 		controlResult(w, nil, s.SeedTenant(seed))
+	})
+	mux.HandleFunc("GET /_emulator/tenants", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, s.Tenants())
+	})
+	mux.HandleFunc("POST /_emulator/tenants/{id}/relationships", func(w http.ResponseWriter, r *http.Request) {
+		var g GDAPSeed
+		if decodeJSON(r, &g) != nil {
+			controlError(w, fmt.Errorf("body must be a GDAP relationship"))
+			return
+		}
+		controlResult(w, nil, s.AddGDAPRelationship(r.PathValue("id"), g))
 	})
 	mux.HandleFunc("DELETE /_emulator/tenants/{id}", func(w http.ResponseWriter, r *http.Request) {
 		controlResult(w, nil, s.DeleteTenant(r.PathValue("id")))
@@ -277,6 +289,10 @@ func (s *Server) Reset() {
 type savedState struct {
 	Offset  time.Duration      `json:"clockOffset"`
 	Tenants map[string]*tenant `json:"tenants"`
+	// Keys are saved so that a server started with them (Options.Keys,
+	// KeysFromState) keeps its CA and token-signing key; LoadState leaves
+	// a running server's keys alone, as its clients already trust them.
+	Keys *Keys `json:"keys,omitempty"`
 }
 
 // SaveState serialises the directory (tenants and everything in them).
@@ -286,7 +302,7 @@ func (s *Server) SaveState() ([]byte, error) {
 	s.clock.mu.Lock()
 	off := s.clock.offset
 	s.clock.mu.Unlock()
-	return json.MarshalIndent(savedState{Offset: off, Tenants: s.store.tenants}, "", " ")
+	return json.MarshalIndent(savedState{Offset: off, Tenants: s.store.tenants, Keys: s.keys}, "", " ")
 }
 
 // LoadState replaces the directory with saved state.
@@ -319,4 +335,76 @@ func (s *Server) LoadStateFile(path string) error {
 		return err
 	}
 	return s.LoadState(b)
+}
+
+// TenantSummary is one tenant as GET /_emulator/tenants lists it: what a
+// user needs to point a configuration at it and to sign in as its people.
+type TenantSummary struct {
+	ID            string        `json:"id"`
+	DisplayName   string        `json:"displayName"`
+	Domains       []string      `json:"domains"`
+	ConsentAdmin  string        `json:"consentAdmin,omitempty"`
+	Users         []UserSeed    `json:"users"`
+	Applications  []string      `json:"applications"` // client IDs registered here
+	Relationships []GDAPSummary `json:"relationships,omitempty"`
+}
+
+// GDAPSummary is a relationship held by a partner tenant, roles by name.
+type GDAPSummary struct {
+	CustomerTenantID string    `json:"customerTenantId"`
+	CustomerName     string    `json:"customerName"`
+	Roles            []string  `json:"roles"`
+	Status           string    `json:"status"`
+	EndDateTime      time.Time `json:"endDateTime"`
+	Members          []string  `json:"members"` // UPNs
+}
+
+// Tenants lists the tenants that are not deleted, by ID.
+func (s *Server) Tenants() []TenantSummary {
+	roleName := map[string]string{}
+	for name, id := range RoleIDs {
+		roleName[id] = name
+	}
+	names := func(ids []string) []string {
+		out := []string{}
+		for _, id := range ids {
+			if n, ok := roleName[id]; ok {
+				id = n
+			}
+			out = append(out, id)
+		}
+		return out
+	}
+	s.store.mu.RLock()
+	defer s.store.mu.RUnlock()
+	out := []TenantSummary{}
+	for _, t := range s.store.tenants {
+		if t.Deleted {
+			continue
+		}
+		ts := TenantSummary{ID: t.ID, DisplayName: t.DisplayName, ConsentAdmin: t.ConsentAdmin, Domains: []string{}, Users: []UserSeed{}, Applications: []string{}}
+		for _, d := range t.Domains {
+			ts.Domains = append(ts.Domains, d.Name)
+		}
+		for _, u := range t.Users {
+			ts.Users = append(ts.Users, UserSeed{UPN: u.UPN, DisplayName: u.DisplayName, Roles: names(u.Roles)})
+		}
+		for _, a := range t.Applications {
+			ts.Applications = append(ts.Applications, a.AppID)
+		}
+		slices.Sort(ts.Applications)
+		for _, r := range t.Relationships {
+			g := GDAPSummary{CustomerTenantID: r.CustomerTenantID, CustomerName: r.CustomerName, Roles: names(r.Roles), Status: r.Status, EndDateTime: r.EndDateTime, Members: []string{}}
+			for _, m := range r.Members {
+				if u := t.userByID(m); u != nil {
+					m = u.UPN
+				}
+				g.Members = append(g.Members, m)
+			}
+			ts.Relationships = append(ts.Relationships, g)
+		}
+		out = append(out, ts)
+	}
+	slices.SortFunc(out, func(a, b TenantSummary) int { return strings.Compare(a.ID, b.ID) })
+	return out
 }

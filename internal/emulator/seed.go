@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 )
@@ -21,6 +22,23 @@ type TenantSeed struct {
 	ConsentAdmin  string     `json:"consentAdmin,omitempty"`
 	Inventory     Inventory  `json:"inventory"`
 	Relationships []GDAPSeed `json:"relationships,omitempty"`
+	// PartnerRelationships are GDAP relationships in which this tenant is
+	// the customer. Each is added to its partner tenant, which must exist,
+	// replacing that partner's earlier relationships to this tenant; the
+	// partner tenant is otherwise untouched (re-seeding it would replace
+	// its apps, the automation identity among them).
+	PartnerRelationships []PartnerGDAPSeed `json:"partnerRelationships,omitempty"`
+}
+
+// PartnerGDAPSeed is a GDAP relationship seen from the customer: which
+// partner tenant holds it, the roles it gives and to which partner users.
+type PartnerGDAPSeed struct {
+	PartnerTenantID string    `json:"partnerTenantId"` // ID or domain
+	Roles           []string  `json:"roles"`
+	Status          string    `json:"status,omitempty"` // default active
+	EndDateTime     time.Time `json:"endDateTime,omitempty"`
+	// Members are users (UPNs) of the partner tenant the roles apply to.
+	Members []string `json:"members"`
 }
 
 // UserSeed is a user who can sign in. Roles are directory role names
@@ -133,6 +151,11 @@ func (s *Server) SeedTenant(seed TenantSeed) error {
 			return fmt.Errorf("domain %s already belongs to tenant %s", d.Name, other)
 		}
 	}
+	linkPartners, err := s.partnerRelationshipsLocked(seed, now)
+	if err != nil {
+		return err
+	}
+	linkPartners()
 	s.store.tenants[t.ID] = t
 	for _, d := range t.Domains {
 		s.store.domains[d.Name] = t.ID
@@ -282,4 +305,61 @@ func (s *Server) AddGDAPRelationship(partnerTenantID string, g GDAPSeed) error {
 	}
 	t.Relationships = append(t.Relationships, rel)
 	return nil
+}
+
+// partnerRelationshipsLocked checks a seed's partner relationships and
+// returns the function that adds them to their partners, so that a seed with
+// a wrong partner or member changes nothing. Caller holds the store lock.
+func (s *Server) partnerRelationshipsLocked(seed TenantSeed, now time.Time) (func(), error) {
+	customerID := strings.ToLower(seed.ID)
+	type link struct {
+		partner *tenant
+		rel     *gdapRelationship
+	}
+	var links []link
+	for _, p := range seed.PartnerRelationships {
+		partner := s.store.tenantByRef(p.PartnerTenantID)
+		if partner == nil || strings.EqualFold(partner.ID, customerID) {
+			return nil, fmt.Errorf("partner tenant %q of %s: not a seeded tenant (seed the partner first)", p.PartnerTenantID, seed.ID)
+		}
+		g := GDAPSeed{CustomerTenantID: customerID, CustomerName: seed.DisplayName, Roles: p.Roles, Status: p.Status, EndDateTime: p.EndDateTime, Members: p.Members}
+		rel := &gdapRelationship{ID: newGUID() + "-" + newGUID(), DisplayName: "GDAP " + g.CustomerName, CustomerTenantID: customerID,
+			CustomerName: g.CustomerName, Status: g.Status, Duration: "P730D", CreatedDateTime: now, ActivatedTime: now, EndDateTime: g.EndDateTime}
+		if rel.Status == "" {
+			rel.Status = "active"
+		}
+		if rel.EndDateTime.IsZero() {
+			rel.EndDateTime = now.Add(700 * 24 * time.Hour)
+		}
+		if len(g.Roles) == 0 {
+			return nil, fmt.Errorf("GDAP relationship from %s to %s: no roles", p.PartnerTenantID, seed.ID)
+		}
+		for _, r := range g.Roles {
+			id, err := roleID(r)
+			if err != nil {
+				return nil, err
+			}
+			rel.Roles = append(rel.Roles, id)
+		}
+		for _, m := range g.Members {
+			u := partner.userByUPN(m)
+			if u == nil {
+				return nil, fmt.Errorf("GDAP member %q is not a user of partner tenant %s", m, p.PartnerTenantID)
+			}
+			rel.Members = append(rel.Members, u.ID)
+		}
+		links = append(links, link{partner, rel})
+	}
+	return func() {
+		replaced := map[*tenant]bool{}
+		for _, l := range links {
+			if !replaced[l.partner] {
+				replaced[l.partner] = true
+				l.partner.Relationships = slices.DeleteFunc(l.partner.Relationships, func(r *gdapRelationship) bool {
+					return strings.EqualFold(r.CustomerTenantID, customerID)
+				})
+			}
+			l.partner.Relationships = append(l.partner.Relationships, l.rel)
+		}
+	}, nil
 }

@@ -85,8 +85,12 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(*emula
 		}
 	}
 	if *envFile != "" {
-		dir := filepath.Dir(*envFile)
-		if err := srv.WriteCAFile(filepath.Join(dir, "emulator-ca.pem")); err != nil {
+		// Absolute, so the env file works from any directory it is sourced in.
+		caFile, err := filepath.Abs(filepath.Join(filepath.Dir(*envFile), "emulator-ca.pem"))
+		if err != nil {
+			return err
+		}
+		if err := srv.WriteCAFile(caFile); err != nil {
 			return err
 		}
 		if err := writeEnv(*envFile, envOf(srv)); err != nil {

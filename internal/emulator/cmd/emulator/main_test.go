@@ -102,10 +102,15 @@ func automationToken(t *testing.T, c *http.Client, origin string) string {
 func TestStopFinishesInFlightWritesAndRestartKeepsKeys(t *testing.T) {
 	dir := t.TempDir()
 	envFile, stateFile, caFile := filepath.Join(dir, "emulator.env"), filepath.Join(dir, "state.json"), filepath.Join(dir, "emulator-ca.pem")
-	args := []string{"--listen", "127.0.0.1:0", "--env-file", envFile, "--state", stateFile}
+	// Relative paths, as `make emulator` passes them.
+	t.Chdir(dir)
+	args := []string{"--listen", "127.0.0.1:0", "--env-file", "emulator.env", "--state", "state.json"}
 	srv, stop := started(t, args...)
 	c := client(t, caFile)
 	caBefore, _ := os.ReadFile(caFile)
+	if env, _ := os.ReadFile(envFile); !strings.Contains(string(env), "export ONBOARD_CA_CERT_FILE='"+caFile+"'") {
+		t.Fatalf("the env file does not name the CA file by its absolute path:\n%s", env)
+	}
 	tok := automationToken(t, c, srv.URL())
 
 	// The create is held for a while on its way in, as a slow network would.

@@ -92,11 +92,19 @@ func (d *providerData) appAuthenticator(clientID, secret string) (*auth.Authenti
 	return a, nil
 }
 
-// consentObservation is what a tenant shows of an app's consent.
+// consentObservation is what a tenant shows of an app's consent: facts
+// only; onboarding.EvaluateConsent judges them.
 type consentObservation struct {
-	onboarding.Consent
-	SPPresent bool
-	SPID      string
+	// Observable are the required permissions this way of reading can see.
+	Observable []requiredPermission
+	Grants     []onboarding.Grant
+	SPPresent  bool
+	SPID       string
+}
+
+// consent judges the observation.
+func (o consentObservation) consent() onboarding.Consent {
+	return onboarding.EvaluateConsent(o.Observable, o.Grants)
 }
 
 // observeWithAppToken reads consent the cheapest reliable way: an app-only
@@ -136,7 +144,7 @@ func (d *providerData) observeWithAppToken(ctx context.Context, tenantID, client
 	if !present {
 		grants, spID = nil, ""
 	}
-	return consentObservation{Consent: onboarding.EvaluateConsent(roles, grants), SPPresent: present, SPID: spID}, nil
+	return consentObservation{Observable: roles, Grants: grants, SPPresent: present, SPID: spID}, nil
 }
 
 // observeWithGraph reads consent through Graph where the provider's
@@ -145,7 +153,7 @@ func (d *providerData) observeWithAppToken(ctx context.Context, tenantID, client
 func observeWithGraph(ctx context.Context, g *graph.Client, clientID string, required []requiredPermission) (consentObservation, string, error) {
 	sp, err := g.GetServicePrincipalByAppID(ctx, clientID)
 	if graph.IsNotFound(err) {
-		return consentObservation{Consent: onboarding.EvaluateConsent(required, nil)}, "", nil
+		return consentObservation{Observable: required}, "", nil
 	}
 	if err != nil {
 		return consentObservation{}, "", err
@@ -187,7 +195,7 @@ func observeWithGraph(ctx context.Context, g *graph.Client, clientID string, req
 			}
 		}
 	}
-	return consentObservation{Consent: onboarding.EvaluateConsent(required, seen), SPPresent: true}, sp.ID, nil
+	return consentObservation{Observable: required, Grants: seen, SPPresent: true}, sp.ID, nil
 }
 
 // grantWithGraph does what admin consent does, through a Graph client that

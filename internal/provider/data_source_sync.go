@@ -303,12 +303,13 @@ func (d *syncDataSource) syncTenant(ctx context.Context, ref, clientID, secret s
 	if err != nil {
 		return fail(err)
 	}
-	r.ConsentState, r.MissingPermissions = types.StringValue(string(o.State)), append([]string{}, o.Missing...)
-	r.standing = onboarding.Classify(onboarding.TenantReading{AppPresent: o.SPPresent, Consent: o.State})
+	consent := o.consent()
+	r.ConsentState, r.MissingPermissions = types.StringValue(string(consent.State)), append([]string{}, consent.Missing...)
+	r.standing = onboarding.Classify(onboarding.TenantReading{AppPresent: o.SPPresent, Consent: consent.State})
 	if !o.SPPresent {
 		return r // not onboarded yet: nothing more to read
 	}
-	d.syncBC(ctx, &r, tenantID, clientID, secret, required, o)
+	d.syncBC(ctx, &r, tenantID, clientID, secret, required, consent)
 	a, err := d.data.appAuthenticator(clientID, secret)
 	if err != nil {
 		return fail(err)
@@ -350,8 +351,8 @@ func (d *syncDataSource) syncTenant(ctx context.Context, ref, clientID, secret s
 
 // syncBC fills the Business Central part: consent from the observation,
 // authorization and environments from the admin center, app-only.
-func (d *syncDataSource) syncBC(ctx context.Context, r *syncTenant, tenantID, clientID, secret string, required []requiredPermission, o consentObservation) {
-	needsBC, consented := onboarding.BusinessCentralConsent(required, o.Consent)
+func (d *syncDataSource) syncBC(ctx context.Context, r *syncTenant, tenantID, clientID, secret string, required []requiredPermission, consent onboarding.Consent) {
+	needsBC, consented := onboarding.BusinessCentralConsent(required, consent)
 	if !needsBC {
 		return
 	}

@@ -207,9 +207,10 @@ func (r *customerTenantResource) observeFor(ctx context.Context, m *customerTena
 		apiError(diags, "reading the consent of app "+m.ClientID.ValueString()+" in tenant "+tenantID, err)
 		return
 	}
-	m.ConsentState = types.StringValue(string(o.State))
-	m.GrantedPermissions = stringSet(ctx, o.Granted, diags)
-	m.MissingPermissions = stringSet(ctx, o.Missing, diags)
+	c := o.consent()
+	m.ConsentState = types.StringValue(string(c.State))
+	m.GrantedPermissions = stringSet(ctx, c.Granted, diags)
+	m.MissingPermissions = stringSet(ctx, c.Missing, diags)
 	if spID == "" {
 		spID = o.SPID
 	}
@@ -459,7 +460,7 @@ func (r *customerTenantResource) Delete(ctx context.Context, req resource.Delete
 	if resp.Diagnostics.HasError() || !state.RevokeOnDestroy.ValueBool() {
 		return
 	}
-	if !strings.EqualFold(state.TenantID.ValueString(), r.data.TenantID) {
+	if r.grantor(state) != onboarding.GrantByAutomation {
 		resp.Diagnostics.AddWarning("Consent left in place in "+tenantLabel(state),
 			"revoke_on_destroy is set, but the provider cannot write in tenant "+state.TenantID.ValueString()+". An administrator there removes the app under Enterprise applications.")
 		return

@@ -267,15 +267,15 @@ func (d *syncDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 // in the data source's diagnostics.
 func (d *syncDataSource) syncTenant(ctx context.Context, ref, clientID, secret string, required []requiredPermission) syncTenant {
 	r := syncTenant{TenantID: types.StringValue(strings.ToLower(ref)), Status: types.StringValue("ok"), Error: types.StringValue(""),
-		ConsentState: types.StringValue("missing"), MissingPermissions: []string{}, Domains: []string{},
+		ConsentState: types.StringValue(string(onboarding.ConsentUnknown)), MissingPermissions: []string{}, Domains: []string{},
 		OrganizationName: types.StringNull(), DefaultDomain: types.StringNull(),
 		Users: types.Int64Null(), Groups: types.Int64Null(), Devices: types.Int64Null(), Licenses: types.Int64Null(),
 		BCAuthorized: types.BoolNull(), BCConsented: types.BoolNull(), BCEnvironments: []bcEnvView{}}
 	fail := func(err error) syncTenant {
-		// A tenant that cannot be read is unreachable, never pending:
-		// whatever consent it had is unknown.
+		// A tenant that cannot be read is unreachable, never pending;
+		// consent stays unknown unless it was read before the failure.
 		r.standing = onboarding.Classify(onboarding.TenantReading{Failed: true})
-		r.Status, r.ConsentState, r.MissingPermissions = types.StringValue("error"), types.StringValue(string(onboarding.ConsentUnknown)), []string{}
+		r.Status = types.StringValue("error")
 		msg := err.Error()
 		if te, ok := auth.AsTokenError(err); ok {
 			msg = te.Summary() + ": " + te.Description + " " + te.Remedy()

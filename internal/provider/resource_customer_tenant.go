@@ -193,8 +193,7 @@ func (r *customerTenantResource) observeFor(ctx context.Context, m *customerTena
 		diags.AddAttributeError(path.Root("client_secret"), summary, detail)
 		return
 	}
-	te, isTokenErr := auth.AsTokenError(err)
-	if err != nil && isTokenErr && onboarding.OnReadError(te.Code, refreshing) == onboarding.MarkUnknown {
+	if te, ok := auth.AsTokenError(err); ok && onboarding.OnReadError(te.Code, refreshing) == onboarding.MarkUnknown {
 		// A refresh that fails stops the whole plan; this tenant's problem
 		// belongs to this resource only, so plan carries on and the next
 		// apply tries again (and fails just this resource if it must).

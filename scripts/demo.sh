@@ -1,38 +1,51 @@
 #!/usr/bin/env bash
 # make demo: build the provider, start the local Microsoft cloud emulator,
-# apply an onboarding example with the real Terraform CLI, print what a vendor
-# asks for, then run plan again and say what onboarding still needs.
-# Offline; leaves nothing running. DEMO_EXAMPLE picks another example folder.
+# apply an onboarding example with the real Terraform CLI, play the people
+# (a customer admin consenting, time passing) and show every plan whole,
+# saying after each step what it proved. Offline; leaves nothing running: the
+# emulator saves its state on exit, and `make emulator` picks it up again.
+# DEMO_EXAMPLE picks another example folder, DEMO_ADVANCE how far the clock moves.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
 example="${DEMO_EXAMPLE:-examples/msp-multitenant}"
 demo="$repo/.demo"
-rm -rf "$demo/work" && mkdir -p "$demo/bin" "$demo/work"
+rm -rf "$demo/work" "$demo/plans" "$demo/emulator-state.json"
+mkdir -p "$demo/bin" "$demo/work" "$demo/plans"
 
-step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+bold() { printf '\033[1m%s\033[0m\n' "$*"; }
+step() { printf '\n'; bold "==> $*"; }
+proved() { printf '\033[32m✔ %s\033[0m\n' "$*"; }
+# Terraform's reminder that dev_overrides are in effect, and the empty box
+# lines around diagnostics, say nothing about onboarding.
+tidy() { sed -e '/Provider development overrides are in effect/,/releases\./d' | grep -v -e '^[│╷╵] *$' -e 'Refreshing state\.\.\.' || true; }
 
 step "Building the provider and the emulator"
 go build -o "$demo/bin/terraform-provider-onboard" .
 go build -o "$demo/bin/onboard-emulator" ./internal/emulator/cmd/emulator
 tf="$(scripts/terraform-path.sh)"
-echo "terraform: $tf"
+echo "terraform: $tf ($("$tf" version | head -n 1))"
+proved "the provider and the emulator build from this checkout; Terraform is $tf"
 
 step "Starting the emulator (identity platform, Microsoft Graph, Business Central on loopback)"
 rm -f "$demo/emulator.env"
-"$demo/bin/onboard-emulator" --listen 127.0.0.1:0 --env-file "$demo/emulator.env" >"$demo/emulator.log" 2>&1 &
+"$demo/bin/onboard-emulator" --listen 127.0.0.1:0 --env-file "$demo/emulator.env" \
+  --state "$demo/emulator-state.json" >"$demo/emulator.log" 2>&1 &
 emulator_pid=$!
+# SIGTERM: the emulator finishes requests in flight, saves its state, exits.
 cleanup() { kill "$emulator_pid" 2>/dev/null || true; wait "$emulator_pid" 2>/dev/null || true; }
 trap cleanup EXIT
-for _ in $(seq 1 300); do
+for _ in $(seq 1 600); do
   [[ -s "$demo/emulator.env" ]] && break
-  kill -0 "$emulator_pid" 2>/dev/null || { cat "$demo/emulator.log"; exit 1; }
+  kill -0 "$emulator_pid" 2>/dev/null || { echo "the emulator exited; its log:"; cat "$demo/emulator.log"; exit 1; }
   sleep 0.1
 done
-[[ -s "$demo/emulator.env" ]] || { echo "emulator did not start; log:"; cat "$demo/emulator.log"; exit 1; }
+[[ -s "$demo/emulator.env" ]] || { echo "emulator did not start within 60s; log:"; cat "$demo/emulator.log"; exit 1; }
 # shellcheck disable=SC1091
 source "$demo/emulator.env"
-echo "emulator: $ONBOARD_GRAPH_ENDPOINT (home tenant $ONBOARD_TENANT_ID)"
+echo "emulator: $ONBOARD_GRAPH_ENDPOINT (home tenant $ONBOARD_TENANT_ID), CA $ONBOARD_CA_CERT_FILE"
+echo "env file: .demo/emulator.env sets $(sed -n 's/^export \([A-Z_]*\)=.*/\1/p' "$demo/emulator.env" | tr '\n' ' ')"
+proved "one HTTPS origin plays login.microsoftonline.com, graph.microsoft.com and Business Central; the env file is all the provider needs"
 
 # dev_overrides: Terraform uses the binary just built, no registry, no init.
 cat >"$demo/terraformrc" <<RC
@@ -50,8 +63,40 @@ cd "$demo/work"
 
 control() { curl -sf --cacert "$ONBOARD_CA_CERT_FILE" -X "$1" -d "$3" "$ONBOARD_GRAPH_ENDPOINT/_emulator$2" >/dev/null; }
 apply() {
-  "$tf" apply -auto-approve -input=false -no-color 2>&1 | sed -e '/Provider development overrides are in effect/,/releases\./d' | grep -v -e '^[│╷╵] *$' || true
+  set +e
+  "$tf" apply -auto-approve -input=false -no-color >apply.txt 2>&1
+  local code=$?
+  set -e
+  tidy <apply.txt
+  [[ $code -eq 0 ]] || { echo "terraform apply failed (exit $code)"; exit 1; }
 }
+# customer_states prints "address<TAB>tenant_id<TAB>consent_state" for every
+# onboard_customer_tenant in the state.
+customer_states() {
+  "$tf" show -no-color | awk '
+    /^# onboard_customer_tenant\./ { addr = substr($0, 3); sub(/:$/, "", addr); tid = ""; state = "" }
+    addr != "" && /^ *tenant_id *=/ { tid = $3; gsub(/"/, "", tid) }
+    addr != "" && /^ *consent_state *=/ { state = $3; gsub(/"/, "", state) }
+    addr != "" && /^}/ { print addr "\t" tid "\t" state; addr = "" }'
+}
+n=0
+plan() { # plan NAME: runs plan -detailed-exitcode, shows it whole, saves it
+  n=$((n + 1))
+  saved="$demo/plans/$n-$1.txt"
+  set +e
+  "$tf" plan -detailed-exitcode -input=false -no-color >"$saved" 2>&1
+  code=$?
+  set -e
+  tidy <"$saved"
+  echo
+  echo "(the whole plan, as Terraform printed it: ${saved#"$repo"/})"
+  case $code in
+    0) proved "plan -detailed-exitcode exited 0: nothing is pending" ;;
+    2) proved "plan -detailed-exitcode exited 2: the changes above are pending (a pull request check can gate on this)" ;;
+    *) echo "terraform plan failed (exit $code)"; exit 1 ;;
+  esac
+}
+
 bc_card=false
 if grep -q 'resource "onboard_bc_environment_app"' ./*.tf; then
   bc_card=true
@@ -61,7 +106,23 @@ fi
 
 step "terraform apply ($example)"
 apply
-test -s terraform.tfstate || { echo "apply failed"; exit 1; }
+test -s terraform.tfstate || { echo "apply wrote no state"; exit 1; }
+proved "$(grep -o 'Resources: [0-9]* added' apply.txt | head -n 1) through Microsoft Graph and Business Central as the real services would answer"
+while IFS=$'\t' read -r addr tid state; do
+  [[ -n "$addr" ]] || continue
+  who="a customer admin has to consent"
+  [[ "$tid" == "$ONBOARD_TENANT_ID" ]] && who="the home tenant"
+  case "$state" in
+    granted)
+      if [[ "$tid" == "$ONBOARD_TENANT_ID" ]]; then
+        proved "$addr: consent granted by apply itself, with the automation identity, in the home tenant"
+      else
+        proved "$addr: consent granted by apply itself, signed in as the partner admin whose GDAP roles allow it (no customer admin involved)"
+      fi ;;
+    *) proved "$addr: consent $state; $who: apply warned with the URL to send" ;;
+  esac
+done < <(customer_states)
+if grep -q 'Warning: Client secret' apply.txt; then proved "the client secret warning above names its expiry"; fi
 
 if $bc_card; then
   step "A Business Central administrator creates the app's card, as apply asked (the emulator plays the Business Central client)"
@@ -72,40 +133,58 @@ if $bc_card; then
     "{\"description\":\"$description\",\"state\":\"Enabled\",\"permissionSets\":[{\"roleId\":\"D365 AUTOMATION\"}]}"
   step "terraform apply again: the provider manages the card's permission sets"
   apply
+  proved "the one human step (the card) is done; apply took over the card's permission sets"
 fi
 
 step "What the vendor asks for (terraform output)"
 "$tf" output -no-color
-
-plan() {
-  set +e
-  "$tf" plan -detailed-exitcode -input=false -no-color >plan.txt 2>&1
-  code=$?
-  set -e
-  sed -e '/Provider development overrides are in effect/,/releases\./d' plan.txt | grep -v -e 'Refreshing state' -e '^[│╷╵] *$' -e '^ *$' | head -60
-  case $code in
-    0) echo; echo "=> exit code 0: nothing pending." ;;
-    2) echo; echo "=> exit code 2: the changes above are pending." ;;
-    *) echo; echo "plan failed:"; cat plan.txt; exit 1 ;;
-  esac
-}
+proved "the values to hand over (client ID, consent URLs) are outputs; secret values stay sensitive"
 
 step "terraform plan -detailed-exitcode: is anything pending?"
-plan
+plan pending
 
 if grep -q 'onboard_customer_tenant' ./*.tf && grep -q Fabrikam customers.csv 2>/dev/null; then
   step "Fabrikam's Global Administrator opens the consent URL (the emulator plays the browser)"
   url="$(echo 'onboard_customer_tenant.customer["Fabrikam"].consent_url' | "$tf" console 2>/dev/null | tr -d '"')"
+  [[ -n "$url" ]] || { echo "no consent URL for Fabrikam in the pending_consent output"; exit 1; }
   echo "GET $url"
-  curl -s -o /dev/null -w 'Microsoft redirects to: %{redirect_url}\n' --cacert "$ONBOARD_CA_CERT_FILE" "$url"
+  redirect="$(curl -s -o /dev/null -w '%{redirect_url}' --cacert "$ONBOARD_CA_CERT_FILE" "$url")"
+  echo "Microsoft redirects to: $redirect"
+  [[ "$redirect" == *admin_consent=True* ]] || { echo "consent was not granted"; exit 1; }
+  proved "the URL from the plan works: the emulator redirected with admin_consent=True, as Microsoft does"
   step "terraform plan -detailed-exitcode: who is still pending?"
-  plan
+  plan after-consent
+  if grep -q 'onboard_customer_tenant.customer\["Fabrikam"\] will be' "$saved"; then
+    echo "Fabrikam is still pending after its consent"; exit 1
+  fi
+  proved "Fabrikam left the plan: the provider read the consent on refresh; only customers still to consent remain"
 fi
 
 advance="${DEMO_ADVANCE:-1500h}"
 step "Time passes (the emulator's clock moves on $advance): what plan says next"
-curl -sf --cacert "$ONBOARD_CA_CERT_FILE" -X POST -d "{\"duration\":\"$advance\"}" "$ONBOARD_GRAPH_ENDPOINT/_emulator/clock/advance" >/dev/null
-plan
+control POST /clock/advance "{\"duration\":\"$advance\"}"
+plan after-"$advance"
+if grep -q 'Warning: Client secret will be rotated' "$saved"; then
+  proved "rotate_before reached by Entra's clock: plan replaces the secret and its warning says when it expires"
+fi
 
-step "Done"
-echo "The emulator stops now; the demo's files are in .demo/ (state in .demo/work)."
+cd "$repo"
+cleanup
+trap - EXIT
+step "Done: the emulator stopped and saved its state (same tenants, clock, CA and keys) to .demo/emulator-state.json"
+cat <<NEXT
+
+Next steps
+  1. Keep the emulator running, with the state this demo left:
+       make emulator        # https://127.0.0.1:8443; rewrites .demo/emulator.env, same CA
+     then in another shell, go on where the demo stopped:
+       source .demo/emulator.env
+       export TF_CLI_CONFIG_FILE="\$PWD/.demo/terraformrc"
+       cd .demo/work && terraform plan
+     (rm .demo/emulator-state.json first to start from the default tenants again)
+  2. Point your own configuration at it: in your configuration's folder, the same
+     two lines (source the env file, set TF_CLI_CONFIG_FILE); provider "onboard" {}
+     needs no arguments. Your own customers with GDAP: examples/emulator/seed.json.
+  3. Read docs/guides/testing-against-the-emulator.md (also for CI) and
+     docs/guides/emulator-reference.md (control API, seed files, default tenants).
+NEXT

@@ -89,3 +89,25 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// The onboarding decisions are pure: plain Go values in and out, so each
+// is table-tested without Terraform or a network. Checked on the whole
+// dependency tree, not just direct imports.
+func TestOnboardingDecisionsArePure(t *testing.T) {
+	cmd := exec.Command("go", "list", "-deps", "./internal/onboarding")
+	cmd.Dir = "../.."
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list -deps: %v", err)
+	}
+	deps := strings.Fields(string(out))
+	// A positive control: the list holds the package itself and the stdlib.
+	if !contains(deps, module+"/internal/onboarding") || !contains(deps, "strings") {
+		t.Fatalf("go list -deps ./internal/onboarding listed %v", deps)
+	}
+	for _, d := range deps {
+		if d == "net/http" || strings.HasPrefix(d, "github.com/hashicorp/terraform-plugin-") {
+			t.Errorf("internal/onboarding depends on %s; decisions take plain values, the provider talks to Terraform and the clients", d)
+		}
+	}
+}

@@ -1,9 +1,14 @@
 package emulator
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
+	"strings"
 	"time"
+
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/control"
 
 	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 )
@@ -129,10 +134,24 @@ func (s *Server) Reset() {
 	s.seedDefaults()
 }
 
-// SaveState serialises the directory (tenants and everything in them).
-func (s *Server) SaveState() ([]byte, error) { return s.store.Save() }
+// savedState is the directory with the server's keys.
+type savedState struct {
+	store.State
+	// Keys are saved so that a server started with them (Options.Keys,
+	// KeysFromState) keeps its CA and token-signing key; LoadState leaves
+	// a running server's keys alone, as its clients already trust them.
+	Keys *Keys `json:"keys,omitempty"`
+}
 
-// LoadState replaces the directory with saved state.
+// SaveState serialises the directory (tenants and everything in them), the
+// clock and the keys.
+func (s *Server) SaveState() ([]byte, error) {
+	return s.store.Save(func(st store.State) ([]byte, error) {
+		return json.MarshalIndent(savedState{State: st, Keys: s.keys}, "", " ")
+	})
+}
+
+// LoadState replaces the directory and the clock with saved state.
 func (s *Server) LoadState(b []byte) error { return s.store.Load(b) }
 
 // LoadStateFile loads state saved to a file.
@@ -142,4 +161,64 @@ func (s *Server) LoadStateFile(path string) error {
 		return err
 	}
 	return s.LoadState(b)
+}
+
+// The control API's listing of tenants, named here as the emulator's
+// public API.
+type (
+	// TenantSummary is one tenant as GET /_emulator/tenants lists it.
+	TenantSummary = control.TenantSummary
+	// GDAPSummary is a relationship held by a partner tenant, roles by name.
+	GDAPSummary = control.GDAPSummary
+)
+
+// Tenants lists the tenants that are not deleted, by ID.
+func (s *Server) Tenants() []TenantSummary {
+	roleName := map[string]string{}
+	for name, id := range RoleIDs {
+		roleName[id] = name
+	}
+	names := func(ids []string) []string {
+		out := []string{}
+		for _, id := range ids {
+			if n, ok := roleName[id]; ok {
+				id = n
+			}
+			out = append(out, id)
+		}
+		return out
+	}
+	out := []TenantSummary{}
+	_ = s.store.View(func(tx *store.Tx) error {
+		for _, t := range tx.Tenants() {
+			if t.Deleted {
+				continue
+			}
+			ts := TenantSummary{ID: t.ID, DisplayName: t.DisplayName, ConsentAdmin: t.ConsentAdmin, Domains: []string{}, Users: []UserSeed{}, Applications: []string{}}
+			for _, d := range t.Domains {
+				ts.Domains = append(ts.Domains, d.Name)
+			}
+			for _, u := range t.Users {
+				ts.Users = append(ts.Users, UserSeed{UPN: u.UPN, DisplayName: u.DisplayName, Roles: names(u.Roles)})
+			}
+			for _, a := range t.Applications {
+				ts.Applications = append(ts.Applications, a.AppID)
+			}
+			slices.Sort(ts.Applications)
+			for _, r := range t.Relationships {
+				g := GDAPSummary{CustomerTenantID: r.CustomerTenantID, CustomerName: r.CustomerName, Roles: names(r.Roles), Status: r.Status, EndDateTime: r.EndDateTime, Members: []string{}}
+				for _, m := range r.Members {
+					if u := t.UserByID(m); u != nil {
+						m = u.UPN
+					}
+					g.Members = append(g.Members, m)
+				}
+				ts.Relationships = append(ts.Relationships, g)
+			}
+			out = append(out, ts)
+		}
+		return nil
+	})
+	slices.SortFunc(out, func(a, b TenantSummary) int { return strings.Compare(a.ID, b.ID) })
+	return out
 }

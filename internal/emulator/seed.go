@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -20,6 +21,8 @@ type (
 	// GDAPSeed is a granular delegated admin relationship from the seeded
 	// (partner) tenant to a customer.
 	GDAPSeed = control.GDAPSeed
+	// PartnerGDAPSeed is a GDAP relationship seen from the customer.
+	PartnerGDAPSeed = control.PartnerGDAPSeed
 	// Inventory is what a sync counts in a tenant.
 	Inventory = store.Inventory
 )
@@ -102,7 +105,21 @@ func (s *Server) SeedTenant(seed TenantSeed) error {
 	for _, sp := range store.FirstPartyServicePrincipals(t.ID, now) {
 		t.ServicePrincipals[sp.ID] = sp
 	}
-	return s.store.Update(func(tx *store.Tx) error { return tx.PutTenant(t) })
+	return s.store.Update(func(tx *store.Tx) error {
+		// Check everything before changing anything.
+		if err := tx.DomainsFree(t); err != nil {
+			return err
+		}
+		linkPartners, err := partnerRelationships(tx, seed, now)
+		if err != nil {
+			return err
+		}
+		if err := tx.PutTenant(t); err != nil {
+			return err
+		}
+		linkPartners()
+		return nil
+	})
 }
 
 func containsFold(list []string, v string) bool {
@@ -246,4 +263,61 @@ func (s *Server) AddGDAPRelationship(partnerTenantID string, g GDAPSeed) error {
 		t.Relationships = append(t.Relationships, rel)
 		return nil
 	})
+}
+
+// partnerRelationships checks a seed's partner relationships and returns
+// the function that adds them to their partners, so that a seed with a
+// wrong partner or member changes nothing.
+func partnerRelationships(tx *store.Tx, seed TenantSeed, now time.Time) (func(), error) {
+	customerID := strings.ToLower(seed.ID)
+	type link struct {
+		partner *store.Tenant
+		rel     *store.GDAPRelationship
+	}
+	var links []link
+	for _, p := range seed.PartnerRelationships {
+		partner := tx.Tenant(p.PartnerTenantID)
+		if partner == nil || strings.EqualFold(partner.ID, customerID) {
+			return nil, fmt.Errorf("partner tenant %q of %s: not a seeded tenant (seed the partner first)", p.PartnerTenantID, seed.ID)
+		}
+		g := GDAPSeed{CustomerTenantID: customerID, CustomerName: seed.DisplayName, Roles: p.Roles, Status: p.Status, EndDateTime: p.EndDateTime, Members: p.Members}
+		rel := &store.GDAPRelationship{ID: store.NewGUID() + "-" + store.NewGUID(), DisplayName: "GDAP " + g.CustomerName, CustomerTenantID: customerID,
+			CustomerName: g.CustomerName, Status: g.Status, Duration: "P730D", CreatedDateTime: now, ActivatedTime: now, EndDateTime: g.EndDateTime}
+		if rel.Status == "" {
+			rel.Status = "active"
+		}
+		if rel.EndDateTime.IsZero() {
+			rel.EndDateTime = now.Add(700 * 24 * time.Hour)
+		}
+		if len(g.Roles) == 0 {
+			return nil, fmt.Errorf("GDAP relationship from %s to %s: no roles", p.PartnerTenantID, seed.ID)
+		}
+		for _, r := range g.Roles {
+			id, err := roleID(r)
+			if err != nil {
+				return nil, err
+			}
+			rel.Roles = append(rel.Roles, id)
+		}
+		for _, m := range g.Members {
+			u := partner.UserByUPN(m)
+			if u == nil {
+				return nil, fmt.Errorf("GDAP member %q is not a user of partner tenant %s", m, p.PartnerTenantID)
+			}
+			rel.Members = append(rel.Members, u.ID)
+		}
+		links = append(links, link{partner, rel})
+	}
+	return func() {
+		replaced := map[*store.Tenant]bool{}
+		for _, l := range links {
+			if !replaced[l.partner] {
+				replaced[l.partner] = true
+				l.partner.Relationships = slices.DeleteFunc(l.partner.Relationships, func(r *store.GDAPRelationship) bool {
+					return strings.EqualFold(r.CustomerTenantID, customerID)
+				})
+			}
+			l.partner.Relationships = append(l.partner.Relationships, l.rel)
+		}
+	}, nil
 }

@@ -4,16 +4,9 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/rsa"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"io"
-	"math/big"
 	"net"
 	"net/http"
 	"os"
@@ -35,6 +28,7 @@ import (
 type Server struct {
 	store *store.Store
 	clock *store.Clock
+	keys  *Keys
 
 	identity *identity.Service
 	graph    *graph.Service
@@ -58,21 +52,31 @@ type Options struct {
 	Listen string
 	// Empty starts without the default seed.
 	Empty bool
+	// Keys, when set, are the CA and token-signing key to use (from an
+	// earlier server's Keys or saved state); default: new ones.
+	Keys *Keys
 }
 
 // New starts an emulator on a loopback HTTPS listener.
 func New(opts Options) (*Server, error) {
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	keys := opts.Keys
+	if keys == nil {
+		var err error
+		if keys, err = NewKeys(); err != nil {
+			return nil, err
+		}
+	}
+	key, err := keys.signer()
+	if err != nil {
+		return nil, err
+	}
+	cert, err := keys.leaf()
 	if err != nil {
 		return nil, err
 	}
 	addr := opts.Listen
 	if addr == "" {
 		addr = "127.0.0.1:0"
-	}
-	caPEM, cert, err := newCertificates()
-	if err != nil {
-		return nil, err
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -82,13 +86,14 @@ func New(opts Options) (*Server, error) {
 	s := &Server{
 		store:    store.New(clock),
 		clock:    clock,
+		keys:     keys,
 		faults:   &faultSet{},
 		counters: newCounterSet(),
 		listener: ln,
-		caPEM:    caPEM,
+		caPEM:    []byte(keys.CACert),
 		url:      "https://" + ln.Addr().String(),
 	}
-	s.identity = identity.New(s.store, key, "emu-"+store.RandomHex(8), s.url)
+	s.identity = identity.New(s.store, key, keys.SigningKeyID, s.url)
 	s.graph = graph.New(s.store, s.identity.Authenticate, s.url)
 	s.graph.Intercept = func(w http.ResponseWriter, r *http.Request) bool { return s.faults.apply(w, r, "graph", s.clock) }
 	s.bc = businesscentral.New(s.store, s.identity.Authenticate)
@@ -133,6 +138,13 @@ func (s *Server) HTTPClient() *http.Client {
 			return http.ErrUseLastResponse
 		},
 	}
+}
+
+// Shutdown stops accepting connections and waits, until ctx ends, for
+// requests in flight to finish, so that state saved afterwards has their
+// writes.
+func (s *Server) Shutdown(ctx context.Context) error {
+	return s.http.Shutdown(ctx)
 }
 
 // Close stops serving.
@@ -214,50 +226,4 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mux.ServeHTTP(w, r)
-}
-
-func newCertificates() (caPEM []byte, leaf tls.Certificate, err error) {
-	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return nil, leaf, err
-	}
-	now := time.Now()
-	caTmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: "onboard emulator CA"},
-		NotBefore:             now.Add(-time.Hour),
-		NotAfter:              now.Add(10 * 365 * 24 * time.Hour),
-		IsCA:                  true,
-		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
-		BasicConstraintsValid: true,
-	}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
-	if err != nil {
-		return nil, leaf, err
-	}
-	caCert, err := x509.ParseCertificate(caDER)
-	if err != nil {
-		return nil, leaf, err
-	}
-	leafKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return nil, leaf, err
-	}
-	leafTmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(2),
-		Subject:      pkix.Name{CommonName: "127.0.0.1"},
-		NotBefore:    now.Add(-time.Hour),
-		NotAfter:     now.Add(10 * 365 * 24 * time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1"), net.ParseIP("::1")},
-		DNSNames:     []string{"localhost"},
-	}
-	leafDER, err := x509.CreateCertificate(rand.Reader, leafTmpl, caCert, &leafKey.PublicKey, caKey)
-	if err != nil {
-		return nil, leaf, err
-	}
-	caPEM = pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER})
-	leaf = tls.Certificate{Certificate: [][]byte{leafDER, caDER}, PrivateKey: leafKey}
-	return caPEM, leaf, nil
 }

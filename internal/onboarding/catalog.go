@@ -1,6 +1,12 @@
-// Package onboarding holds the provider's domain knowledge without any
-// Terraform or HTTP types: the permissions of the APIs vendors ask for, by
-// name, and what consent is still missing.
+// Package onboarding holds every onboarding decision as pure functions over
+// plain Go values, without Terraform or HTTP types: the permissions of the
+// APIs vendors ask for, by name (catalog.go); what consent is granted or
+// missing, how to read it and who can grant it (consent.go); when a secret
+// is rotated or warned about (secret.go); Business Central authorization and
+// the environment app's card (businesscentral.go); GDAP relationship expiry
+// (gdap.go); how a customer counts in summaries (summary.go); and the wording
+// of every step a person must take (humanstep.go). The provider reads
+// configuration, asks the clients, calls a decision here and sets state.
 package onboarding
 
 import (

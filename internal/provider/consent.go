@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/onboard-tf/terraform-provider-onboard/internal/auth"
@@ -19,12 +18,7 @@ import (
 
 // requiredPermission is one permission an app requires, as its
 // requiredResourceAccess says, with the API's name.
-type requiredPermission struct {
-	API, ResourceAppID, Name, ID string
-	Kind                         onboarding.Kind
-}
-
-func (p requiredPermission) label() string { return p.API + "/" + p.Name }
+type requiredPermission = onboarding.RequiredPermission
 
 // requiredPermissions reads what the app requires from its registration in
 // the home tenant.
@@ -98,34 +92,19 @@ func (d *providerData) appAuthenticator(clientID, secret string) (*auth.Authenti
 	return a, nil
 }
 
-// consentObservation is what a tenant shows of an app's consent.
+// consentObservation is what a tenant shows of an app's consent: facts
+// only; onboarding.EvaluateConsent judges them.
 type consentObservation struct {
-	State            string // granted, partial, missing
-	Granted, Missing []string
-	SPPresent        bool
-	SPID             string
+	// Observable are the required permissions this way of reading can see.
+	Observable []requiredPermission
+	Grants     []onboarding.Grant
+	SPPresent  bool
+	SPID       string
 }
 
-func summarize(required []requiredPermission, granted map[string]bool) consentObservation {
-	var o consentObservation
-	for _, p := range required {
-		if granted[p.label()] {
-			o.Granted = append(o.Granted, p.label())
-		} else {
-			o.Missing = append(o.Missing, p.label())
-		}
-	}
-	sort.Strings(o.Granted)
-	sort.Strings(o.Missing)
-	switch {
-	case len(o.Missing) == 0:
-		o.State = "granted"
-	case len(o.Granted) == 0:
-		o.State = "missing"
-	default:
-		o.State = "partial"
-	}
-	return o
+// consent judges the observation.
+func (o consentObservation) consent() onboarding.Consent {
+	return onboarding.EvaluateConsent(o.Observable, o.Grants)
 }
 
 // observeWithAppToken reads consent the cheapest reliable way: an app-only
@@ -137,13 +116,8 @@ func (d *providerData) observeWithAppToken(ctx context.Context, tenantID, client
 	if err != nil {
 		return consentObservation{}, err
 	}
-	var roles []requiredPermission
-	for _, p := range required {
-		if p.Kind == onboarding.Application {
-			roles = append(roles, p)
-		}
-	}
-	granted := map[string]bool{}
+	roles := onboarding.ApplicationPermissions(required)
+	var grants []onboarding.Grant
 	seen := map[string]bool{}
 	present := true
 	spID := ""
@@ -154,7 +128,7 @@ func (d *providerData) observeWithAppToken(ctx context.Context, tenantID, client
 		seen[p.ResourceAppID] = true
 		tok, err := a.FreshToken(ctx, tenantID, d.resourceURI(p.ResourceAppID)) // roles are fixed at issue
 
-		if te, ok := auth.AsTokenError(err); ok && te.Code == 700016 {
+		if te, ok := auth.AsTokenError(err); ok && onboarding.AppAbsent(te.Code) {
 			present = false
 			break // the app is not in the tenant: nothing is consented
 		}
@@ -163,16 +137,14 @@ func (d *providerData) observeWithAppToken(ctx context.Context, tenantID, client
 		}
 		c := tokenClaims(tok.Value)
 		for _, r := range c.Roles {
-			granted[p.API+"/"+r] = true
+			grants = append(grants, onboarding.Grant{ResourceAppID: p.ResourceAppID, Name: r, Kind: onboarding.Application})
 		}
 		spID = c.OID // an app-only token's oid is the app's service principal
 	}
-	o := summarize(roles, granted)
-	o.SPPresent, o.SPID = present, spID
 	if !present {
-		o.SPID = ""
+		grants, spID = nil, ""
 	}
-	return o, nil
+	return consentObservation{Observable: roles, Grants: grants, SPPresent: present, SPID: spID}, nil
 }
 
 // observeWithGraph reads consent through Graph where the provider's
@@ -181,12 +153,11 @@ func (d *providerData) observeWithAppToken(ctx context.Context, tenantID, client
 func observeWithGraph(ctx context.Context, g *graph.Client, clientID string, required []requiredPermission) (consentObservation, string, error) {
 	sp, err := g.GetServicePrincipalByAppID(ctx, clientID)
 	if graph.IsNotFound(err) {
-		return summarize(required, nil), "", nil
+		return consentObservation{Observable: required}, "", nil
 	}
 	if err != nil {
 		return consentObservation{}, "", err
 	}
-	granted := map[string]bool{}
 	assignments, err := g.ListAppRoleAssignments(ctx, sp.ID)
 	if err != nil {
 		return consentObservation{}, "", err
@@ -195,29 +166,36 @@ func observeWithGraph(ctx context.Context, g *graph.Client, clientID string, req
 	if err != nil {
 		return consentObservation{}, "", err
 	}
-	resourceSP := map[string]string{} // resource app ID -> SP ID
+	apiOf := map[string]string{} // resource SP ID -> resource app ID
+	looked := map[string]bool{}
 	for _, p := range required {
-		id, ok := resourceSP[p.ResourceAppID]
-		if !ok {
-			rsp, err := g.GetServicePrincipalByAppID(ctx, p.ResourceAppID)
-			if err != nil && !graph.IsNotFound(err) {
-				return consentObservation{}, "", err
-			}
-			id, resourceSP[p.ResourceAppID] = rsp.ID, rsp.ID
+		if looked[p.ResourceAppID] {
+			continue
 		}
-		if p.Kind == onboarding.Application {
-			granted[p.label()] = slices.ContainsFunc(assignments, func(a graph.AppRoleAssignment) bool {
-				return strings.EqualFold(a.ResourceID, id) && strings.EqualFold(a.AppRoleID, p.ID)
-			})
-		} else {
-			granted[p.label()] = slices.ContainsFunc(grants, func(gr graph.PermissionGrant) bool {
-				return gr.ConsentType == "AllPrincipals" && strings.EqualFold(gr.ResourceID, id) && containsFold(strings.Fields(gr.Scope), p.Name)
-			})
+		looked[p.ResourceAppID] = true
+		rsp, err := g.GetServicePrincipalByAppID(ctx, p.ResourceAppID)
+		if graph.IsNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return consentObservation{}, "", err
+		}
+		apiOf[strings.ToLower(rsp.ID)] = p.ResourceAppID
+	}
+	var seen []onboarding.Grant
+	for _, a := range assignments {
+		if api, ok := apiOf[strings.ToLower(a.ResourceID)]; ok {
+			seen = append(seen, onboarding.Grant{ResourceAppID: api, ID: a.AppRoleID, Kind: onboarding.Application})
 		}
 	}
-	o := summarize(required, granted)
-	o.SPPresent = true
-	return o, sp.ID, nil
+	for _, gr := range grants {
+		if api, ok := apiOf[strings.ToLower(gr.ResourceID)]; ok && gr.ConsentType == "AllPrincipals" {
+			for _, scope := range strings.Fields(gr.Scope) {
+				seen = append(seen, onboarding.Grant{ResourceAppID: api, Name: scope, Kind: onboarding.Delegated})
+			}
+		}
+	}
+	return consentObservation{Observable: required, Grants: seen, SPPresent: true}, sp.ID, nil
 }
 
 // grantWithGraph does what admin consent does, through a Graph client that
@@ -256,7 +234,7 @@ func grantWithGraph(ctx context.Context, g *graph.Client, clientID string, requi
 		// One refused permission (e.g. a Graph app role under Cloud
 		// Application Administrator) must not stop the others.
 		if err := g.AssignAppRole(ctx, rid, client.ID, p.ID); err != nil {
-			failed = append(failed, fmt.Errorf("granting %s: %w", p.label(), err))
+			failed = append(failed, fmt.Errorf("granting %s: %w", p.Label(), err))
 		}
 	}
 	for rid, s := range scopes {

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"math"
 	"sort"
 	"time"
 
@@ -15,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/onboard-tf/terraform-provider-onboard/internal/bcadmin"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/onboarding"
 )
 
 var (
@@ -159,7 +159,8 @@ func (d *customerTenantsDataSource) Read(ctx context.Context, req datasource.Rea
 			byTenant[r.CustomerTenantID] = a
 		}
 		a.c.Relationships = append(a.c.Relationships, fmt.Sprintf("%s (%s)", r.DisplayName, r.Status))
-		if r.Status != "active" || now.After(r.EndDateTime) {
+		st := onboarding.ReviewRelationship(r.Status, r.EndDateTime, now, warnDays)
+		if !st.Active {
 			continue
 		}
 		a.c.Active = types.BoolValue(true)
@@ -173,10 +174,8 @@ func (d *customerTenantsDataSource) Read(ctx context.Context, req datasource.Rea
 		if r.EndDateTime.After(a.end) {
 			a.end = r.EndDateTime
 		}
-		if days := math.Floor(r.EndDateTime.Sub(now).Hours() / 24); days < float64(warnDays) {
-			resp.Diagnostics.AddWarning("GDAP relationship ending soon",
-				fmt.Sprintf("The GDAP relationship %q with %s (%s) ends on %s, in %.0f days; renew it in Partner Center or onboarding there stops working.",
-					r.DisplayName, r.CustomerName, r.CustomerTenantID, r.EndDateTime.Format(time.RFC3339), days))
+		if st.EndingSoon {
+			resp.Diagnostics.AddWarning(onboarding.RelationshipWarning(r.DisplayName, r.CustomerName, r.CustomerTenantID, r.EndDateTime, st.DaysLeft))
 		}
 	}
 	out := map[string]gdapCustomer{}

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"errors"
-	"math"
 	"sort"
 	"strings"
 	"sync"
@@ -62,6 +61,8 @@ type syncTenant struct {
 	BCAuthorized       types.Bool   `tfsdk:"bc_authorized"`
 	BCConsented        types.Bool   `tfsdk:"bc_consented"`
 	BCEnvironments     []bcEnvView  `tfsdk:"bc_environments"`
+
+	standing onboarding.Standing
 }
 
 type bcEnvView struct {
@@ -127,7 +128,7 @@ func (d *syncDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 					"tenant_id":           schema.StringAttribute{Computed: true, MarkdownDescription: "The tenant ID."},
 					"status":              schema.StringAttribute{Computed: true, MarkdownDescription: "`ok`, or `error` when the app cannot sign in or read the tenant."},
 					"error":               schema.StringAttribute{Computed: true, MarkdownDescription: "What went wrong and how to fix it; empty when `ok`."},
-					"consent_state":       schema.StringAttribute{Computed: true, MarkdownDescription: "`granted`, `partial` or `missing` for the app's required application permissions."},
+					"consent_state":       schema.StringAttribute{Computed: true, MarkdownDescription: "`granted`, `partial` or `missing` for the app's required application permissions; `unknown` when the tenant could not be read (`status = \"error\"`)."},
 					"missing_permissions": schema.ListAttribute{ElementType: types.StringType, Computed: true, MarkdownDescription: "Required permissions not consented, as `<API>/<permission>`."},
 					"organization_name":   schema.StringAttribute{Computed: true, MarkdownDescription: "The organization's name (needs `Organization.Read.All`)."},
 					"default_domain":      schema.StringAttribute{Computed: true, MarkdownDescription: "The default verified domain."},
@@ -160,7 +161,7 @@ func (d *syncDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 				Attributes: map[string]schema.Attribute{
 					"tenants_ok":              schema.Int64Attribute{Computed: true, MarkdownDescription: "Tenants read without error."},
 					"tenants_failing":         schema.Int64Attribute{Computed: true, MarkdownDescription: "Tenants with `status = \"error\"`."},
-					"tenants_pending_consent": schema.Int64Attribute{Computed: true, MarkdownDescription: "Tenants whose consent is not `granted`."},
+					"tenants_pending_consent": schema.Int64Attribute{Computed: true, MarkdownDescription: "Tenants read without error whose consent is not `granted`; a tenant that could not be read counts in `tenants_failing` only."},
 					"secrets_expiring":        schema.Int64Attribute{Computed: true, MarkdownDescription: "Secrets expiring within `secret_warning_days` (or expired)."},
 				}},
 		},
@@ -231,26 +232,24 @@ func (d *syncDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	expiring := int64(0)
 	pcs := append([]graph.PasswordCredential(nil), app.PasswordCredentials...)
 	sort.Slice(pcs, func(i, j int) bool { return pcs[i].EndDateTime.Before(pcs[j].EndDateTime) })
-	for _, pc := range pcs {
-		days := int64(math.Floor(pc.EndDateTime.Sub(now).Hours() / 24))
-		if days < warn {
+	dates := make([]onboarding.SecretDates, len(pcs))
+	for i, pc := range pcs {
+		dates[i] = onboarding.SecretDates{Start: pc.StartDateTime, End: pc.EndDateTime}
+	}
+	for i, st := range onboarding.ReviewSecrets(now, warn, dates) {
+		if st.Expiring {
 			expiring++
 		}
-		secrets = append(secrets, syncSecret{KeyID: types.StringValue(pc.KeyID), DisplayName: types.StringValue(pc.DisplayName),
-			EndDate: types.StringValue(pc.EndDateTime.Format(time.RFC3339)), DaysToExpiry: types.Int64Value(days)})
+		secrets = append(secrets, syncSecret{KeyID: types.StringValue(pcs[i].KeyID), DisplayName: types.StringValue(pcs[i].DisplayName),
+			EndDate: types.StringValue(pcs[i].EndDateTime.Format(time.RFC3339)), DaysToExpiry: types.Int64Value(st.DaysToExpiry)})
 	}
-	var ok, failing, pending int64
+	standings := make([]onboarding.Standing, 0, len(results))
 	for _, r := range results {
-		if r.Status.ValueString() == "ok" {
-			ok++
-		} else {
-			failing++
-		}
-		if r.ConsentState.ValueString() != "granted" {
-			pending++
-		}
+		standings = append(standings, r.standing)
 	}
-	summary := syncSummary{TenantsOK: types.Int64Value(ok), TenantsFailing: types.Int64Value(failing), TenantsPendingConsent: types.Int64Value(pending), SecretsExpiring: types.Int64Value(expiring)}
+	tally := onboarding.Count(standings)
+	summary := syncSummary{TenantsOK: types.Int64Value(tally.Reachable()), TenantsFailing: types.Int64Value(tally.Unreachable),
+		TenantsPendingConsent: types.Int64Value(tally.NeedConsent()), SecretsExpiring: types.Int64Value(expiring)}
 	var diags diag.Diagnostics
 	m.Results, diags = types.MapValueFrom(ctx, syncTenantType, results)
 	resp.Diagnostics.Append(diags...)
@@ -268,11 +267,14 @@ func (d *syncDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 // in the data source's diagnostics.
 func (d *syncDataSource) syncTenant(ctx context.Context, ref, clientID, secret string, required []requiredPermission) syncTenant {
 	r := syncTenant{TenantID: types.StringValue(strings.ToLower(ref)), Status: types.StringValue("ok"), Error: types.StringValue(""),
-		ConsentState: types.StringValue("missing"), MissingPermissions: []string{}, Domains: []string{},
+		ConsentState: types.StringValue(string(onboarding.ConsentUnknown)), MissingPermissions: []string{}, Domains: []string{},
 		OrganizationName: types.StringNull(), DefaultDomain: types.StringNull(),
 		Users: types.Int64Null(), Groups: types.Int64Null(), Devices: types.Int64Null(), Licenses: types.Int64Null(),
 		BCAuthorized: types.BoolNull(), BCConsented: types.BoolNull(), BCEnvironments: []bcEnvView{}}
 	fail := func(err error) syncTenant {
+		// A tenant that cannot be read is unreachable, never pending;
+		// consent stays unknown unless it was read before the failure.
+		r.standing = onboarding.Classify(onboarding.TenantReading{Failed: true})
 		r.Status = types.StringValue("error")
 		msg := err.Error()
 		if te, ok := auth.AsTokenError(err); ok {
@@ -301,11 +303,13 @@ func (d *syncDataSource) syncTenant(ctx context.Context, ref, clientID, secret s
 	if err != nil {
 		return fail(err)
 	}
-	r.ConsentState, r.MissingPermissions = types.StringValue(o.State), append([]string{}, o.Missing...)
+	consent := o.consent()
+	r.ConsentState, r.MissingPermissions = types.StringValue(string(consent.State)), append([]string{}, consent.Missing...)
+	r.standing = onboarding.Classify(onboarding.TenantReading{AppPresent: o.SPPresent, Consent: consent.State})
 	if !o.SPPresent {
 		return r // not onboarded yet: nothing more to read
 	}
-	d.syncBC(ctx, &r, tenantID, clientID, secret, required, o)
+	d.syncBC(ctx, &r, tenantID, clientID, secret, required, consent)
 	a, err := d.data.appAuthenticator(clientID, secret)
 	if err != nil {
 		return fail(err)
@@ -347,22 +351,10 @@ func (d *syncDataSource) syncTenant(ctx context.Context, ref, clientID, secret s
 
 // syncBC fills the Business Central part: consent from the observation,
 // authorization and environments from the admin center, app-only.
-func (d *syncDataSource) syncBC(ctx context.Context, r *syncTenant, tenantID, clientID, secret string, required []requiredPermission, o consentObservation) {
-	const bcApp = "996def3d-b36c-4153-8607-a6fd3c01b89f"
-	needsBC := false
-	for _, p := range required {
-		if p.ResourceAppID == bcApp && p.Kind == onboarding.Application {
-			needsBC = true
-		}
-	}
+func (d *syncDataSource) syncBC(ctx context.Context, r *syncTenant, tenantID, clientID, secret string, required []requiredPermission, consent onboarding.Consent) {
+	needsBC, consented := onboarding.BusinessCentralConsent(required, consent)
 	if !needsBC {
 		return
-	}
-	consented := true
-	for _, m := range o.Missing {
-		if strings.HasPrefix(m, "Dynamics 365 Business Central/") {
-			consented = false
-		}
 	}
 	r.BCConsented = types.BoolValue(consented)
 	a, err := d.data.appAuthenticator(clientID, secret)
@@ -374,15 +366,11 @@ func (d *syncDataSource) syncBC(ctx context.Context, r *syncTenant, tenantID, cl
 		return
 	}
 	envs, err := c.ListEnvironments(ctx, tenantID)
-	switch {
-	case err == nil:
-		r.BCAuthorized = types.BoolValue(true)
-		for _, e := range envs {
-			r.BCEnvironments = append(r.BCEnvironments, bcEnvView{Name: types.StringValue(e.Name), Type: types.StringValue(e.Type),
-				CountryCode: types.StringValue(e.CountryCode), Version: types.StringValue(e.Version()), Status: types.StringValue(e.Status)})
-		}
-	case errors.Is(err, bcadmin.ErrUnauthorized):
-		// Business Central answers 401 to an app not authorized in that admin center.
-		r.BCAuthorized = types.BoolValue(false)
+	if authorized, known := onboarding.BCAuthorizedFromEnvironments(bcOutcome(err)); known {
+		r.BCAuthorized = types.BoolValue(authorized)
+	}
+	for _, e := range envs {
+		r.BCEnvironments = append(r.BCEnvironments, bcEnvView{Name: types.StringValue(e.Name), Type: types.StringValue(e.Type),
+			CountryCode: types.StringValue(e.CountryCode), Version: types.StringValue(e.Version()), Status: types.StringValue(e.Status)})
 	}
 }

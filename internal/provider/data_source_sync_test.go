@@ -94,10 +94,13 @@ check "secrets" {
 					statecheck.ExpectKnownValue("data.onboard_sync.all", tenant(emulator.NorthwindTenantID, "missing_permissions"), knownvalue.ListExact([]knownvalue.Check{
 						knownvalue.StringExact("Microsoft Graph/Organization.Read.All"), knownvalue.StringExact("Microsoft Graph/User.Read.All")})),
 					statecheck.ExpectKnownValue("data.onboard_sync.all", tenant(gone, "status"), knownvalue.StringExact("error")),
+					// A tenant that cannot be read is unreachable: its consent
+					// is unknown, and it is not counted as pending.
+					statecheck.ExpectKnownValue("data.onboard_sync.all", tenant(gone, "consent_state"), knownvalue.StringExact("unknown")),
 					statecheck.ExpectKnownValue("data.onboard_sync.all", tenant(gone, "error"), knownvalue.StringRegexp(regexpMust(`^Tenant not found: Tenant '`+gone+`' not found`))),
 					statecheck.ExpectKnownValue("data.onboard_sync.all", tfjsonpath.New("summary"), knownvalue.ObjectExact(map[string]knownvalue.Check{
 						"tenants_ok": knownvalue.Int64Exact(2), "tenants_failing": knownvalue.Int64Exact(1),
-						"tenants_pending_consent": knownvalue.Int64Exact(2), "secrets_expiring": knownvalue.Int64Exact(0)})),
+						"tenants_pending_consent": knownvalue.Int64Exact(1), "secrets_expiring": knownvalue.Int64Exact(0)})),
 					statecheck.ExpectKnownValue("data.onboard_sync.all", tfjsonpath.New("secrets").AtSliceIndex(0).AtMapKey("days_to_expiry"), knownvalue.Int64Exact(29)),
 				},
 			},

@@ -136,15 +136,12 @@ func (d *providerData) manageableTenants(ctx context.Context, c *bcadmin.Client,
 }
 
 func (r *bcAuthorizedAppResource) needsAdmin(diags *diag.Diagnostics, m bcAuthorizedAppModel, err error) {
-	detail := "Authorizing app " + m.ClientID.ValueString() + " in the Business Central admin center of tenant " + m.TenantID.ValueString() +
-		" needs a signed-in Dynamics 365 Administrator or Business Central Administrator of that tenant (directly or through GDAP); an app-only token is refused by Microsoft. "
-	if r.data.Partner == nil {
-		detail += "Configure the provider's partner block (a partner admin's refresh token), or have the customer's administrator authorize it at " +
-			"https://businesscentral.dynamics.com/" + m.TenantID.ValueString() + "/admin > Microsoft Entra Apps > Authorize Microsoft Entra app."
-	} else {
-		detail += "The partner credential was refused (" + err.Error() + "): its GDAP relationship with this tenant must include Dynamics 365 Administrator and be active."
+	refusal := ""
+	if err != nil {
+		refusal = err.Error()
 	}
-	diags.AddAttributeError(path.Root("tenant_id"), "Business Central authorization needs a delegated admin", detail)
+	summary, detail := onboarding.BCAdminCenterStep(m.TenantID.ValueString(), m.ClientID.ValueString(), r.data.Partner != nil, refusal)
+	diags.AddAttributeError(path.Root("tenant_id"), summary, detail)
 }
 
 func (r *bcAuthorizedAppResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -186,6 +183,20 @@ func isTokenError(err error) bool {
 	return ok
 }
 
+// bcOutcome reduces a Business Central client error to what the onboarding
+// decisions tell apart.
+func bcOutcome(err error) onboarding.Outcome {
+	switch {
+	case err == nil:
+		return onboarding.OutcomeOK
+	case errors.Is(err, bcadmin.ErrNotFound):
+		return onboarding.OutcomeNotFound
+	case errors.Is(err, bcadmin.ErrUnauthorized):
+		return onboarding.OutcomeUnauthorized
+	}
+	return onboarding.OutcomeFailed
+}
+
 func (r *bcAuthorizedAppResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	// The identity never changes, so the prior state's is the answer; set
 	// first, as a Read that removes the resource still owes Terraform
@@ -207,39 +218,33 @@ func (r *bcAuthorizedAppResource) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 	secret := state.ClientSecret.ValueString()
+	listed := false
 	if secret != "" {
 		// One manageableTenants call per app and run answers for every
 		// tenant; only a tenant it does not list is read one by one.
-		tenants, err := r.data.manageableTenants(ctx, c, client, tenant)
-		if err == nil && containsFold(tenants, tenant) {
-			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-			return
-		}
-		if r.data.Partner == nil {
-			if errors.Is(err, bcadmin.ErrUnauthorized) || err == nil {
-				resp.State.RemoveResource(ctx) // not authorized there any more: plan authorizes again
-				return
-			}
-			resp.Diagnostics.AddError("Cannot read the Business Central authorization", err.Error())
-			return
+		var tenants []string
+		tenants, err = r.data.manageableTenants(ctx, c, client, tenant)
+		listed = err == nil && containsFold(tenants, tenant)
+	}
+	decision := onboarding.ReadBCAuthorization(secret != "", bcOutcome(err), listed, r.data.Partner != nil)
+	if decision == onboarding.AuthorizationAskPartner {
+		var a bcadmin.AuthorizedApp
+		a, err = c.GetAuthorizedApp(ctx, tenant, client)
+		if decision = onboarding.BCAuthorizationFromAdminCenter(bcOutcome(err)); decision == onboarding.AuthorizationKept {
+			state.AdminConsentGranted = types.BoolValue(a.IsAdminConsentGranted)
 		}
 	}
-	if r.data.Partner == nil {
-		resp.Diagnostics.AddWarning("Business Central authorization not checked",
-			"Without a partner credential or client_secret the provider cannot read whether app "+client+" is still authorized in tenant "+tenant+".")
-		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-		return
-	}
-	a, err := c.GetAuthorizedApp(ctx, tenant, client)
-	if errors.Is(err, bcadmin.ErrNotFound) {
+	switch decision {
+	case onboarding.AuthorizationGone:
 		resp.State.RemoveResource(ctx) // removed in the admin center: plan authorizes again
 		return
-	}
-	if err != nil {
+	case onboarding.AuthorizationFailed:
 		resp.Diagnostics.AddError("Cannot read the Business Central authorization", err.Error())
 		return
+	case onboarding.AuthorizationUnchecked:
+		resp.Diagnostics.AddWarning("Business Central authorization not checked",
+			"Without a partner credential or client_secret the provider cannot read whether app "+client+" is still authorized in tenant "+tenant+".")
 	}
-	state.AdminConsentGranted = types.BoolValue(a.IsAdminConsentGranted)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 

@@ -116,16 +116,6 @@ func (r *bcEnvironmentAppResource) client(m bcEnvironmentAppModel) (*bcadmin.Cli
 	return bcadmin.New(opts)
 }
 
-func (r *bcEnvironmentAppResource) humanStep(m bcEnvironmentAppModel) string {
-	return fmt.Sprintf("Business Central has no API that creates the \"Microsoft Entra Applications\" card, so a person does it once:\n\n"+
-		"  1. Open https://businesscentral.dynamics.com/%s/%s and search for \"Microsoft Entra Applications\".\n"+
-		"  2. Choose New; Client ID: %s; Description: %s (exactly; the provider finds the app's user by it).\n"+
-		"  3. Under User Permission Sets, add D365 AUTOMATION: the app manages its own permission sets through the automation API and needs it for that.\n"+
-		"  4. Set State to Enabled and grant consent if asked.\n\n"+
-		"This needs a Business Central user with the SUPER permission set or the security administrator role in that environment. Then run apply again.",
-		m.TenantID.ValueString(), m.Environment.ValueString(), m.ClientID.ValueString(), m.Description.ValueString())
-}
-
 func (r *bcEnvironmentAppResource) apply(ctx context.Context, m *bcEnvironmentAppModel, diags *diag.Diagnostics) {
 	c, err := r.client(*m)
 	if err != nil {
@@ -135,61 +125,55 @@ func (r *bcEnvironmentAppResource) apply(ctx context.Context, m *bcEnvironmentAp
 	tenant, env := strings.ToLower(m.TenantID.ValueString()), m.Environment.ValueString()
 	app, err := c.ReadEnvironmentApp(ctx, tenant, env, m.ClientID.ValueString(), m.Description.ValueString())
 	if cardMissing(err, *m) {
-		diags.AddError("The app is not registered in Business Central environment "+env, r.humanStep(*m)+
-			"\n\n(If the card exists and is enabled, check the environment name and that the app has admin consent for Business Central "+
-			"Automation.ReadWrite.All in this tenant. Business Central said: "+err.Error()+")")
+		diags.AddError(onboarding.CardMissingError(m.TenantID.ValueString(), env, m.ClientID.ValueString(), m.Description.ValueString(), err.Error()))
 		return
 	}
 	if err != nil {
 		diags.AddError("Cannot read the app in Business Central", err.Error())
 		return
 	}
-	var want []permissionSetModel
-	diags.Append(m.PermissionSets.ElementsAs(ctx, &want, false)...)
-	key := func(role, company string) string { return strings.ToUpper(role) + "\x00" + strings.ToLower(company) }
-	wanted := map[string]permissionSetModel{}
-	for _, p := range want {
-		wanted[key(p.RoleID.ValueString(), p.Company.ValueString())] = p
+	var models []permissionSetModel
+	diags.Append(m.PermissionSets.ElementsAs(ctx, &models, false)...)
+	want := make([]onboarding.PermissionSet, len(models))
+	for i, p := range models {
+		want[i] = onboarding.PermissionSet{RoleID: p.RoleID.ValueString(), Company: p.Company.ValueString()}
 	}
-	have := map[string]bool{}
-	for _, p := range app.Permissions {
-		k := key(p.RoleID, p.Company)
-		have[k] = true
-		if _, ok := wanted[k]; !ok {
-			if err := c.RemoveUserPermission(ctx, tenant, env, app.User.CompanyID, app.User.UserSecurityID, p.ID, p.ETag); err != nil {
-				diags.AddError("Cannot remove permission set "+p.RoleID, err.Error())
-				return
-			}
+	have := make([]onboarding.PermissionSet, len(app.Permissions))
+	for i, p := range app.Permissions {
+		have[i] = onboarding.PermissionSet{RoleID: p.RoleID, Company: p.Company}
+	}
+	remove, add := onboarding.PermissionSetChanges(want, have)
+	for _, i := range remove {
+		p := app.Permissions[i]
+		if err := c.RemoveUserPermission(ctx, tenant, env, app.User.CompanyID, app.User.UserSecurityID, p.ID, p.ETag); err != nil {
+			diags.AddError("Cannot remove permission set "+p.RoleID, err.Error())
+			return
 		}
 	}
 	var sets []bcadmin.PermissionSet
-	for k, p := range wanted {
-		if have[k] {
-			continue
-		}
+	for _, p := range add {
 		if sets == nil {
 			if sets, err = c.ListPermissionSets(ctx, tenant, env, app.User.CompanyID); err != nil {
 				diags.AddError("Cannot list permission sets", err.Error())
 				return
 			}
 		}
-		if !permissionSetExists(sets, p.RoleID.ValueString()) {
+		if !permissionSetExists(sets, p.RoleID) {
 			var names []string
 			for _, s := range sets {
 				names = append(names, s.ID)
 			}
 			sort.Strings(names)
 			diags.AddAttributeError(path.Root("permission_sets"), "Unknown permission set",
-				fmt.Sprintf("Environment %s has no permission set %q; it has: %s.", env, p.RoleID.ValueString(), strings.Join(names, ", ")))
+				fmt.Sprintf("Environment %s has no permission set %q; it has: %s.", env, p.RoleID, strings.Join(names, ", ")))
 			return
 		}
-		if _, err := c.AddUserPermission(ctx, tenant, env, app.User.CompanyID, app.User.UserSecurityID, p.RoleID.ValueString(), p.Company.ValueString()); err != nil && !errors.Is(err, bcadmin.ErrAlreadyExists) {
+		if _, err := c.AddUserPermission(ctx, tenant, env, app.User.CompanyID, app.User.UserSecurityID, p.RoleID, p.Company); err != nil && !errors.Is(err, bcadmin.ErrAlreadyExists) {
 			detail := err.Error()
-			if strings.Contains(detail, "current permissions prevented the action") {
-				detail += "\n\nThe app's own user cannot assign permission sets: in Business Central, open the \"Microsoft Entra Applications\" card of client ID " +
-					m.ClientID.ValueString() + " and add the D365 AUTOMATION permission set under User Permission Sets, then run apply again."
+			if onboarding.NeedsAutomationPermissionSet(detail) {
+				detail += onboarding.CardPermissionStep(m.ClientID.ValueString())
 			}
-			diags.AddError("Cannot assign permission set "+p.RoleID.ValueString(), detail)
+			diags.AddError("Cannot assign permission set "+p.RoleID, detail)
 			return
 		}
 	}
@@ -206,7 +190,7 @@ func (r *bcEnvironmentAppResource) apply(ctx context.Context, m *bcEnvironmentAp
 // cardMissing: no app user, or (app-only) Business Central's 401 for an app
 // without an enabled "Microsoft Entra Applications" card.
 func cardMissing(err error, m bcEnvironmentAppModel) bool {
-	return errors.Is(err, bcadmin.ErrNotFound) || (m.ClientSecret.ValueString() != "" && errors.Is(err, bcadmin.ErrUnauthorized))
+	return onboarding.CardMissing(bcOutcome(err), m.ClientSecret.ValueString() != "")
 }
 
 func permissionSetExists(sets []bcadmin.PermissionSet, role string) bool {

@@ -101,7 +101,7 @@ func (r *clientSecretResource) ValidateConfig(ctx context.Context, req resource.
 		return
 	}
 	d, err := onboarding.ParseDuration(m.Lifetime.ValueString())
-	if err == nil && (d < time.Hour || d > 2*366*24*time.Hour) {
+	if err == nil && !onboarding.SecretLifetimeAllowed(d) {
 		resp.Diagnostics.AddAttributeError(path.Root("lifetime"), "Unsupported secret lifetime",
 			fmt.Sprintf("lifetime %s is outside what Entra accepts for client secrets (more than an hour, at most two years); Microsoft recommends less than 12 months.", m.Lifetime.ValueString()))
 	}
@@ -127,25 +127,18 @@ func (r *clientSecretResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if !plan.RotateBefore.IsNull() {
 		before, _ = onboarding.ParseDuration(plan.RotateBefore.ValueString())
 	}
-	now := r.data.Graph.Now()
-	if now.Add(before).Before(end) {
+	decision := onboarding.PlanSecret(r.data.Graph.Now(), end, before, !plan.Lifetime.IsNull())
+	if decision.Action == onboarding.SecretKeep {
 		return
 	}
 	appName := state.ApplicationID.ValueString()
 	if app, err := r.data.Graph.GetApplication(ctx, appName); err == nil {
 		appName = fmt.Sprintf("%q (client ID %s)", app.DisplayName, app.AppID)
 	}
-	verb := "expires"
-	if now.After(end) {
-		verb = "expired"
-	}
-	what := fmt.Sprintf("Client secret %q (key ID %s) of app %s %s on %s", state.DisplayName.ValueString(), state.KeyID.ValueString(), appName, verb, end.Format(time.RFC3339))
-	if plan.Lifetime.IsNull() {
-		resp.Diagnostics.AddWarning("Client secret expiring", what+". Its end_date is fixed, so it cannot be rotated automatically: set lifetime instead of end_date, or change end_date.")
+	resp.Diagnostics.AddWarning(onboarding.SecretWarning(decision, state.DisplayName.ValueString(), state.KeyID.ValueString(), appName, end, plan.RotateBefore.ValueString()))
+	if decision.Action != onboarding.SecretReplace {
 		return
 	}
-	resp.Diagnostics.AddWarning("Client secret will be rotated", what+", within rotate_before ("+plan.RotateBefore.ValueString()+"): it will be replaced by a new secret. "+
-		"Update every system that uses it from the new value.")
 	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("end_date"))
 	for _, p := range []string{"end_date", "key_id", "value", "start_date", "id"} {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(p), types.StringUnknown())...)
@@ -180,8 +173,7 @@ func (r *clientSecretResource) Create(ctx context.Context, req resource.CreateRe
 		pc.EndDateTime, _ = time.Parse(time.RFC3339, plan.EndDate.ValueString())
 	case !plan.Lifetime.IsNull():
 		d, _ := onboarding.ParseDuration(plan.Lifetime.ValueString())
-		pc.StartDateTime = r.data.Graph.Now().Truncate(time.Second)
-		pc.EndDateTime = pc.StartDateTime.Add(d)
+		pc.StartDateTime, pc.EndDateTime = onboarding.SecretWindow(r.data.Graph.Now(), d)
 	}
 	created, err := r.data.Graph.AddPassword(ctx, app, pc)
 	if err != nil {

@@ -3,8 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -139,17 +137,9 @@ func (r *customerTenantResource) resolveTenant(ctx context.Context, ref string, 
 	return strings.ToLower(info.TenantID)
 }
 
-func (r *customerTenantResource) consentURL(m customerTenantModel, required []requiredPermission) string {
-	seen := map[string]bool{}
-	var resources []string
-	for _, p := range required {
-		if uri := r.data.resourceURI(p.ResourceAppID); !seen[uri] {
-			seen[uri] = true
-			resources = append(resources, uri)
-		}
-	}
-	sort.Strings(resources)
-	return onboarding.AdminConsentURL(r.data.Cloud.LoginEndpoint, m.TenantID.ValueString(), m.ClientID.ValueString(), m.RedirectURI.ValueString(), resources...)
+func (r *customerTenantResource) consentURL(m customerTenantModel, redirectURI string, required []requiredPermission) string {
+	resources := onboarding.ConsentResources(required, r.data.resourceURI)
+	return onboarding.AdminConsentURL(r.data.Cloud.LoginEndpoint, m.TenantID.ValueString(), m.ClientID.ValueString(), redirectURI, resources...)
 }
 
 // observe fills the computed consent attributes from the tenant.
@@ -170,51 +160,40 @@ func (r *customerTenantResource) observeFor(ctx context.Context, m *customerTena
 		apiError(diags, "reading the permissions app "+m.ClientID.ValueString()+" requires", err)
 		return
 	}
-	if m.RedirectURI.IsNull() {
-		if app, err := r.data.Graph.CachedApplicationByAppID(ctx, m.ClientID.ValueString()); err == nil && len(app.WebRedirectURIs) > 0 {
-			uris := append([]string(nil), app.WebRedirectURIs...)
-			sort.Strings(uris)
-			m.ConsentURL = types.StringValue(r.consentURL(customerTenantModel{TenantID: m.TenantID, ClientID: m.ClientID, RedirectURI: types.StringValue(uris[0])}, required))
-		} else {
-			m.ConsentURL = types.StringValue(r.consentURL(*m, required))
-		}
-	} else {
-		m.ConsentURL = types.StringValue(r.consentURL(*m, required))
+	app, appErr := r.data.Graph.CachedApplicationByAppID(ctx, m.ClientID.ValueString())
+	redirect, unregistered := onboarding.ConsentRedirect(m.RedirectURI.ValueString(), !m.RedirectURI.IsNull(), app.WebRedirectURIs, appErr == nil)
+	m.ConsentURL = types.StringValue(r.consentURL(*m, redirect, required))
+	if unregistered {
 		// Microsoft reports a redirect URI the app does not have
 		// (AADSTS50011) only in the administrator's browser, after sign-in.
-		if app, err := r.data.Graph.CachedApplicationByAppID(ctx, m.ClientID.ValueString()); err == nil && !slices.Contains(app.WebRedirectURIs, m.RedirectURI.ValueString()) {
-			diags.AddAttributeWarning(path.Root("redirect_uri"), "Redirect URI not registered on the app",
-				fmt.Sprintf("%q is not one of the web redirect URIs of app %s (%s), so the consent URL ends in AADSTS50011 after the administrator signs in. "+
-					"Add it to the app's web_redirect_uris, or set redirect_uri to one of those.", m.RedirectURI.ValueString(), m.ClientID.ValueString(), strings.Join(app.WebRedirectURIs, ", ")))
-		}
+		summary, detail := onboarding.RedirectNotRegistered(redirect, m.ClientID.ValueString(), app.WebRedirectURIs)
+		diags.AddAttributeWarning(path.Root("redirect_uri"), summary, detail)
 	}
 	tenantID := m.TenantID.ValueString()
 	var o consentObservation
 	spID := ""
-	switch {
-	case !m.ClientSecret.IsNull() && m.ClientSecret.ValueString() != "":
-		o, err = r.data.observeWithAppToken(ctx, tenantID, m.ClientID.ValueString(), m.ClientSecret.ValueString(), required)
-	case strings.EqualFold(tenantID, r.data.TenantID):
+	secret := m.ClientSecret.ValueString()
+	switch onboarding.ChooseConsentSource(secret != "", strings.EqualFold(tenantID, r.data.TenantID), r.data.Partner != nil, refreshing) {
+	case onboarding.ReadAsApp:
+		o, err = r.data.observeWithAppToken(ctx, tenantID, m.ClientID.ValueString(), secret, required)
+	case onboarding.ReadAsAutomation:
 		o, spID, err = observeWithGraph(ctx, r.data.Graph, m.ClientID.ValueString(), required)
-	case r.data.Partner != nil:
+	case onboarding.ReadAsPartner:
 		// The partner admin reads the tenant's enterprise apps through GDAP.
 		var g *graph.Client
 		if g, err = r.data.partnerGraph(tenantID); err == nil {
 			o, spID, err = observeWithGraph(ctx, g, m.ClientID.ValueString(), required)
 		}
-	case refreshing:
-		diags.AddWarning("Consent in "+tenantLabel(*m)+" not read yet",
-			"The provider reads consent in tenant "+tenantID+" by signing in as app "+m.ClientID.ValueString()+", and this state holds no client_secret (an imported resource has none). "+
-				"Set client_secret in the configuration: the next apply stores it and reads the consent. consent_state is \"unknown\" until then.")
+	case onboarding.ReadLater:
+		diags.AddWarning(onboarding.ConsentNotReadYet(tenantLabel(*m), tenantID, m.ClientID.ValueString()))
 		markUnknown(m)
 		return
 	default:
-		diags.AddAttributeError(path.Root("client_secret"), "No way to read consent in this tenant",
-			"To see what is consented in tenant "+tenantID+", the provider signs in there as the app itself: set client_secret to a secret of app "+m.ClientID.ValueString()+
-				" (for example onboard_client_secret.<name>.value).")
+		summary, detail := onboarding.ConsentNeedsSecret(tenantID, m.ClientID.ValueString())
+		diags.AddAttributeError(path.Root("client_secret"), summary, detail)
 		return
 	}
-	if te, ok := auth.AsTokenError(err); ok && refreshing && unreadable(te.Code) {
+	if te, ok := auth.AsTokenError(err); ok && onboarding.OnReadError(te.Code, refreshing) == onboarding.MarkUnknown {
 		// A refresh that fails stops the whole plan; this tenant's problem
 		// belongs to this resource only, so plan carries on and the next
 		// apply tries again (and fails just this resource if it must).
@@ -227,9 +206,10 @@ func (r *customerTenantResource) observeFor(ctx context.Context, m *customerTena
 		apiError(diags, "reading the consent of app "+m.ClientID.ValueString()+" in tenant "+tenantID, err)
 		return
 	}
-	m.ConsentState = types.StringValue(o.State)
-	m.GrantedPermissions = stringSet(ctx, o.Granted, diags)
-	m.MissingPermissions = stringSet(ctx, o.Missing, diags)
+	c := o.consent()
+	m.ConsentState = types.StringValue(string(c.State))
+	m.GrantedPermissions = stringSet(ctx, c.Granted, diags)
+	m.MissingPermissions = stringSet(ctx, c.Missing, diags)
 	if spID == "" {
 		spID = o.SPID
 	}
@@ -247,20 +227,10 @@ func (r *customerTenantResource) checkListedOnce(tenantID string, plan customerT
 	}
 }
 
-// unreadable lists the token errors that mean "this tenant cannot be read
-// with this credential now": a wrong or expired secret, a deleted tenant.
-func unreadable(code int) bool {
-	switch code {
-	case 7000215, 7000222, 90002:
-		return true
-	}
-	return false
-}
-
 // markUnknown records that consent could not be read; ModifyPlan then plans
 // an update, which reads it again.
 func markUnknown(m *customerTenantModel) {
-	m.ConsentState = types.StringValue("unknown")
+	m.ConsentState = types.StringValue(string(onboarding.ConsentUnknown))
 	m.GrantedPermissions, m.MissingPermissions = types.SetValueMust(types.StringType, nil), types.SetValueMust(types.StringType, nil)
 	if m.ServicePrincipalID.IsNull() || m.ServicePrincipalID.IsUnknown() {
 		m.ServicePrincipalID = types.StringValue("")
@@ -294,17 +264,18 @@ func (r *customerTenantResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if !plan.ClientID.IsUnknown() {
 		r.checkListedOnce(state.TenantID.ValueString(), plan, &resp.Diagnostics)
 	}
-	if state.ConsentState.ValueString() == "granted" {
+	decision := onboarding.PlanConsent(onboarding.ConsentState(state.ConsentState.ValueString()))
+	if !decision.Update {
 		// Computed values stay as read; nothing pending.
 		plan.ConsentState, plan.GrantedPermissions, plan.MissingPermissions = state.ConsentState, state.GrantedPermissions, state.MissingPermissions
 		plan.ConsentURL, plan.ServicePrincipalID = state.ConsentURL, state.ServicePrincipalID
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		return
 	}
-	if state.ConsentState.ValueString() != "unknown" { // unknown: the refresh said why
+	if decision.Warn {
 		missing := setStrings(ctx, state.MissingPermissions, &resp.Diagnostics)
-		resp.Diagnostics.AddWarning(fmt.Sprintf("Admin consent %s in %s", state.ConsentState.ValueString(), tenantLabel(state)),
-			fmt.Sprintf("App %s lacks consent for: %s.\n\n%s", state.ClientID.ValueString(), strings.Join(missing, ", "), r.humanStep(state)))
+		resp.Diagnostics.AddWarning(onboarding.ConsentPlanWarning(onboarding.ConsentState(state.ConsentState.ValueString()), tenantLabel(state),
+			state.ClientID.ValueString(), missing, r.humanStep(state)))
 	}
 	for _, p := range []string{"consent_state", "consent_url", "service_principal_id"} {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(p), types.StringUnknown())...)
@@ -315,35 +286,26 @@ func (r *customerTenantResource) ModifyPlan(ctx context.Context, req resource.Mo
 }
 
 func tenantLabel(m customerTenantModel) string {
-	label := m.TenantID.ValueString()
-	if n := m.CompanyName.ValueString(); n != "" {
-		label = n + " (" + label + ")"
-	} else if n := m.TenantDisplayName.ValueString(); n != "" {
-		label = n + " (" + label + ")"
-	}
-	return label
+	return onboarding.TenantLabel(m.TenantID.ValueString(), m.CompanyName.ValueString(), m.TenantDisplayName.ValueString())
+}
+
+// grantor says who can grant consent in the tenant.
+func (r *customerTenantResource) grantor(m customerTenantModel) onboarding.Grantor {
+	return onboarding.ChooseGrantor(strings.EqualFold(m.TenantID.ValueString(), r.data.TenantID), r.data.Partner != nil)
 }
 
 // humanStep says what a person must do when the provider cannot consent.
 func (r *customerTenantResource) humanStep(m customerTenantModel) string {
-	if strings.EqualFold(m.TenantID.ValueString(), r.data.TenantID) {
-		return "terraform apply grants it with the provider's automation identity (which needs AppRoleAssignment.ReadWrite.All and DelegatedPermissionGrant.ReadWrite.All)."
-	}
-	who := "a Global Administrator or Cloud Application Administrator of the tenant"
-	if e := m.AdminEmail.ValueString(); e != "" {
-		who += " (" + e + ")"
-	}
-	return "Send this URL to " + who + ":\n\n  " + m.ConsentURL.ValueString() + "\n\n" +
-		"A Dynamics 365 Administrator cannot grant it; granting Microsoft Graph application permissions needs Global Administrator or Privileged Role Administrator. " +
-		"The next plan shows the tenant as onboarded once they have consented."
+	return onboarding.ConsentStep(r.grantor(m), m.ConsentURL.ValueString(), m.AdminEmail.ValueString())
 }
 
 func (r *customerTenantResource) apply(ctx context.Context, m *customerTenantModel, diags *diag.Diagnostics) {
 	r.observe(ctx, m, diags)
-	if diags.HasError() || m.ConsentState.ValueString() == "granted" {
+	if diags.HasError() || m.ConsentState.ValueString() == string(onboarding.ConsentGranted) {
 		return
 	}
-	if strings.EqualFold(m.TenantID.ValueString(), r.data.TenantID) {
+	grantor := r.grantor(*m)
+	if grantor == onboarding.GrantByAutomation {
 		required, err := r.data.requiredPermissions(ctx, m.ClientID.ValueString())
 		if err != nil {
 			apiError(diags, "reading the permissions the app requires", err)
@@ -356,8 +318,8 @@ func (r *customerTenantResource) apply(ctx context.Context, m *customerTenantMod
 		r.observe(ctx, m, diags)
 		return
 	}
-	if r.data.Partner != nil {
-		if r.grantAsPartner(ctx, m, diags); diags.HasError() || m.ConsentState.ValueString() == "granted" {
+	if grantor == onboarding.GrantByPartner {
+		if r.grantAsPartner(ctx, m, diags); diags.HasError() || m.ConsentState.ValueString() == string(onboarding.ConsentGranted) {
 			return
 		}
 	}
@@ -368,7 +330,7 @@ func (r *customerTenantResource) apply(ctx context.Context, m *customerTenantMod
 			interval = 10 * time.Second
 		}
 		deadline := time.Now().Add(d)
-		for time.Now().Before(deadline) && m.ConsentState.ValueString() != "granted" {
+		for time.Now().Before(deadline) && m.ConsentState.ValueString() != string(onboarding.ConsentGranted) {
 			select {
 			case <-ctx.Done():
 				return
@@ -379,14 +341,13 @@ func (r *customerTenantResource) apply(ctx context.Context, m *customerTenantMod
 				return
 			}
 		}
-		if m.ConsentState.ValueString() == "granted" {
-			return
-		}
 	}
-	missing := setStrings(ctx, m.MissingPermissions, diags)
-	diags.AddWarning("Admin consent needed in "+tenantLabel(*m),
-		fmt.Sprintf("App %s is not fully consented in this tenant (missing: %s).\n\n%s", m.ClientID.ValueString(), strings.Join(missing, ", "), r.humanStep(*m)))
-	m.ConsentState = types.StringValue("pending")
+	recorded, humanStep := onboarding.AfterApply(onboarding.ConsentState(m.ConsentState.ValueString()))
+	if humanStep {
+		missing := setStrings(ctx, m.MissingPermissions, diags)
+		diags.AddWarning(onboarding.ConsentApplyWarning(tenantLabel(*m), m.ClientID.ValueString(), missing, r.humanStep(*m)))
+	}
+	m.ConsentState = types.StringValue(string(recorded))
 }
 
 // grantAsPartner grants consent with the partner admin's GDAP access. What
@@ -498,7 +459,7 @@ func (r *customerTenantResource) Delete(ctx context.Context, req resource.Delete
 	if resp.Diagnostics.HasError() || !state.RevokeOnDestroy.ValueBool() {
 		return
 	}
-	if !strings.EqualFold(state.TenantID.ValueString(), r.data.TenantID) {
+	if r.grantor(state) != onboarding.GrantByAutomation {
 		resp.Diagnostics.AddWarning("Consent left in place in "+tenantLabel(state),
 			"revoke_on_destroy is set, but the provider cannot write in tenant "+state.TenantID.ValueString()+". An administrator there removes the app under Enterprise applications.")
 		return

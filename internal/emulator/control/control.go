@@ -20,6 +20,8 @@ import (
 // Controller is what the control API drives: the emulator's Server.
 type Controller interface {
 	SeedTenant(TenantSeed) error
+	Tenants() []TenantSummary
+	AddGDAPRelationship(partnerTenantID string, g GDAPSeed) error
 	DeleteTenant(id string) error
 	SetConsentAdmin(tenantID, upn string) error
 	Consent(tenantID, clientID, upn string) error
@@ -109,6 +111,14 @@ func Handler(c Controller) http.Handler {
 				return nil, err
 			}
 			return none(c.SeedTenant(seed))
+		})},
+		{Method: "GET", Pattern: "/_emulator/tenants", Handler: serve(func(*http.Request) (any, error) { return c.Tenants(), nil })},
+		{Method: "POST", Pattern: "/_emulator/tenants/{id}/relationships", Handler: serve(func(r *http.Request) (any, error) {
+			var g GDAPSeed
+			if err := decode(r, &g, "body must be a GDAP relationship"); err != nil {
+				return nil, err
+			}
+			return none(c.AddGDAPRelationship(r.PathValue("id"), g))
 		})},
 		{Method: "DELETE", Pattern: "/_emulator/tenants/{id}", Handler: serve(func(r *http.Request) (any, error) {
 			return none(c.DeleteTenant(r.PathValue("id")))

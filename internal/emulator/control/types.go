@@ -19,6 +19,23 @@ type TenantSeed struct {
 	ConsentAdmin  string          `json:"consentAdmin,omitempty"`
 	Inventory     store.Inventory `json:"inventory"`
 	Relationships []GDAPSeed      `json:"relationships,omitempty"`
+	// PartnerRelationships are GDAP relationships in which this tenant is
+	// the customer. Each is added to its partner tenant, which must exist,
+	// replacing that partner's earlier relationships to this tenant; the
+	// partner tenant is otherwise untouched (re-seeding it would replace
+	// its apps, the automation identity among them).
+	PartnerRelationships []PartnerGDAPSeed `json:"partnerRelationships,omitempty"`
+}
+
+// PartnerGDAPSeed is a GDAP relationship seen from the customer: which
+// partner tenant holds it, the roles it gives and to which partner users.
+type PartnerGDAPSeed struct {
+	PartnerTenantID string    `json:"partnerTenantId"` // ID or domain
+	Roles           []string  `json:"roles"`
+	Status          string    `json:"status,omitempty"` // default active
+	EndDateTime     time.Time `json:"endDateTime,omitempty"`
+	// Members are users (UPNs) of the partner tenant the roles apply to.
+	Members []string `json:"members"`
 }
 
 // UserSeed is a user who can sign in. Roles are directory role names
@@ -67,4 +84,26 @@ type Counters struct {
 	ByService map[string]int `json:"byService"`
 	ByPath    map[string]int `json:"byPath"`
 	Tokens    int            `json:"tokens"`
+}
+
+// TenantSummary is one tenant as GET /_emulator/tenants lists it: what a
+// user needs to point a configuration at it and to sign in as its people.
+type TenantSummary struct {
+	ID            string        `json:"id"`
+	DisplayName   string        `json:"displayName"`
+	Domains       []string      `json:"domains"`
+	ConsentAdmin  string        `json:"consentAdmin,omitempty"`
+	Users         []UserSeed    `json:"users"`
+	Applications  []string      `json:"applications"` // client IDs registered here
+	Relationships []GDAPSummary `json:"relationships,omitempty"`
+}
+
+// GDAPSummary is a relationship held by a partner tenant, roles by name.
+type GDAPSummary struct {
+	CustomerTenantID string    `json:"customerTenantId"`
+	CustomerName     string    `json:"customerName"`
+	Roles            []string  `json:"roles"`
+	Status           string    `json:"status"`
+	EndDateTime      time.Time `json:"endDateTime"`
+	Members          []string  `json:"members"` // UPNs
 }

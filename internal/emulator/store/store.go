@@ -127,19 +127,27 @@ func (tx *Tx) Tenants() []*Tenant {
 // another tenant.
 func (tx *Tx) PutTenant(t *Tenant) error {
 	tx.mustWrite()
+	if err := tx.DomainsFree(t); err != nil {
+		return err
+	}
 	if old := tx.s.tenants[t.ID]; old != nil {
 		for _, d := range old.Domains {
 			delete(tx.s.domains, d.Name)
 		}
 	}
+	tx.s.tenants[t.ID] = t
+	for _, d := range t.Domains {
+		tx.s.domains[d.Name] = t.ID
+	}
+	return nil
+}
+
+// DomainsFree checks that no other tenant holds one of t's domains.
+func (tx *Tx) DomainsFree(t *Tenant) error {
 	for _, d := range t.Domains {
 		if other, ok := tx.s.domains[d.Name]; ok && other != t.ID {
 			return errors.New("domain " + d.Name + " already belongs to tenant " + other)
 		}
-	}
-	tx.s.tenants[t.ID] = t
-	for _, d := range t.Domains {
-		tx.s.domains[d.Name] = t.ID
 	}
 	return nil
 }
@@ -167,22 +175,25 @@ func (tx *Tx) Reset() {
 	tx.s.clear()
 }
 
-type savedState struct {
+// State is the directory as saved: the clock's offset and every tenant with
+// everything in it.
+type State struct {
 	Offset  time.Duration      `json:"clockOffset"`
 	Tenants map[string]*Tenant `json:"tenants"`
 }
 
-// Save serialises the directory (tenants and everything in them) and the
-// clock's offset.
-func (s *Store) Save() ([]byte, error) {
+// Save hands the directory to marshal, which may add what else belongs in
+// the saved state, with the directory locked for reading.
+func (s *Store) Save(marshal func(State) ([]byte, error)) ([]byte, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return json.MarshalIndent(savedState{Offset: s.clock.Offset(), Tenants: s.tenants}, "", " ")
+	return marshal(State{Offset: s.clock.Offset(), Tenants: s.tenants})
 }
 
-// Load replaces the directory with saved state.
+// Load replaces the directory (and the clock's offset) with saved state;
+// fields other than State's are ignored.
 func (s *Store) Load(b []byte) error {
-	var st savedState
+	var st State
 	if err := json.Unmarshal(b, &st); err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"testing"
@@ -78,7 +79,7 @@ func TestReplicationAndSavedClock(t *testing.T) {
 	if replicating() {
 		t.Fatal("still replicating after the delay")
 	}
-	b, err := s.Save()
+	b, err := s.Save(func(st State) ([]byte, error) { return json.Marshal(st) })
 	if err != nil {
 		t.Fatal(err)
 	}

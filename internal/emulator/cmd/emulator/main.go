@@ -4,8 +4,11 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log"
 	"os"
 	"os/signal"
@@ -13,65 +16,123 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator"
 )
 
 func main() {
-	listen := flag.String("listen", "127.0.0.1:8443", "address to listen on (port 0 picks a free port)")
-	envFile := flag.String("env-file", "", "write shell export lines for the provider to this file")
-	stateFile := flag.String("state", "", "load state from this file if it exists, save it there on exit")
-	seedFile := flag.String("seed", "", "JSON file with a list of tenants to seed (control API TenantSeed objects)")
-	flag.Parse()
-
-	srv, err := emulator.New(emulator.Options{Listen: *listen})
-	if err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stderr, nil); err != nil {
 		log.Fatalf("emulator: %v", err)
 	}
-	defer srv.Close()
+}
+
+// shutdownGrace bounds how long a stop waits for requests in flight (an
+// injected latency fault among them) before state is saved.
+const shutdownGrace = 30 * time.Second
+
+// run serves until ctx ends, then stops accepting requests, lets those in
+// flight finish and saves state; ready, if set, is called once the env file
+// is written.
+func run(ctx context.Context, args []string, stderr io.Writer, ready func(*emulator.Server)) error {
+	fs := flag.NewFlagSet("emulator", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	listen := fs.String("listen", "127.0.0.1:8443", "address to listen on (port 0 picks a free port)")
+	envFile := fs.String("env-file", "", "write shell export lines for the provider to this file, and the CA to emulator-ca.pem beside it")
+	stateFile := fs.String("state", "", "load state (tenants, clock, CA and signing keys) from this file if it exists, save it there on exit")
+	seedFile := fs.String("seed", "", "JSON file with a list of tenants to seed (TenantSeed objects, see the emulator reference); not applied when --state loaded a saved state")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	logger := log.New(stderr, "", log.LstdFlags)
+
+	opts := emulator.Options{Listen: *listen}
+	var state []byte
 	if *stateFile != "" {
-		if _, err := os.Stat(*stateFile); err == nil {
-			if err := srv.LoadStateFile(*stateFile); err != nil {
-				log.Fatalf("emulator: loading %s: %v", *stateFile, err)
+		b, err := os.ReadFile(*stateFile)
+		switch {
+		case err == nil:
+			state = b
+			// Clients keep trusting the CA file and tokens issued before a
+			// restart only if the keys are the same.
+			if opts.Keys, err = emulator.KeysFromState(b); err != nil {
+				return fmt.Errorf("reading %s: %w", *stateFile, err)
 			}
+		case !errors.Is(err, os.ErrNotExist):
+			return err
 		}
 	}
-	if *seedFile != "" {
+	srv, err := emulator.New(opts)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	if state != nil {
+		if err := srv.LoadState(state); err != nil {
+			return fmt.Errorf("loading %s: %w", *stateFile, err)
+		}
+	}
+	switch {
+	case *seedFile != "" && state != nil:
+		// Seeding replaces tenants, and with them what was applied to them
+		// since: the saved state wins.
+		logger.Printf("emulator: state loaded from %s; --seed %s not applied (remove the state file to seed again)", *stateFile, *seedFile)
+	case *seedFile != "":
 		if err := srv.SeedFile(*seedFile); err != nil {
-			log.Fatalf("emulator: seeding from %s: %v", *seedFile, err)
+			return fmt.Errorf("seeding from %s: %w", *seedFile, err)
 		}
 	}
 	if *envFile != "" {
-		dir := filepath.Dir(*envFile)
-		if err := srv.WriteCAFile(filepath.Join(dir, "emulator-ca.pem")); err != nil {
-			log.Fatalf("emulator: %v", err)
+		// Absolute, so the env file works from any directory it is sourced in.
+		caFile, err := filepath.Abs(filepath.Join(filepath.Dir(*envFile), "emulator-ca.pem"))
+		if err != nil {
+			return err
 		}
-		env := srv.Env()
-		// The default partner admin's refresh token (Azure CLI client), as a
-		// partner would keep one for CI: GDAP gives it Cloud Application and
-		// Dynamics 365 Administrator in Fabrikam, Global Administrator in
-		// Northwind, nothing in Tailspin (expired).
-		if rt, err := srv.IssueRefreshToken(emulator.DefaultPartnerAdminUPN, "04b07795-8ddb-461a-bbee-02f9e1bf7b46"); err == nil {
-			env["ONBOARD_PARTNER_REFRESH_TOKEN"] = rt
+		if err := srv.WriteCAFile(caFile); err != nil {
+			return err
 		}
-		if err := writeEnv(*envFile, env); err != nil {
-			log.Fatalf("emulator: %v", err)
+		if err := writeEnv(*envFile, envOf(srv)); err != nil {
+			return err
 		}
 	}
-	log.Printf("emulator: serving on %s (control API under %s/_emulator/)", srv.URL(), srv.URL())
+	logger.Printf("emulator: serving on %s (control API under %s/_emulator/)", srv.URL(), srv.URL())
+	if ready != nil {
+		ready(srv)
+	}
 
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
-	<-sig
+	<-ctx.Done()
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		logger.Printf("emulator: requests still in flight after %s: %v", shutdownGrace, err)
+	}
 	if *stateFile != "" {
 		b, err := srv.SaveState()
 		if err == nil {
 			err = os.WriteFile(*stateFile, b, 0o600)
 		}
 		if err != nil {
-			log.Printf("emulator: saving state: %v", err)
+			return fmt.Errorf("saving state: %w", err)
 		}
+		logger.Printf("emulator: state saved to %s", *stateFile)
 	}
+	return nil
+}
+
+// envOf is what the env file exports: the server's Env and a refresh token
+// of the default partner admin.
+func envOf(srv *emulator.Server) map[string]string {
+	env := srv.Env()
+	// The default partner admin's refresh token (Azure CLI client), as a
+	// partner would keep one for CI: GDAP gives it Cloud Application and
+	// Dynamics 365 Administrator in Fabrikam, Global Administrator in
+	// Northwind, nothing in Tailspin (expired).
+	if rt, err := srv.IssueRefreshToken(emulator.DefaultPartnerAdminUPN, "04b07795-8ddb-461a-bbee-02f9e1bf7b46"); err == nil {
+		env["ONBOARD_PARTNER_REFRESH_TOKEN"] = rt
+	}
+	return env
 }
 
 // writeEnv writes export lines atomically, so a script polling for the file

@@ -1,0 +1,142 @@
+package onboarding
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// The wording of what a person must do lives here, beside the decisions
+// that call for it, so a plan, an apply and the sync say it the same way.
+
+// TenantLabel names a customer tenant in messages: its company name (the
+// configuration's label) or display name (Entra's), then its ID.
+func TenantLabel(tenantID, companyName, displayName string) string {
+	switch {
+	case companyName != "":
+		return companyName + " (" + tenantID + ")"
+	case displayName != "":
+		return displayName + " (" + tenantID + ")"
+	}
+	return tenantID
+}
+
+// ConsentStep says what a person must do when the provider cannot grant
+// consent: nothing beyond apply in the home tenant, else an administrator
+// of the tenant opens the admin consent URL.
+func ConsentStep(grantor Grantor, consentURL, adminEmail string) string {
+	if grantor == GrantByAutomation {
+		return "terraform apply grants it with the provider's automation identity (which needs AppRoleAssignment.ReadWrite.All and DelegatedPermissionGrant.ReadWrite.All)."
+	}
+	who := "a Global Administrator or Cloud Application Administrator of the tenant"
+	if adminEmail != "" {
+		who += " (" + adminEmail + ")"
+	}
+	return "Send this URL to " + who + ":\n\n  " + consentURL + "\n\n" +
+		"A Dynamics 365 Administrator cannot grant it; granting Microsoft Graph application permissions needs Global Administrator or Privileged Role Administrator. " +
+		"The next plan shows the tenant as onboarded once they have consented."
+}
+
+// ConsentPlanWarning is plan's warning for a tenant whose consent is not
+// complete.
+func ConsentPlanWarning(state ConsentState, tenant, clientID string, missing []string, step string) (summary, detail string) {
+	return fmt.Sprintf("Admin consent %s in %s", state, tenant),
+		fmt.Sprintf("App %s lacks consent for: %s.\n\n%s", clientID, strings.Join(missing, ", "), step)
+}
+
+// ConsentApplyWarning is apply's warning when a human step remains.
+func ConsentApplyWarning(tenant, clientID string, missing []string, step string) (summary, detail string) {
+	return "Admin consent needed in " + tenant,
+		fmt.Sprintf("App %s is not fully consented in this tenant (missing: %s).\n\n%s", clientID, strings.Join(missing, ", "), step)
+}
+
+// ConsentNotReadYet is the refresh's warning for a tenant it has no
+// credential for yet (an import holds no client_secret).
+func ConsentNotReadYet(tenant, tenantID, clientID string) (summary, detail string) {
+	return "Consent in " + tenant + " not read yet",
+		"The provider reads consent in tenant " + tenantID + " by signing in as app " + clientID + ", and this state holds no client_secret (an imported resource has none). " +
+			"Set client_secret in the configuration: the next apply stores it and reads the consent. consent_state is \"unknown\" until then."
+}
+
+// ConsentNeedsSecret is the error for a tenant the provider has no way to
+// read consent in.
+func ConsentNeedsSecret(tenantID, clientID string) (summary, detail string) {
+	return "No way to read consent in this tenant",
+		"To see what is consented in tenant " + tenantID + ", the provider signs in there as the app itself: set client_secret to a secret of app " + clientID +
+			" (for example onboard_client_secret.<name>.value)."
+}
+
+// RedirectNotRegistered is the warning for a redirect_uri the app lacks.
+func RedirectNotRegistered(redirectURI, clientID string, appURIs []string) (summary, detail string) {
+	return "Redirect URI not registered on the app",
+		fmt.Sprintf("%q is not one of the web redirect URIs of app %s (%s), so the consent URL ends in AADSTS50011 after the administrator signs in. "+
+			"Add it to the app's web_redirect_uris, or set redirect_uri to one of those.", redirectURI, clientID, strings.Join(appURIs, ", "))
+}
+
+// BCAdminCenterStep says who may authorize an app in a tenant's Business
+// Central admin center and how: Microsoft refuses app-only tokens there.
+// Without a partner credential the customer's administrator does it in the
+// admin center; with one, refusal is why the partner's token was refused.
+func BCAdminCenterStep(tenantID, clientID string, hasPartner bool, refusal string) (summary, detail string) {
+	detail = "Authorizing app " + clientID + " in the Business Central admin center of tenant " + tenantID +
+		" needs a signed-in Dynamics 365 Administrator or Business Central Administrator of that tenant (directly or through GDAP); an app-only token is refused by Microsoft. "
+	if !hasPartner {
+		detail += "Configure the provider's partner block (a partner admin's refresh token), or have the customer's administrator authorize it at " +
+			"https://businesscentral.dynamics.com/" + tenantID + "/admin > Microsoft Entra Apps > Authorize Microsoft Entra app."
+	} else {
+		detail += "The partner credential was refused (" + refusal + "): its GDAP relationship with this tenant must include Dynamics 365 Administrator and be active."
+	}
+	return "Business Central authorization needs a delegated admin", detail
+}
+
+// CardStep is the human step of a Business Central environment app:
+// Microsoft has no API that creates the "Microsoft Entra Applications"
+// card. The app's user must hold D365 AUTOMATION, or it cannot manage its
+// own permission sets afterwards.
+func CardStep(tenantID, environment, clientID, description string) string {
+	return fmt.Sprintf("Business Central has no API that creates the \"Microsoft Entra Applications\" card, so a person does it once:\n\n"+
+		"  1. Open https://businesscentral.dynamics.com/%s/%s and search for \"Microsoft Entra Applications\".\n"+
+		"  2. Choose New; Client ID: %s; Description: %s (exactly; the provider finds the app's user by it).\n"+
+		"  3. Under User Permission Sets, add D365 AUTOMATION: the app manages its own permission sets through the automation API and needs it for that.\n"+
+		"  4. Set State to Enabled and grant consent if asked.\n\n"+
+		"This needs a Business Central user with the SUPER permission set or the security administrator role in that environment. Then run apply again.",
+		tenantID, environment, clientID, description)
+}
+
+// CardMissingError is apply's error when the card is not there (or shuts
+// the app out); said is what Business Central answered.
+func CardMissingError(tenantID, environment, clientID, description, said string) (summary, detail string) {
+	return "The app is not registered in Business Central environment " + environment, CardStep(tenantID, environment, clientID, description) +
+		"\n\n(If the card exists and is enabled, check the environment name and that the app has admin consent for Business Central " +
+		"Automation.ReadWrite.All in this tenant. Business Central said: " + said + ")"
+}
+
+// CardPermissionStep is added to Business Central's refusal to assign a
+// permission set when the app's user lacks D365 AUTOMATION.
+func CardPermissionStep(clientID string) string {
+	return "\n\nThe app's own user cannot assign permission sets: in Business Central, open the \"Microsoft Entra Applications\" card of client ID " +
+		clientID + " and add the D365 AUTOMATION permission set under User Permission Sets, then run apply again."
+}
+
+// SecretWarning is plan's warning for a secret at or past its rotation
+// point. appName names the app as well as it is known.
+func SecretWarning(p SecretPlan, displayName, keyID, appName string, end time.Time, rotateBefore string) (summary, detail string) {
+	verb := "expires"
+	if p.Expired {
+		verb = "expired"
+	}
+	what := fmt.Sprintf("Client secret %q (key ID %s) of app %s %s on %s", displayName, keyID, appName, verb, end.Format(time.RFC3339))
+	if p.Action == SecretWarn {
+		return "Client secret expiring", what + ". Its end_date is fixed, so it cannot be rotated automatically: set lifetime instead of end_date, or change end_date."
+	}
+	return "Client secret will be rotated", what + ", within rotate_before (" + rotateBefore + "): it will be replaced by a new secret. " +
+		"Update every system that uses it from the new value."
+}
+
+// RelationshipWarning is the warning for a GDAP relationship close to its
+// end.
+func RelationshipWarning(name, customer, tenantID string, end time.Time, days float64) (summary, detail string) {
+	return "GDAP relationship ending soon",
+		fmt.Sprintf("The GDAP relationship %q with %s (%s) ends on %s, in %.0f days; renew it in Partner Center or onboarding there stops working.",
+			name, customer, tenantID, end.Format(time.RFC3339), days)
+}

@@ -1,0 +1,48 @@
+package onboarding
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestHumanSteps(t *testing.T) {
+	for _, c := range []struct {
+		name       string
+		got        string
+		want, deny []string
+	}{
+		{"home tenant: apply does it", ConsentStep(GrantByAutomation, "https://login/x", "a@b"),
+			[]string{"terraform apply grants it", "AppRoleAssignment.ReadWrite.All"}, []string{"https://login/x"}},
+		{"customer: send the URL, to the admin named", ConsentStep(GrantByHuman, "https://login/x", "it@fabrikam.com"),
+			[]string{"Send this URL to a Global Administrator or Cloud Application Administrator of the tenant (it@fabrikam.com):\n\n  https://login/x\n", "A Dynamics 365 Administrator cannot grant it"}, nil},
+		{"partner could not: the same URL", ConsentStep(GrantByPartner, "https://login/x", ""),
+			[]string{"of the tenant:\n\n  https://login/x"}, []string{"()"}},
+		{"BC admin center without partner: the admin center step", second(BCAdminCenterStep("t1", "c1", false, "")),
+			[]string{"https://businesscentral.dynamics.com/t1/admin > Microsoft Entra Apps > Authorize Microsoft Entra app", "Configure the provider's partner block"}, []string{"was refused"}},
+		{"BC admin center, partner refused: the GDAP role", second(BCAdminCenterStep("t1", "c1", true, "403 Forbidden")),
+			[]string{"The partner credential was refused (403 Forbidden): its GDAP relationship with this tenant must include Dynamics 365 Administrator"}, []string{"/admin >"}},
+		{"the card's step names D365 AUTOMATION", CardStep("t1", "Production", "c1", "Mosaic Business Central"),
+			[]string{"https://businesscentral.dynamics.com/t1/Production", "Client ID: c1; Description: Mosaic Business Central (exactly", "add D365 AUTOMATION"}, nil},
+		{"card missing error quotes Business Central", second(CardMissingError("t1", "Sandbox", "c1", "d", "401 Unauthorized")),
+			[]string{"Business Central said: 401 Unauthorized)", "Automation.ReadWrite.All"}, nil},
+		{"tenant label prefers the company name", TenantLabel("t1", "Fabrikam Ltd", "Fabrikam"), []string{"Fabrikam Ltd (t1)"}, nil},
+		{"tenant label falls back to Entra's name", TenantLabel("t1", "", "Fabrikam"), []string{"Fabrikam (t1)"}, nil},
+		{"plan warning lists what is missing", second(ConsentPlanWarning(ConsentPartial, "Fabrikam (t1)", "c1", []string{"Microsoft Graph/User.Read.All"}, "STEP")),
+			[]string{"App c1 lacks consent for: Microsoft Graph/User.Read.All.\n\nSTEP"}, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			for _, w := range c.want {
+				if !strings.Contains(c.got, w) {
+					t.Errorf("%q lacks %q", c.got, w)
+				}
+			}
+			for _, d := range c.deny {
+				if strings.Contains(c.got, d) {
+					t.Errorf("%q has %q", c.got, d)
+				}
+			}
+		})
+	}
+}
+
+func second(_, s string) string { return s }

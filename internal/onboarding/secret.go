@@ -1,0 +1,106 @@
+package onboarding
+
+import (
+	"math"
+	"time"
+)
+
+// Every time here is Entra's (the Date header of Graph's responses), never
+// the machine's: a local clock that runs ahead or behind must not rotate a
+// secret early or late.
+
+// SecretAction is what plan does with a client secret.
+type SecretAction int
+
+const (
+	// SecretKeep: the secret is not within rotate_before of its end.
+	SecretKeep SecretAction = iota
+	// SecretWarn: within rotate_before (or expired), but its end_date is
+	// fixed in configuration, so replacing it would give the same date.
+	SecretWarn
+	// SecretReplace: within rotate_before (or expired), and it has a
+	// lifetime: plan replaces it; with create_before_destroy the new secret
+	// exists before the old one goes.
+	SecretReplace
+)
+
+// SecretPlan is plan's decision about one secret.
+type SecretPlan struct {
+	Action  SecretAction
+	Expired bool
+}
+
+// PlanSecret decides at now (Entra's clock) about a secret that ends at
+// end. It acts once now + rotateBefore reaches end; a secret that has
+// already expired is acted on all the same.
+func PlanSecret(now, end time.Time, rotateBefore time.Duration, hasLifetime bool) SecretPlan {
+	if now.Add(rotateBefore).Before(end) {
+		return SecretPlan{Action: SecretKeep}
+	}
+	p := SecretPlan{Action: SecretWarn, Expired: now.After(end)}
+	if hasLifetime {
+		p.Action = SecretReplace
+	}
+	return p
+}
+
+// Entra accepts client secrets valid for more than an hour and at most
+// two years (a leap year included).
+const (
+	MinSecretLifetime = time.Hour
+	MaxSecretLifetime = 2 * 366 * 24 * time.Hour
+)
+
+// SecretLifetimeAllowed reports whether Entra accepts a secret lifetime.
+func SecretLifetimeAllowed(d time.Duration) bool {
+	return d >= MinSecretLifetime && d <= MaxSecretLifetime
+}
+
+// SecretWindow is when a new secret with a lifetime is valid: from now
+// (Entra's clock, whole seconds as Graph stores them) for the lifetime.
+func SecretWindow(now time.Time, lifetime time.Duration) (start, end time.Time) {
+	start = now.Truncate(time.Second)
+	return start, start.Add(lifetime)
+}
+
+// SecretDates are a secret's validity as Graph reports it.
+type SecretDates struct {
+	Start, End time.Time
+}
+
+// SecretStatus is how the sync reports one secret.
+type SecretStatus struct {
+	// DaysToExpiry is whole days until the end, rounded down: negative
+	// once expired.
+	DaysToExpiry int64
+	// Expiring: fewer than the warning days left (expired included).
+	Expiring bool
+	Expired  bool
+	// NotYetValid: its start is still ahead (a secret created with a
+	// future start, or a clock behind Entra's).
+	NotYetValid bool
+	// Superseded: another secret of the app is valid now and not
+	// expiring. While a rotation overlaps, this is the old secret.
+	Superseded bool
+}
+
+// ReviewSecrets reports each secret of an app at now (Entra's clock), in
+// the order given; warnDays is the sync's secret_warning_days.
+func ReviewSecrets(now time.Time, warnDays int64, secrets []SecretDates) []SecretStatus {
+	out := make([]SecretStatus, len(secrets))
+	for i, s := range secrets {
+		days := int64(math.Floor(s.End.Sub(now).Hours() / 24))
+		out[i] = SecretStatus{DaysToExpiry: days, Expiring: days < warnDays, Expired: now.After(s.End), NotYetValid: now.Before(s.Start)}
+	}
+	for i := range out {
+		if !out[i].Expiring {
+			continue
+		}
+		for j := range out {
+			if j != i && !out[j].Expiring && !out[j].NotYetValid {
+				out[i].Superseded = true
+			}
+		}
+	}
+	return out
+}

@@ -185,11 +185,7 @@ func (s *Service) writeOK(w http.ResponseWriter, r *http.Request, resp *route.Re
 	route.Write(w, resp, graphJSON)
 }
 
-func (s *Service) now() time.Time {
-	var now time.Time
-	_ = s.store.View(func(tx *store.Tx) error { now = tx.Now(); return nil })
-	return now
-}
+func (s *Service) now() time.Time { return s.store.Now() }
 
 // writeError is Graph's one error adapter: a Graph error as it is, a token
 // problem as 401, anything missing in the directory as

@@ -34,11 +34,7 @@ func New(st *store.Store, key *rsa.PrivateKey, keyID, url string) *Service {
 	return &Service{store: st, key: key, keyID: keyID, url: url, sessions: newSessions()}
 }
 
-func (s *Service) now() time.Time {
-	var now time.Time
-	_ = s.store.View(func(tx *store.Tx) error { now = tx.Now(); return nil })
-	return now
-}
+func (s *Service) now() time.Time { return s.store.Now() }
 
 // handler answers a request with a response or an error; serve writes either.
 type handler func(r *http.Request) (*route.Response, error)
@@ -89,7 +85,7 @@ func (s *Service) writeError(w http.ResponseWriter, r *http.Request, err error) 
 	switch {
 	case errors.As(err, &e):
 	case errors.Is(err, store.ErrNotFound):
-		e = &Error{Status: http.StatusBadRequest, Code: "invalid_request", AADSTS: 90002, Msg: err.Error()}
+		e = &Error{Status: http.StatusBadRequest, Code: "invalid_tenant", AADSTS: 90002, Msg: err.Error()}
 	default:
 		e = &Error{Status: http.StatusInternalServerError, Code: "server_error", AADSTS: 90000, Msg: err.Error()}
 	}

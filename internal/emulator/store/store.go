@@ -81,6 +81,9 @@ func (tx *Tx) mustWrite() {
 // Now is the emulator's clock.
 func (tx *Tx) Now() time.Time { return tx.s.clock.Now() }
 
+// Now is the emulator's clock, outside a transaction.
+func (s *Store) Now() time.Time { return s.clock.Now() }
+
 // Tenant resolves a tenant GUID or any of its domains. Deleted tenants are
 // not found.
 func (tx *Tx) Tenant(ref string) *Tenant {
@@ -258,41 +261,6 @@ func (tx *Tx) Replicating(id string) bool {
 		return false
 	}
 	return true
-}
-
-// Clock is real time plus an offset that the control API advances, so tests
-// can make tokens and secrets expire without waiting.
-type Clock struct {
-	mu     sync.Mutex
-	offset time.Duration
-}
-
-// Now is the emulated current time.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return time.Now().UTC().Add(c.offset)
-}
-
-// Advance moves the clock forward.
-func (c *Clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.offset += d
-	c.mu.Unlock()
-}
-
-// Offset is how far the clock is ahead of real time.
-func (c *Clock) Offset() time.Duration {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.offset
-}
-
-// SetOffset sets how far the clock is ahead of real time.
-func (c *Clock) SetOffset(d time.Duration) {
-	c.mu.Lock()
-	c.offset = d
-	c.mu.Unlock()
 }
 
 // ViewValue runs fn in a View transaction and returns its result.

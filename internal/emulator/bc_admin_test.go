@@ -2,12 +2,13 @@ package emulator
 
 import (
 	"encoding/json"
-	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 	"net/http"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 )
 
 func TestBCAuthorizedAppsRefuseAppOnlyToken(t *testing.T) {

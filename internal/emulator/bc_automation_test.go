@@ -1,13 +1,14 @@
 package emulator
 
 import (
-	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/businesscentral"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/businesscentral"
 )
 
 const bcTestAuto = "/v2.0/" + bcTestCustomer + "/Production/api/microsoft/automation/v2.0"

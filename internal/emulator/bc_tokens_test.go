@@ -3,13 +3,13 @@ package emulator
 import (
 	"context"
 	"errors"
-	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 	"net/http"
 	"net/url"
 	"slices"
 	"testing"
 
 	"github.com/onboard-tf/terraform-provider-onboard/internal/bcadmin"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 )
 
 // Business Central with real tokens from the emulator's identity platform:

@@ -3,13 +3,14 @@ package emulator
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 )
 
 // BenchmarkTokenAndGraph measures the emulator with 1,000 customer tenants

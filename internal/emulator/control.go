@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/control"
-
 	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 )
 

@@ -9,7 +9,6 @@ import (
 	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/json"
-	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 	"io"
 	"math/big"
 	"net/http"
@@ -19,6 +18,8 @@ import (
 	"time"
 
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/confidential"
+
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 )
 
 func newTestServer(t testing.TB) *Server {

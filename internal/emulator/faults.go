@@ -1,17 +1,18 @@
 package emulator
 
 import (
-	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/businesscentral"
-	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/control"
-	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/graph"
-	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/identity"
-	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/businesscentral"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/control"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/graph"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/identity"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 )
 
 // Fault makes matching requests fail or slow down before they reach a

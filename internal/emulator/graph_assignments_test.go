@@ -1,9 +1,10 @@
 package emulator
 
 import (
-	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 	"net/http"
 	"testing"
+
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 )
 
 // The path names one end of an assignment; the body must agree with it, and

@@ -2,11 +2,12 @@ package emulator
 
 import (
 	"fmt"
-	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 )
 
 // TestDocumentedGraphExamples replays the request/response examples of

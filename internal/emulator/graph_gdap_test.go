@@ -1,10 +1,11 @@
 package emulator
 
 import (
-	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 	"net/http"
 	"net/url"
 	"testing"
+
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 )
 
 // partnerToken is the partner admin's delegated Graph token in the home

@@ -2,13 +2,14 @@ package emulator
 
 import (
 	"context"
-	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 	"net/http"
 	"strings"
 	"testing"
 
 	abs "github.com/microsoft/kiota-abstractions-go"
 	"github.com/microsoftgraph/msgraph-sdk-go/users"
+
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 )
 
 // fabrikamUserReader is a token in Fabrikam for an app consented there with

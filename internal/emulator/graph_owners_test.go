@@ -1,10 +1,11 @@
 package emulator
 
 import (
-	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 	"net/http"
 	"testing"
 	"time"
+
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 )
 
 // ownedByToken is an app-only token in the home tenant for a fresh app that

@@ -2,7 +2,7 @@ package emulator
 
 import (
 	"context"
-	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
+	"crypto/x509"
 	"net/http"
 	"net/url"
 	"slices"
@@ -10,9 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"crypto/x509"
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/confidential"
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 )
 
 func TestMSALClientSecretTokenCarriesConsentedRoles(t *testing.T) {

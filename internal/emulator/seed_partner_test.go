@@ -2,12 +2,13 @@ package emulator
 
 import (
 	"encoding/json"
-	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 )
 
 // A customer seeded with partnerRelationships is reachable by the partner

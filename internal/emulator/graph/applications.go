@@ -1,16 +1,16 @@
 package graph
 
 import (
-	"errors"
-
 	"encoding/json"
-	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/route"
-	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
+	"errors"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/route"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 )
 
 // Graph /applications (api-reference/v1.0/resources/application.md and the

@@ -1,9 +1,6 @@
 package graph
 
 import (
-	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/route"
-	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
-
 	"crypto/sha1"
 	"encoding/base64"
 	"fmt"
@@ -11,6 +8,9 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/route"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 )
 
 // Inventory collections (GET /users, /groups, /devices) for sync. A tenant

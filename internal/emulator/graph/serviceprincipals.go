@@ -1,13 +1,13 @@
 package graph
 
 import (
-	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/route"
-	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
-
 	"encoding/json"
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/route"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 )
 
 // Graph /servicePrincipals, appRoleAssignedTo / appRoleAssignments and

@@ -69,8 +69,14 @@ func (s *Service) admin(minMinor int, h adminHandler) http.Handler {
 	})
 }
 
-// tenant is the caller's tenant in a transaction.
-func (a *adminRequest) tenant(tx *store.Tx) *store.Tenant { return tx.TenantByID(a.tenantID) }
+// tenant is the caller's tenant in a transaction (an empty one if it was
+// dropped since the request came in, by a control API reset or load).
+func (a *adminRequest) tenant(tx *store.Tx) *store.Tenant {
+	if t := tx.TenantByID(a.tenantID); t != nil {
+		return t
+	}
+	return store.NewTenant(a.tenantID, "")
+}
 
 // adminVersion parses "v2.{minor}" up to the latest documented version.
 func adminVersion(v string) (int, bool) {

@@ -33,12 +33,23 @@ type autoRequest struct {
 type autoHandler func(r *http.Request, a *autoRequest) (*route.Response, error)
 
 // env and company resolve the request's environment and company in a
-// transaction.
+// transaction; one removed since the request came in (control API) is an
+// empty one: the request finds nothing and what it writes is lost with it.
 func (a *autoRequest) env(tx *store.Tx) *store.BCEnvironment {
-	return tx.TenantByID(a.tenantID).BC.Environment(a.envName)
+	if t := tx.TenantByID(a.tenantID); t != nil {
+		if e := t.BC.Environment(a.envName); e != nil {
+			return e
+		}
+	}
+	return &store.BCEnvironment{Name: a.envName, EntraApps: map[string]*store.BCEntraApp{}}
 }
 
-func (a *autoRequest) company(tx *store.Tx) *store.BCCompany { return a.env(tx).Company(a.companyID) }
+func (a *autoRequest) company(tx *store.Tx) *store.BCCompany {
+	if c := a.env(tx).Company(a.companyID); c != nil {
+		return c
+	}
+	return &store.BCCompany{ID: a.companyID}
+}
 
 // context is the @odata.context prefix of the company's entity sets.
 func (a *autoRequest) context() string { return a.base + "/$metadata#companies(" + a.companyID + ")" }

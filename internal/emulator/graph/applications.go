@@ -319,8 +319,15 @@ func EditApplication(a *store.Application, body map[string]json.RawMessage) erro
 	return nil
 }
 
-// tenant is the caller's tenant in a transaction.
-func (r *request) tenant(tx *store.Tx) *store.Tenant { return tx.TenantByID(r.tenantID) }
+// tenant is the caller's tenant in a transaction. A tenant dropped since the
+// token was checked (control API reset or load) is an empty one: the
+// request finds nothing and what it writes is lost with the old directory.
+func (r *request) tenant(tx *store.Tx) *store.Tenant {
+	if t := tx.TenantByID(r.tenantID); t != nil {
+		return t
+	}
+	return store.NewTenant(r.tenantID, "")
+}
 
 // appNotFound names the app as Graph does: the key without its parentheses.
 func appNotFound(ref string) error { return notFound(strings.Trim(ref, "()")) }

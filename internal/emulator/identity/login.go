@@ -140,7 +140,10 @@ func (s *Service) clientCredentials(r *http.Request, tenantID string) (*route.Re
 	}
 	var claims accessClaims
 	err := s.store.View(func(tx *store.Tx) error {
-		t := tx.TenantByID(tenantID)
+		t := tx.Tenant(tenantID)
+		if t == nil {
+			return tenantNotFound(tenantID)
+		}
 		app := tx.App(clientID)
 		var sp *store.ServicePrincipal
 		if app != nil {

@@ -198,6 +198,8 @@ func service(path string) string {
 	}
 }
 
+// ServeHTTP counts the request, inflates a gzipped body, applies faults and
+// hands the request to its service (control requests skip all but routing).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	svc := service(r.URL.Path)
 	w.Header().Set("Date", s.now().Format(http.TimeFormat))

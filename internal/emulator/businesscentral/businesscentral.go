@@ -66,6 +66,7 @@ func New(st *store.Store, auth identity.Authenticator) *Service {
 	return s
 }
 
+// ServeHTTP serves Business Central's route table.
 func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
 
 // routes is the service's route table. Patterns are explicit (no catch-all

@@ -90,6 +90,7 @@ func (s *Service) routes() []route.Route {
 	}
 }
 
+// ServeHTTP serves Graph's route table, alternate-key paths normalised first.
 func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	NormalisePath(r)
 	s.router.ServeHTTP(w, r)

@@ -132,6 +132,7 @@ func (rt *Router) Lookup(r *http.Request) (http.Handler, []string) {
 	return best.Handler, nil
 }
 
+// ServeHTTP serves the matching route, else MethodNotAllowed or NotFound.
 func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h, allow := rt.Lookup(r)
 	switch {

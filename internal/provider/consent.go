@@ -2,10 +2,6 @@ package provider
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -80,24 +76,6 @@ func resourceURI(cloud auth.Cloud, appID string) string {
 	return appID
 }
 
-// appAuthenticator signs in as the onboarded app itself; one per app and
-// secret, shared by every tenant the configuration onboards it into.
-func (d *providerData) appAuthenticator(clientID, secret string) (*auth.Authenticator, error) {
-	sum := sha256.Sum256([]byte(clientID + "\x00" + secret))
-	key := hex.EncodeToString(sum[:])
-	if a, ok := d.appAuths.Load(key); ok {
-		if cached, ok := a.(*auth.Authenticator); ok {
-			return cached, nil
-		}
-	}
-	a, err := auth.New(auth.Config{Cloud: d.Cloud, TenantID: d.TenantID, ClientID: clientID, ClientSecret: secret, HTTPClient: d.HTTPClient})
-	if err != nil {
-		return nil, err
-	}
-	d.appAuths.Store(key, a)
-	return a, nil
-}
-
 // consentObservation is what a tenant shows of an app's consent.
 type consentObservation struct {
 	State            string // granted, partial, missing
@@ -133,10 +111,6 @@ func summarize(required []requiredPermission, granted map[string]bool) consentOb
 // application permissions in its roles claim. Delegated permissions cannot
 // be seen this way and are left out.
 func (d *providerData) observeWithAppToken(ctx context.Context, tenantID, clientID, secret string, required []requiredPermission) (consentObservation, error) {
-	a, err := d.appAuthenticator(clientID, secret)
-	if err != nil {
-		return consentObservation{}, err
-	}
 	var roles []requiredPermission
 	for _, p := range required {
 		if p.Kind == onboarding.Application {
@@ -152,8 +126,7 @@ func (d *providerData) observeWithAppToken(ctx context.Context, tenantID, client
 			continue
 		}
 		seen[p.ResourceAppID] = true
-		tok, err := a.FreshToken(ctx, tenantID, d.resourceURI(p.ResourceAppID)) // roles are fixed at issue
-
+		c, err := d.Session.AppTokenClaims(ctx, tenantID, clientID, secret, d.resourceURI(p.ResourceAppID))
 		if te, ok := auth.AsTokenError(err); ok && te.Code == 700016 {
 			present = false
 			break // the app is not in the tenant: nothing is consented
@@ -161,7 +134,6 @@ func (d *providerData) observeWithAppToken(ctx context.Context, tenantID, client
 		if err != nil {
 			return consentObservation{}, err
 		}
-		c := tokenClaims(tok.Value)
 		for _, r := range c.Roles {
 			granted[p.API+"/"+r] = true
 		}
@@ -277,28 +249,6 @@ func revokeWithGraph(ctx context.Context, g *graph.Client, clientID string) erro
 		return err
 	}
 	return g.DeleteServicePrincipal(ctx, sp.ID)
-}
-
-// tokenClaims reads the claims of an access token. The token came
-// straight from the identity platform over TLS, so its signature is not
-// checked here.
-type accessClaims struct {
-	Roles []string `json:"roles"`
-	OID   string   `json:"oid"`
-}
-
-func tokenClaims(token string) accessClaims {
-	var c accessClaims
-	parts := strings.Split(token, ".")
-	if len(parts) != 3 {
-		return c
-	}
-	b, err := base64.RawURLEncoding.DecodeString(parts[1])
-	if err != nil {
-		return c
-	}
-	_ = json.Unmarshal(b, &c)
-	return c
 }
 
 func containsFold(list []string, s string) bool {

@@ -14,7 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/onboard-tf/terraform-provider-onboard/internal/bcadmin"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/session"
 )
 
 var (
@@ -106,9 +106,8 @@ func (d *customerTenantsDataSource) Read(ctx context.Context, req datasource.Rea
 	}
 	m.BCManageableTenants = types.ListValueMust(types.StringType, []attr.Value{})
 	if !m.ClientID.IsNull() && m.ClientSecret.ValueString() != "" {
-		a, err := d.data.appAuthenticator(m.ClientID.ValueString(), m.ClientSecret.ValueString())
-		if err == nil {
-			c, cerr := bcadmin.New(bcadmin.Options{Endpoint: d.data.Cloud.BCEndpoint, HTTPClient: d.data.HTTPClient, Tokens: tokenFunc(a)})
+		c, cerr := d.data.Session.BC(session.BCCredentials{ClientID: m.ClientID.ValueString(), Secret: m.ClientSecret.ValueString()}, session.Standard)
+		{
 			if cerr != nil {
 				resp.Diagnostics.AddError("Cannot build the Business Central client", cerr.Error())
 				return
@@ -125,12 +124,12 @@ func (d *customerTenantsDataSource) Read(ctx context.Context, req datasource.Rea
 			m.BCManageableTenants = list
 		}
 	}
-	if d.data.Partner == nil {
+	if !d.data.HasPartner {
 		resp.Diagnostics.AddError("Partner credential needed",
 			"Microsoft lists GDAP customers only to a signed-in partner user: configure the provider's partner block (or ONBOARD_PARTNER_REFRESH_TOKEN).")
 		return
 	}
-	g, err := d.data.partnerGraph(d.data.TenantID)
+	g, err := d.data.Session.PartnerGraph(d.data.TenantID)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot build the partner's Graph client", err.Error())
 		return

@@ -21,6 +21,7 @@ import (
 	"github.com/onboard-tf/terraform-provider-onboard/internal/bcadmin"
 	"github.com/onboard-tf/terraform-provider-onboard/internal/graph"
 	"github.com/onboard-tf/terraform-provider-onboard/internal/onboarding"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/session"
 )
 
 var (
@@ -306,12 +307,7 @@ func (d *syncDataSource) syncTenant(ctx context.Context, ref, clientID, secret s
 		return r // not onboarded yet: nothing more to read
 	}
 	d.syncBC(ctx, &r, tenantID, clientID, secret, required, o)
-	a, err := d.data.appAuthenticator(clientID, secret)
-	if err != nil {
-		return fail(err)
-	}
-	g, err := graph.New(graph.Options{Endpoint: d.data.Cloud.GraphEndpoint, Resource: d.data.Cloud.GraphResource, TenantID: tenantID, Tokens: a,
-		HTTPClient: d.data.HTTPClient, MaxRetries: 4, ReplicationWait: time.Second})
+	g, err := d.data.Session.AppGraph(tenantID, clientID, secret, session.Sweep)
 	if err != nil {
 		return fail(err)
 	}
@@ -365,11 +361,7 @@ func (d *syncDataSource) syncBC(ctx context.Context, r *syncTenant, tenantID, cl
 		}
 	}
 	r.BCConsented = types.BoolValue(consented)
-	a, err := d.data.appAuthenticator(clientID, secret)
-	if err != nil {
-		return
-	}
-	c, err := bcadmin.New(bcadmin.Options{Endpoint: d.data.Cloud.BCEndpoint, HTTPClient: d.data.HTTPClient, Tokens: tokenFunc(a), MaxRetries: 2})
+	c, err := d.data.Session.BC(session.BCCredentials{ClientID: clientID, Secret: secret}, session.Sweep)
 	if err != nil {
 		return
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/onboard-tf/terraform-provider-onboard/internal/auth"
 	"github.com/onboard-tf/terraform-provider-onboard/internal/bcadmin"
 	"github.com/onboard-tf/terraform-provider-onboard/internal/onboarding"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/session"
 )
 
 var (
@@ -77,28 +78,10 @@ func (r *bcAuthorizedAppResource) Configure(_ context.Context, req resource.Conf
 	r.data = configureData(req.ProviderData, &resp.Diagnostics)
 }
 
-func tokenFunc(src auth.TokenSource) bcadmin.TokenSource {
-	return bcadmin.TokenSourceFunc(func(ctx context.Context, tenantID, resource string) (string, error) {
-		t, err := src.Token(ctx, tenantID, resource)
-		return t.Value, err
-	})
-}
-
-// bc builds a Business Central client with the partner's delegated
+// bc is a Business Central client with the partner's delegated
 // credential and, when given, the app's own.
 func (r *bcAuthorizedAppResource) bc(clientID, secret string) (*bcadmin.Client, error) {
-	opts := bcadmin.Options{Endpoint: r.data.Cloud.BCEndpoint, HTTPClient: r.data.HTTPClient, RetryBaseDelay: envDuration("ONBOARD_RETRY_BASE_DELAY")}
-	if r.data.Partner != nil {
-		opts.DelegatedTokens = tokenFunc(r.data.Partner)
-	}
-	if secret != "" {
-		a, err := r.data.appAuthenticator(clientID, secret)
-		if err != nil {
-			return nil, err
-		}
-		opts.Tokens = tokenFunc(a)
-	}
-	return bcadmin.New(opts)
+	return r.data.Session.BC(session.BCCredentials{ClientID: clientID, Secret: secret, Partner: true}, session.Standard)
 }
 
 type manageableRead struct {
@@ -138,7 +121,7 @@ func (d *providerData) manageableTenants(ctx context.Context, c *bcadmin.Client,
 func (r *bcAuthorizedAppResource) needsAdmin(diags *diag.Diagnostics, m bcAuthorizedAppModel, err error) {
 	detail := "Authorizing app " + m.ClientID.ValueString() + " in the Business Central admin center of tenant " + m.TenantID.ValueString() +
 		" needs a signed-in Dynamics 365 Administrator or Business Central Administrator of that tenant (directly or through GDAP); an app-only token is refused by Microsoft. "
-	if r.data.Partner == nil {
+	if !r.data.HasPartner {
 		detail += "Configure the provider's partner block (a partner admin's refresh token), or have the customer's administrator authorize it at " +
 			"https://businesscentral.dynamics.com/" + m.TenantID.ValueString() + "/admin > Microsoft Entra Apps > Authorize Microsoft Entra app."
 	} else {
@@ -157,7 +140,7 @@ func (r *bcAuthorizedAppResource) Create(ctx context.Context, req resource.Creat
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if r.data.Partner == nil {
+	if !r.data.HasPartner {
 		r.needsAdmin(&resp.Diagnostics, plan, nil)
 		return
 	}
@@ -215,7 +198,7 @@ func (r *bcAuthorizedAppResource) Read(ctx context.Context, req resource.ReadReq
 			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 			return
 		}
-		if r.data.Partner == nil {
+		if !r.data.HasPartner {
 			if errors.Is(err, bcadmin.ErrUnauthorized) || err == nil {
 				resp.State.RemoveResource(ctx) // not authorized there any more: plan authorizes again
 				return
@@ -224,7 +207,7 @@ func (r *bcAuthorizedAppResource) Read(ctx context.Context, req resource.ReadReq
 			return
 		}
 	}
-	if r.data.Partner == nil {
+	if !r.data.HasPartner {
 		resp.Diagnostics.AddWarning("Business Central authorization not checked",
 			"Without a partner credential or client_secret the provider cannot read whether app "+client+" is still authorized in tenant "+tenant+".")
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
@@ -262,7 +245,7 @@ func (r *bcAuthorizedAppResource) Delete(ctx context.Context, req resource.Delet
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if r.data.Partner == nil {
+	if !r.data.HasPartner {
 		resp.Diagnostics.AddWarning("Business Central authorization left in place",
 			"Without a partner credential the provider cannot remove app "+state.ClientID.ValueString()+" from the admin center of tenant "+state.TenantID.ValueString()+"; an administrator there can.")
 		return

@@ -22,6 +22,7 @@ import (
 
 	"github.com/onboard-tf/terraform-provider-onboard/internal/bcadmin"
 	"github.com/onboard-tf/terraform-provider-onboard/internal/onboarding"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/session"
 )
 
 var (
@@ -100,20 +101,14 @@ func (r *bcEnvironmentAppResource) Configure(_ context.Context, req resource.Con
 }
 
 func (r *bcEnvironmentAppResource) client(m bcEnvironmentAppModel) (*bcadmin.Client, error) {
-	opts := bcadmin.Options{Endpoint: r.data.Cloud.BCEndpoint, HTTPClient: r.data.HTTPClient, RetryBaseDelay: envDuration("ONBOARD_RETRY_BASE_DELAY")}
 	switch {
 	case m.ClientSecret.ValueString() != "":
-		a, err := r.data.appAuthenticator(m.ClientID.ValueString(), m.ClientSecret.ValueString())
-		if err != nil {
-			return nil, err
-		}
-		opts.Tokens = tokenFunc(a)
-	case r.data.Partner != nil:
-		opts.DelegatedTokens = tokenFunc(r.data.Partner)
+		return r.data.Session.BC(session.BCCredentials{ClientID: m.ClientID.ValueString(), Secret: m.ClientSecret.ValueString()}, session.Standard)
+	case r.data.HasPartner:
+		return r.data.Session.BC(session.BCCredentials{Partner: true}, session.Standard)
 	default:
 		return nil, errors.New("set client_secret (the app's own secret) or the provider's partner block: the automation API needs one of them")
 	}
-	return bcadmin.New(opts)
 }
 
 func (r *bcEnvironmentAppResource) humanStep(m bcEnvironmentAppModel) string {

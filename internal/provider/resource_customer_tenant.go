@@ -196,10 +196,10 @@ func (r *customerTenantResource) observeFor(ctx context.Context, m *customerTena
 		o, err = r.data.observeWithAppToken(ctx, tenantID, m.ClientID.ValueString(), m.ClientSecret.ValueString(), required)
 	case strings.EqualFold(tenantID, r.data.TenantID):
 		o, spID, err = observeWithGraph(ctx, r.data.Graph, m.ClientID.ValueString(), required)
-	case r.data.Partner != nil:
+	case r.data.HasPartner:
 		// The partner admin reads the tenant's enterprise apps through GDAP.
 		var g *graph.Client
-		if g, err = r.data.partnerGraph(tenantID); err == nil {
+		if g, err = r.data.Session.PartnerGraph(tenantID); err == nil {
 			o, spID, err = observeWithGraph(ctx, g, m.ClientID.ValueString(), required)
 		}
 	case refreshing:
@@ -356,7 +356,7 @@ func (r *customerTenantResource) apply(ctx context.Context, m *customerTenantMod
 		r.observe(ctx, m, diags)
 		return
 	}
-	if r.data.Partner != nil {
+	if r.data.HasPartner {
 		if r.grantAsPartner(ctx, m, diags); diags.HasError() || m.ConsentState.ValueString() == "granted" {
 			return
 		}
@@ -397,7 +397,7 @@ func (r *customerTenantResource) grantAsPartner(ctx context.Context, m *customer
 		apiError(diags, "reading the permissions the app requires", err)
 		return
 	}
-	g, err := r.data.partnerGraph(m.TenantID.ValueString())
+	g, err := r.data.Session.PartnerGraph(m.TenantID.ValueString())
 	if err != nil {
 		diags.AddError("Cannot build the partner's Graph client", err.Error())
 		return

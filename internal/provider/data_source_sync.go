@@ -17,7 +17,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/onboard-tf/terraform-provider-onboard/internal/auth"
 	"github.com/onboard-tf/terraform-provider-onboard/internal/bcadmin"
 	"github.com/onboard-tf/terraform-provider-onboard/internal/graph"
 	"github.com/onboard-tf/terraform-provider-onboard/internal/onboarding"
@@ -273,13 +272,10 @@ func (d *syncDataSource) syncTenant(ctx context.Context, ref, clientID, secret s
 		OrganizationName: types.StringNull(), DefaultDomain: types.StringNull(),
 		Users: types.Int64Null(), Groups: types.Int64Null(), Devices: types.Int64Null(), Licenses: types.Int64Null(),
 		BCAuthorized: types.BoolNull(), BCConsented: types.BoolNull(), BCEnvironments: []bcEnvView{}}
+	c := call{doing: "reading tenant " + ref, cred: session.App, tenant: strings.ToLower(ref), client: clientID}
 	fail := func(err error) syncTenant {
 		r.Status = types.StringValue("error")
-		msg := err.Error()
-		if te, ok := auth.AsTokenError(err); ok {
-			msg = te.Summary() + ": " + te.Description + " " + te.Remedy()
-		}
-		r.Error = types.StringValue(msg)
+		r.Error = types.StringValue(explain(c, err).line())
 		return r
 	}
 	if secret == "" {
@@ -293,11 +289,13 @@ func (d *syncDataSource) syncTenant(ctx context.Context, ref, clientID, secret s
 	if !isID {
 		info, err := d.data.Graph.FindTenantByDomain(ctx, tenantID)
 		if err != nil {
+			c.cred = session.Automation // the lookup is the provider's own
 			return fail(err)
 		}
 		tenantID = strings.ToLower(info.TenantID)
 		r.TenantID = types.StringValue(tenantID)
 	}
+	c.tenant = tenantID
 	o, err := d.data.observeWithAppToken(ctx, tenantID, clientID, secret, required)
 	if err != nil {
 		return fail(err)
@@ -306,7 +304,9 @@ func (d *syncDataSource) syncTenant(ctx context.Context, ref, clientID, secret s
 	if !o.SPPresent {
 		return r // not onboarded yet: nothing more to read
 	}
-	d.syncBC(ctx, &r, tenantID, clientID, secret, required, o)
+	if err := d.syncBC(ctx, &r, tenantID, clientID, secret, required, o); err != nil {
+		return fail(err)
+	}
 	g, err := d.data.Session.AppGraph(tenantID, clientID, secret, session.Sweep)
 	if err != nil {
 		return fail(err)
@@ -342,8 +342,9 @@ func (d *syncDataSource) syncTenant(ctx context.Context, ref, clientID, secret s
 }
 
 // syncBC fills the Business Central part: consent from the observation,
-// authorization and environments from the admin center, app-only.
-func (d *syncDataSource) syncBC(ctx context.Context, r *syncTenant, tenantID, clientID, secret string, required []requiredPermission, o consentObservation) {
+// authorization and environments from the admin center, app-only. What the
+// app may not read stays null; any other failure is the tenant's error.
+func (d *syncDataSource) syncBC(ctx context.Context, r *syncTenant, tenantID, clientID, secret string, required []requiredPermission, o consentObservation) error {
 	const bcApp = "996def3d-b36c-4153-8607-a6fd3c01b89f"
 	needsBC := false
 	for _, p := range required {
@@ -352,7 +353,7 @@ func (d *syncDataSource) syncBC(ctx context.Context, r *syncTenant, tenantID, cl
 		}
 	}
 	if !needsBC {
-		return
+		return nil
 	}
 	consented := true
 	for _, m := range o.Missing {
@@ -363,7 +364,7 @@ func (d *syncDataSource) syncBC(ctx context.Context, r *syncTenant, tenantID, cl
 	r.BCConsented = types.BoolValue(consented)
 	c, err := d.data.Session.BC(session.BCCredentials{ClientID: clientID, Secret: secret}, session.Sweep)
 	if err != nil {
-		return
+		return err
 	}
 	envs, err := c.ListEnvironments(ctx, tenantID)
 	switch {
@@ -376,5 +377,11 @@ func (d *syncDataSource) syncBC(ctx context.Context, r *syncTenant, tenantID, cl
 	case errors.Is(err, bcadmin.ErrUnauthorized):
 		// Business Central answers 401 to an app not authorized in that admin center.
 		r.BCAuthorized = types.BoolValue(false)
+	case errors.Is(err, bcadmin.ErrForbidden):
+		// Without AdminCenter.ReadWrite.All the app cannot ask: as with
+		// Graph, what it may not read stays null.
+	default:
+		return err
 	}
+	return nil
 }

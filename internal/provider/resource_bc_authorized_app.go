@@ -119,15 +119,15 @@ func (d *providerData) manageableTenants(ctx context.Context, c *bcadmin.Client,
 }
 
 func (r *bcAuthorizedAppResource) needsAdmin(diags *diag.Diagnostics, m bcAuthorizedAppModel, err error) {
-	detail := "Authorizing app " + m.ClientID.ValueString() + " in the Business Central admin center of tenant " + m.TenantID.ValueString() +
-		" needs a signed-in Dynamics 365 Administrator or Business Central Administrator of that tenant (directly or through GDAP); an app-only token is refused by Microsoft. "
-	if !r.data.HasPartner {
-		detail += "Configure the provider's partner block (a partner admin's refresh token), or have the customer's administrator authorize it at " +
-			"https://businesscentral.dynamics.com/" + m.TenantID.ValueString() + "/admin > Microsoft Entra Apps > Authorize Microsoft Entra app."
-	} else {
-		detail += "The partner credential was refused (" + err.Error() + "): its GDAP relationship with this tenant must include Dynamics 365 Administrator and be active."
-	}
-	diags.AddAttributeError(path.Root("tenant_id"), "Business Central authorization needs a delegated admin", detail)
+	e := bcAuthorizationNeedsAdmin(r.call("authorizing the app", session.Partner, m), r.data.HasPartner, err)
+	diags.AddAttributeError(path.Root("tenant_id"), e.Title, e.detail())
+}
+
+// call describes a request about m's app and tenant for the diagnostics
+// table.
+func (r *bcAuthorizedAppResource) call(doing string, cred session.Credential, m bcAuthorizedAppModel) call {
+	tenant, client := strings.ToLower(m.TenantID.ValueString()), strings.ToLower(m.ClientID.ValueString())
+	return call{doing: doing + " of app " + client + " in the Business Central admin center of tenant " + tenant, cred: cred, tenant: tenant, client: client}
 }
 
 func (r *bcAuthorizedAppResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -146,7 +146,7 @@ func (r *bcAuthorizedAppResource) Create(ctx context.Context, req resource.Creat
 	}
 	c, err := r.bc(plan.ClientID.ValueString(), plan.ClientSecret.ValueString())
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot build the Business Central client", err.Error())
+		addError(&resp.Diagnostics, r.call("preparing the authorization", session.App, plan), err)
 		return
 	}
 	a, err := c.AuthorizeApp(ctx, strings.ToLower(plan.TenantID.ValueString()), strings.ToLower(plan.ClientID.ValueString()))
@@ -155,7 +155,7 @@ func (r *bcAuthorizedAppResource) Create(ctx context.Context, req resource.Creat
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Business Central refused the authorization", err.Error())
+		addError(&resp.Diagnostics, r.call("the authorization", session.Partner, plan), err)
 		return
 	}
 	plan.ID = types.StringValue(strings.ToLower(plan.TenantID.ValueString() + "/" + plan.ClientID.ValueString()))
@@ -186,7 +186,7 @@ func (r *bcAuthorizedAppResource) Read(ctx context.Context, req resource.ReadReq
 	tenant, client := strings.ToLower(state.TenantID.ValueString()), strings.ToLower(state.ClientID.ValueString())
 	c, err := r.bc(client, state.ClientSecret.ValueString())
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot build the Business Central client", err.Error())
+		addError(&resp.Diagnostics, r.call("preparing to read the authorization", session.App, state), err)
 		return
 	}
 	secret := state.ClientSecret.ValueString()
@@ -203,7 +203,7 @@ func (r *bcAuthorizedAppResource) Read(ctx context.Context, req resource.ReadReq
 				resp.State.RemoveResource(ctx) // not authorized there any more: plan authorizes again
 				return
 			}
-			resp.Diagnostics.AddError("Cannot read the Business Central authorization", err.Error())
+			addError(&resp.Diagnostics, r.call("reading the authorization", session.App, state), err)
 			return
 		}
 	}
@@ -219,7 +219,7 @@ func (r *bcAuthorizedAppResource) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot read the Business Central authorization", err.Error())
+		addError(&resp.Diagnostics, r.call("reading the authorization", session.Partner, state), err)
 		return
 	}
 	state.AdminConsentGranted = types.BoolValue(a.IsAdminConsentGranted)
@@ -255,7 +255,7 @@ func (r *bcAuthorizedAppResource) Delete(ctx context.Context, req resource.Delet
 		err = c.RemoveAuthorizedApp(ctx, strings.ToLower(state.TenantID.ValueString()), strings.ToLower(state.ClientID.ValueString()))
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot remove the Business Central authorization", err.Error())
+		addError(&resp.Diagnostics, r.call("removing the authorization", session.Partner, state), err)
 	}
 }
 

@@ -111,6 +111,17 @@ func (r *bcEnvironmentAppResource) client(m bcEnvironmentAppModel) (*bcadmin.Cli
 	}
 }
 
+// call describes a request about m's app for the diagnostics table: made
+// with the app's own secret when set, else with the partner's credential.
+func (r *bcEnvironmentAppResource) call(doing string, m bcEnvironmentAppModel) call {
+	tenant, client := strings.ToLower(m.TenantID.ValueString()), strings.ToLower(m.ClientID.ValueString())
+	c := call{doing: doing + " in Business Central environment " + m.Environment.ValueString() + " of tenant " + tenant, cred: session.Partner, tenant: tenant, client: client}
+	if m.ClientSecret.ValueString() != "" {
+		c.cred = session.App
+	}
+	return c
+}
+
 func (r *bcEnvironmentAppResource) humanStep(m bcEnvironmentAppModel) string {
 	return fmt.Sprintf("Business Central has no API that creates the \"Microsoft Entra Applications\" card, so a person does it once:\n\n"+
 		"  1. Open https://businesscentral.dynamics.com/%s/%s and search for \"Microsoft Entra Applications\".\n"+
@@ -136,7 +147,7 @@ func (r *bcEnvironmentAppResource) apply(ctx context.Context, m *bcEnvironmentAp
 		return
 	}
 	if err != nil {
-		diags.AddError("Cannot read the app in Business Central", err.Error())
+		addError(diags, r.call("reading the app", *m), err)
 		return
 	}
 	var want []permissionSetModel
@@ -152,7 +163,7 @@ func (r *bcEnvironmentAppResource) apply(ctx context.Context, m *bcEnvironmentAp
 		have[k] = true
 		if _, ok := wanted[k]; !ok {
 			if err := c.RemoveUserPermission(ctx, tenant, env, app.User.CompanyID, app.User.UserSecurityID, p.ID, p.ETag); err != nil {
-				diags.AddError("Cannot remove permission set "+p.RoleID, err.Error())
+				addError(diags, r.call("removing permission set "+p.RoleID+" from the app", *m), err)
 				return
 			}
 		}
@@ -164,7 +175,7 @@ func (r *bcEnvironmentAppResource) apply(ctx context.Context, m *bcEnvironmentAp
 		}
 		if sets == nil {
 			if sets, err = c.ListPermissionSets(ctx, tenant, env, app.User.CompanyID); err != nil {
-				diags.AddError("Cannot list permission sets", err.Error())
+				addError(diags, r.call("listing the permission sets", *m), err)
 				return
 			}
 		}
@@ -179,18 +190,13 @@ func (r *bcEnvironmentAppResource) apply(ctx context.Context, m *bcEnvironmentAp
 			return
 		}
 		if _, err := c.AddUserPermission(ctx, tenant, env, app.User.CompanyID, app.User.UserSecurityID, p.RoleID.ValueString(), p.Company.ValueString()); err != nil && !errors.Is(err, bcadmin.ErrAlreadyExists) {
-			detail := err.Error()
-			if strings.Contains(detail, "current permissions prevented the action") {
-				detail += "\n\nThe app's own user cannot assign permission sets: in Business Central, open the \"Microsoft Entra Applications\" card of client ID " +
-					m.ClientID.ValueString() + " and add the D365 AUTOMATION permission set under User Permission Sets, then run apply again."
-			}
-			diags.AddError("Cannot assign permission set "+p.RoleID.ValueString(), detail)
+			addError(diags, r.call("assigning permission set "+p.RoleID.ValueString()+" to the app", *m), err)
 			return
 		}
 	}
 	if app.User.State != m.State.ValueString() {
 		if _, err := c.SetUserState(ctx, tenant, env, app.User.CompanyID, app.User.UserSecurityID, m.State.ValueString(), app.User.ETag); err != nil {
-			diags.AddError("Cannot set the app's state", err.Error())
+			addError(diags, r.call("setting the app's state to "+m.State.ValueString(), *m), err)
 			return
 		}
 	}
@@ -258,7 +264,7 @@ func (r *bcEnvironmentAppResource) Read(ctx context.Context, req resource.ReadRe
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot read the app in Business Central", err.Error())
+		addError(&resp.Diagnostics, r.call("reading the app", state), err)
 		return
 	}
 	var sets []permissionSetModel
@@ -293,7 +299,11 @@ func (r *bcEnvironmentAppResource) Delete(ctx context.Context, req resource.Dele
 	var tmp diag.Diagnostics
 	r.apply(ctx, &state, &tmp)
 	if tmp.HasError() {
-		resp.Diagnostics.AddWarning("Permission sets not removed", "Removing the app's permission sets failed; remove them in Business Central.")
+		why := ""
+		for _, d := range tmp.Errors() {
+			why += "\n\n" + d.Summary() + ": " + d.Detail()
+		}
+		resp.Diagnostics.AddWarning("Permission sets not removed", "Removing the app's permission sets failed; remove them in Business Central."+why)
 	}
 	resp.Diagnostics.AddWarning("Microsoft Entra Applications card left in place",
 		"Business Central has no API to delete the card of app "+state.ClientID.ValueString()+" in environment "+state.Environment.ValueString()+"; its permission sets were removed. Delete the card in the Business Central client if it is no longer needed.")

@@ -21,6 +21,7 @@ import (
 	"github.com/onboard-tf/terraform-provider-onboard/internal/auth"
 	"github.com/onboard-tf/terraform-provider-onboard/internal/graph"
 	"github.com/onboard-tf/terraform-provider-onboard/internal/onboarding"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/session"
 )
 
 var (
@@ -191,40 +192,55 @@ func (r *customerTenantResource) observeFor(ctx context.Context, m *customerTena
 	tenantID := m.TenantID.ValueString()
 	var o consentObservation
 	spID := ""
+	c := call{doing: "reading the consent of app " + m.ClientID.ValueString() + " in tenant " + tenantID, tenant: tenantID, client: m.ClientID.ValueString()}
+	secretMissing, fallback := false, ""
 	switch {
 	case !m.ClientSecret.IsNull() && m.ClientSecret.ValueString() != "":
+		c.cred = session.App
 		o, err = r.data.observeWithAppToken(ctx, tenantID, m.ClientID.ValueString(), m.ClientSecret.ValueString(), required)
 	case strings.EqualFold(tenantID, r.data.TenantID):
+		c.cred = session.Automation
 		o, spID, err = observeWithGraph(ctx, r.data.Graph, m.ClientID.ValueString(), required)
 	case r.data.HasPartner:
 		// The partner admin reads the tenant's enterprise apps through GDAP.
+		c.cred = session.Partner
 		var g *graph.Client
 		if g, err = r.data.Session.PartnerGraph(tenantID); err == nil {
 			o, spID, err = observeWithGraph(ctx, g, m.ClientID.ValueString(), required)
 		}
-	case refreshing:
+		if refused(err) {
+			// client_secret is what is missing; the partner's refusal
+			// (no GDAP relationship, say) is only why the fallback failed.
+			secretMissing, fallback, err = true, " "+fallbackRefused(c, err), nil
+		}
+	default:
+		secretMissing = true
+	}
+	switch {
+	case secretMissing && refreshing:
 		diags.AddWarning("Consent in "+tenantLabel(*m)+" not read yet",
-			"The provider reads consent in tenant "+tenantID+" by signing in as app "+m.ClientID.ValueString()+", and this state holds no client_secret (an imported resource has none). "+
-				"Set client_secret in the configuration: the next apply stores it and reads the consent. consent_state is \"unknown\" until then.")
+			"The provider reads consent in tenant "+tenantID+" by signing in as app "+m.ClientID.ValueString()+", and this state holds no client_secret (an imported resource has none)."+fallback+
+				" Set client_secret in the configuration: the next apply stores it and reads the consent. consent_state is \"unknown\" until then.")
 		markUnknown(m)
 		return
-	default:
+	case secretMissing:
 		diags.AddAttributeError(path.Root("client_secret"), "No way to read consent in this tenant",
 			"To see what is consented in tenant "+tenantID+", the provider signs in there as the app itself: set client_secret to a secret of app "+m.ClientID.ValueString()+
-				" (for example onboard_client_secret.<name>.value).")
+				" (for example onboard_client_secret.<name>.value)."+fallback)
 		return
 	}
 	if te, ok := auth.AsTokenError(err); ok && refreshing && unreadable(te.Code) {
 		// A refresh that fails stops the whole plan; this tenant's problem
 		// belongs to this resource only, so plan carries on and the next
 		// apply tries again (and fails just this resource if it must).
+		e := explain(c, err)
 		diags.AddWarning("Consent in "+tenantLabel(*m)+" could not be read",
-			te.Summary()+": "+te.Description+"\n\n"+te.Remedy()+"\n\nconsent_state is \"unknown\"; the next apply reads it again.")
+			e.summary+": "+e.description+"\n\n"+e.Fix+"\n\nconsent_state is \"unknown\"; the next apply reads it again.")
 		markUnknown(m)
 		return
 	}
 	if err != nil {
-		apiError(diags, "reading the consent of app "+m.ClientID.ValueString()+" in tenant "+tenantID, err)
+		addError(diags, c, err)
 		return
 	}
 	m.ConsentState = types.StringValue(o.State)
@@ -397,19 +413,15 @@ func (r *customerTenantResource) grantAsPartner(ctx context.Context, m *customer
 		apiError(diags, "reading the permissions the app requires", err)
 		return
 	}
+	c := call{doing: "granting consent to app " + m.ClientID.ValueString() + " in tenant " + m.TenantID.ValueString(), cred: session.Partner,
+		tenant: m.TenantID.ValueString(), client: m.ClientID.ValueString()}
 	g, err := r.data.Session.PartnerGraph(m.TenantID.ValueString())
 	if err != nil {
-		diags.AddError("Cannot build the partner's Graph client", err.Error())
+		addError(diags, c, err)
 		return
 	}
 	if err := grantWithGraph(ctx, g, m.ClientID.ValueString(), required); err != nil {
-		why := err.Error()
-		if te, ok := auth.AsTokenError(err); ok {
-			why = te.Summary() + ": " + te.Description
-		} else if graph.IsForbidden(err) {
-			why = "the partner admin's GDAP roles in this tenant do not allow it (granting Microsoft Graph application permissions needs Global Administrator or Privileged Role Administrator; other APIs need at least Cloud Application Administrator)"
-		}
-		diags.AddWarning("Partner could not grant all consent in "+tenantLabel(*m), "Granting consent with the partner credential failed: "+why+".")
+		diags.AddWarning("Partner could not grant all consent in "+tenantLabel(*m), "Granting consent with the partner credential failed: "+explain(c, err).line())
 	}
 	r.observe(ctx, m, diags)
 }

@@ -12,7 +12,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -140,9 +139,6 @@ type CredentialError struct{ Err error }
 
 func (e *CredentialError) Error() string { return e.Err.Error() }
 func (e *CredentialError) Unwrap() error { return e.Err }
-
-// Cloud is the cloud's hosts and resource identifiers.
-func (s *Session) Cloud() auth.Cloud { return s.opts.Cloud }
 
 // HomeTenant is the automation identity's tenant.
 func (s *Session) HomeTenant() string { return s.opts.Auth.TenantID }
@@ -281,11 +277,7 @@ func (s *Session) graph(tenantID string, tokens auth.TokenSource, p Profile) (*g
 	if p == Sweep {
 		o.MaxRetries, o.ReplicationWait, o.RetryBaseDelay = 4, time.Second, 0
 	}
-	g, err := graph.New(o)
-	if err != nil {
-		return nil, fmt.Errorf("building the Microsoft Graph client: %w", err)
-	}
-	return g, nil
+	return graph.New(o)
 }
 
 func bcTokens(src auth.TokenSource) bcadmin.TokenSource {

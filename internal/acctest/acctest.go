@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -35,6 +36,7 @@ var (
 func Emulator(t *testing.T) *emulator.Server {
 	t.Helper()
 	once.Do(func() {
+		clearCallerEnv()
 		shared, err = emulator.New(emulator.Options{})
 		if err != nil {
 			return
@@ -54,10 +56,6 @@ func Emulator(t *testing.T) *emulator.Server {
 		// replication delay, so a 404 is real: don't wait long for it.
 		os.Setenv("ONBOARD_REPLICATION_WAIT", "3s")
 		os.Setenv("ONBOARD_RETRY_BASE_DELAY", "200ms")
-		// Keep the machine's own azuread settings out of the tests.
-		for _, k := range []string{"ARM_TENANT_ID", "ARM_CLIENT_ID", "ARM_CLIENT_SECRET", "ARM_USE_OIDC", "ARM_CLIENT_CERTIFICATE_PATH"} {
-			os.Unsetenv(k)
-		}
 	})
 	if err != nil {
 		t.Fatalf("starting the emulator: %v", err)
@@ -69,6 +67,19 @@ func Emulator(t *testing.T) *emulator.Server {
 		shared.SetReplicationDelay(0)
 	})
 	return shared
+}
+
+// clearCallerEnv unsets every ONBOARD_* and ARM_* variable of the shell the
+// tests run in: a developer's real credentials, partner refresh token or
+// endpoints must not change what the tests see. The emulator's settings are
+// set after this; tests set their own with t.Setenv.
+func clearCallerEnv() {
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(k, "ONBOARD_") || strings.HasPrefix(k, "ARM_") {
+			os.Unsetenv(k)
+		}
+	}
 }
 
 // PreCheck fails (never skips) an acceptance test that cannot run: with

@@ -5,7 +5,10 @@ package archtest
 import (
 	"encoding/json"
 	"io"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -69,7 +72,7 @@ func TestClientsHaveNoTerraformTypes(t *testing.T) {
 		switch {
 		case strings.HasPrefix(rel, "internal/auth"), strings.HasPrefix(rel, "internal/graph"),
 			strings.HasPrefix(rel, "internal/bcadmin"), strings.HasPrefix(rel, "internal/onboarding"),
-			strings.HasPrefix(rel, "internal/emulator"):
+			strings.HasPrefix(rel, "internal/emulator"), strings.HasPrefix(rel, "internal/session"):
 		default:
 			continue
 		}
@@ -78,6 +81,34 @@ func TestClientsHaveNoTerraformTypes(t *testing.T) {
 				t.Errorf("%s depends on %s; keep Terraform types in internal/provider", p.ImportPath, d)
 			}
 		}
+	}
+}
+
+// internal/session is the one place that builds API clients, so that every
+// client shares its options and caches; resources ask it for them.
+func TestProviderBuildsNoClients(t *testing.T) {
+	constructors := regexp.MustCompile(`\b(auth\.New\w*|graph\.New|bcadmin\.New)\(|http\.Client\{`)
+	files, err := filepath.Glob("../provider/*.go")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no provider sources found: %v", err)
+	}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(b), "\n") {
+			if m := constructors.FindString(line); m != "" {
+				t.Errorf("%s:%d builds a client (%s); ask internal/session for it", filepath.Base(f), i+1, m)
+			}
+		}
+	}
+	// A positive control: the pattern finds what the session does.
+	if b, err := os.ReadFile("../session/session.go"); err != nil || !constructors.Match(b) {
+		t.Fatalf("the constructor pattern finds nothing in internal/session (%v)", err)
 	}
 }
 

@@ -130,9 +130,6 @@ func checkTokenError(t *testing.T, raw string, te *TokenError) {
 	if !strings.Contains(msg, fuzzClient) || !strings.Contains(msg, fuzzTenant) || !strings.HasSuffix(msg, te.Description) {
 		t.Fatalf("%q: message %q", raw, msg)
 	}
-	if te.Summary() == "" || te.Remedy() == "" {
-		t.Fatalf("%q: empty summary or remedy", raw)
-	}
 }
 
 // secretLooking: long enough and one word, as tokens and secrets are.

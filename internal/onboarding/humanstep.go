@@ -73,22 +73,6 @@ func RedirectNotRegistered(redirectURI, clientID string, appURIs []string) (summ
 			"Add it to the app's web_redirect_uris, or set redirect_uri to one of those.", redirectURI, clientID, strings.Join(appURIs, ", "))
 }
 
-// BCAdminCenterStep says who may authorize an app in a tenant's Business
-// Central admin center and how: Microsoft refuses app-only tokens there.
-// Without a partner credential the customer's administrator does it in the
-// admin center; with one, refusal is why the partner's token was refused.
-func BCAdminCenterStep(tenantID, clientID string, hasPartner bool, refusal string) (summary, detail string) {
-	detail = "Authorizing app " + clientID + " in the Business Central admin center of tenant " + tenantID +
-		" needs a signed-in Dynamics 365 Administrator or Business Central Administrator of that tenant (directly or through GDAP); an app-only token is refused by Microsoft. "
-	if !hasPartner {
-		detail += "Configure the provider's partner block (a partner admin's refresh token), or have the customer's administrator authorize it at " +
-			"https://businesscentral.dynamics.com/" + tenantID + "/admin > Microsoft Entra Apps > Authorize Microsoft Entra app."
-	} else {
-		detail += "The partner credential was refused (" + refusal + "): its GDAP relationship with this tenant must include Dynamics 365 Administrator and be active."
-	}
-	return "Business Central authorization needs a delegated admin", detail
-}
-
 // CardStep is the human step of a Business Central environment app:
 // Microsoft has no API that creates the "Microsoft Entra Applications"
 // card. The app's user must hold D365 AUTOMATION, or it cannot manage its

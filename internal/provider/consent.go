@@ -2,10 +2,6 @@ package provider
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -74,24 +70,6 @@ func resourceURI(cloud auth.Cloud, appID string) string {
 	return appID
 }
 
-// appAuthenticator signs in as the onboarded app itself; one per app and
-// secret, shared by every tenant the configuration onboards it into.
-func (d *providerData) appAuthenticator(clientID, secret string) (*auth.Authenticator, error) {
-	sum := sha256.Sum256([]byte(clientID + "\x00" + secret))
-	key := hex.EncodeToString(sum[:])
-	if a, ok := d.appAuths.Load(key); ok {
-		if cached, ok := a.(*auth.Authenticator); ok {
-			return cached, nil
-		}
-	}
-	a, err := auth.New(auth.Config{Cloud: d.Cloud, TenantID: d.TenantID, ClientID: clientID, ClientSecret: secret, HTTPClient: d.HTTPClient})
-	if err != nil {
-		return nil, err
-	}
-	d.appAuths.Store(key, a)
-	return a, nil
-}
-
 // consentObservation is what a tenant shows of an app's consent: facts
 // only; onboarding.EvaluateConsent judges them.
 type consentObservation struct {
@@ -112,10 +90,6 @@ func (o consentObservation) consent() onboarding.Consent {
 // application permissions in its roles claim. Delegated permissions cannot
 // be seen this way and are left out.
 func (d *providerData) observeWithAppToken(ctx context.Context, tenantID, clientID, secret string, required []requiredPermission) (consentObservation, error) {
-	a, err := d.appAuthenticator(clientID, secret)
-	if err != nil {
-		return consentObservation{}, err
-	}
 	roles := onboarding.ApplicationPermissions(required)
 	var grants []onboarding.Grant
 	seen := map[string]bool{}
@@ -126,8 +100,7 @@ func (d *providerData) observeWithAppToken(ctx context.Context, tenantID, client
 			continue
 		}
 		seen[p.ResourceAppID] = true
-		tok, err := a.FreshToken(ctx, tenantID, d.resourceURI(p.ResourceAppID)) // roles are fixed at issue
-
+		c, err := d.Session.AppTokenClaims(ctx, tenantID, clientID, secret, d.resourceURI(p.ResourceAppID))
 		if te, ok := auth.AsTokenError(err); ok && onboarding.AppAbsent(te.Code) {
 			present = false
 			break // the app is not in the tenant: nothing is consented
@@ -135,7 +108,6 @@ func (d *providerData) observeWithAppToken(ctx context.Context, tenantID, client
 		if err != nil {
 			return consentObservation{}, err
 		}
-		c := tokenClaims(tok.Value)
 		for _, r := range c.Roles {
 			grants = append(grants, onboarding.Grant{ResourceAppID: p.ResourceAppID, Name: r, Kind: onboarding.Application})
 		}
@@ -255,28 +227,6 @@ func revokeWithGraph(ctx context.Context, g *graph.Client, clientID string) erro
 		return err
 	}
 	return g.DeleteServicePrincipal(ctx, sp.ID)
-}
-
-// tokenClaims reads the claims of an access token. The token came
-// straight from the identity platform over TLS, so its signature is not
-// checked here.
-type accessClaims struct {
-	Roles []string `json:"roles"`
-	OID   string   `json:"oid"`
-}
-
-func tokenClaims(token string) accessClaims {
-	var c accessClaims
-	parts := strings.Split(token, ".")
-	if len(parts) != 3 {
-		return c
-	}
-	b, err := base64.RawURLEncoding.DecodeString(parts[1])
-	if err != nil {
-		return c
-	}
-	_ = json.Unmarshal(b, &c)
-	return c
 }
 
 func containsFold(list []string, s string) bool {

@@ -13,8 +13,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/onboard-tf/terraform-provider-onboard/internal/bcadmin"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/graph"
 	"github.com/onboard-tf/terraform-provider-onboard/internal/onboarding"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/session"
 )
 
 var (
@@ -106,38 +107,35 @@ func (d *customerTenantsDataSource) Read(ctx context.Context, req datasource.Rea
 	}
 	m.BCManageableTenants = types.ListValueMust(types.StringType, []attr.Value{})
 	if !m.ClientID.IsNull() && m.ClientSecret.ValueString() != "" {
-		a, err := d.data.appAuthenticator(m.ClientID.ValueString(), m.ClientSecret.ValueString())
+		c := call{doing: "listing the Business Central manageable tenants of app " + m.ClientID.ValueString(), cred: session.App,
+			tenant: d.data.TenantID, client: m.ClientID.ValueString()}
+		bc, err := d.data.Session.BC(session.BCCredentials{ClientID: m.ClientID.ValueString(), Secret: m.ClientSecret.ValueString()}, session.Standard)
+		var ids []string
 		if err == nil {
-			c, cerr := bcadmin.New(bcadmin.Options{Endpoint: d.data.Cloud.BCEndpoint, HTTPClient: d.data.HTTPClient, Tokens: tokenFunc(a)})
-			if cerr != nil {
-				resp.Diagnostics.AddError("Cannot build the Business Central client", cerr.Error())
-				return
-			}
-			ids, lerr := c.ListManageableTenants(ctx, d.data.TenantID)
-			if lerr != nil {
-				resp.Diagnostics.AddAttributeError(path.Root("client_id"), "Cannot list Business Central manageable tenants",
-					lerr.Error()+"\n\nThe app needs Business Central AdminCenter.ReadWrite.All consented, and authorization in the admin center, in tenant "+d.data.TenantID+".")
-				return
-			}
-			sort.Strings(ids)
-			list, diags := types.ListValueFrom(ctx, types.StringType, ids)
-			resp.Diagnostics.Append(diags...)
-			m.BCManageableTenants = list
+			ids, err = bc.ListManageableTenants(ctx, d.data.TenantID)
 		}
+		if err != nil {
+			addError(&resp.Diagnostics, c, err, path.Root("client_id"))
+			return
+		}
+		sort.Strings(ids)
+		list, diags := types.ListValueFrom(ctx, types.StringType, ids)
+		resp.Diagnostics.Append(diags...)
+		m.BCManageableTenants = list
 	}
-	if d.data.Partner == nil {
+	if !d.data.HasPartner {
 		resp.Diagnostics.AddError("Partner credential needed",
 			"Microsoft lists GDAP customers only to a signed-in partner user: configure the provider's partner block (or ONBOARD_PARTNER_REFRESH_TOKEN).")
 		return
 	}
-	g, err := d.data.partnerGraph(d.data.TenantID)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot build the partner's Graph client", err.Error())
-		return
+	c := call{doing: "listing GDAP relationships (the partner user needs DelegatedAdminRelationship.Read.All)", cred: session.Partner, tenant: d.data.TenantID}
+	g, err := d.data.Session.PartnerGraph(d.data.TenantID)
+	var rels []graph.DelegatedAdminRelationship
+	if err == nil {
+		rels, err = g.ListDelegatedAdminRelationships(ctx)
 	}
-	rels, err := g.ListDelegatedAdminRelationships(ctx)
 	if err != nil {
-		apiError(&resp.Diagnostics, "listing GDAP relationships (the partner user needs DelegatedAdminRelationship.Read.All)", err)
+		addError(&resp.Diagnostics, c, err)
 		return
 	}
 	warnDays := m.ExpiryWarningDays.ValueInt64()

@@ -16,10 +16,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/onboard-tf/terraform-provider-onboard/internal/auth"
 	"github.com/onboard-tf/terraform-provider-onboard/internal/bcadmin"
 	"github.com/onboard-tf/terraform-provider-onboard/internal/graph"
 	"github.com/onboard-tf/terraform-provider-onboard/internal/onboarding"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/session"
 )
 
 var (
@@ -271,16 +271,13 @@ func (d *syncDataSource) syncTenant(ctx context.Context, ref, clientID, secret s
 		OrganizationName: types.StringNull(), DefaultDomain: types.StringNull(),
 		Users: types.Int64Null(), Groups: types.Int64Null(), Devices: types.Int64Null(), Licenses: types.Int64Null(),
 		BCAuthorized: types.BoolNull(), BCConsented: types.BoolNull(), BCEnvironments: []bcEnvView{}}
+	c := call{doing: "reading tenant " + ref, cred: session.App, tenant: strings.ToLower(ref), client: clientID}
 	fail := func(err error) syncTenant {
 		// A tenant that cannot be read is unreachable, never pending;
 		// consent stays unknown unless it was read before the failure.
 		r.standing = onboarding.Classify(onboarding.TenantReading{Failed: true})
 		r.Status = types.StringValue("error")
-		msg := err.Error()
-		if te, ok := auth.AsTokenError(err); ok {
-			msg = te.Summary() + ": " + te.Description + " " + te.Remedy()
-		}
-		r.Error = types.StringValue(msg)
+		r.Error = types.StringValue(explain(c, err).line())
 		return r
 	}
 	if secret == "" {
@@ -294,11 +291,13 @@ func (d *syncDataSource) syncTenant(ctx context.Context, ref, clientID, secret s
 	if !isID {
 		info, err := d.data.Graph.FindTenantByDomain(ctx, tenantID)
 		if err != nil {
+			c.cred = session.Automation // the lookup is the provider's own
 			return fail(err)
 		}
 		tenantID = strings.ToLower(info.TenantID)
 		r.TenantID = types.StringValue(tenantID)
 	}
+	c.tenant = tenantID
 	o, err := d.data.observeWithAppToken(ctx, tenantID, clientID, secret, required)
 	if err != nil {
 		return fail(err)
@@ -309,13 +308,10 @@ func (d *syncDataSource) syncTenant(ctx context.Context, ref, clientID, secret s
 	if !o.SPPresent {
 		return r // not onboarded yet: nothing more to read
 	}
-	d.syncBC(ctx, &r, tenantID, clientID, secret, required, consent)
-	a, err := d.data.appAuthenticator(clientID, secret)
-	if err != nil {
+	if err := d.syncBC(ctx, &r, tenantID, clientID, secret, required, consent); err != nil {
 		return fail(err)
 	}
-	g, err := graph.New(graph.Options{Endpoint: d.data.Cloud.GraphEndpoint, Resource: d.data.Cloud.GraphResource, TenantID: tenantID, Tokens: a,
-		HTTPClient: d.data.HTTPClient, MaxRetries: 4, ReplicationWait: time.Second})
+	g, err := d.data.Session.AppGraph(tenantID, clientID, secret, session.Sweep)
 	if err != nil {
 		return fail(err)
 	}
@@ -350,27 +346,32 @@ func (d *syncDataSource) syncTenant(ctx context.Context, ref, clientID, secret s
 }
 
 // syncBC fills the Business Central part: consent from the observation,
-// authorization and environments from the admin center, app-only.
-func (d *syncDataSource) syncBC(ctx context.Context, r *syncTenant, tenantID, clientID, secret string, required []requiredPermission, consent onboarding.Consent) {
+// authorization and environments from the admin center, app-only. What the
+// app may not read stays null; any other failure is the tenant's error.
+func (d *syncDataSource) syncBC(ctx context.Context, r *syncTenant, tenantID, clientID, secret string, required []requiredPermission, consent onboarding.Consent) error {
 	needsBC, consented := onboarding.BusinessCentralConsent(required, consent)
 	if !needsBC {
-		return
+		return nil
 	}
 	r.BCConsented = types.BoolValue(consented)
-	a, err := d.data.appAuthenticator(clientID, secret)
+	c, err := d.data.Session.BC(session.BCCredentials{ClientID: clientID, Secret: secret}, session.Sweep)
 	if err != nil {
-		return
-	}
-	c, err := bcadmin.New(bcadmin.Options{Endpoint: d.data.Cloud.BCEndpoint, HTTPClient: d.data.HTTPClient, Tokens: tokenFunc(a), MaxRetries: 2})
-	if err != nil {
-		return
+		return err
 	}
 	envs, err := c.ListEnvironments(ctx, tenantID)
-	if authorized, known := onboarding.BCAuthorizedFromEnvironments(bcOutcome(err)); known {
+	authorized, known := onboarding.BCAuthorizedFromEnvironments(bcOutcome(err))
+	switch {
+	case known:
 		r.BCAuthorized = types.BoolValue(authorized)
+	case errors.Is(err, bcadmin.ErrForbidden):
+		// Without AdminCenter.ReadWrite.All the app cannot ask: as with
+		// Graph, what it may not read stays null.
+	default:
+		return err
 	}
 	for _, e := range envs {
 		r.BCEnvironments = append(r.BCEnvironments, bcEnvView{Name: types.StringValue(e.Name), Type: types.StringValue(e.Type),
 			CountryCode: types.StringValue(e.CountryCode), Version: types.StringValue(e.Version()), Status: types.StringValue(e.Status)})
 	}
+	return nil
 }

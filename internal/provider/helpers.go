@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"regexp"
 	"sort"
 	"strings"
@@ -12,37 +11,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/onboard-tf/terraform-provider-onboard/internal/auth"
-	"github.com/onboard-tf/terraform-provider-onboard/internal/graph"
 	"github.com/onboard-tf/terraform-provider-onboard/internal/onboarding"
 )
-
-// apiError turns a client error into a diagnostic that says what was being
-// done, why it failed and what to do.
-func apiError(diags *diag.Diagnostics, doing string, err error) {
-	if te, ok := auth.AsTokenError(err); ok {
-		diags.AddError(te.Summary()+" while "+doing, te.Error()+"\n\n"+te.Remedy())
-		return
-	}
-	var ae *graph.APIError
-	if errors.As(err, &ae) {
-		fix := ""
-		switch ae.StatusCode {
-		case 403:
-			fix = "\n\nThe provider's automation identity lacks a Microsoft Graph permission for this: it needs the application permissions " +
-				"Application.ReadWrite.All and AppRoleAssignment.ReadWrite.All, with admin consent, in its home tenant."
-		case 429:
-			fix = "\n\nMicrosoft Graph kept throttling after retries; run again later or lower -parallelism."
-		}
-		diags.AddError("Microsoft Graph refused "+doing, ae.Error()+fix)
-		return
-	}
-	if errors.Is(err, context.DeadlineExceeded) {
-		diags.AddError("Timed out "+doing, err.Error()+"\n\nMicrosoft Graph did not answer in time; raise the resource's timeouts or retry.")
-		return
-	}
-	diags.AddError("Error "+doing, err.Error())
-}
 
 func stringSet(ctx context.Context, v []string, diags *diag.Diagnostics) types.Set {
 	if v == nil {

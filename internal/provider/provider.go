@@ -2,10 +2,8 @@ package provider
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/base64"
-	"net/http"
+	"errors"
 	"os"
 	"strings"
 	"sync"
@@ -20,9 +18,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/onboard-tf/terraform-provider-onboard/internal/auth"
 	"github.com/onboard-tf/terraform-provider-onboard/internal/graph"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/session"
 )
 
 var (
@@ -76,20 +76,18 @@ type endpointsModel struct {
 
 // providerData is what resources and data sources get from Configure.
 type providerData struct {
-	Cloud      auth.Cloud
-	Auth       *auth.Authenticator
-	Graph      *graph.Client // the home tenant, as the automation identity
-	HTTPClient *http.Client
-	TenantID   string
-	// Partner acts as a signed-in partner admin in customer tenants (GDAP);
-	// nil when not configured.
-	Partner *auth.RefreshTokenSource
+	// Session builds and caches every API client.
+	Session  *session.Session
+	Cloud    auth.Cloud
+	Graph    *graph.Client // the home tenant, as the automation identity
+	TenantID string
+	// HasPartner: a partner admin's credential is configured, to act in
+	// customer tenants through GDAP.
+	HasPartner bool
 
 	// appLocks serialises read-merge-write of one application's
 	// requiredResourceAccess across onboard_api_permission resources.
 	appLocks sync.Map
-	// appAuths caches authenticators of onboarded apps (consent checks).
-	appAuths sync.Map
 	// manageable remembers, per app, the tenants Business Central's
 	// manageableTenants listed during this run.
 	manageable sync.Map
@@ -208,18 +206,10 @@ func (p *onboardProvider) Configure(ctx context.Context, req provider.ConfigureR
 		cloud.BCEndpoint = strings.TrimSuffix(v, "/")
 	}
 
-	httpClient, err := newHTTPClient(setting(m.CACertFile, "ONBOARD_CA_CERT_FILE"))
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("ca_cert_file"), "Cannot read the CA certificate file",
-			err.Error()+". Point ca_cert_file (or ONBOARD_CA_CERT_FILE) at a readable PEM file.")
-		return
-	}
-
 	cfg := auth.Config{
-		Cloud:      cloud,
-		TenantID:   setting(m.TenantID, "ONBOARD_TENANT_ID", "ARM_TENANT_ID"),
-		ClientID:   setting(m.ClientID, "ONBOARD_CLIENT_ID", "ARM_CLIENT_ID"),
-		HTTPClient: httpClient,
+		Cloud:    cloud,
+		TenantID: setting(m.TenantID, "ONBOARD_TENANT_ID", "ARM_TENANT_ID"),
+		ClientID: setting(m.ClientID, "ONBOARD_CLIENT_ID", "ARM_CLIENT_ID"),
 	}
 	if cfg.TenantID == "" {
 		resp.Diagnostics.AddAttributeError(path.Root("tenant_id"), "Missing tenant ID",
@@ -263,37 +253,42 @@ func (p *onboardProvider) Configure(ctx context.Context, req provider.ConfigureR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	authn, err := auth.New(cfg)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid provider credentials", err.Error())
-		return
-	}
-	g, err := graph.New(graph.Options{Endpoint: cloud.GraphEndpoint, Resource: cloud.GraphResource, TenantID: cfg.TenantID, Tokens: authn, HTTPClient: httpClient,
-		ReplicationWait: envDuration("ONBOARD_REPLICATION_WAIT"), RetryBaseDelay: envDuration("ONBOARD_RETRY_BASE_DELAY")})
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot build the Microsoft Graph client", err.Error())
-		return
-	}
-	data := &providerData{Cloud: cloud, Auth: authn, Graph: g, HTTPClient: httpClient, TenantID: cfg.TenantID}
 	pm := m.Partner
 	if pm == nil {
 		pm = &partnerModel{}
 	}
+	opts := session.Options{Auth: cfg, Cloud: cloud, CACertFile: setting(m.CACertFile, "ONBOARD_CA_CERT_FILE"),
+		UserAgent: "terraform-provider-onboard/" + p.version, Log: logHTTP,
+		ReplicationWait: envDuration("ONBOARD_REPLICATION_WAIT"), RetryBaseDelay: envDuration("ONBOARD_RETRY_BASE_DELAY")}
 	if rt := setting(pm.RefreshToken, "ONBOARD_PARTNER_REFRESH_TOKEN"); rt != "" {
-		client := setting(pm.ClientID, "ONBOARD_PARTNER_CLIENT_ID")
-		if client == "" {
-			client = azureCLIClientID
+		opts.PartnerRefreshToken, opts.PartnerClientID = rt, setting(pm.ClientID, "ONBOARD_PARTNER_CLIENT_ID")
+		if opts.PartnerClientID == "" {
+			opts.PartnerClientID = azureCLIClientID
 		}
-		data.Partner = auth.NewRefreshTokenSource(cloud, client, rt, httpClient)
 	}
+	s, err := session.New(opts)
+	var caErr *session.CAError
+	var credErr *session.CredentialError
+	switch {
+	case errors.As(err, &caErr):
+		resp.Diagnostics.AddAttributeError(path.Root("ca_cert_file"), "Cannot read the CA certificate file",
+			err.Error()+". Point ca_cert_file (or ONBOARD_CA_CERT_FILE) at a readable PEM file.")
+		return
+	case errors.As(err, &credErr):
+		resp.Diagnostics.AddError("Invalid provider credentials", err.Error())
+		return
+	case err != nil:
+		resp.Diagnostics.AddError("Cannot build the Microsoft Graph client", err.Error())
+		return
+	}
+	data := &providerData{Session: s, Cloud: cloud, Graph: s.Graph(), TenantID: cfg.TenantID, HasPartner: s.HasPartner()}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }
 
-// partnerGraph is a Graph client acting as the partner admin in a tenant.
-func (d *providerData) partnerGraph(tenantID string) (*graph.Client, error) {
-	return graph.New(graph.Options{Endpoint: d.Cloud.GraphEndpoint, Resource: d.Cloud.GraphResource, TenantID: tenantID, Tokens: d.Partner,
-		HTTPClient: d.HTTPClient, ReplicationWait: envDuration("ONBOARD_REPLICATION_WAIT"), RetryBaseDelay: envDuration("ONBOARD_RETRY_BASE_DELAY")})
+// logHTTP hands the session's request log to Terraform's (TF_LOG=DEBUG).
+func logHTTP(ctx context.Context, msg string, fields map[string]any) {
+	tflog.Debug(ctx, msg, fields)
 }
 
 // envDuration reads an environment-only tuning knob (0 = the default).
@@ -321,27 +316,6 @@ func certificateBytes(path, inline string) ([]byte, error) {
 		return []byte(inline), nil
 	}
 	return base64.StdEncoding.DecodeString(strings.TrimSpace(inline))
-}
-
-func newHTTPClient(caFile string) (*http.Client, error) {
-	pool, err := x509.SystemCertPool()
-	if err != nil || pool == nil {
-		pool = x509.NewCertPool()
-	}
-	if caFile != "" {
-		pem, err := os.ReadFile(caFile)
-		if err != nil {
-			return nil, err
-		}
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, os.ErrInvalid
-		}
-	}
-	tr := &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true, IdleConnTimeout: 90 * time.Second,
-		TLSHandshakeTimeout: 10 * time.Second, ExpectContinueTimeout: time.Second}
-	tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
-	tr.MaxIdleConnsPerHost = 32
-	return &http.Client{Transport: tr, Timeout: 2 * time.Minute}, nil
 }
 
 func (p *onboardProvider) Resources(_ context.Context) []func() resource.Resource {

@@ -17,6 +17,7 @@ import (
 	"github.com/onboard-tf/terraform-provider-onboard/internal/auth"
 	"github.com/onboard-tf/terraform-provider-onboard/internal/bcadmin"
 	"github.com/onboard-tf/terraform-provider-onboard/internal/onboarding"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/session"
 )
 
 var (
@@ -77,28 +78,10 @@ func (r *bcAuthorizedAppResource) Configure(_ context.Context, req resource.Conf
 	r.data = configureData(req.ProviderData, &resp.Diagnostics)
 }
 
-func tokenFunc(src auth.TokenSource) bcadmin.TokenSource {
-	return bcadmin.TokenSourceFunc(func(ctx context.Context, tenantID, resource string) (string, error) {
-		t, err := src.Token(ctx, tenantID, resource)
-		return t.Value, err
-	})
-}
-
-// bc builds a Business Central client with the partner's delegated
+// bc is a Business Central client with the partner's delegated
 // credential and, when given, the app's own.
 func (r *bcAuthorizedAppResource) bc(clientID, secret string) (*bcadmin.Client, error) {
-	opts := bcadmin.Options{Endpoint: r.data.Cloud.BCEndpoint, HTTPClient: r.data.HTTPClient, RetryBaseDelay: envDuration("ONBOARD_RETRY_BASE_DELAY")}
-	if r.data.Partner != nil {
-		opts.DelegatedTokens = tokenFunc(r.data.Partner)
-	}
-	if secret != "" {
-		a, err := r.data.appAuthenticator(clientID, secret)
-		if err != nil {
-			return nil, err
-		}
-		opts.Tokens = tokenFunc(a)
-	}
-	return bcadmin.New(opts)
+	return r.data.Session.BC(session.BCCredentials{ClientID: clientID, Secret: secret, Partner: true}, session.Standard)
 }
 
 type manageableRead struct {
@@ -136,12 +119,15 @@ func (d *providerData) manageableTenants(ctx context.Context, c *bcadmin.Client,
 }
 
 func (r *bcAuthorizedAppResource) needsAdmin(diags *diag.Diagnostics, m bcAuthorizedAppModel, err error) {
-	refusal := ""
-	if err != nil {
-		refusal = err.Error()
-	}
-	summary, detail := onboarding.BCAdminCenterStep(m.TenantID.ValueString(), m.ClientID.ValueString(), r.data.Partner != nil, refusal)
-	diags.AddAttributeError(path.Root("tenant_id"), summary, detail)
+	e := bcAuthorizationNeedsAdmin(r.call("authorizing the app", session.Partner, m), r.data.HasPartner, err)
+	diags.AddAttributeError(path.Root("tenant_id"), e.Title, e.detail())
+}
+
+// call describes a request about m's app and tenant for the diagnostics
+// table.
+func (r *bcAuthorizedAppResource) call(doing string, cred session.Credential, m bcAuthorizedAppModel) call {
+	tenant, client := strings.ToLower(m.TenantID.ValueString()), strings.ToLower(m.ClientID.ValueString())
+	return call{doing: doing + " of app " + client + " in the Business Central admin center of tenant " + tenant, cred: cred, tenant: tenant, client: client}
 }
 
 func (r *bcAuthorizedAppResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -154,13 +140,13 @@ func (r *bcAuthorizedAppResource) Create(ctx context.Context, req resource.Creat
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if r.data.Partner == nil {
+	if !r.data.HasPartner {
 		r.needsAdmin(&resp.Diagnostics, plan, nil)
 		return
 	}
 	c, err := r.bc(plan.ClientID.ValueString(), plan.ClientSecret.ValueString())
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot build the Business Central client", err.Error())
+		addError(&resp.Diagnostics, r.call("preparing the authorization", session.App, plan), err)
 		return
 	}
 	a, err := c.AuthorizeApp(ctx, strings.ToLower(plan.TenantID.ValueString()), strings.ToLower(plan.ClientID.ValueString()))
@@ -169,7 +155,7 @@ func (r *bcAuthorizedAppResource) Create(ctx context.Context, req resource.Creat
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Business Central refused the authorization", err.Error())
+		addError(&resp.Diagnostics, r.call("the authorization", session.Partner, plan), err)
 		return
 	}
 	plan.ID = types.StringValue(strings.ToLower(plan.TenantID.ValueString() + "/" + plan.ClientID.ValueString()))
@@ -214,7 +200,7 @@ func (r *bcAuthorizedAppResource) Read(ctx context.Context, req resource.ReadReq
 	tenant, client := strings.ToLower(state.TenantID.ValueString()), strings.ToLower(state.ClientID.ValueString())
 	c, err := r.bc(client, state.ClientSecret.ValueString())
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot build the Business Central client", err.Error())
+		addError(&resp.Diagnostics, r.call("preparing to read the authorization", session.App, state), err)
 		return
 	}
 	secret := state.ClientSecret.ValueString()
@@ -226,9 +212,11 @@ func (r *bcAuthorizedAppResource) Read(ctx context.Context, req resource.ReadReq
 		tenants, err = r.data.manageableTenants(ctx, c, client, tenant)
 		listed = err == nil && containsFold(tenants, tenant)
 	}
-	decision := onboarding.ReadBCAuthorization(secret != "", bcOutcome(err), listed, r.data.Partner != nil)
+	cred := session.App
+	decision := onboarding.ReadBCAuthorization(secret != "", bcOutcome(err), listed, r.data.HasPartner)
 	if decision == onboarding.AuthorizationAskPartner {
 		var a bcadmin.AuthorizedApp
+		cred = session.Partner
 		a, err = c.GetAuthorizedApp(ctx, tenant, client)
 		if decision = onboarding.BCAuthorizationFromAdminCenter(bcOutcome(err)); decision == onboarding.AuthorizationKept {
 			state.AdminConsentGranted = types.BoolValue(a.IsAdminConsentGranted)
@@ -239,7 +227,7 @@ func (r *bcAuthorizedAppResource) Read(ctx context.Context, req resource.ReadReq
 		resp.State.RemoveResource(ctx) // removed in the admin center: plan authorizes again
 		return
 	case onboarding.AuthorizationFailed:
-		resp.Diagnostics.AddError("Cannot read the Business Central authorization", err.Error())
+		addError(&resp.Diagnostics, r.call("reading the authorization", cred, state), err)
 		return
 	case onboarding.AuthorizationUnchecked:
 		resp.Diagnostics.AddWarning("Business Central authorization not checked",
@@ -267,7 +255,7 @@ func (r *bcAuthorizedAppResource) Delete(ctx context.Context, req resource.Delet
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if r.data.Partner == nil {
+	if !r.data.HasPartner {
 		resp.Diagnostics.AddWarning("Business Central authorization left in place",
 			"Without a partner credential the provider cannot remove app "+state.ClientID.ValueString()+" from the admin center of tenant "+state.TenantID.ValueString()+"; an administrator there can.")
 		return
@@ -277,7 +265,7 @@ func (r *bcAuthorizedAppResource) Delete(ctx context.Context, req resource.Delet
 		err = c.RemoveAuthorizedApp(ctx, strings.ToLower(state.TenantID.ValueString()), strings.ToLower(state.ClientID.ValueString()))
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot remove the Business Central authorization", err.Error())
+		addError(&resp.Diagnostics, r.call("removing the authorization", session.Partner, state), err)
 	}
 }
 

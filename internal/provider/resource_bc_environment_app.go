@@ -22,6 +22,7 @@ import (
 
 	"github.com/onboard-tf/terraform-provider-onboard/internal/bcadmin"
 	"github.com/onboard-tf/terraform-provider-onboard/internal/onboarding"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/session"
 )
 
 var (
@@ -100,20 +101,25 @@ func (r *bcEnvironmentAppResource) Configure(_ context.Context, req resource.Con
 }
 
 func (r *bcEnvironmentAppResource) client(m bcEnvironmentAppModel) (*bcadmin.Client, error) {
-	opts := bcadmin.Options{Endpoint: r.data.Cloud.BCEndpoint, HTTPClient: r.data.HTTPClient, RetryBaseDelay: envDuration("ONBOARD_RETRY_BASE_DELAY")}
 	switch {
 	case m.ClientSecret.ValueString() != "":
-		a, err := r.data.appAuthenticator(m.ClientID.ValueString(), m.ClientSecret.ValueString())
-		if err != nil {
-			return nil, err
-		}
-		opts.Tokens = tokenFunc(a)
-	case r.data.Partner != nil:
-		opts.DelegatedTokens = tokenFunc(r.data.Partner)
+		return r.data.Session.BC(session.BCCredentials{ClientID: m.ClientID.ValueString(), Secret: m.ClientSecret.ValueString()}, session.Standard)
+	case r.data.HasPartner:
+		return r.data.Session.BC(session.BCCredentials{Partner: true}, session.Standard)
 	default:
 		return nil, errors.New("set client_secret (the app's own secret) or the provider's partner block: the automation API needs one of them")
 	}
-	return bcadmin.New(opts)
+}
+
+// call describes a request about m's app for the diagnostics table: made
+// with the app's own secret when set, else with the partner's credential.
+func (r *bcEnvironmentAppResource) call(doing string, m bcEnvironmentAppModel) call {
+	tenant, client := strings.ToLower(m.TenantID.ValueString()), strings.ToLower(m.ClientID.ValueString())
+	c := call{doing: doing + " in Business Central environment " + m.Environment.ValueString() + " of tenant " + tenant, cred: session.Partner, tenant: tenant, client: client}
+	if m.ClientSecret.ValueString() != "" {
+		c.cred = session.App
+	}
+	return c
 }
 
 func (r *bcEnvironmentAppResource) apply(ctx context.Context, m *bcEnvironmentAppModel, diags *diag.Diagnostics) {
@@ -129,7 +135,7 @@ func (r *bcEnvironmentAppResource) apply(ctx context.Context, m *bcEnvironmentAp
 		return
 	}
 	if err != nil {
-		diags.AddError("Cannot read the app in Business Central", err.Error())
+		addError(diags, r.call("reading the app", *m), err)
 		return
 	}
 	var models []permissionSetModel
@@ -146,7 +152,7 @@ func (r *bcEnvironmentAppResource) apply(ctx context.Context, m *bcEnvironmentAp
 	for _, i := range remove {
 		p := app.Permissions[i]
 		if err := c.RemoveUserPermission(ctx, tenant, env, app.User.CompanyID, app.User.UserSecurityID, p.ID, p.ETag); err != nil {
-			diags.AddError("Cannot remove permission set "+p.RoleID, err.Error())
+			addError(diags, r.call("removing permission set "+p.RoleID+" from the app", *m), err)
 			return
 		}
 	}
@@ -154,7 +160,7 @@ func (r *bcEnvironmentAppResource) apply(ctx context.Context, m *bcEnvironmentAp
 	for _, p := range add {
 		if sets == nil {
 			if sets, err = c.ListPermissionSets(ctx, tenant, env, app.User.CompanyID); err != nil {
-				diags.AddError("Cannot list permission sets", err.Error())
+				addError(diags, r.call("listing the permission sets", *m), err)
 				return
 			}
 		}
@@ -169,17 +175,13 @@ func (r *bcEnvironmentAppResource) apply(ctx context.Context, m *bcEnvironmentAp
 			return
 		}
 		if _, err := c.AddUserPermission(ctx, tenant, env, app.User.CompanyID, app.User.UserSecurityID, p.RoleID, p.Company); err != nil && !errors.Is(err, bcadmin.ErrAlreadyExists) {
-			detail := err.Error()
-			if onboarding.NeedsAutomationPermissionSet(detail) {
-				detail += onboarding.CardPermissionStep(m.ClientID.ValueString())
-			}
-			diags.AddError("Cannot assign permission set "+p.RoleID, detail)
+			addError(diags, r.call("assigning permission set "+p.RoleID+" to the app", *m), err)
 			return
 		}
 	}
 	if app.User.State != m.State.ValueString() {
 		if _, err := c.SetUserState(ctx, tenant, env, app.User.CompanyID, app.User.UserSecurityID, m.State.ValueString(), app.User.ETag); err != nil {
-			diags.AddError("Cannot set the app's state", err.Error())
+			addError(diags, r.call("setting the app's state to "+m.State.ValueString(), *m), err)
 			return
 		}
 	}
@@ -247,7 +249,7 @@ func (r *bcEnvironmentAppResource) Read(ctx context.Context, req resource.ReadRe
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot read the app in Business Central", err.Error())
+		addError(&resp.Diagnostics, r.call("reading the app", state), err)
 		return
 	}
 	var sets []permissionSetModel
@@ -282,7 +284,11 @@ func (r *bcEnvironmentAppResource) Delete(ctx context.Context, req resource.Dele
 	var tmp diag.Diagnostics
 	r.apply(ctx, &state, &tmp)
 	if tmp.HasError() {
-		resp.Diagnostics.AddWarning("Permission sets not removed", "Removing the app's permission sets failed; remove them in Business Central.")
+		why := ""
+		for _, d := range tmp.Errors() {
+			why += "\n\n" + d.Summary() + ": " + d.Detail()
+		}
+		resp.Diagnostics.AddWarning("Permission sets not removed", "Removing the app's permission sets failed; remove them in Business Central."+why)
 	}
 	resp.Diagnostics.AddWarning("Microsoft Entra Applications card left in place",
 		"Business Central has no API to delete the card of app "+state.ClientID.ValueString()+" in environment "+state.Environment.ValueString()+"; its permission sets were removed. Delete the card in the Business Central client if it is no longer needed.")

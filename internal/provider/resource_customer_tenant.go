@@ -19,6 +19,7 @@ import (
 	"github.com/onboard-tf/terraform-provider-onboard/internal/auth"
 	"github.com/onboard-tf/terraform-provider-onboard/internal/graph"
 	"github.com/onboard-tf/terraform-provider-onboard/internal/onboarding"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/session"
 )
 
 var (
@@ -173,43 +174,59 @@ func (r *customerTenantResource) observeFor(ctx context.Context, m *customerTena
 	var o consentObservation
 	spID := ""
 	secret := m.ClientSecret.ValueString()
-	switch onboarding.ChooseConsentSource(secret != "", strings.EqualFold(tenantID, r.data.TenantID), r.data.Partner != nil, refreshing) {
+	c := call{doing: "reading the consent of app " + m.ClientID.ValueString() + " in tenant " + tenantID, tenant: tenantID, client: m.ClientID.ValueString()}
+	fallback := ""
+	source := onboarding.ChooseConsentSource(secret != "", strings.EqualFold(tenantID, r.data.TenantID), r.data.HasPartner, refreshing)
+	switch source {
 	case onboarding.ReadAsApp:
+		c.cred = session.App
 		o, err = r.data.observeWithAppToken(ctx, tenantID, m.ClientID.ValueString(), secret, required)
 	case onboarding.ReadAsAutomation:
+		c.cred = session.Automation
 		o, spID, err = observeWithGraph(ctx, r.data.Graph, m.ClientID.ValueString(), required)
 	case onboarding.ReadAsPartner:
 		// The partner admin reads the tenant's enterprise apps through GDAP.
+		c.cred = session.Partner
 		var g *graph.Client
-		if g, err = r.data.partnerGraph(tenantID); err == nil {
+		if g, err = r.data.Session.PartnerGraph(tenantID); err == nil {
 			o, spID, err = observeWithGraph(ctx, g, m.ClientID.ValueString(), required)
 		}
+		if refused(err) {
+			// client_secret is what is missing; the partner's refusal
+			// (no GDAP relationship, say) is only why the fallback failed.
+			fallback, err = " "+fallbackRefused(c, err), nil
+			source = onboarding.ChooseConsentSource(false, false, false, refreshing)
+		}
+	}
+	switch source {
 	case onboarding.ReadLater:
-		diags.AddWarning(onboarding.ConsentNotReadYet(tenantLabel(*m), tenantID, m.ClientID.ValueString()))
+		summary, detail := onboarding.ConsentNotReadYet(tenantLabel(*m), tenantID, m.ClientID.ValueString())
+		diags.AddWarning(summary, detail+fallback)
 		markUnknown(m)
 		return
-	default:
+	case onboarding.ReadImpossible:
 		summary, detail := onboarding.ConsentNeedsSecret(tenantID, m.ClientID.ValueString())
-		diags.AddAttributeError(path.Root("client_secret"), summary, detail)
+		diags.AddAttributeError(path.Root("client_secret"), summary, detail+fallback)
 		return
 	}
 	if te, ok := auth.AsTokenError(err); ok && onboarding.OnReadError(te.Code, refreshing) == onboarding.MarkUnknown {
 		// A refresh that fails stops the whole plan; this tenant's problem
 		// belongs to this resource only, so plan carries on and the next
 		// apply tries again (and fails just this resource if it must).
+		e := explain(c, err)
 		diags.AddWarning("Consent in "+tenantLabel(*m)+" could not be read",
-			te.Summary()+": "+te.Description+"\n\n"+te.Remedy()+"\n\nconsent_state is \"unknown\"; the next apply reads it again.")
+			e.summary+": "+e.description+"\n\n"+e.Fix+"\n\nconsent_state is \"unknown\"; the next apply reads it again.")
 		markUnknown(m)
 		return
 	}
 	if err != nil {
-		apiError(diags, "reading the consent of app "+m.ClientID.ValueString()+" in tenant "+tenantID, err)
+		addError(diags, c, err)
 		return
 	}
-	c := o.consent()
-	m.ConsentState = types.StringValue(string(c.State))
-	m.GrantedPermissions = stringSet(ctx, c.Granted, diags)
-	m.MissingPermissions = stringSet(ctx, c.Missing, diags)
+	consent := o.consent()
+	m.ConsentState = types.StringValue(string(consent.State))
+	m.GrantedPermissions = stringSet(ctx, consent.Granted, diags)
+	m.MissingPermissions = stringSet(ctx, consent.Missing, diags)
 	if spID == "" {
 		spID = o.SPID
 	}
@@ -291,7 +308,7 @@ func tenantLabel(m customerTenantModel) string {
 
 // grantor says who can grant consent in the tenant.
 func (r *customerTenantResource) grantor(m customerTenantModel) onboarding.Grantor {
-	return onboarding.ChooseGrantor(strings.EqualFold(m.TenantID.ValueString(), r.data.TenantID), r.data.Partner != nil)
+	return onboarding.ChooseGrantor(strings.EqualFold(m.TenantID.ValueString(), r.data.TenantID), r.data.HasPartner)
 }
 
 // humanStep says what a person must do when the provider cannot consent.
@@ -358,19 +375,15 @@ func (r *customerTenantResource) grantAsPartner(ctx context.Context, m *customer
 		apiError(diags, "reading the permissions the app requires", err)
 		return
 	}
-	g, err := r.data.partnerGraph(m.TenantID.ValueString())
+	c := call{doing: "granting consent to app " + m.ClientID.ValueString() + " in tenant " + m.TenantID.ValueString(), cred: session.Partner,
+		tenant: m.TenantID.ValueString(), client: m.ClientID.ValueString()}
+	g, err := r.data.Session.PartnerGraph(m.TenantID.ValueString())
 	if err != nil {
-		diags.AddError("Cannot build the partner's Graph client", err.Error())
+		addError(diags, c, err)
 		return
 	}
 	if err := grantWithGraph(ctx, g, m.ClientID.ValueString(), required); err != nil {
-		why := err.Error()
-		if te, ok := auth.AsTokenError(err); ok {
-			why = te.Summary() + ": " + te.Description
-		} else if graph.IsForbidden(err) {
-			why = "the partner admin's GDAP roles in this tenant do not allow it (granting Microsoft Graph application permissions needs Global Administrator or Privileged Role Administrator; other APIs need at least Cloud Application Administrator)"
-		}
-		diags.AddWarning("Partner could not grant all consent in "+tenantLabel(*m), "Granting consent with the partner credential failed: "+why+".")
+		diags.AddWarning("Partner could not grant all consent in "+tenantLabel(*m), "Granting consent with the partner credential failed: "+explain(c, err).line())
 	}
 	r.observe(ctx, m, diags)
 }

@@ -150,8 +150,8 @@ if grep -q 'onboard_customer_tenant' ./*.tf && grep -q Fabrikam customers.csv 2>
   echo "GET $url"
   redirect="$(curl -s -o /dev/null -w '%{redirect_url}' --cacert "$ONBOARD_CA_CERT_FILE" "$url")"
   echo "Microsoft redirects to: $redirect"
-  [[ "$redirect" == *admin_consent=True* ]] || { echo "consent was not granted"; exit 1; }
-  proved "the URL from the plan works: the emulator redirected with admin_consent=True, as Microsoft does"
+  [[ "$redirect" == *admin_consent=True* && "$redirect" != *error=* ]] || { echo "consent was not granted"; exit 1; }
+  proved "the URL from the plan works: Microsoft's redirect carries admin_consent=True and no error"
   step "terraform plan -detailed-exitcode: who is still pending?"
   plan after-consent
   if grep -q 'onboard_customer_tenant.customer\["Fabrikam"\] will be' "$saved"; then

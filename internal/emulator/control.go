@@ -375,6 +375,7 @@ func (s *Server) Tenants() []TenantSummary {
 		}
 		return out
 	}
+	now := s.now()
 	s.store.mu.RLock()
 	defer s.store.mu.RUnlock()
 	out := []TenantSummary{}
@@ -395,6 +396,9 @@ func (s *Server) Tenants() []TenantSummary {
 		slices.Sort(ts.Applications)
 		for _, r := range t.Relationships {
 			g := GDAPSummary{CustomerTenantID: r.CustomerTenantID, CustomerName: r.CustomerName, Roles: names(r.Roles), Status: r.Status, EndDateTime: r.EndDateTime, Members: []string{}}
+			if g.Status == "active" && now.After(r.EndDateTime) {
+				g.Status = "expired" // as Graph reports it
+			}
 			for _, m := range r.Members {
 				if u := t.userByID(m); u != nil {
 					m = u.UPN

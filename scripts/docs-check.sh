@@ -1,8 +1,48 @@
 #!/usr/bin/env bash
-# Fails when the workflows in examples/ci do not lint, when docs/ is not what `make generate` would produce from the schema,
-# templates/ and examples/, or when tfplugindocs finds the docs invalid.
+# Fails when the docs and the code disagree (an env var the emulator sets but the docs lack, an example
+# path or link that does not exist, a control-API route or default the emulator reference gets wrong),
+# when the workflows in examples/ci do not lint, when docs/ is not what `make generate` would produce
+# from the schema, templates/ and examples/, or when tfplugindocs finds the docs invalid.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# Docs must agree with the code and with each other; these checks are fast, so
+# they come first.
+doc_files=(README.md CONTRIBUTING.md docs templates examples/*/README.md)
+
+# Every variable the emulator's env file sets is documented: in the provider
+# index's table of environment variables, and in the emulator reference.
+emu_dir="$(mktemp -d)"
+go build -o "$emu_dir/onboard-emulator" ./internal/emulator/cmd/emulator
+"$emu_dir/onboard-emulator" --listen 127.0.0.1:0 --env-file "$emu_dir/emulator.env" >"$emu_dir/log" 2>&1 &
+emu_pid=$!
+for _ in $(seq 1 300); do [[ -s "$emu_dir/emulator.env" ]] && break; kill -0 "$emu_pid" 2>/dev/null || break; sleep 0.1; done
+kill "$emu_pid" 2>/dev/null || true
+wait "$emu_pid" 2>/dev/null || true
+env_vars="$(sed -n 's/^export \([A-Z_][A-Z0-9_]*\)=.*/\1/p' "$emu_dir/emulator.env" 2>/dev/null || true)"
+rm -rf "$emu_dir"
+[[ -n "$env_vars" ]] || { echo "docs-check: the emulator wrote no env file" >&2; exit 1; }
+missing=0
+for v in $env_vars; do
+  grep -q "^|.*\`$v\`" docs/index.md || { echo "docs/index.md: the environment variable table lacks $v, which the emulator's env file sets (templates/index.md.tmpl)" >&2; missing=1; }
+  grep -q "\`$v\`" docs/guides/emulator-reference.md || { echo "docs/guides/emulator-reference.md: the env file section lacks $v (templates/guides/emulator-reference.md)" >&2; missing=1; }
+done
+# Every examples/... and docs/... path the docs name exists, and every
+# relative Markdown link resolves.
+while IFS=: read -r file path; do
+  [[ -e "$path" ]] || { echo "$file names $path, which does not exist" >&2; missing=1; }
+done < <(grep -roE '(^|[^A-Za-z0-9_.-])(examples|docs)/[A-Za-z0-9_./-]*[A-Za-z0-9_]' "${doc_files[@]}" | sed -E 's/:[^ed]?/:/' | sort -u)
+while IFS=: read -r file link; do
+  target="${link#](}"; target="${target%)}"; target="${target%%#*}"
+  [[ -z "$target" || -e "$(dirname "$file")/$target" ]] || { echo "$file links to $target, which does not exist" >&2; missing=1; }
+done < <(grep -roE '\]\([^):# ]+(#[^)]*)?\)' README.md CONTRIBUTING.md docs examples/*/README.md | sort -u)
+[[ $missing -eq 0 ]] || exit 1
+# Every control-API route the emulator reference names answers, and its lists
+# of defaults and seed fields match the emulator (Go tests that read the page).
+go test -count=1 ./internal/emulator -run '^(TestReference|TestExampleSeedFile)' >/dev/null ||
+  { go test -count=1 ./internal/emulator -run '^(TestReference|TestExampleSeedFile)' >&2 || true; echo "docs/guides/emulator-reference.md and the emulator disagree" >&2; exit 1; }
+echo "docs: env vars, example paths, links and emulator routes agree with the code"
+
 # The CI recipes users copy: workflow syntax, expressions and action inputs.
 go run github.com/rhysd/actionlint/cmd/actionlint@v1.7.12 examples/ci/*.yml
 tf="$(scripts/terraform-path.sh)"

@@ -189,6 +189,7 @@ func (s *Server) Tenants() []TenantSummary {
 	}
 	out := []TenantSummary{}
 	_ = s.store.View(func(tx *store.Tx) error {
+		now := tx.Now()
 		for _, t := range tx.Tenants() {
 			if t.Deleted {
 				continue
@@ -206,6 +207,9 @@ func (s *Server) Tenants() []TenantSummary {
 			slices.Sort(ts.Applications)
 			for _, r := range t.Relationships {
 				g := GDAPSummary{CustomerTenantID: r.CustomerTenantID, CustomerName: r.CustomerName, Roles: names(r.Roles), Status: r.Status, EndDateTime: r.EndDateTime, Members: []string{}}
+				if g.Status == "active" && now.After(r.EndDateTime) {
+					g.Status = "expired" // as Graph reports it
+				}
 				for _, m := range r.Members {
 					if u := t.UserByID(m); u != nil {
 						m = u.UPN

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 )
@@ -97,6 +98,13 @@ func TestControlListsTenantsAndAddsRelationships(t *testing.T) {
 	if field(home, "applications.0") != DefaultAutomationClientID || field(home, "relationships.3.customerName") != "Adatum" ||
 		field(home, "relationships.3.roles.0") != "Global Reader" || field(home, "relationships.3.members.0") != DefaultPartnerAdminUPN {
 		t.Fatalf("home tenant: %v", home)
+	}
+	// A relationship past its end date is listed as Graph lists it: expired.
+	s.Advance(701 * 24 * time.Hour)
+	for _, ts := range s.Tenants() {
+		if ts.ID == DefaultHomeTenantID && ts.Relationships[1].Status != "expired" {
+			t.Fatalf("Northwind's relationship after its end date: %+v", ts.Relationships[1])
+		}
 	}
 	if field(adatum, "domains.1") != "adatum.com" || field(adatum, "users.0.roles.0") != "Global Administrator" || field(adatum, "consentAdmin") != "admin@adatum.onmicrosoft.com" {
 		t.Fatalf("Adatum: %v", adatum)

@@ -83,7 +83,7 @@ func (r *customerTenantResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"categories": schema.SetAttribute{ElementType: types.StringType, Optional: true,
 				MarkdownDescription: "Labels: the customer's categories (CSV column `CategoryName`, split on `;`)."},
 			"redirect_uri": schema.StringAttribute{Optional: true,
-				MarkdownDescription: "Where Microsoft sends the administrator after consent; one of the app's web redirect URIs (refresh warns when it is not, as Microsoft would answer AADSTS50011). Without it the app's first one is used."},
+				MarkdownDescription: "Where Microsoft sends the administrator after consent; one of the app's web redirect URIs (refresh warns when it is not, as Microsoft would answer AADSTS50011). Without it the alphabetically first of them is used (they are a set)."},
 			"client_secret": schema.StringAttribute{Optional: true, Sensitive: true,
 				MarkdownDescription: "A client secret of the app itself (`onboard_client_secret.<name>.value`). The provider signs in as the app in the customer tenant to read " +
 					"which permissions are consented there (the `roles` of an app-only token). Required for tenants other than the provider's home tenant."},

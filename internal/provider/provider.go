@@ -57,6 +57,7 @@ type providerModel struct {
 	Endpoints                 *endpointsModel `tfsdk:"endpoints"`
 	Partner                   *partnerModel   `tfsdk:"partner"`
 	CACertFile                types.String    `tfsdk:"ca_cert_file"`
+	MaxRetryWait              types.String    `tfsdk:"max_retry_wait"`
 }
 
 type partnerModel struct {
@@ -164,6 +165,10 @@ func (p *onboardProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				},
 			},
 			"ca_cert_file": str("A PEM file of extra certificate authorities to trust (the emulator's, or a corporate proxy's). Environment: `ONBOARD_CA_CERT_FILE`.", false),
+			"max_retry_wait": str("The longest the provider waits before retrying a throttled (429) or failing (5xx) request, whatever the service's `Retry-After` asks "+
+				"(Microsoft may ask for hours), e.g. `30s` or `10m`; between `1s` and `1h`, default `5m`. All the retries of one operation stop when it runs out of time. "+
+				"Every wait is logged at INFO (`TF_LOG=INFO`) with the API, method, path, status, delay and retry number. Environment: `ONBOARD_MAX_RETRY_WAIT`.", false,
+				durationBetween(time.Second, time.Hour, "5m")),
 		},
 	}
 }
@@ -253,12 +258,23 @@ func (p *onboardProvider) Configure(ctx context.Context, req provider.ConfigureR
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	maxWait := session.DefaultMaxRetryWait
+	if v := setting(m.MaxRetryWait, "ONBOARD_MAX_RETRY_WAIT"); v != "" {
+		// The attribute's validator has checked a configured value; this
+		// checks the environment's the same way.
+		d, msg := checkDurationBetween(v, time.Second, time.Hour, "5m")
+		if msg != "" {
+			resp.Diagnostics.AddAttributeError(path.Root("max_retry_wait"), "Invalid max_retry_wait", "max_retry_wait (or ONBOARD_MAX_RETRY_WAIT) "+msg)
+			return
+		}
+		maxWait = d
+	}
 	pm := m.Partner
 	if pm == nil {
 		pm = &partnerModel{}
 	}
 	opts := session.Options{Auth: cfg, Cloud: cloud, CACertFile: setting(m.CACertFile, "ONBOARD_CA_CERT_FILE"),
-		UserAgent: "terraform-provider-onboard/" + p.version, Log: logHTTP,
+		UserAgent: "terraform-provider-onboard/" + p.version, Log: logHTTP, MaxRetryWait: maxWait, RetryLog: logRetry,
 		ReplicationWait: envDuration("ONBOARD_REPLICATION_WAIT"), RetryBaseDelay: envDuration("ONBOARD_RETRY_BASE_DELAY")}
 	if rt := setting(pm.RefreshToken, "ONBOARD_PARTNER_REFRESH_TOKEN"); rt != "" {
 		opts.PartnerRefreshToken, opts.PartnerClientID = rt, setting(pm.ClientID, "ONBOARD_PARTNER_CLIENT_ID")
@@ -289,6 +305,12 @@ func (p *onboardProvider) Configure(ctx context.Context, req provider.ConfigureR
 // logHTTP hands the session's request log to Terraform's (TF_LOG=DEBUG).
 func logHTTP(ctx context.Context, msg string, fields map[string]any) {
 	tflog.Debug(ctx, msg, fields)
+}
+
+// logRetry makes every wait before a retry visible at TF_LOG=INFO, so a
+// long apply shows progress instead of looking hung.
+func logRetry(ctx context.Context, msg string, fields map[string]any) {
+	tflog.Info(ctx, msg, fields)
 }
 
 // envDuration reads an environment-only tuning knob (0 = the default).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -79,4 +80,55 @@ func validDuration(s string) bool {
 	}
 	_, err := onboarding.ParseDuration(s)
 	return err == nil
+}
+
+// durationBetween accepts a duration (as durationValidator reads them)
+// from lo to hi; example is a valid value for the message.
+func durationBetween(lo, hi time.Duration, example string) validator.String {
+	return durationRange{lo, hi, example}
+}
+
+type durationRange struct {
+	lo, hi  time.Duration
+	example string
+}
+
+func (v durationRange) Description(context.Context) string {
+	return "must be a duration from " + formatDuration(v.lo) + " to " + formatDuration(v.hi) + ", such as \"" + v.example + "\""
+}
+
+func (v durationRange) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v durationRange) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, msg := checkDurationBetween(req.ConfigValue.ValueString(), v.lo, v.hi, v.example); msg != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration", "Attribute "+req.Path.String()+" "+msg)
+	}
+}
+
+// checkDurationBetween reads s; msg says what is wrong, or is empty.
+func checkDurationBetween(s string, lo, hi time.Duration, example string) (time.Duration, string) {
+	d, err := onboarding.ParseDuration(s)
+	if !validDuration(s) || err != nil {
+		return 0, "must be a duration such as \"" + example + "\" (units d, h, m, s), got: \"" + s + "\""
+	}
+	if d < lo || d > hi {
+		return 0, "must be from " + formatDuration(lo) + " to " + formatDuration(hi) + ", such as \"" + example + "\", got: \"" + s + "\""
+	}
+	return d, ""
+}
+
+// formatDuration writes whole hours and minutes without the zero parts
+// time.Duration.String adds ("1h", not "1h0m0s").
+func formatDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }

@@ -4,6 +4,7 @@ package retryafter
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -40,4 +41,17 @@ func Value(v string, now time.Time) time.Duration {
 		return min(t.Sub(now), Max)
 	}
 	return 0
+}
+
+// LogFields are the fields of a retry log line: status 0 is a transport
+// error, retryAfter 0 means the service gave none. Never a query, header or
+// body: they may carry names, tokens and secrets.
+func LogFields(api, method, path string, status int, retryAfter, delay time.Duration, retry, of int) map[string]any {
+	f := map[string]any{"api": api, "method": method, "path": path, "status": status,
+		"delay": delay.String(), "delay_ms": delay.Milliseconds(), "retry": retry, "max_retries": of,
+		"attempt": fmt.Sprintf("retry %d of %d", retry, of)}
+	if retryAfter > 0 {
+		f["retry_after"] = retryAfter.String()
+	}
+	return f
 }

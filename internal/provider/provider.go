@@ -146,12 +146,17 @@ func (p *onboardProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 			"cloud": str("The Microsoft cloud: `public` (default), `usgovernment` or `china`. Environment: `ONBOARD_CLOUD`, `ARM_ENVIRONMENT`.", false,
 				stringvalidator.OneOf("public", "usgovernment", "china")),
 			"endpoints": schema.SingleNestedAttribute{
-				Optional:            true,
-				MarkdownDescription: "Override the cloud's hosts, e.g. to use the local emulator. Token audiences stay the cloud's resource identifiers.",
+				Optional: true,
+				MarkdownDescription: "Override the cloud's hosts, e.g. to use the local emulator. Token audiences stay the cloud's resource identifiers. " +
+					"Each must be `https://`; `http://` is refused (tokens and secrets would travel in cleartext) except to loopback addresses (`localhost`, `127.0.0.0/8`, `::1`). " +
+					"A certificate from an authority the system does not trust (a TLS-inspecting proxy, the emulator) needs `ca_cert_file`.",
 				Attributes: map[string]schema.Attribute{
-					"login":            str("Identity platform origin, e.g. `https://login.microsoftonline.com`. Environment: `ONBOARD_LOGIN_ENDPOINT`.", false),
-					"graph":            str("Microsoft Graph origin, e.g. `https://graph.microsoft.com`. Environment: `ONBOARD_GRAPH_ENDPOINT`.", false),
-					"business_central": str("Business Central API origin, e.g. `https://api.businesscentral.dynamics.com`. Environment: `ONBOARD_BC_ENDPOINT`.", false),
+					"login": str("Identity platform origin, e.g. `https://login.microsoftonline.com`. Environment: `ONBOARD_LOGIN_ENDPOINT`.", false,
+						endpointValidator{"https://login.microsoftonline.com"}),
+					"graph": str("Microsoft Graph origin, e.g. `https://graph.microsoft.com`. Environment: `ONBOARD_GRAPH_ENDPOINT`.", false,
+						endpointValidator{"https://graph.microsoft.com"}),
+					"business_central": str("Business Central API origin, e.g. `https://api.businesscentral.dynamics.com`. Environment: `ONBOARD_BC_ENDPOINT`.", false,
+						endpointValidator{"https://api.businesscentral.dynamics.com"}),
 				},
 			},
 			"partner": schema.SingleNestedAttribute{
@@ -201,14 +206,30 @@ func (p *onboardProvider) Configure(ctx context.Context, req provider.ConfigureR
 	if ep == nil {
 		ep = &endpointsModel{}
 	}
-	if v := setting(ep.Login, "ONBOARD_LOGIN_ENDPOINT"); v != "" {
-		cloud.LoginEndpoint = strings.TrimSuffix(v, "/")
+	for _, e := range []struct {
+		attr, env, example string
+		v                  types.String
+		target             *string
+	}{
+		{"login", "ONBOARD_LOGIN_ENDPOINT", "https://login.microsoftonline.com", ep.Login, &cloud.LoginEndpoint},
+		{"graph", "ONBOARD_GRAPH_ENDPOINT", "https://graph.microsoft.com", ep.Graph, &cloud.GraphEndpoint},
+		{"business_central", "ONBOARD_BC_ENDPOINT", "https://api.businesscentral.dynamics.com", ep.BusinessCentral, &cloud.BCEndpoint},
+	} {
+		v := setting(e.v, e.env)
+		if v == "" {
+			continue
+		}
+		// The attribute's validator has checked a configured value; the
+		// environment's is checked here.
+		if msg := checkEndpoint(v); msg != "" {
+			resp.Diagnostics.AddAttributeError(path.Root("endpoints").AtName(e.attr), "Insecure or invalid endpoint",
+				endpointMessage("endpoints."+e.attr+" (or "+e.env+")", v, msg, e.example))
+			continue
+		}
+		*e.target = strings.TrimSuffix(strings.TrimSpace(v), "/")
 	}
-	if v := setting(ep.Graph, "ONBOARD_GRAPH_ENDPOINT"); v != "" {
-		cloud.GraphEndpoint = strings.TrimSuffix(v, "/")
-	}
-	if v := setting(ep.BusinessCentral, "ONBOARD_BC_ENDPOINT"); v != "" {
-		cloud.BCEndpoint = strings.TrimSuffix(v, "/")
+	if resp.Diagnostics.HasError() {
+		return
 	}
 
 	cfg := auth.Config{

@@ -173,7 +173,7 @@ func (p *onboardProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 			"max_retry_wait": str("The longest the provider waits before retrying a throttled (429) or failing (5xx) request, whatever the service's `Retry-After` asks "+
 				"(Microsoft may ask for hours), e.g. `30s` or `10m`; between `1s` and `1h`, default `5m`. All the retries of one operation stop when it runs out of time. "+
 				"Every wait is logged at INFO (`TF_LOG=INFO`) with the API, method, path, status, delay and retry number. Environment: `ONBOARD_MAX_RETRY_WAIT`.", false,
-				durationBetween(time.Second, time.Hour, "5m")),
+				durationValidator("must be a duration such as \"5m\" (units d, h, m, s)"), durationBetween(time.Second, time.Hour, "5m")),
 		},
 	}
 }

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -75,10 +76,10 @@ func (r *entraAppResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 					"punctuation) also gets a hash of the whole name (`Café Team` gives `onboard-cafe-team-67f46da4f4`, `給与チーム` `onboard-c94ae65d62`), so different " +
 					"names never share a default. Letter case and the spaces, `-`, `_` or `.` between words do not count. The default is shown in the plan and kept " +
 					"when display_name changes later; set unique_name when two apps share a display name.",
-				Validators: []validator.String{stringvalidator.LengthBetween(1, 120)},
+				Validators: []validator.String{stringvalidator.LengthBetween(1, 120), notBlank("contoso-onboarding")},
 			},
 			"display_name": schema.StringAttribute{Required: true, MarkdownDescription: "The app's name as users and admins see it on consent screens.",
-				Validators: []validator.String{stringvalidator.LengthBetween(1, 256)}},
+				Validators: []validator.String{stringvalidator.LengthBetween(1, 256), notBlank("Contoso Onboarding")}},
 			"sign_in_audience": schema.StringAttribute{
 				Optional: true, Computed: true, Default: stringdefault.StaticString("AzureADMyOrg"),
 				MarkdownDescription: "Who can sign in: `AzureADMyOrg` (this tenant only, the default), `AzureADMultipleOrgs` (any Entra tenant: needed to onboard customer tenants), " +
@@ -86,9 +87,11 @@ func (r *entraAppResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				Validators: []validator.String{stringvalidator.OneOf("AzureADMyOrg", "AzureADMultipleOrgs", "AzureADandPersonalMicrosoftAccount", "PersonalMicrosoftAccount")},
 			},
 			"web_redirect_uris": schema.SetAttribute{ElementType: types.StringType, Optional: true, Computed: true, Default: emptySet,
-				MarkdownDescription: "Web redirect URIs (https, or http://localhost), e.g. `https://businesscentral.dynamics.com/OAuthLanding.htm`. Admin consent redirects to one of them."},
+				MarkdownDescription: "Web redirect URIs (https, or http to `localhost` or `127.0.0.1`; at most 256 characters), e.g. `https://businesscentral.dynamics.com/OAuthLanding.htm`. Admin consent redirects to one of them. Checked at plan.",
+				Validators:          []validator.Set{setvalidator.ValueStringsAre(redirectURIValidator(false))}},
 			"public_client_redirect_uris": schema.SetAttribute{ElementType: types.StringType, Optional: true, Computed: true, Default: emptySet,
-				MarkdownDescription: "Redirect URIs of the mobile and desktop platform, e.g. `http://localhost` or `https://login.microsoftonline.com/common/oauth2/nativeclient`."},
+				MarkdownDescription: "Redirect URIs of the mobile and desktop platform, e.g. `http://localhost`, `https://login.microsoftonline.com/common/oauth2/nativeclient` or the app's own scheme (`msal<client id>://auth`); never `javascript:`, `data:` or `file:`, nor plain http beyond `localhost`. Checked at plan.",
+				Validators:          []validator.Set{setvalidator.ValueStringsAre(redirectURIValidator(true))}},
 			"allow_public_client_flows": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
 				MarkdownDescription: "\"Allow public client flows\" (Graph `isFallbackPublicClient`): device code and similar flows without a client secret."},
 			"identifier_uris": schema.SetAttribute{ElementType: types.StringType, Optional: true, Computed: true, Default: emptySet,

@@ -143,7 +143,7 @@ type ruleValidator struct {
 	rule func(string) string
 }
 
-func (v ruleValidator) Description(context.Context) string               { return v.desc }
+func (v ruleValidator) Description(context.Context) string             { return v.desc }
 func (v ruleValidator) MarkdownDescription(ctx context.Context) string { return v.desc }
 func (v ruleValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {

@@ -161,12 +161,3 @@ func FuzzRFC3339Validator(f *testing.F) {
 		}
 	})
 }
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
-}

@@ -226,7 +226,8 @@ const maxTokenAttempts = 5
 
 // pause waits before retry attempt+1 of a token request: the endpoint's
 // Retry-After (asked) or backoff, never above maxWait (default a minute) so
-// that a wrong header cannot stall an apply, and never past ctx.
+// that a wrong header cannot stall an apply, and not at all when the wait
+// would pass ctx's deadline.
 func pause(ctx context.Context, maxWait time.Duration, log func(context.Context, string, map[string]any), path string, status int, asked, backoff time.Duration, attempt int) error {
 	if maxWait <= 0 {
 		maxWait = time.Minute
@@ -236,8 +237,15 @@ func pause(ctx context.Context, maxWait time.Duration, log func(context.Context,
 		wait = asked
 	}
 	wait = min(wait, maxWait)
+	fields := retryafter.LogFields("identity platform", http.MethodPost, path, status, asked, wait, attempt+1, maxTokenAttempts)
+	if retryafter.PastDeadline(ctx, wait) {
+		if log != nil {
+			log(ctx, "Identity platform: not retrying, the wait would pass the operation's deadline", fields)
+		}
+		return context.DeadlineExceeded
+	}
 	if log != nil {
-		log(ctx, "Identity platform: waiting before retrying a token request", retryafter.LogFields("identity platform", http.MethodPost, path, status, asked, wait, attempt+1, maxTokenAttempts))
+		log(ctx, "Identity platform: waiting before retrying a token request", fields)
 	}
 	t := time.NewTimer(wait)
 	defer t.Stop()

@@ -309,7 +309,15 @@ func (c *Client) wait(ctx context.Context, r request, status, attempt int, retry
 		if u, err := url.Parse(r.url); err == nil {
 			p = u.Path
 		}
-		c.log(ctx, "Business Central: waiting before retrying", retryafter.LogFields("Business Central", r.method, p, status, retryAfter, d, attempt+1, c.maxRetries))
+		fields := retryafter.LogFields("Business Central", r.method, p, status, retryAfter, d, attempt+1, c.maxRetries)
+		if retryafter.PastDeadline(ctx, d) {
+			c.log(ctx, "Business Central: not retrying, the wait would pass the operation's deadline", fields)
+		} else {
+			c.log(ctx, "Business Central: waiting before retrying", fields)
+		}
+	}
+	if retryafter.PastDeadline(ctx, d) {
+		return fmt.Errorf("a wait of %v would pass the operation's deadline: %w", d, context.DeadlineExceeded)
 	}
 	return c.sleep(ctx, d)
 }

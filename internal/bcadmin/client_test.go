@@ -404,3 +404,19 @@ func TestRetryAfterCappedAndLogged(t *testing.T) {
 		t.Fatalf("logged %v", l)
 	}
 }
+
+// A wait that would pass the context's deadline is not started; the error
+// is Business Central's answer, and says why it was not retried.
+func TestRetryWaitPastDeadlineNotStarted(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		w.Header().Set("Retry-After", "120")
+		w.WriteHeader(http.StatusTooManyRequests)
+	})
+	c := f.client(t, bcadmin.Options{})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err := c.ListEnvironments(ctx, tenant)
+	if !errors.Is(err, bcadmin.ErrThrottled) || !errors.Is(err, context.DeadlineExceeded) || len(f.sleeps) != 0 || f.calls.Load() != 1 {
+		t.Fatalf("err %v, sleeps %v, calls %d; want the 429 at once", err, f.sleeps, f.calls.Load())
+	}
+}

@@ -98,11 +98,22 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		status := 0
 		if resp != nil {
 			status = resp.StatusCode
+		}
+		fields := retryafter.LogFields("Microsoft Graph", req.Method, req.URL.Path, status, asked, wait, attempt+1, t.maxRetries)
+		if retryafter.PastDeadline(req.Context(), wait) {
+			// Waiting would only end in "context deadline exceeded": the
+			// service's own answer says more.
+			if t.log != nil {
+				t.log(req.Context(), "Microsoft Graph: not retrying, the wait would pass the operation's deadline", fields)
+			}
+			return resp, err
+		}
+		if resp != nil {
 			_, _ = io.Copy(io.Discard, resp.Body)
 			resp.Body.Close()
 		}
 		if t.log != nil {
-			t.log(req.Context(), "Microsoft Graph: waiting before retrying", retryafter.LogFields("Microsoft Graph", req.Method, req.URL.Path, status, asked, wait, attempt+1, t.maxRetries))
+			t.log(req.Context(), "Microsoft Graph: waiting before retrying", fields)
 		}
 		if err := sleep(req.Context(), wait); err != nil {
 			return nil, err

@@ -171,7 +171,8 @@ func (p *onboardProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 			},
 			"ca_cert_file": str("A PEM file of extra certificate authorities to trust (the emulator's, or a corporate proxy's). Environment: `ONBOARD_CA_CERT_FILE`.", false),
 			"max_retry_wait": str("The longest the provider waits before retrying a throttled (429) or failing (5xx) request, whatever the service's `Retry-After` asks "+
-				"(Microsoft may ask for hours), e.g. `30s` or `10m`; between `1s` and `1h`, default `5m`. All the retries of one operation stop when it runs out of time. "+
+				"(Microsoft may ask for hours), e.g. `30s` or `10m`; between `1s` and `1h`, default `5m`. A request is retried a few times at most (8 for Graph, 4 for Business Central, 5 for tokens), "+
+				"and a wait that would outlast the operation's time limit (such as `onboard_sync`'s `tenant_timeout`) is not started: the service's answer is reported at once. "+
 				"Every wait is logged at INFO (`TF_LOG=INFO`) with the API, method, path, status, delay and retry number. Environment: `ONBOARD_MAX_RETRY_WAIT`.", false,
 				durationValidator("must be a duration such as \"5m\" (units d, h, m, s)"), durationBetween(time.Second, time.Hour, "5m")),
 		},

@@ -3,6 +3,7 @@
 package retryafter
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -54,4 +55,12 @@ func LogFields(api, method, path string, status int, retryAfter, delay time.Dura
 		f["retry_after"] = retryAfter.String()
 	}
 	return f
+}
+
+// PastDeadline reports whether a wait of d would end after ctx's deadline:
+// then the caller gives up at once with the answer it has, rather than
+// sleeping into a timeout.
+func PastDeadline(ctx context.Context, d time.Duration) bool {
+	dl, ok := ctx.Deadline()
+	return ok && time.Until(dl) < d
 }

@@ -84,6 +84,11 @@ type Options struct {
 // Retry-After of a day does not look like a hang.
 const DefaultMaxRetryWait = 5 * time.Minute
 
+// sweepMaxRetryWait caps waits in a sweep, which reports a slow tenant
+// rather than waiting for it (and has a per-tenant timeout a longer wait
+// would only run into).
+const sweepMaxRetryWait = 30 * time.Second
+
 // Profile is how hard a client tries before it gives up.
 type Profile int
 
@@ -199,7 +204,7 @@ func (s *Session) BC(c BCCredentials, p Profile) (*bcadmin.Client, error) {
 	opts := bcadmin.Options{Endpoint: s.opts.Cloud.BCEndpoint, HTTPClient: s.http, RetryBaseDelay: s.opts.RetryBaseDelay, UserAgent: s.opts.UserAgent,
 		MaxRetryWait: s.opts.MaxRetryWait, Log: s.opts.RetryLog}
 	if p == Sweep {
-		opts.MaxRetries = 2
+		opts.MaxRetries, opts.MaxRetryWait = 2, min(opts.MaxRetryWait, sweepMaxRetryWait)
 	}
 	if key.partner {
 		opts.DelegatedTokens = bcTokens(s.partner)
@@ -297,6 +302,7 @@ func (s *Session) graph(tenantID string, tokens auth.TokenSource, p Profile) (*g
 		MaxRetryWait: s.opts.MaxRetryWait, Log: s.opts.RetryLog}
 	if p == Sweep {
 		o.MaxRetries, o.ReplicationWait, o.RetryBaseDelay = 4, time.Second, 0
+		o.MaxRetryWait = min(o.MaxRetryWait, sweepMaxRetryWait)
 	}
 	return graph.New(o)
 }

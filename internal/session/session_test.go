@@ -15,6 +15,7 @@ import (
 
 	"github.com/onboard-tf/terraform-provider-onboard/internal/auth"
 	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/graph"
 )
 
 func emulatorSession(t *testing.T, partner bool, log func(context.Context, string, map[string]any), more ...func(*Options)) (*emulator.Server, *Session) {
@@ -248,5 +249,39 @@ func TestRetryAfterCappedAndLogged(t *testing.T) {
 	}
 	if !slices.Equal(apis, []string{"identity platform", "Microsoft Graph"}) {
 		t.Errorf("logged waits of %v", apis)
+	}
+}
+
+// A wait that would outlast the operation's deadline is not started: the
+// service's answer comes back at once, not "context deadline exceeded"
+// after sleeping into it.
+func TestRetryWaitPastDeadlineGivesUpAtOnce(t *testing.T) {
+	var mu sync.Mutex
+	var msgs []string
+	srv, s := emulatorSession(t, false, nil, func(o *Options) {
+		o.RetryLog = func(_ context.Context, msg string, _ map[string]any) {
+			mu.Lock()
+			msgs = append(msgs, msg)
+			mu.Unlock()
+		}
+	})
+	if _, err := s.Graph().GetApplication(context.Background(), "00000000-0000-4000-8000-000000000002"); err == nil {
+		t.Fatal("want not found") // signs in first, so the fault below meets Graph only
+	}
+	if err := srv.InjectFault(emulator.Fault{Service: "graph", Path: `^/v1.0/applications/`, Status: 429, RetryAfter: 3600, Count: 1}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	start := time.Now()
+	_, err := s.Graph().GetApplication(ctx, "00000000-0000-4000-8000-000000000002")
+	var ge *graph.APIError
+	if !errors.As(err, &ge) || ge.StatusCode != http.StatusTooManyRequests || time.Since(start) > 10*time.Second {
+		t.Fatalf("after %v: %v, want Graph's 429 at once", time.Since(start), err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(msgs) != 1 || !strings.Contains(msgs[0], "not retrying, the wait would pass the operation's deadline") {
+		t.Fatalf("logged %q", msgs)
 	}
 }

@@ -2,6 +2,8 @@ package provider_test
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -14,10 +16,16 @@ import (
 	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator"
 )
 
-// Graph asks for a day's wait; max_retry_wait = "1s" makes it a second.
+// Graph asks for a day's wait; max_retry_wait = "1s" makes it a second,
+// and TF_LOG=INFO shows the wait.
 func TestAccProvider_maxRetryWaitCapsRetryAfter(t *testing.T) {
 	srv := acctest.Emulator(t)
 	name := acctest.Name(t, "capped")
+	// The provider's log of this test goes to its own file (terraform-
+	// plugin-log's test sink).
+	logs := filepath.Join(t.TempDir(), "%s.log")
+	t.Setenv("TF_LOG", "INFO")
+	t.Setenv("TF_LOG_PATH_MASK", logs)
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
@@ -48,6 +56,16 @@ resource "onboard_entra_app" "test" {
 				}
 				if !found {
 					return fmt.Errorf("no retry recorded: %+v", srv.Retries())
+				}
+				log, err := os.ReadFile(fmt.Sprintf(logs, t.Name()))
+				if err != nil {
+					return err
+				}
+				line := regexp.MustCompile(`\[INFO\] +[^ ]+: Microsoft Graph: waiting before retrying: .*`).Find(log)
+				for _, want := range []string{`api="Microsoft Graph"`, `method=PATCH`, `status=429`, `delay=1s`, `retry_after=24h0m0s`, `attempt="retry 1 of 8"`, `maxretrywaitcapsretryafter`} {
+					if !strings.Contains(string(line), want) {
+						return fmt.Errorf("INFO log line %q lacks %s", line, want)
+					}
 				}
 				return nil
 			},

@@ -70,9 +70,10 @@ func (r *apiPermissionResource) Schema(_ context.Context, _ resource.SchemaReque
 			"resource_app_id": schema.StringAttribute{Computed: true, PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 				MarkdownDescription: "The API's application ID, e.g. `00000003-0000-0000-c000-000000000000` for Microsoft Graph."},
 			"application_permissions": schema.SetAttribute{ElementType: types.StringType, Optional: true, Computed: true, Default: emptySet,
-				MarkdownDescription: "Application permissions (app roles) by name, e.g. `User.Read.All`, `API.ReadWrite.All`, `Automation.ReadWrite.All`, `AdminCenter.ReadWrite.All`."},
+				MarkdownDescription: "Application permissions (app roles: the app's own access, with no user signed in) by name, e.g. Microsoft Graph's `Sites.Read.All`, `Mail.Send`, `Files.Read.All`, `User.Read.All`, " +
+					"or Business Central's `API.ReadWrite.All`, `Automation.ReadWrite.All`, `AdminCenter.ReadWrite.All`."},
 			"delegated_permissions": schema.SetAttribute{ElementType: types.StringType, Optional: true, Computed: true, Default: emptySet,
-				MarkdownDescription: "Delegated permissions (scopes) by name, e.g. `User.Read` or Business Central's `Financials.ReadWrite.All`."},
+				MarkdownDescription: "Delegated permissions (scopes: acting for a signed-in user) by name, e.g. Microsoft Graph's `User.Read`, `Mail.Send`, `Files.Read.All`, or Business Central's `Financials.ReadWrite.All`."},
 			"application_permission_ids": schema.MapAttribute{ElementType: types.StringType, Computed: true,
 				MarkdownDescription: "Application permission name to app role ID."},
 			"delegated_permission_ids": schema.MapAttribute{ElementType: types.StringType, Computed: true,

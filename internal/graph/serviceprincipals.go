@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"strings"
 
 	"github.com/microsoftgraph/msgraph-sdk-go/models"
 	"github.com/microsoftgraph/msgraph-sdk-go/serviceprincipals"
@@ -66,6 +67,41 @@ func (c *Client) GetServicePrincipalByAppID(ctx context.Context, appID string) (
 		return ServicePrincipal{}, wrap(err)
 	}
 	return fromSP(m), nil
+}
+
+// apiFields are what an API's permissions need: Graph's service principal
+// alone carries over 1,500 permissions, so nothing else is asked for.
+var apiFields = []string{"appId", "displayName", "appRoles", "oauth2PermissionScopes"}
+
+// GetAPIPermissions reads what an API offers in the tenant: the app roles
+// and delegated scopes of its service principal
+// (GET /servicePrincipals(appId='…')?$select=appRoles,oauth2PermissionScopes,displayName,appId).
+func (c *Client) GetAPIPermissions(ctx context.Context, appID string) (ServicePrincipal, error) {
+	m, err := serviceprincipalswithappid.NewServicePrincipalsWithAppIdRequestBuilderInternal(c.base, c.adapter, &appID).Get(ctx,
+		&serviceprincipalswithappid.ServicePrincipalsWithAppIdRequestBuilderGetRequestConfiguration{
+			QueryParameters: &serviceprincipalswithappid.ServicePrincipalsWithAppIdRequestBuilderGetQueryParameters{Select: apiFields}})
+	if err != nil {
+		return ServicePrincipal{}, wrap(err)
+	}
+	return fromSP(m), nil
+}
+
+// ListServicePrincipalsByDisplayName lists the tenant's service principals
+// with exactly this display name (Graph compares it case-insensitively), with
+// their permissions.
+func (c *Client) ListServicePrincipalsByDisplayName(ctx context.Context, name string) ([]ServicePrincipal, error) {
+	filter := "displayName eq '" + strings.ReplaceAll(name, "'", "''") + "'"
+	resp, err := serviceprincipals.NewServicePrincipalsRequestBuilderInternal(c.base, c.adapter).Get(ctx,
+		&serviceprincipals.ServicePrincipalsRequestBuilderGetRequestConfiguration{
+			QueryParameters: &serviceprincipals.ServicePrincipalsRequestBuilderGetQueryParameters{Filter: &filter, Select: apiFields}})
+	if err != nil {
+		return nil, wrap(err)
+	}
+	var out []ServicePrincipal
+	for _, m := range resp.GetValue() {
+		out = append(out, fromSP(m))
+	}
+	return out, nil
 }
 
 // EnsureServicePrincipal returns the app's service principal in the tenant,

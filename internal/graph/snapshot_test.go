@@ -18,7 +18,7 @@ func TestSnapshotMatchesEmulator(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sp, err := c.GetServicePrincipalByAppID(context.Background(), api.AppID)
+		sp, err := c.GetAPIPermissions(context.Background(), api.AppID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -75,8 +75,12 @@ func TestEmulatorHasOtherFirstPartyAPIs(t *testing.T) {
 			t.Errorf("%s: %q, roles %+v; want %s with %s %s", appID, sp.DisplayName, sp.AppRoles, want[0], want[1], want[2])
 		}
 	}
-	sp, err := c.GetServicePrincipalByAppID(context.Background(), "797f4846-ba00-4fd7-ba43-dac1f8f63013")
-	if err != nil || sp.DisplayName != "Windows Azure Service Management API" || len(sp.OAuth2PermissionScopes) != 1 ||
+	sps, err := c.ListServicePrincipalsByDisplayName(context.Background(), "windows azure service management api")
+	if err != nil || len(sps) != 1 {
+		t.Fatalf("by display name: %+v %v", sps, err)
+	}
+	sp := sps[0]
+	if sp.AppID != "797f4846-ba00-4fd7-ba43-dac1f8f63013" || sp.DisplayName != "Windows Azure Service Management API" || len(sp.OAuth2PermissionScopes) != 1 ||
 		sp.OAuth2PermissionScopes[0].ID != "41094075-9dad-400e-a0bd-54e686782033" {
 		t.Errorf("Azure Service Management: %+v %v", sp, err)
 	}

@@ -137,8 +137,8 @@ func (a API) Resolve(name string, kind Kind) (Permission, error) {
 	}
 	for _, p := range a.Permissions {
 		if p.Kind == kind.other() && strings.EqualFold(p.Name, name) {
-			return Permission{}, fmt.Errorf("%s is a %s permission of %s, not %s permission; %s %s",
-				p.Name, kind.other(), a.Name, article(kind), a.offer(kind, name), kindsExplained)
+			return Permission{}, fmt.Errorf("%s is %s permission of %s, not %s permission; %s %s",
+				p.Name, article(kind.other()), a.Name, article(kind), a.offer(kind, name), kindsExplained)
 		}
 	}
 	if near := Closest(name, a.Names(kind), 3); len(near) > 0 {
@@ -207,7 +207,13 @@ func Closest(name string, candidates []string, n int) []string {
 	var all []scored
 	lname := strings.ToLower(name)
 	for _, c := range candidates {
-		d := distance(lname, strings.ToLower(c))
+		lc := strings.ToLower(c)
+		d := distance(lname, lc)
+		// A name cut short or run on (Mail.Send.All for Mail.Send) is the
+		// likelier slip than a different word of the same length.
+		if strings.HasPrefix(lname, lc) || strings.HasPrefix(lc, lname) {
+			d--
+		}
 		if d <= max(3, len(c)/3) {
 			all = append(all, scored{c, d})
 		}
@@ -220,8 +226,9 @@ func Closest(name string, candidates []string, n int) []string {
 		}
 		return commonPrefix(lname, strings.ToLower(all[i].s)) > commonPrefix(lname, strings.ToLower(all[j].s))
 	})
+	// Names much further off than the best one are noise beside it.
 	var out []string
-	for i := 0; i < len(all) && i < n; i++ {
+	for i := 0; i < len(all) && i < n && all[i].d <= all[0].d+1; i++ {
 		out = append(out, all[i].s)
 	}
 	return out

@@ -19,11 +19,23 @@ type ServicePrincipal struct {
 	OAuth2PermissionScopes []PermissionScope
 }
 
-// AppRole is an application permission an API offers.
+// AppRole is an application permission an API offers (or a role users are
+// assigned, by AllowedMemberTypes).
 type AppRole struct {
-	ID, Value, DisplayName string
-	AllowedMemberTypes     []string
-	IsEnabled              bool
+	ID, Value, DisplayName, Description string
+	AllowedMemberTypes                  []string
+	IsEnabled                           bool
+}
+
+func fromAppRole(r models.AppRoleable) AppRole {
+	ar := AppRole{Value: str(r.GetValue()), DisplayName: str(r.GetDisplayName()), Description: str(r.GetDescription()), AllowedMemberTypes: r.GetAllowedMemberTypes()}
+	if r.GetId() != nil {
+		ar.ID = r.GetId().String()
+	}
+	if r.GetIsEnabled() != nil {
+		ar.IsEnabled = *r.GetIsEnabled()
+	}
+	return ar
 }
 
 // PermissionScope is a delegated permission an API offers.
@@ -38,14 +50,7 @@ func fromSP(m models.ServicePrincipalable) ServicePrincipal {
 		sp.AppOwnerOrganizationID = m.GetAppOwnerOrganizationId().String()
 	}
 	for _, r := range m.GetAppRoles() {
-		ar := AppRole{Value: str(r.GetValue()), DisplayName: str(r.GetDisplayName()), AllowedMemberTypes: r.GetAllowedMemberTypes()}
-		if r.GetId() != nil {
-			ar.ID = r.GetId().String()
-		}
-		if r.GetIsEnabled() != nil {
-			ar.IsEnabled = *r.GetIsEnabled()
-		}
-		sp.AppRoles = append(sp.AppRoles, ar)
+		sp.AppRoles = append(sp.AppRoles, fromAppRole(r))
 	}
 	for _, s := range m.GetOauth2PermissionScopes() {
 		ps := PermissionScope{Value: str(s.GetValue()), Type: str(s.GetTypeEscaped())}
@@ -71,7 +76,7 @@ func (c *Client) GetServicePrincipalByAppID(ctx context.Context, appID string) (
 
 // apiFields are what an API's permissions need: Graph's service principal
 // alone carries over 1,500 permissions, so nothing else is asked for.
-var apiFields = []string{"appId", "displayName", "appRoles", "oauth2PermissionScopes"}
+var apiFields = []string{"appId", "displayName", "appOwnerOrganizationId", "appRoles", "oauth2PermissionScopes"}
 
 // GetAPIPermissions reads what an API offers in the tenant: the app roles
 // and delegated scopes of its service principal

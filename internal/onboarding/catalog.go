@@ -58,6 +58,10 @@ type API struct {
 	// SnapshotDate is set when the permissions come from the embedded
 	// snapshot rather than the tenant: the day they were read.
 	SnapshotDate string
+	// Local: the API is an app registered in the home tenant, likely in the
+	// same configuration, so a role it lacks at plan may be added by the
+	// same apply.
+	Local bool
 }
 
 // Client IDs of the APIs the seeds use.

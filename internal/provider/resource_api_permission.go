@@ -191,6 +191,13 @@ func (r *apiPermissionResource) lookupAPI(ctx context.Context, ref string, diags
 		return api, true
 	case lerr == nil && graph.IsNotFound(err):
 		return known, true
+	case lerr == nil && graph.IsForbidden(err):
+		// Least privilege (Application.ReadWrite.OwnedBy alone) cannot read
+		// Microsoft's service principals: the snapshot answers, and says so.
+		diags.AddAttributeWarning(path.Root("api"), "Permissions checked against the snapshot",
+			"The automation identity may not read the service principal of "+known.Name+" in tenant "+r.data.TenantID+" ("+err.Error()+"), so its permission names "+
+				"were checked against the provider's snapshot of "+known.SnapshotDate+". Grant it Application.Read.All to check them against the tenant.")
+		return known, true
 	case graph.IsNotFound(err):
 		diags.AddAttributeError(path.Root("api"), "API not found",
 			"No API with application ID "+appID+" has a service principal in tenant "+r.data.TenantID+". Use a known API name or the app ID of an API present in the tenant.")
@@ -215,14 +222,16 @@ func (d *providerData) apiPermissions(ctx context.Context, appID string) (onboar
 	if err != nil {
 		return onboarding.API{}, err
 	}
-	api := onboarding.API{Name: sp.DisplayName, AppID: strings.ToLower(sp.AppID)}
+	api := onboarding.API{Name: sp.DisplayName, AppID: strings.ToLower(sp.AppID), Local: strings.EqualFold(sp.AppOwnerOrganizationID, d.TenantID)}
 	for _, role := range sp.AppRoles {
 		api.Permissions = append(api.Permissions, onboarding.Permission{Name: role.Value, ID: strings.ToLower(role.ID), Kind: onboarding.Application})
 	}
 	for _, sc := range sp.OAuth2PermissionScopes {
 		api.Permissions = append(api.Permissions, onboarding.Permission{Name: sc.Value, ID: strings.ToLower(sc.ID), Kind: onboarding.Delegated})
 	}
-	entry.api, entry.read = api, true
+	// An API registered in the home tenant may gain roles during this run
+	// (an onboard_entra_app updated before the permission): read it afresh.
+	entry.api, entry.read = api, !api.Local
 	return api, nil
 }
 
@@ -249,7 +258,24 @@ func (r *apiPermissionResource) ModifyPlan(ctx context.Context, req resource.Mod
 	if !ok {
 		return
 	}
-	app, del := resolveAll(ctx, api, plan, &resp.Diagnostics)
+	var found diag.Diagnostics
+	app, del := resolveAll(ctx, api, plan, &found)
+	if found.HasError() && api.Local {
+		// The API is an app of the home tenant: the same apply may add the
+		// role (onboard_entra_app's app_role), so apply decides.
+		for _, d := range found.Errors() {
+			if d, ok := d.(diag.DiagnosticWithPath); ok {
+				resp.Diagnostics.AddAttributeWarning(d.Path(), "Permission not offered yet",
+					d.Detail()+" "+api.Name+" is registered in this tenant, so apply checks again after updating it, and fails if it still lacks the permission.")
+			}
+		}
+		plan.ResourceAppID = types.StringValue(api.AppID)
+		plan.ApplicationPermissionIDs = types.MapUnknown(types.StringType)
+		plan.DelegatedPermissionIDs = types.MapUnknown(types.StringType)
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		return
+	}
+	resp.Diagnostics.Append(found...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -100,9 +100,27 @@ type Authenticator struct {
 	// tenant's tokens can be dropped (ForgetTenant) while its MSAL client,
 	// with the tenant's endpoint discovery, stays.
 	tokens map[tokenKey]AccessToken
+	// requesting holds one lock per key: callers that miss the cache at
+	// once wait for the one request in flight instead of each asking, and
+	// so all honour the Retry-After it may get.
+	requesting map[tokenKey]*sync.Mutex
 }
 
 type tokenKey struct{ tenant, resource string }
+
+func (a *Authenticator) requestLock(key tokenKey) *sync.Mutex {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.requesting == nil {
+		a.requesting = map[tokenKey]*sync.Mutex{}
+	}
+	l := a.requesting[key]
+	if l == nil {
+		l = &sync.Mutex{}
+		a.requesting[key] = l
+	}
+	return l
+}
 
 // noCache keeps MSAL's own token cache empty; see Authenticator.tokens.
 type noCache struct{}
@@ -164,11 +182,20 @@ func (a *Authenticator) Token(ctx context.Context, tenantID, resource string) (A
 		tenantID = a.cfg.TenantID
 	}
 	key := tokenKey{strings.ToLower(tenantID), strings.TrimSuffix(resource, "/")}
-	a.mu.Lock()
-	cached, ok := a.tokens[key]
-	a.mu.Unlock()
-	if ok && time.Until(cached.ExpiresOn) > 5*time.Minute {
-		return cached, nil
+	cachedToken := func() (AccessToken, bool) {
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		cached, ok := a.tokens[key]
+		return cached, ok && time.Until(cached.ExpiresOn) > 5*time.Minute
+	}
+	if t, ok := cachedToken(); ok {
+		return t, nil
+	}
+	l := a.requestLock(key)
+	l.Lock()
+	defer l.Unlock()
+	if t, ok := cachedToken(); ok {
+		return t, nil // another caller's request, just served
 	}
 	c, err := a.client(tenantID)
 	if err != nil {

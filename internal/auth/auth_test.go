@@ -188,3 +188,35 @@ func TestRefreshTokenSourceRetries(t *testing.T) {
 		t.Fatalf("retry after Retry-After: %+v", r)
 	}
 }
+
+// Callers that need the same token at once (resources planned in parallel)
+// make one token request between them, so a throttled answer's Retry-After
+// holds for all of them.
+func TestConcurrentCallersShareOneTokenRequest(t *testing.T) {
+	srv, cloud := emulatorCloud(t)
+	if err := srv.InjectFault(emulator.Fault{Service: "login", Path: `/oauth2/v2.0/token$`, Status: 429, RetryAfter: 1, Count: 1}); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := New(Config{Cloud: cloud, TenantID: emulator.DefaultHomeTenantID, ClientID: emulator.DefaultAutomationClientID,
+		ClientSecret: emulator.DefaultAutomationClientSecret, HTTPClient: srv.HTTPClient()})
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			_, err := a.Token(context.Background(), "", cloud.GraphResource)
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := srv.Counters().Tokens; n != 2 {
+		t.Errorf("token requests = %d, want 2 (one throttled, its retry served)", n)
+	}
+	for _, r := range srv.Retries() {
+		if r.Waited < r.RetryAfter {
+			t.Errorf("%s came again after %v; Retry-After asked %v", r.Request, r.Waited, r.RetryAfter)
+		}
+	}
+}

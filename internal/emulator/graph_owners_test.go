@@ -154,3 +154,27 @@ func TestGraphApplicationOwners(t *testing.T) {
 		t.Fatalf("unknown owner object: %d %s", r.Status, r.Raw)
 	}
 }
+
+// A service principal's app roles are its application's: a role added to
+// the app is at once on the service principal, where clients resolve and
+// are granted it (Entra derives the one from the other).
+func TestGraphServicePrincipalFollowsAppRoles(t *testing.T) {
+	s := newTestServer(t)
+	tok := automationToken(t, s)
+	role := func(id, value string) map[string]any {
+		return map[string]any{"id": id, "value": value, "displayName": value, "description": value,
+			"allowedMemberTypes": []string{"Application"}, "isEnabled": true}
+	}
+	id, appID := newApp(t, s, map[string]any{"displayName": "api", "appRoles": []any{role("6a9b1f47-0d3c-4e8a-9f2b-1c2d3e4f5a61", "Read.All")}})
+	newServicePrincipal(t, s, appID)
+	r := call(t, s, "PATCH", "/v1.0/applications/"+id, tok, map[string]any{"appRoles": []any{
+		role("6a9b1f47-0d3c-4e8a-9f2b-1c2d3e4f5a61", "Read.All"), role("6a9b1f47-0d3c-4e8a-9f2b-1c2d3e4f5a62", "Write.All")}})
+	if r.Status != http.StatusNoContent {
+		t.Fatalf("add a role: %d %s", r.Status, r.Raw)
+	}
+	r = call(t, s, "GET", "/v1.0/servicePrincipals(appId='"+appID+"')?$select=appRoles", tok, nil)
+	roles, _ := r.Body["appRoles"].([]any)
+	if r.Status != 200 || len(roles) != 2 || field(map[string]any{"r": roles[1]}, "r.value") != "Write.All" {
+		t.Fatalf("service principal's roles after the app gained one: %s", r.Raw)
+	}
+}

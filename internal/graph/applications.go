@@ -28,6 +28,7 @@ type Application struct {
 	WebRedirectURIs          []string
 	PublicClientRedirectURIs []string
 	Tags                     []string
+	AppRoles                 []AppRole
 	RequiredResourceAccess   []RequiredResourceAccess
 	PasswordCredentials      []PasswordCredential
 	CreatedDateTime          time.Time
@@ -66,6 +67,7 @@ type ApplicationPatch struct {
 	IdentifierURIs           *[]string
 	WebRedirectURIs          *[]string
 	PublicClientRedirectURIs *[]string
+	AppRoles                 *[]AppRole
 }
 
 func (c *Client) apps() *applications.ApplicationsRequestBuilder {
@@ -99,6 +101,22 @@ func toModel(p ApplicationPatch) models.Applicationable {
 		pc.SetRedirectUris(nonNil(*p.PublicClientRedirectURIs))
 		m.SetPublicClient(pc)
 	}
+	if p.AppRoles != nil {
+		roles := []models.AppRoleable{}
+		for _, r := range *p.AppRoles {
+			mr := models.NewAppRole()
+			if id, err := uuid.Parse(r.ID); err == nil {
+				mr.SetId(&id)
+			}
+			mr.SetValue(&r.Value)
+			mr.SetDisplayName(&r.DisplayName)
+			mr.SetDescription(&r.Description)
+			mr.SetAllowedMemberTypes(nonNil(r.AllowedMemberTypes))
+			mr.SetIsEnabled(&r.IsEnabled)
+			roles = append(roles, mr)
+		}
+		m.SetAppRoles(roles)
+	}
 	return m
 }
 
@@ -123,6 +141,9 @@ func fromModel(m models.Applicationable) Application {
 	}
 	if pc := m.GetPublicClient(); pc != nil {
 		a.PublicClientRedirectURIs = pc.GetRedirectUris()
+	}
+	for _, r := range m.GetAppRoles() {
+		a.AppRoles = append(a.AppRoles, fromAppRole(r))
 	}
 	for _, r := range m.GetRequiredResourceAccess() {
 		rra := RequiredResourceAccess{ResourceAppID: str(r.GetResourceAppId())}

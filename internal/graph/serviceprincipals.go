@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"strings"
 
 	"github.com/microsoftgraph/msgraph-sdk-go/models"
 	"github.com/microsoftgraph/msgraph-sdk-go/serviceprincipals"
@@ -18,11 +19,23 @@ type ServicePrincipal struct {
 	OAuth2PermissionScopes []PermissionScope
 }
 
-// AppRole is an application permission an API offers.
+// AppRole is an application permission an API offers (or a role users are
+// assigned, by AllowedMemberTypes).
 type AppRole struct {
-	ID, Value, DisplayName string
-	AllowedMemberTypes     []string
-	IsEnabled              bool
+	ID, Value, DisplayName, Description string
+	AllowedMemberTypes                  []string
+	IsEnabled                           bool
+}
+
+func fromAppRole(r models.AppRoleable) AppRole {
+	ar := AppRole{Value: str(r.GetValue()), DisplayName: str(r.GetDisplayName()), Description: str(r.GetDescription()), AllowedMemberTypes: r.GetAllowedMemberTypes()}
+	if r.GetId() != nil {
+		ar.ID = r.GetId().String()
+	}
+	if r.GetIsEnabled() != nil {
+		ar.IsEnabled = *r.GetIsEnabled()
+	}
+	return ar
 }
 
 // PermissionScope is a delegated permission an API offers.
@@ -37,14 +50,7 @@ func fromSP(m models.ServicePrincipalable) ServicePrincipal {
 		sp.AppOwnerOrganizationID = m.GetAppOwnerOrganizationId().String()
 	}
 	for _, r := range m.GetAppRoles() {
-		ar := AppRole{Value: str(r.GetValue()), DisplayName: str(r.GetDisplayName()), AllowedMemberTypes: r.GetAllowedMemberTypes()}
-		if r.GetId() != nil {
-			ar.ID = r.GetId().String()
-		}
-		if r.GetIsEnabled() != nil {
-			ar.IsEnabled = *r.GetIsEnabled()
-		}
-		sp.AppRoles = append(sp.AppRoles, ar)
+		sp.AppRoles = append(sp.AppRoles, fromAppRole(r))
 	}
 	for _, s := range m.GetOauth2PermissionScopes() {
 		ps := PermissionScope{Value: str(s.GetValue()), Type: str(s.GetTypeEscaped())}
@@ -66,6 +72,41 @@ func (c *Client) GetServicePrincipalByAppID(ctx context.Context, appID string) (
 		return ServicePrincipal{}, wrap(err)
 	}
 	return fromSP(m), nil
+}
+
+// apiFields are what an API's permissions need: Graph's service principal
+// alone carries over 1,500 permissions, so nothing else is asked for.
+var apiFields = []string{"appId", "displayName", "appOwnerOrganizationId", "appRoles", "oauth2PermissionScopes"}
+
+// GetAPIPermissions reads what an API offers in the tenant: the app roles
+// and delegated scopes of its service principal
+// (GET /servicePrincipals(appId='…')?$select=appRoles,oauth2PermissionScopes,displayName,appId).
+func (c *Client) GetAPIPermissions(ctx context.Context, appID string) (ServicePrincipal, error) {
+	m, err := serviceprincipalswithappid.NewServicePrincipalsWithAppIdRequestBuilderInternal(c.base, c.adapter, &appID).Get(ctx,
+		&serviceprincipalswithappid.ServicePrincipalsWithAppIdRequestBuilderGetRequestConfiguration{
+			QueryParameters: &serviceprincipalswithappid.ServicePrincipalsWithAppIdRequestBuilderGetQueryParameters{Select: apiFields}})
+	if err != nil {
+		return ServicePrincipal{}, wrap(err)
+	}
+	return fromSP(m), nil
+}
+
+// ListServicePrincipalsByDisplayName lists the tenant's service principals
+// with exactly this display name (Graph compares it case-insensitively), with
+// their permissions.
+func (c *Client) ListServicePrincipalsByDisplayName(ctx context.Context, name string) ([]ServicePrincipal, error) {
+	filter := "displayName eq '" + strings.ReplaceAll(name, "'", "''") + "'"
+	resp, err := serviceprincipals.NewServicePrincipalsRequestBuilderInternal(c.base, c.adapter).Get(ctx,
+		&serviceprincipals.ServicePrincipalsRequestBuilderGetRequestConfiguration{
+			QueryParameters: &serviceprincipals.ServicePrincipalsRequestBuilderGetQueryParameters{Filter: &filter, Select: apiFields}})
+	if err != nil {
+		return nil, wrap(err)
+	}
+	var out []ServicePrincipal
+	for _, m := range resp.GetValue() {
+		out = append(out, fromSP(m))
+	}
+	return out, nil
 }
 
 // EnsureServicePrincipal returns the app's service principal in the tenant,

@@ -15,6 +15,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/onboard-tf/terraform-provider-onboard/internal/permissiondata"
 )
 
 // Kind is application (app role, "Role") or delegated (scope, "Scope").
@@ -53,6 +55,13 @@ type API struct {
 	AppID       string
 	Aliases     []string
 	Permissions []Permission
+	// SnapshotDate is set when the permissions come from the embedded
+	// snapshot rather than the tenant: the day they were read.
+	SnapshotDate string
+	// Local: the API is an app registered in the home tenant, likely in the
+	// same configuration, so a role it lacks at plan may be added by the
+	// same apply.
+	Local bool
 }
 
 // Client IDs of the APIs the seeds use.
@@ -65,64 +74,23 @@ const (
 // provider then reads the API's service principal instead.
 var ErrUnknownAPI = errors.New("API not in the catalog")
 
-func perms(kind Kind, pairs ...string) []Permission {
-	var out []Permission
-	for i := 0; i+1 < len(pairs); i += 2 {
-		out = append(out, Permission{Name: pairs[i], ID: pairs[i+1], Kind: kind})
-	}
-	return out
+// The fallback catalog is the generated snapshot (internal/permissiondata):
+// every permission of Microsoft Graph and Business Central as their service
+// principals offered them on the snapshot's date. A tenant's own service
+// principal is the authority whenever it can be read (FromServicePrincipal);
+// this list serves only when it cannot: functions, validation before the
+// provider has credentials, offline.
+var catalog = []API{
+	fromSnapshot(permissiondata.Graph, "graph", "msgraph", "https://graph.microsoft.com"),
+	fromSnapshot(permissiondata.BusinessCentral, "business central", "businesscentral", "bc", "d365bc", "https://api.businesscentral.dynamics.com"),
 }
 
-// The IDs are Microsoft's (research/graph-api.md §3.1); the emulator serves
-// the same ones.
-var catalog = []API{
-	{
-		Name: "Microsoft Graph", AppID: GraphAppID, Aliases: []string{"graph", "msgraph", "https://graph.microsoft.com"},
-		Permissions: append(perms(Application,
-			"User.Read.All", "df021288-bdef-4463-88db-98f22de89214",
-			"Directory.Read.All", "7ab1d382-f21e-4acd-a863-ba3e13f7da61",
-			"Directory.ReadWrite.All", "19dbc75e-c2e2-444c-a770-ec69d8559fc7",
-			"Organization.Read.All", "498476ce-e0fe-48b0-b801-37ba7e2685c6",
-			"Group.Read.All", "5b567255-7703-4780-807c-7be8301ae99b",
-			"Device.Read.All", "7438b122-aefc-4978-80ed-43db9fcc7715",
-			"DeviceManagementManagedDevices.Read.All", "2f51be20-0bb4-4fed-bf7b-db946066c75e",
-			"SecurityEvents.Read.All", "bf394140-e372-4bf9-a898-299cfc7564e5",
-			"Reports.Read.All", "230c1aed-a721-4c5d-9cb4-a90514e508ef",
-			"AuditLog.Read.All", "b0afded3-3588-46d8-8b3d-9842eff778da",
-			"Mail.Read", "810c84a8-4a9e-49e6-bf7d-12d183f40d01",
-			"Application.ReadWrite.OwnedBy", "18a4783c-866b-4cc7-a460-3d5e5662c884",
-			"Application.ReadWrite.All", "1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9",
-			"Application.Read.All", "9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30",
-			"AppRoleAssignment.ReadWrite.All", "06b708a9-e830-4db3-a914-8e69da51d44f",
-			"DelegatedPermissionGrant.ReadWrite.All", "8e8e4742-1d95-4f68-9d56-6ee75648c72a",
-			"CrossTenantInformation.ReadBasic.All", "cac88765-0581-4025-9725-5ebc13f729ee",
-			"DelegatedAdminRelationship.Read.All", "f6e9e124-4586-492f-adc0-c6f96e4823fd",
-			"Policy.Read.All", "246dd0d5-5bd0-4def-940b-0421030a5b68",
-		), perms(Delegated,
-			"User.Read", "e1fe6dd8-ba31-4d61-89e7-88639da4683d",
-			"Directory.Read.All", "06da0dbc-49e2-44d2-8312-53f166ab848a",
-			"User.Read.All", "a154be20-db9c-4678-8ab7-66f6cc099a59",
-			"Group.Read.All", "5f8c59db-677d-491f-a6b8-5f174b11ec1d",
-			"Mail.Read", "570282fd-fa5c-430d-a7fd-fc8dc98a9dca",
-			"openid", "37f7f235-527c-4136-accd-4a02d197296e",
-			"offline_access", "7427e0e9-2fba-42fe-b0c0-848c9e6a8182",
-			"profile", "14dad69e-099b-42c9-810b-d002981feec1",
-			"email", "64a6cdd6-aab1-4aaf-94b8-3cc8405e90d0",
-		)...),
-	},
-	{
-		Name: "Dynamics 365 Business Central", AppID: BusinessCentralAppID,
-		Aliases: []string{"business central", "businesscentral", "bc", "d365bc", "https://api.businesscentral.dynamics.com"},
-		Permissions: append(perms(Application,
-			"API.ReadWrite.All", "a42b0b75-311e-488d-b67e-8fe84f924341",
-			"Automation.ReadWrite.All", "d365bc00-a990-0000-00bc-160000000001",
-			"app_access", "3983b928-ed40-4111-bbad-e7910cf234bd",
-			"AdminCenter.ReadWrite.All", "a20fe46f-4f63-4666-8e0e-9b882d90b837",
-		), perms(Delegated,
-			"Financials.ReadWrite.All", "2fb13c28-9d89-417f-9af2-ec3065bc16e6",
-			"user_impersonation", "bce0976a-cb0b-473b-8800-84eda9f8e447",
-		)...),
-	},
+func fromSnapshot(s permissiondata.API, aliases ...string) API {
+	a := API{Name: s.Name, AppID: s.AppID, Aliases: aliases, SnapshotDate: s.Date}
+	for _, p := range s.Permissions {
+		a.Permissions = append(a.Permissions, Permission{Name: p.Value, ID: p.ID, Kind: Kind(p.Kind)})
+	}
+	return a
 }
 
 // APIs lists the catalog's API names.
@@ -163,6 +131,8 @@ func (a API) Names(kind Kind) []string {
 }
 
 // Resolve finds a permission of the given kind by name (case-insensitive).
+// A name the API offers only as the other kind is explained as such; an
+// unknown one gets the closest names of the kind asked for.
 func (a API) Resolve(name string, kind Kind) (Permission, error) {
 	for _, p := range a.Permissions {
 		if p.Kind == kind && strings.EqualFold(p.Name, name) {
@@ -171,21 +141,56 @@ func (a API) Resolve(name string, kind Kind) (Permission, error) {
 	}
 	for _, p := range a.Permissions {
 		if p.Kind == kind.other() && strings.EqualFold(p.Name, name) {
-			return Permission{}, fmt.Errorf("%s is a %s permission of %s, not an %s permission; its %s permissions are %s",
-				p.Name, kind.other(), a.Name, article(kind), kind, quoteList(a.Names(kind)))
+			return Permission{}, fmt.Errorf("%s is %s permission of %s, not %s permission; %s %s",
+				p.Name, article(kind.other()), a.Name, article(kind), a.offer(kind, name), kindsExplained)
 		}
 	}
 	if near := Closest(name, a.Names(kind), 3); len(near) > 0 {
 		return Permission{}, fmt.Errorf("%s has no %s permission %q; did you mean %s?", a.Name, kind, name, quoteList(near))
 	}
-	return Permission{}, fmt.Errorf("%s has no %s permission %q; its %s permissions are %s", a.Name, kind, name, kind, quoteList(a.Names(kind)))
+	return Permission{}, fmt.Errorf("%s has no %s permission %q; %s", a.Name, kind, name, a.offer(kind, name))
+}
+
+// kindsExplained is the difference people trip over: the same word names
+// two permissions, granted differently.
+const kindsExplained = "An application permission (app role) is the app's own access, with no user signed in; " +
+	"a delegated permission (scope) acts for a signed-in user and never exceeds what that user may do."
+
+// listMax is the longest list of names a message spells out; beyond it a
+// message names the closest few instead.
+const listMax = 12
+
+// offer says what the API offers of a kind: every name when there are few,
+// else the closest to name, else how many there are.
+func (a API) offer(kind Kind, name string) string {
+	names := a.Names(kind)
+	switch {
+	case len(names) == 0:
+		return fmt.Sprintf("it has no %s permissions", kind)
+	case len(names) <= listMax:
+		return fmt.Sprintf("its %s permissions are %s.", kind, quoteList(names))
+	}
+	if near := Closest(name, names, 3); len(near) > 0 {
+		return fmt.Sprintf("its closest %s permissions are %s.", kind, quoteList(near))
+	}
+	return fmt.Sprintf("none of its %d %s permissions is close to that name.", len(names), kind)
+}
+
+// SnapshotNote says, when the permissions are the snapshot's, that a newer
+// permission may be missing from them; empty when the tenant answered.
+func (a API) SnapshotNote() string {
+	if a.SnapshotDate == "" {
+		return ""
+	}
+	return fmt.Sprintf("(Checked against the provider's snapshot of %s's permissions of %s, as the tenant could not be asked; "+
+		"the API's service principal in the tenant decides at plan once the provider has credentials.)", a.Name, a.SnapshotDate)
 }
 
 func article(k Kind) string {
 	if k == Application {
-		return "application"
+		return "an application"
 	}
-	return "delegated"
+	return "a delegated"
 }
 
 func quoteList(v []string) string {
@@ -206,17 +211,39 @@ func Closest(name string, candidates []string, n int) []string {
 	var all []scored
 	lname := strings.ToLower(name)
 	for _, c := range candidates {
-		d := distance(lname, strings.ToLower(c))
+		lc := strings.ToLower(c)
+		d := distance(lname, lc)
+		// A name cut short or run on (Mail.Send.All for Mail.Send) is the
+		// likelier slip than a different word of the same length.
+		if strings.HasPrefix(lname, lc) || strings.HasPrefix(lc, lname) {
+			d--
+		}
 		if d <= max(3, len(c)/3) {
 			all = append(all, scored{c, d})
 		}
 	}
-	sort.SliceStable(all, func(i, j int) bool { return all[i].d < all[j].d })
+	// Among equally distant names, the one sharing the longest start with
+	// the input is what was meant: User.ReadWrite → User.ReadWrite.All, not Mail.ReadWrite.
+	sort.SliceStable(all, func(i, j int) bool {
+		if all[i].d != all[j].d {
+			return all[i].d < all[j].d
+		}
+		return commonPrefix(lname, strings.ToLower(all[i].s)) > commonPrefix(lname, strings.ToLower(all[j].s))
+	})
+	// Names much further off than the best one are noise beside it.
 	var out []string
-	for i := 0; i < len(all) && i < n; i++ {
+	for i := 0; i < len(all) && i < n && all[i].d <= all[0].d+1; i++ {
 		out = append(out, all[i].s)
 	}
 	return out
+}
+
+func commonPrefix(a, b string) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	return n
 }
 
 func distance(a, b string) int {

@@ -28,13 +28,32 @@ func TestResolve(t *testing.T) {
 		// Seed 001 asks for this as an application permission.
 		{"Dynamics 365 Business Central", "Financials.ReadWrite.All", Application, `Financials.ReadWrite.All is a delegated permission of Dynamics 365 Business Central, not an application permission; its application permissions are "API.ReadWrite.All", "AdminCenter.ReadWrite.All", "Automation.ReadWrite.All", "app_access"`},
 		{"Microsoft Graph", "User.Read.Al", Application, `did you mean "User.Read.All"`},
-		{"Microsoft Graph", "Nonsense.Whatever", Delegated, "its delegated permissions are"},
+		// Business Central's few names are listed; Graph's hundreds are not.
+		{"Dynamics 365 Business Central", "Nonsense.Whatever", Delegated, `its delegated permissions are "Financials.ReadWrite.All", "user_impersonation".`},
+		{"Microsoft Graph", "Nonsense.Whatever", Delegated, "none of its 807 delegated permissions is close to that name."},
+		// The snapshot is every permission, not the few the seeds use.
+		{"Microsoft Graph", "Sites.Read.Al", Application, `did you mean "Sites.Read.All"`},
+		// Wrong kind, on an API with too many names to list: the closest of the right kind, and why kinds differ.
+		{"Microsoft Graph", "User.ReadWrite", Application, `User.ReadWrite is a delegated permission of Microsoft Graph, not an application permission; its closest application permissions are "User.ReadWrite.All"`},
+		{"Microsoft Graph", "User.ReadWrite", Application, "a delegated permission (scope) acts for a signed-in user"},
 	}
 	for _, c := range cases {
 		api, _ := LookupAPI(c.api)
 		if _, err := api.Resolve(c.name, c.kind); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s %s: %v, want %q", c.api, c.name, err, c.want)
 		}
+	}
+	graph, _ := LookupAPI("graph")
+	for name, id := range map[string]string{"Sites.Read.All": "332a536c-c7ef-4017-ab91-336970924f0d", "Mail.Send": "b633e1c5-b582-4048-a93e-9f11b44c7e96", "Files.Read.All": "01d4889c-1287-42c6-ac1f-5d1e02578ef6"} {
+		if p, err := graph.Resolve(name, Application); err != nil || p.ID != id {
+			t.Errorf("%s: %+v %v, want Microsoft's ID %s", name, p, err, id)
+		}
+	}
+	if p, err := graph.Resolve("Mail.Send", Delegated); err != nil || p.ID != "e383f46e-2787-4529-855e-0e479a3ffac0" {
+		t.Errorf("delegated Mail.Send: %+v %v", p, err)
+	}
+	if graph.SnapshotDate != "2026-08-20" || !strings.Contains(graph.SnapshotNote(), "snapshot of Microsoft Graph's permissions of 2026-08-20") {
+		t.Errorf("snapshot date %q, note %q", graph.SnapshotDate, graph.SnapshotNote())
 	}
 	if _, err := LookupAPI("Microsoft Grahp"); err == nil || !strings.Contains(err.Error(), `"Microsoft Graph"`) {
 		t.Fatalf("unknown API: %v", err)

@@ -95,6 +95,9 @@ type providerData struct {
 	// customers maps "tenant id/client id" to the tenant reference planned
 	// for it in this run, to catch one customer listed twice.
 	customers sync.Map
+	// apis maps an API's app ID to what its service principal offers, read
+	// once per run (resource_api_permission.go).
+	apis sync.Map
 }
 
 // planCustomer records that the plan onboards clientID into tenantID,

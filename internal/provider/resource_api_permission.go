@@ -2,9 +2,10 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"sort"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -56,7 +57,10 @@ func (r *apiPermissionResource) Metadata(_ context.Context, req resource.Metadat
 func (r *apiPermissionResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	emptySet := setdefault.StaticValue(basetypes.NewSetValueMust(types.StringType, nil))
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "The permissions an app registration requires on one API (\"API permissions\" in the Entra admin center), by name. " +
+		MarkdownDescription: "The permissions an app registration requires on one API (\"API permissions\" in the Entra admin center), by name: any permission " +
+			"the API's service principal in the home tenant offers (Microsoft Graph's hundreds, Business Central's, Exchange Online's, another vendor's). " +
+			"A name it lacks fails at plan with the closest names, and a name that exists only as the other kind (an app role asked for as a delegated scope, " +
+			"or the reverse) says so. " +
 			"Each resource owns only its API's entry of the app's `requiredResourceAccess`, so several of them on one app never overwrite each other. " +
 			"Requiring a permission grants nothing: admin consent does (`onboard_customer_tenant`).",
 		Attributes: map[string]schema.Attribute{
@@ -66,13 +70,18 @@ func (r *apiPermissionResource) Schema(_ context.Context, _ resource.SchemaReque
 				MarkdownDescription: "Object ID of the app registration (`onboard_entra_app.<name>.id`).", Validators: []validator.String{guidValidator()}},
 			"api": schema.StringAttribute{Required: true, PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(otherAPI,
 				"Replaced when the value names another API.", "Replaced when the value names another API (a name and its client ID are the same API).")},
-				MarkdownDescription: "The API: `Microsoft Graph`, `Dynamics 365 Business Central` (aliases `graph`, `business central`), or any API's application (client) ID."},
+				MarkdownDescription: "The API: its application (client) ID, the display name of its service principal in the home tenant (e.g. `Office 365 Exchange Online`, " +
+					"`Office 365 SharePoint Online`, another vendor's multi-tenant API), or `Microsoft Graph` / `Dynamics 365 Business Central` (aliases `graph`, `business central`). " +
+					"Permission names are checked at plan against what that service principal offers, read once per run; the provider's embedded snapshot of " +
+					"Microsoft Graph's and Business Central's permissions serves only when the tenant cannot be asked (before the provider has credentials, or when " +
+					"the home tenant has no service principal of the API yet)."},
 			"resource_app_id": schema.StringAttribute{Computed: true, PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 				MarkdownDescription: "The API's application ID, e.g. `00000003-0000-0000-c000-000000000000` for Microsoft Graph."},
 			"application_permissions": schema.SetAttribute{ElementType: types.StringType, Optional: true, Computed: true, Default: emptySet,
-				MarkdownDescription: "Application permissions (app roles) by name, e.g. `User.Read.All`, `API.ReadWrite.All`, `Automation.ReadWrite.All`, `AdminCenter.ReadWrite.All`."},
+				MarkdownDescription: "Application permissions (app roles: the app's own access, with no user signed in) by name, e.g. Microsoft Graph's `Sites.Read.All`, `Mail.Send`, `Files.Read.All`, `User.Read.All`, " +
+					"or Business Central's `API.ReadWrite.All`, `Automation.ReadWrite.All`, `AdminCenter.ReadWrite.All`."},
 			"delegated_permissions": schema.SetAttribute{ElementType: types.StringType, Optional: true, Computed: true, Default: emptySet,
-				MarkdownDescription: "Delegated permissions (scopes) by name, e.g. `User.Read` or Business Central's `Financials.ReadWrite.All`."},
+				MarkdownDescription: "Delegated permissions (scopes: acting for a signed-in user) by name, e.g. Microsoft Graph's `User.Read`, `Mail.Send`, `Files.Read.All`, or Business Central's `Financials.ReadWrite.All`."},
 			"application_permission_ids": schema.MapAttribute{ElementType: types.StringType, Computed: true,
 				MarkdownDescription: "Application permission name to app role ID."},
 			"delegated_permission_ids": schema.MapAttribute{ElementType: types.StringType, Computed: true,
@@ -89,23 +98,28 @@ func (r *apiPermissionResource) Configure(_ context.Context, req resource.Config
 	r.data = configureData(req.ProviderData, &resp.Diagnostics)
 }
 
-// ValidateConfig checks names against the catalog without a network call,
-// so typos fail at plan (and in `terraform validate`).
+// ValidateConfig runs before the provider has credentials (terraform
+// validate, the start of plan), when only the embedded snapshot can be
+// asked: a name it lacks is a warning, as Microsoft may have added the
+// permission since. The API's service principal in the tenant decides at
+// plan (ModifyPlan), with errors.
 func (r *apiPermissionResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var m apiPermissionModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || m.API.IsUnknown() || m.API.IsNull() {
+	if resp.Diagnostics.HasError() || m.API.IsUnknown() || m.API.IsNull() || r.data != nil {
 		return
 	}
 	api, err := onboarding.LookupAPI(m.API.ValueString())
-	if errors.Is(err, onboarding.ErrUnknownAPI) {
-		return // resolved against the API's service principal at plan
-	}
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("api"), "Unknown API", err.Error())
-		return
+		return // a client ID or a service principal's display name: resolved at plan
 	}
-	resolveAll(ctx, api, m, &resp.Diagnostics)
+	var found diag.Diagnostics
+	resolveAll(ctx, api, m, &found)
+	for _, d := range found.Errors() {
+		if d, ok := d.(diag.DiagnosticWithPath); ok {
+			resp.Diagnostics.AddAttributeWarning(d.Path(), "Permission not in the snapshot", d.Detail())
+		}
+	}
 }
 
 func resolveAll(ctx context.Context, api onboarding.API, m apiPermissionModel, diags *diag.Diagnostics) (app, del map[string]string) {
@@ -122,7 +136,7 @@ func resolveAll(ctx context.Context, api onboarding.API, m apiPermissionModel, d
 		for _, name := range setStrings(ctx, k.set, diags) {
 			p, err := api.Resolve(name, k.kind)
 			if err != nil {
-				diags.AddAttributeError(path.Root(k.attr), "Unknown permission", err.Error())
+				diags.AddAttributeError(path.Root(k.attr), "Unknown permission", strings.TrimSpace(err.Error()+" "+api.SnapshotNote()))
 				continue
 			}
 			k.out[p.Name] = p.ID
@@ -131,37 +145,106 @@ func resolveAll(ctx context.Context, api onboarding.API, m apiPermissionModel, d
 	return app, del
 }
 
-// lookupAPI resolves the API from the catalog, or from its service principal
-// in the home tenant for APIs the catalog does not know.
+// lookupAPI finds the API ref names (alias, client ID or service principal
+// display name) and what it offers: its service principal in the home tenant
+// is the authority; the embedded snapshot serves only when the tenant cannot
+// answer for a well-known API (no credentials yet, or no service principal
+// of it in the home tenant, as for Business Central before it is provisioned).
+// false with no error: unknown until the provider has credentials.
 func (r *apiPermissionResource) lookupAPI(ctx context.Context, ref string, diags *diag.Diagnostics) (onboarding.API, bool) {
-	api, err := onboarding.LookupAPI(ref)
-	if err == nil {
+	known, lerr := onboarding.LookupAPI(ref)
+	if r.data == nil {
+		return known, lerr == nil
+	}
+	appID := strings.ToLower(strings.TrimSpace(ref))
+	switch {
+	case lerr == nil:
+		appID = known.AppID
+	case onboarding.IsGUID(appID):
+	default:
+		name := strings.TrimSpace(ref)
+		sps, err := r.data.Graph.ListServicePrincipalsByDisplayName(ctx, name)
+		if err != nil {
+			apiError(diags, "looking up the service principal named "+strconv.Quote(name), err)
+			return known, false
+		}
+		switch len(sps) {
+		case 0:
+			diags.AddAttributeError(path.Root("api"), "Unknown API",
+				lerr.Error()+", or the display name of a service principal in tenant "+r.data.TenantID+"; none is named "+strconv.Quote(name)+".")
+			return known, false
+		case 1:
+			appID = strings.ToLower(sps[0].AppID)
+		default:
+			var ids []string
+			for _, sp := range sps {
+				ids = append(ids, sp.AppID)
+			}
+			diags.AddAttributeError(path.Root("api"), "Ambiguous API",
+				"Several service principals in tenant "+r.data.TenantID+" are named "+strconv.Quote(name)+" (client IDs "+strings.Join(ids, ", ")+"): set api to the client ID of the one meant.")
+			return known, false
+		}
+	}
+	api, err := r.data.apiPermissions(ctx, appID)
+	switch {
+	case err == nil:
 		return api, true
-	}
-	if !errors.Is(err, onboarding.ErrUnknownAPI) {
-		diags.AddAttributeError(path.Root("api"), "Unknown API", err.Error())
-		return api, false
-	}
-	sp, err := r.data.Graph.GetServicePrincipalByAppID(ctx, ref)
-	if graph.IsNotFound(err) {
+	case lerr == nil && graph.IsNotFound(err):
+		return known, true
+	case lerr == nil && graph.IsForbidden(err):
+		// Least privilege (Application.ReadWrite.OwnedBy alone) cannot read
+		// Microsoft's service principals: the snapshot answers, and says so.
+		diags.AddAttributeWarning(path.Root("api"), "Permissions checked against the snapshot",
+			"The automation identity may not read the service principal of "+known.Name+" in tenant "+r.data.TenantID+" ("+err.Error()+"), so its permission names "+
+				"were checked against the provider's snapshot of "+known.SnapshotDate+". Grant it Application.Read.All to check them against the tenant.")
+		return known, true
+	case graph.IsNotFound(err):
 		diags.AddAttributeError(path.Root("api"), "API not found",
-			"No API with application ID "+ref+" has a service principal in tenant "+r.data.TenantID+". Use a known API name or the app ID of an API present in the tenant.")
-		return api, false
+			"No API with application ID "+appID+" has a service principal in tenant "+r.data.TenantID+". Use a known API name or the app ID of an API present in the tenant.")
+	default:
+		apiError(diags, "reading the permissions of API "+ref, err)
 	}
-	if err != nil {
-		apiError(diags, "reading the service principal of API "+ref, err)
-		return api, false
-	}
-	api = onboarding.API{Name: sp.DisplayName, AppID: strings.ToLower(sp.AppID)}
-	for _, role := range sp.AppRoles {
-		api.Permissions = append(api.Permissions, onboarding.Permission{Name: role.Value, ID: role.ID, Kind: onboarding.Application})
-	}
-	for _, sc := range sp.OAuth2PermissionScopes {
-		api.Permissions = append(api.Permissions, onboarding.Permission{Name: sc.Value, ID: sc.ID, Kind: onboarding.Delegated})
-	}
-	return api, true
+	return known, false
 }
 
+// apiPermissions reads, once per run, what an API's service principal in
+// the home tenant offers, so every resource on that API shares one read.
+// Failures are not remembered: the next resource asks again.
+func (d *providerData) apiPermissions(ctx context.Context, appID string) (onboarding.API, error) {
+	e, _ := d.apis.LoadOrStore(appID, &apiEntry{})
+	entry, _ := e.(*apiEntry)
+	entry.mu.Lock()
+	defer entry.mu.Unlock()
+	if entry.read {
+		return entry.api, nil
+	}
+	sp, err := d.Graph.GetAPIPermissions(ctx, appID)
+	if err != nil {
+		return onboarding.API{}, err
+	}
+	api := onboarding.API{Name: sp.DisplayName, AppID: strings.ToLower(sp.AppID), Local: strings.EqualFold(sp.AppOwnerOrganizationID, d.TenantID)}
+	for _, role := range sp.AppRoles {
+		api.Permissions = append(api.Permissions, onboarding.Permission{Name: role.Value, ID: strings.ToLower(role.ID), Kind: onboarding.Application})
+	}
+	for _, sc := range sp.OAuth2PermissionScopes {
+		api.Permissions = append(api.Permissions, onboarding.Permission{Name: sc.Value, ID: strings.ToLower(sc.ID), Kind: onboarding.Delegated})
+	}
+	// An API registered in the home tenant may gain roles during this run
+	// (an onboard_entra_app updated before the permission): read it afresh.
+	entry.api, entry.read = api, !api.Local
+	return api, nil
+}
+
+// apiEntry is one API's permissions as read in this run.
+type apiEntry struct {
+	mu   sync.Mutex
+	read bool
+	api  onboarding.API
+}
+
+// ModifyPlan resolves the names against the tenant. Without credentials
+// yet (provider settings unknown until apply) the IDs stay unknown: apply
+// resolves them, and the snapshot's warnings have already spoken.
 func (r *apiPermissionResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || r.data == nil {
 		return
@@ -175,9 +258,34 @@ func (r *apiPermissionResource) ModifyPlan(ctx context.Context, req resource.Mod
 	if !ok {
 		return
 	}
-	app, del := resolveAll(ctx, api, plan, &resp.Diagnostics)
+	var found diag.Diagnostics
+	app, del := resolveAll(ctx, api, plan, &found)
+	if found.HasError() && api.Local {
+		// The API is an app of the home tenant: the same apply may add the
+		// role (onboard_entra_app's app_role), so apply decides.
+		for _, d := range found.Errors() {
+			if d, ok := d.(diag.DiagnosticWithPath); ok {
+				resp.Diagnostics.AddAttributeWarning(d.Path(), "Permission not offered yet",
+					d.Detail()+" "+api.Name+" is registered in this tenant, so apply checks again after updating it, and fails if it still lacks the permission.")
+			}
+		}
+		plan.ResourceAppID = types.StringValue(api.AppID)
+		plan.ApplicationPermissionIDs = types.MapUnknown(types.StringType)
+		plan.DelegatedPermissionIDs = types.MapUnknown(types.StringType)
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		return
+	}
+	resp.Diagnostics.Append(found...)
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	// A display name is resolved only here: naming another API replaces.
+	var state apiPermissionModel
+	if !req.State.Raw.IsNull() {
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if id := state.ResourceAppID.ValueString(); id != "" && !strings.EqualFold(id, api.AppID) {
+			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("api"))
+		}
 	}
 	plan.ResourceAppID = types.StringValue(api.AppID)
 	plan.ApplicationPermissionIDs = mapValue(ctx, app, &resp.Diagnostics)
@@ -381,6 +489,7 @@ func (r *apiPermissionResource) ImportState(ctx context.Context, req resource.Im
 // otherAPI: "Microsoft Graph" and 00000003-0000-0000-c000-000000000000 are
 // one API, so an import or move by ID followed by a config by name is an
 // in-place update, not a replacement.
+// A service principal's display name is left to ModifyPlan, which resolves it.
 func otherAPI(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
 	appID := func(ref string) string {
 		a, _ := onboarding.LookupAPI(ref)
@@ -389,7 +498,8 @@ func otherAPI(_ context.Context, req planmodifier.StringRequest, resp *stringpla
 		}
 		return a.AppID
 	}
-	resp.RequiresReplace = appID(req.StateValue.ValueString()) != appID(req.PlanValue.ValueString())
+	was, is := appID(req.StateValue.ValueString()), appID(req.PlanValue.ValueString())
+	resp.RequiresReplace = onboarding.IsGUID(was) && onboarding.IsGUID(is) && was != is
 }
 
 // MoveState takes `moved` blocks from azuread_application_api_access (see moved.go).

@@ -49,6 +49,7 @@ type entraAppModel struct {
 	AllowPublicClientFlows   types.Bool   `tfsdk:"allow_public_client_flows"`
 	IdentifierURIs           types.Set    `tfsdk:"identifier_uris"`
 	Notes                    types.String `tfsdk:"notes"`
+	AppRoles                 types.Set    `tfsdk:"app_role"`
 }
 
 func (r *entraAppResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -98,6 +99,7 @@ func (r *entraAppResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				MarkdownDescription: "Application ID URIs, e.g. `api://<client id>` or a URI on a verified domain."},
 			"notes": schema.StringAttribute{Optional: true, MarkdownDescription: "Free-text notes shown in the Entra admin center."},
 		},
+		Blocks: map[string]schema.Block{"app_role": appRoleBlock()},
 	}
 }
 
@@ -206,6 +208,14 @@ func (r *entraAppResource) Update(ctx context.Context, req resource.UpdateReques
 	patch := r.patch(ctx, plan, &state, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	if patch.AppRoles != nil {
+		if off := rolesToDisable(appRolesFromSet(ctx, state.AppRoles, &resp.Diagnostics), *patch.AppRoles); off != nil {
+			if err := r.data.Graph.UpdateApplication(ctx, state.ID.ValueString(), graph.ApplicationPatch{AppRoles: &off}); err != nil {
+				apiError(&resp.Diagnostics, "disabling the app roles removed from app registration "+state.ID.String(), err)
+				return
+			}
+		}
 	}
 	if patch != (graph.ApplicationPatch{}) {
 		if err := r.data.Graph.UpdateApplication(ctx, state.ID.ValueString(), patch); err != nil {
@@ -351,6 +361,10 @@ func (r *entraAppResource) patch(ctx context.Context, plan entraAppModel, state 
 		v := setStrings(ctx, plan.IdentifierURIs, diags)
 		p.IdentifierURIs = &v
 	}
+	if state == nil && len(plan.AppRoles.Elements()) > 0 || state != nil && !plan.AppRoles.Equal(state.AppRoles) {
+		v := appRolesFromSet(ctx, plan.AppRoles, diags)
+		p.AppRoles = &v
+	}
 	return p
 }
 
@@ -369,4 +383,5 @@ func (r *entraAppResource) fromAPI(ctx context.Context, m *entraAppModel, app gr
 	m.IdentifierURIs = stringSet(ctx, app.IdentifierURIs, diags)
 	m.AllowPublicClientFlows = types.BoolValue(app.IsFallbackPublicClient != nil && *app.IsFallbackPublicClient)
 	m.Notes = nullableString(app.Notes)
+	m.AppRoles = appRolesSet(ctx, app.AppRoles, diags)
 }

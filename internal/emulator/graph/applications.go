@@ -445,6 +445,7 @@ func (s *Service) patchApplication(r *request) (*route.Response, error) {
 		switch msg {
 		case "":
 			*a = updated
+			tx.SyncServicePrincipals(a)
 			return nil
 		case msgEnabledEntitlement:
 			return Errorf(http.StatusBadRequest, "CannotDeleteOrUpdateEnabledEntitlement", msg)

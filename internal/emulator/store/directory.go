@@ -132,6 +132,21 @@ func (tx *Tx) AddServicePrincipal(t *Tenant, app *Application) *ServicePrincipal
 	return sp
 }
 
+// SyncServicePrincipals gives the app's service principals, in every
+// tenant, the app's current app roles and scopes: Entra derives a service
+// principal's from its application, so a role added to an API is at once
+// one that clients can require and be granted.
+func (tx *Tx) SyncServicePrincipals(app *Application) {
+	tx.mustWrite()
+	for _, t := range tx.Tenants() {
+		for _, sp := range t.ServicePrincipals {
+			if strings.EqualFold(sp.AppID, app.AppID) {
+				sp.AppRoles, sp.OAuth2PermissionScopes = app.AppRoles, app.OAuth2PermissionScopes
+			}
+		}
+	}
+}
+
 // DeleteServicePrincipal deletes a service principal with what was granted
 // to it and on it, as Graph's DELETE does.
 func (tx *Tx) DeleteServicePrincipal(t *Tenant, id string) {

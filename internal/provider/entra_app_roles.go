@@ -1,0 +1,100 @@
+package provider
+
+import (
+	"context"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/onboard-tf/terraform-provider-onboard/internal/graph"
+)
+
+// The app roles an app registration exposes make it an API: other apps
+// require them with onboard_api_permission (by this app's client ID or
+// display name) and admins grant them by consent.
+
+type appRoleModel struct {
+	ID                 types.String `tfsdk:"id"`
+	Value              types.String `tfsdk:"value"`
+	DisplayName        types.String `tfsdk:"display_name"`
+	Description        types.String `tfsdk:"description"`
+	AllowedMemberTypes types.Set    `tfsdk:"allowed_member_types"`
+	Enabled            types.Bool   `tfsdk:"enabled"`
+}
+
+var appRoleAttrTypes = map[string]attr.Type{
+	"id": types.StringType, "value": types.StringType, "display_name": types.StringType, "description": types.StringType,
+	"allowed_member_types": types.SetType{ElemType: types.StringType}, "enabled": types.BoolType,
+}
+
+func appRoleBlock() schema.SetNestedBlock {
+	return schema.SetNestedBlock{
+		MarkdownDescription: "An app role the app exposes (\"App roles\" in the Entra admin center): with `allowed_member_types = [\"Application\"]` it is an " +
+			"application permission other apps require by its `value` with `onboard_api_permission` (`api` = this app's `client_id`). " +
+			"Removing or renaming an enabled role disables it first, as Microsoft Graph requires.",
+		NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{Required: true, Validators: []validator.String{guidValidator()},
+				MarkdownDescription: "The role's ID, a GUID you choose (e.g. from `random_uuid`); it is what grants refer to, so keep it stable."},
+			"value": schema.StringAttribute{Required: true, Validators: []validator.String{stringvalidator.LengthBetween(1, 120)},
+				MarkdownDescription: "The permission's name, as it appears in the `roles` claim of tokens, e.g. `Payroll.Read.All`."},
+			"display_name": schema.StringAttribute{Required: true, MarkdownDescription: "What consent screens and the admin center show."},
+			"description":  schema.StringAttribute{Required: true, MarkdownDescription: "What granting the role allows, shown to the admin who consents."},
+			"allowed_member_types": schema.SetAttribute{ElementType: types.StringType, Required: true,
+				Validators:          []validator.Set{setvalidator.SizeAtLeast(1), setvalidator.ValueStringsAre(stringvalidator.OneOf("Application", "User"))},
+				MarkdownDescription: "`Application` (an application permission for other apps), `User` (assignable to users and groups), or both."},
+			"enabled": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(true),
+				MarkdownDescription: "Whether the role can be required and granted (default `true`)."},
+		}},
+	}
+}
+
+func appRolesFromSet(ctx context.Context, set types.Set, diags *diag.Diagnostics) []graph.AppRole {
+	var models []appRoleModel
+	diags.Append(set.ElementsAs(ctx, &models, false)...)
+	out := []graph.AppRole{}
+	for _, m := range models {
+		out = append(out, graph.AppRole{ID: strings.ToLower(m.ID.ValueString()), Value: m.Value.ValueString(), DisplayName: m.DisplayName.ValueString(),
+			Description: m.Description.ValueString(), AllowedMemberTypes: setStrings(ctx, m.AllowedMemberTypes, diags), IsEnabled: m.Enabled.ValueBool()})
+	}
+	return out
+}
+
+func appRolesSet(ctx context.Context, roles []graph.AppRole, diags *diag.Diagnostics) types.Set {
+	models := []appRoleModel{}
+	for _, r := range roles {
+		models = append(models, appRoleModel{ID: types.StringValue(strings.ToLower(r.ID)), Value: types.StringValue(r.Value), DisplayName: types.StringValue(r.DisplayName),
+			Description: types.StringValue(r.Description), AllowedMemberTypes: stringSet(ctx, r.AllowedMemberTypes, diags), Enabled: types.BoolValue(r.IsEnabled)})
+	}
+	v, d := types.SetValueFrom(ctx, types.ObjectType{AttrTypes: appRoleAttrTypes}, models)
+	diags.Append(d...)
+	return v
+}
+
+// rolesToDisable is the state's roles with those the plan removes or
+// renames turned off, or nil when none is: Graph refuses to delete or
+// change the value of an enabled role, so updates disable it first.
+func rolesToDisable(current, planned []graph.AppRole) []graph.AppRole {
+	var out []graph.AppRole
+	disabling := false
+	for _, c := range current {
+		keep := false
+		for _, p := range planned {
+			keep = keep || (strings.EqualFold(p.ID, c.ID) && p.Value == c.Value)
+		}
+		if c.IsEnabled && !keep {
+			c.IsEnabled, disabling = false, true
+		}
+		out = append(out, c)
+	}
+	if !disabling {
+		return nil
+	}
+	return out
+}

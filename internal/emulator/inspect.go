@@ -17,6 +17,7 @@ import (
 type AppView struct {
 	ID, AppID, UniqueName, DisplayName, SignInAudience string
 	WebRedirectURIs                                    []string
+	Tags                                               []string
 	Secrets                                            []SecretView
 	// RequiredResourceAccess maps resource app ID to "Role:<id>"/"Scope:<id>".
 	RequiredResourceAccess map[string][]string
@@ -38,7 +39,7 @@ func (s *Server) Apps(tenantID string) []AppView {
 		}
 		for _, a := range t.Applications {
 			v := AppView{ID: a.ID, AppID: a.AppID, UniqueName: a.UniqueName, DisplayName: a.DisplayName, SignInAudience: a.SignInAudience,
-				WebRedirectURIs: append([]string(nil), a.WebRedirectURIs...), RequiredResourceAccess: map[string][]string{}}
+				WebRedirectURIs: append([]string(nil), a.WebRedirectURIs...), Tags: append([]string(nil), a.Tags...), RequiredResourceAccess: map[string][]string{}}
 			for _, p := range a.PasswordCredentials {
 				v.Secrets = append(v.Secrets, SecretView{KeyID: p.KeyID, DisplayName: p.DisplayName, Start: p.StartDateTime, End: p.EndDateTime})
 			}

@@ -210,8 +210,14 @@ func (r *clientSecretResource) Read(ctx context.Context, req resource.ReadReques
 	}
 	app, err := r.data.Graph.GetApplication(ctx, state.ApplicationID.ValueString())
 	if graph.IsNotFound(err) {
-		resp.State.RemoveResource(ctx)
-		return
+		// An app in deleted items keeps its secrets: onboard_entra_app
+		// restores it on apply, and this secret with it. Otherwise plan
+		// creates the secret again on whatever app replaces it.
+		app, err = r.data.Graph.GetDeletedApplication(ctx, state.ApplicationID.ValueString())
+		if err != nil {
+			resp.State.RemoveResource(ctx)
+			return
+		}
 	}
 	if err != nil {
 		apiError(&resp.Diagnostics, "reading the secrets of app "+state.ApplicationID.String(), err)

@@ -112,3 +112,27 @@ func TestGraphUniqueNameAndIdentifierURIs(t *testing.T) {
 		t.Fatalf("create with an unverified domain: %d %s", r.Status, r.Raw)
 	}
 }
+
+// A fault after the handler: addPassword writes the secret, and the client
+// gets a 503 instead of the secret's text (an answer lost on the way back).
+func TestFaultAfterHandlerKeepsTheWrite(t *testing.T) {
+	s := newTestServer(t)
+	tok := automationToken(t, s)
+	id, _ := newApp(t, s, map[string]any{"displayName": "lost answer"})
+	if err := s.InjectFault(Fault{Service: "graph", Method: "POST", Path: "/addPassword$", Status: http.StatusServiceUnavailable, Count: 1, AfterHandler: true}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.ClearFaults)
+	r := call(t, s, "POST", "/v1.0/applications/"+id+"/addPassword", tok, map[string]any{"passwordCredential": map[string]any{"displayName": "ci"}})
+	if r.Status != http.StatusServiceUnavailable || r.Body["secretText"] != nil {
+		t.Fatalf("addPassword: %d %s", r.Status, r.Raw)
+	}
+	apps := s.AppsNamed(DefaultHomeTenantID, "lost answer")
+	if len(apps) != 1 || len(apps[0].Secrets) != 1 || apps[0].Secrets[0].DisplayName != "ci" {
+		t.Fatalf("the write did not happen: %+v", apps)
+	}
+	// Count 1: the next one is answered normally.
+	if r := call(t, s, "POST", "/v1.0/applications/"+id+"/addPassword", tok, map[string]any{}); r.Status != http.StatusOK {
+		t.Fatalf("second addPassword: %d %s", r.Status, r.Raw)
+	}
+}

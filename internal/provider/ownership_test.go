@@ -278,3 +278,46 @@ func TestAccEntraApp_deletedOutOfBand(t *testing.T) {
 		},
 	})
 }
+
+// addPassword's answer is lost after Entra made the secret (a 500 after
+// the write): the create removes the secret it cannot use and adds one
+// again, so the app ends with the one secret state tracks.
+func TestAccClientSecret_lostAnswerLeavesNoOrphan(t *testing.T) {
+	srv := acctest.Emulator(t)
+	name := acctest.Name(t, "lost")
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			PreConfig: func() {
+				if err := srv.InjectFault(emulator.Fault{Service: "graph", Method: "POST", Path: "/addPassword$", Status: 500, Count: 1, AfterHandler: true}); err != nil {
+					t.Fatal(err)
+				}
+			},
+			Config: fmt.Sprintf(`
+resource "onboard_entra_app" "test" {
+  display_name = %q
+}
+
+resource "onboard_client_secret" "test" {
+  application_id = onboard_entra_app.test.id
+  display_name   = "ci"
+  lifetime       = "720h"
+}
+`, name),
+			Check: func(s *terraform.State) error {
+				apps := srv.AppsNamed(home, name)
+				if len(apps) != 1 || len(apps[0].Secrets) != 1 {
+					return fmt.Errorf("want one app with one secret, emulator has %+v", apps)
+				}
+				if got, want := apps[0].Secrets[0].KeyID, s.RootModule().Resources["onboard_client_secret.test"].Primary.Attributes["key_id"]; got != want {
+					return fmt.Errorf("the app's secret is %s, state tracks %s", got, want)
+				}
+				if c := srv.Counters().ByPath["POST /v1.0/applications/"+apps[0].ID+"/addPassword"]; c != 2 {
+					return fmt.Errorf("addPassword calls: %d, want 2 (the lost one and the retry)", c)
+				}
+				return nil
+			},
+		}},
+	})
+}

@@ -61,13 +61,24 @@ func TestAccEntraApp_sharedHomeTenant(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	handedOver, _, err := srv.RegisterApp(home, prefix+"handed-over", "handed over")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.EditApp(home, handedOver, map[string]any{"tags": []string{"HideApp", onboarding.OwnerTag("team-two")}}); err != nil {
+		t.Fatal(err)
+	}
 	mine := namedApp("mine", prefix+"mine", "Отдел продаж (mine)")
 	adopt := fmt.Sprintf(`
 import {
   to = onboard_entra_app.portal
   id = %q
 }
-`, portal) + namedApp("portal", prefix+"portal", "Отдел продаж")
+import {
+  to = onboard_entra_app.handed_over
+  id = %q
+}
+`, portal, handedOver) + namedApp("portal", prefix+"portal", "Отдел продаж") + namedApp("handed_over", prefix+"handed-over", "handed over")
 	otherUntouched := func(*terraform.State) error {
 		a, ok := appByUnique(srv, prefix+"給与チーム")
 		if !ok || a.AppID != otherClientID || a.DisplayName != "給与チーム" || !slices.Equal(a.Tags, []string{onboarding.OwnerTag("other-team")}) {
@@ -117,6 +128,12 @@ import {
 					if !slices.Equal(a.Tags, []string{want}) {
 						return fmt.Errorf("tags of the imported app: %q, want [%q]", a.Tags, want)
 					}
+					// Another team's app, imported: the marker is this
+					// configuration's now, other tags stay.
+					h, _ := appByUnique(srv, prefix+"handed-over")
+					if want := []string{"HideApp", ownerTagOf(s, "onboard_entra_app.handed_over")}; !slices.Equal(h.Tags, want) || want[1] == onboarding.OwnerTag("team-two") {
+						return fmt.Errorf("tags of the handed-over app: %q, want %q", h.Tags, want)
+					}
 					return nil
 				}),
 			},
@@ -144,8 +161,10 @@ import {
 		CheckDestroy: func(*terraform.State) error {
 			// The adopted app was owned, so destroy deleted it; the other
 			// team's stays.
-			if _, ok := appByUnique(srv, prefix+"portal"); ok {
-				return fmt.Errorf("the imported app survived destroy")
+			for _, u := range []string{"portal", "handed-over"} {
+				if _, ok := appByUnique(srv, prefix+u); ok {
+					return fmt.Errorf("the imported app %s survived destroy", u)
+				}
 			}
 			return otherUntouched(nil)
 		},

@@ -209,8 +209,8 @@ func (r *entraAppResource) claimable(ctx context.Context, unique string, diags *
 	return graph.Application{}, false
 }
 
-// adoptKey is the private state an import leaves: the next apply puts
-// this resource's marker on the app it adopted.
+// adoptKey is the private state an import leaves: the next apply puts a
+// new marker of this resource on the app it adopted.
 const adoptKey = "adopt"
 
 // ModifyPlan refuses, at plan, a create whose unique name another app
@@ -242,7 +242,9 @@ func (r *entraAppResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if adopt, diags := req.Private.GetKey(ctx, adoptKey); state.OwnershipID.ValueString() == "" && len(adopt) > 0 && !diags.HasError() {
+	// An import takes the app over, even from another configuration whose
+	// marker it carries: a new marker, so that one's destroy leaves it.
+	if adopt, diags := req.Private.GetKey(ctx, adoptKey); len(adopt) > 0 && !diags.HasError() {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("ownership_id"), types.StringUnknown())...)
 	}
 	// Refresh kept a deleted app for its restore, but the configuration now
@@ -342,7 +344,7 @@ func (r *entraAppResource) Update(ctx context.Context, req resource.UpdateReques
 		return
 	}
 	ownership := state.OwnershipID.ValueString()
-	if ownership == "" {
+	if ownership == "" || plan.OwnershipID.IsUnknown() {
 		app, err := r.data.Graph.GetApplication(ctx, state.ID.ValueString())
 		if err != nil {
 			apiError(&resp.Diagnostics, "reading app registration "+state.ID.String(), err)

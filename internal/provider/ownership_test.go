@@ -340,3 +340,87 @@ resource "onboard_client_secret" "test" {
 		}},
 	})
 }
+
+// The app a customer consented to is deleted in the portal: the customer
+// tenant's refresh warns instead of failing, apply restores the app with
+// its client ID, and the customer's consent still holds.
+func TestAccEntraApp_restoreKeepsCustomerConsent(t *testing.T) {
+	srv := acctest.Emulator(t)
+	name := acctest.Name(t, "consented")
+	config := fmt.Sprintf(`
+resource "onboard_entra_app" "app" {
+  display_name     = %q
+  sign_in_audience = "AzureADMultipleOrgs"
+}
+resource "onboard_client_secret" "app" {
+  application_id = onboard_entra_app.app.id
+  lifetime       = "720h"
+}
+resource "onboard_api_permission" "graph" {
+  application_id          = onboard_entra_app.app.id
+  api                     = "Microsoft Graph"
+  application_permissions = ["User.Read.All"]
+}
+resource "onboard_customer_tenant" "fabrikam" {
+  client_id     = onboard_entra_app.app.client_id
+  client_secret = onboard_client_secret.app.value
+  tenant        = %q
+  depends_on    = [onboard_api_permission.graph]
+}
+`, name, emulator.FabrikamTenantID)
+	sameClient := statecheck.CompareValue(compare.ValuesSame())
+	var clientID string
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: func(s *terraform.State) error {
+					clientID = s.RootModule().Resources["onboard_entra_app.app"].Primary.Attributes["client_id"]
+					return nil
+				},
+				ConfigStateChecks: []statecheck.StateCheck{sameClient.AddStateValue("onboard_entra_app.app", tfjsonpath.New("client_id"))},
+				// Fabrikam has not consented yet: plan keeps showing it pending.
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				PreConfig: func() {
+					if err := srv.Consent(emulator.FabrikamTenantID, clientID, "admin@fabrikam.onmicrosoft.com"); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("onboard_customer_tenant.fabrikam", tfjsonpath.New("consent_state"), knownvalue.StringExact("granted")),
+				},
+			},
+			{
+				PreConfig: func() {
+					apps := srv.AppsNamed(home, name)
+					if len(apps) != 1 {
+						t.Fatalf("apps: %+v", apps)
+					}
+					if err := srv.DeleteApp(home, apps[0].ID); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("onboard_entra_app.app", plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction("onboard_customer_tenant.fabrikam", plancheck.ResourceActionNoop),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameClient.AddStateValue("onboard_entra_app.app", tfjsonpath.New("client_id")),
+				},
+			},
+			{
+				// Refreshed with the restored app: Fabrikam's consent held.
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("onboard_customer_tenant.fabrikam", tfjsonpath.New("consent_state"), knownvalue.StringExact("granted")),
+				},
+			},
+		},
+	})
+}

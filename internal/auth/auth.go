@@ -13,7 +13,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -21,6 +20,8 @@ import (
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/cache"
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/confidential"
 	msalerrors "github.com/AzureAD/microsoft-authentication-library-for-go/apps/errors"
+
+	"github.com/onboard-tf/terraform-provider-onboard/internal/retryafter"
 )
 
 // Cloud names Microsoft's hosts for one national cloud. Endpoint overrides
@@ -69,6 +70,12 @@ type Config struct {
 	OIDCRequestToken  string
 
 	HTTPClient *http.Client
+
+	// MaxRetryWait caps one wait before retrying a throttled or failing
+	// token endpoint, Retry-After included (default a minute); Log hears of
+	// each wait.
+	MaxRetryWait time.Duration
+	Log          func(ctx context.Context, msg string, fields map[string]any)
 }
 
 // AccessToken is a bearer token and its expiry.
@@ -181,17 +188,12 @@ func (a *Authenticator) Token(ctx context.Context, tenantID, resource string) (A
 			a.mu.Unlock()
 			return t, nil
 		}
-		if !transient(err) || attempt >= 5 {
+		if !transient(err) || attempt >= maxTokenAttempts {
 			return AccessToken{}, parseTokenError(err, tenantID, a.cfg.ClientID)
 		}
-		wait := delay
-		if d, ok := retryAfter(err); ok {
-			wait = d
-		}
-		select {
-		case <-ctx.Done():
+		asked, status := retryAfter(err)
+		if pause(ctx, a.cfg.MaxRetryWait, a.cfg.Log, tokenPath(tenantID), status, asked, delay, attempt) != nil {
 			return AccessToken{}, parseTokenError(err, tenantID, a.cfg.ClientID)
-		case <-time.After(wait):
 		}
 		delay *= 2
 	}
@@ -209,24 +211,53 @@ func transient(err error) bool {
 	return false
 }
 
-// retryAfter reads the Retry-After of the response MSAL failed on.
-func retryAfter(err error) (time.Duration, bool) {
+// retryAfter reads the status and Retry-After of the response MSAL failed
+// on (0 when there is none).
+func retryAfter(err error) (time.Duration, int) {
 	var ce msalerrors.CallErr
 	if !errors.As(err, &ce) || ce.Resp == nil {
-		return 0, false
+		return 0, 0
 	}
-	return retryAfterHeader(ce.Resp.Header)
+	return retryafter.Parse(ce.Resp.Header), ce.Resp.StatusCode
 }
 
-// retryAfterHeader reads a token endpoint's Retry-After seconds, capped so
-// that a wrong header cannot stall an apply.
-func retryAfterHeader(h http.Header) (time.Duration, bool) {
-	s, err := strconv.Atoi(strings.TrimSpace(h.Get("Retry-After")))
-	if err != nil || s < 0 {
-		return 0, false
+// maxTokenAttempts: a token endpoint is tried this many times more.
+const maxTokenAttempts = 5
+
+// pause waits before retry attempt+1 of a token request: the endpoint's
+// Retry-After (asked) or backoff, never above maxWait (default a minute) so
+// that a wrong header cannot stall an apply, and not at all when the wait
+// would pass ctx's deadline.
+func pause(ctx context.Context, maxWait time.Duration, log func(context.Context, string, map[string]any), path string, status int, asked, backoff time.Duration, attempt int) error {
+	if maxWait <= 0 {
+		maxWait = time.Minute
 	}
-	return min(time.Duration(s)*time.Second, time.Minute), true
+	wait := backoff
+	if asked > 0 {
+		wait = asked
+	}
+	wait = min(wait, maxWait)
+	fields := retryafter.LogFields("identity platform", http.MethodPost, path, status, asked, wait, attempt+1, maxTokenAttempts)
+	if retryafter.PastDeadline(ctx, wait) {
+		if log != nil {
+			log(ctx, "Identity platform: not retrying, the wait would pass the operation's deadline", fields)
+		}
+		return context.DeadlineExceeded
+	}
+	if log != nil {
+		log(ctx, "Identity platform: waiting before retrying a token request", fields)
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
+
+func tokenPath(tenantID string) string { return "/" + tenantID + "/oauth2/v2.0/token" }
 
 // ForgetTenant drops the tenant's cached tokens: roles are fixed when a
 // token is issued, so after consent changes a new token is needed. The

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/onboard-tf/terraform-provider-onboard/internal/retryafter"
 )
 
 // RefreshTokenSource gets delegated (signed-in user) tokens for any tenant
@@ -21,6 +23,9 @@ type RefreshTokenSource struct {
 	Cloud      Cloud
 	ClientID   string // the public client the user signed in with
 	HTTPClient *http.Client
+	// MaxRetryWait and Log: as in Config.
+	MaxRetryWait time.Duration
+	Log          func(ctx context.Context, msg string, fields map[string]any)
 
 	mu      sync.Mutex
 	refresh string
@@ -73,17 +78,11 @@ func (s *RefreshTokenSource) Token(ctx context.Context, tenantID, resource strin
 			break
 		}
 		tokenErr := parseTokenError(fmt.Errorf("status %d %s", resp.StatusCode, body), tenantID, s.ClientID)
-		if (resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode < 500) || attempt >= 5 {
+		if (resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode < 500) || attempt >= maxTokenAttempts {
 			return AccessToken{}, tokenErr
 		}
-		wait := delay
-		if d, ok := retryAfterHeader(resp.Header); ok {
-			wait = d
-		}
-		select {
-		case <-ctx.Done():
+		if pause(ctx, s.MaxRetryWait, s.Log, tokenPath(tenantID), resp.StatusCode, retryafter.Parse(resp.Header), delay, attempt) != nil {
 			return AccessToken{}, tokenErr
-		case <-time.After(wait):
 		}
 		delay *= 2
 	}

@@ -26,6 +26,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/onboard-tf/terraform-provider-onboard/internal/retryafter"
 )
 
 const (
@@ -78,6 +80,12 @@ type Options struct {
 	RetryBaseDelay time.Duration
 	// UserAgent is sent with every request.
 	UserAgent string
+	// MaxRetryWait caps one wait between attempts, Retry-After included;
+	// default 30 s. The context bounds all of them together.
+	MaxRetryWait time.Duration
+	// Log, when set, is told about every wait before a retry: API, method,
+	// path (no query), status, delay, retry n of m.
+	Log func(ctx context.Context, msg string, fields map[string]any)
 }
 
 // Client talks to one Business Central origin. Safe for concurrent use.
@@ -91,6 +99,8 @@ type Client struct {
 	maxRetries int
 	baseDelay  time.Duration
 	userAgent  string
+	maxWait    time.Duration
+	log        func(ctx context.Context, msg string, fields map[string]any)
 	// sleep waits between attempts; tests replace it to avoid wall time.
 	sleep func(ctx context.Context, d time.Duration) error
 }
@@ -106,6 +116,8 @@ func New(o Options) (*Client, error) {
 		maxRetries: o.MaxRetries,
 		baseDelay:  o.RetryBaseDelay,
 		userAgent:  o.UserAgent,
+		maxWait:    o.MaxRetryWait,
+		log:        o.Log,
 		sleep:      sleepCtx,
 	}
 	if c.endpoint == "" {
@@ -136,6 +148,9 @@ func New(o Options) (*Client, error) {
 	}
 	if c.baseDelay <= 0 {
 		c.baseDelay = time.Second
+	}
+	if c.maxWait <= 0 {
+		c.maxWait = defaultMaxDelay
 	}
 	if c.userAgent == "" {
 		c.userAgent = "terraform-provider-onboard-bcadmin"
@@ -236,7 +251,7 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, int, error) { //nol
 			// A transport error may have reached the server; only retry
 			// calls that are safe to repeat.
 			if r.idempotent && attempt < c.maxRetries {
-				if err := c.sleep(ctx, c.backoff(attempt, 0)); err != nil {
+				if err := c.wait(ctx, r, 0, attempt, 0); err != nil {
 					return nil, 0, err
 				}
 				continue
@@ -253,7 +268,7 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, int, error) { //nol
 		}
 		apiErr := newAPIError(r, res, body)
 		if retryable(res.StatusCode, r.idempotent) && attempt < c.maxRetries {
-			if err := c.sleep(ctx, c.backoff(attempt, apiErr.RetryAfter)); err != nil {
+			if err := c.wait(ctx, r, res.StatusCode, attempt, apiErr.RetryAfter); err != nil {
 				return nil, 0, fmt.Errorf("%w (gave up waiting: %w)", apiErr, err)
 			}
 			continue
@@ -272,17 +287,39 @@ func retryable(status int, idempotent bool) bool {
 	return false
 }
 
-const maxDelay = 30 * time.Second
+const defaultMaxDelay = 30 * time.Second
 
 // backoff honours Retry-After (BC sends it with 429, 502 and 503), else
-// doubles the base delay per attempt with jitter; never above maxDelay.
+// doubles the base delay per attempt with jitter; never above maxWait.
 func (c *Client) backoff(attempt int, retryAfter time.Duration) time.Duration {
 	if retryAfter > 0 {
-		return min(retryAfter, maxDelay)
+		return min(retryAfter, c.maxWait)
 	}
 	d := c.baseDelay << min(attempt, 10)
 	d = d/2 + rand.N(d/2+1)
-	return min(d, maxDelay)
+	return min(d, c.maxWait)
+}
+
+// wait logs and sleeps before retry attempt+1 (status 0: a transport
+// error).
+func (c *Client) wait(ctx context.Context, r request, status, attempt int, retryAfter time.Duration) error {
+	d := c.backoff(attempt, retryAfter)
+	if c.log != nil {
+		p := r.url
+		if u, err := url.Parse(r.url); err == nil {
+			p = u.Path
+		}
+		fields := retryafter.LogFields("Business Central", r.method, p, status, retryAfter, d, attempt+1, c.maxRetries)
+		if retryafter.PastDeadline(ctx, d) {
+			c.log(ctx, "Business Central: not retrying, the wait would pass the operation's deadline", fields)
+		} else {
+			c.log(ctx, "Business Central: waiting before retrying", fields)
+		}
+	}
+	if retryafter.PastDeadline(ctx, d) {
+		return fmt.Errorf("a wait of %v would pass the operation's deadline: %w", d, context.DeadlineExceeded)
+	}
+	return c.sleep(ctx, d)
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {

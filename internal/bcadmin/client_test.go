@@ -373,3 +373,50 @@ func TestFindAppUserQuery(t *testing.T) {
 		t.Fatalf("$filter %q (raw %q)", filter, rawQuery)
 	}
 }
+
+// A Retry-After of a day waits MaxRetryWait, and each wait is logged with
+// the API, method, path without its query, status, delay and retry n of m.
+func TestRetryAfterCappedAndLogged(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if n == 1 {
+			w.Header().Set("Retry-After", "86400")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		fmt.Fprint(w, `{"value":[]}`)
+	})
+	var logged []map[string]any
+	c := f.client(t, bcadmin.Options{MaxRetryWait: 2 * time.Minute, Log: func(_ context.Context, msg string, fields map[string]any) {
+		logged = append(logged, fields)
+	}})
+	if _, err := c.ListEnvironments(context.Background(), tenant); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.sleeps) != 1 || f.sleeps[0] != 2*time.Minute {
+		t.Fatalf("sleeps = %v, want the 2m cap", f.sleeps)
+	}
+	if len(logged) != 1 {
+		t.Fatalf("logged %v", logged)
+	}
+	l := logged[0]
+	if l["api"] != "Business Central" || l["method"] != http.MethodGet || l["status"] != http.StatusTooManyRequests || l["delay"] != "2m0s" ||
+		l["retry_after"] != "24h0m0s" || l["attempt"] != "retry 1 of 4" || !strings.HasPrefix(fmt.Sprint(l["path"]), "/admin/") || strings.Contains(fmt.Sprint(l["path"]), "?") {
+		t.Fatalf("logged %v", l)
+	}
+}
+
+// A wait that would pass the context's deadline is not started; the error
+// is Business Central's answer, and says why it was not retried.
+func TestRetryWaitPastDeadlineNotStarted(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		w.Header().Set("Retry-After", "120")
+		w.WriteHeader(http.StatusTooManyRequests)
+	})
+	c := f.client(t, bcadmin.Options{})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err := c.ListEnvironments(ctx, tenant)
+	if !errors.Is(err, bcadmin.ErrThrottled) || !errors.Is(err, context.DeadlineExceeded) || len(f.sleeps) != 0 || f.calls.Load() != 1 {
+		t.Fatalf("err %v, sleeps %v, calls %d; want the 429 at once", err, f.sleeps, f.calls.Load())
+	}
+}

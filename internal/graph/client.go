@@ -40,6 +40,13 @@ type Options struct {
 	// ReplicationWait bounds how long a read or write that follows a create
 	// keeps retrying a 404 (Entra's replicas lag); default 2 minutes.
 	ReplicationWait time.Duration
+	// MaxRetryWait caps one wait between attempts, however long the
+	// service's Retry-After; 0 keeps only retryafter.Max. The request's
+	// context bounds all of them together.
+	MaxRetryWait time.Duration
+	// Log, when set, is told about every wait before a retry: API, method,
+	// path (no query), status, delay, retry n of m.
+	Log func(ctx context.Context, msg string, fields map[string]any)
 }
 
 // Client calls Graph in one tenant.
@@ -74,7 +81,7 @@ func New(opts Options) (*Client, error) {
 	if opts.HTTPClient != nil && opts.HTTPClient.Transport != nil {
 		parent = opts.HTTPClient.Transport
 	}
-	rt := &retryTransport{next: parent, maxRetries: opts.MaxRetries, baseDelay: opts.RetryBaseDelay}
+	rt := &retryTransport{next: parent, maxRetries: opts.MaxRetries, baseDelay: opts.RetryBaseDelay, maxWait: opts.MaxRetryWait, log: opts.Log}
 	var middleware []khttp.Middleware
 	for _, m := range core.GetDefaultMiddlewaresWithOptions(&core.GraphClientOptions{GraphServiceVersion: "v1.0"}) {
 		if _, isRetry := m.(*khttp.RetryHandler); isRetry {

@@ -23,6 +23,10 @@ type retryTransport struct {
 	next       http.RoundTripper
 	maxRetries int
 	baseDelay  time.Duration
+	// maxWait caps each wait (0: no cap but retryafter.Max); log hears of
+	// each one.
+	maxWait time.Duration
+	log     func(ctx context.Context, msg string, fields map[string]any)
 	// reauth returns a fresh token after a 401: a token the local clock
 	// thinks valid may already be expired by the service's clock.
 	reauth func(ctx context.Context) (string, error)
@@ -83,13 +87,33 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if !retry || attempt >= t.maxRetries {
 			return resp, err
 		}
+		asked := wait
 		if wait == 0 {
 			wait = t.baseDelay << attempt
 			wait += time.Duration(rand.Int64N(int64(wait)/2 + 1))
 		}
+		if t.maxWait > 0 {
+			wait = min(wait, t.maxWait)
+		}
+		status := 0
+		if resp != nil {
+			status = resp.StatusCode
+		}
+		fields := retryafter.LogFields("Microsoft Graph", req.Method, req.URL.Path, status, asked, wait, attempt+1, t.maxRetries)
+		if retryafter.PastDeadline(req.Context(), wait) {
+			// Waiting would only end in "context deadline exceeded": the
+			// service's own answer says more.
+			if t.log != nil {
+				t.log(req.Context(), "Microsoft Graph: not retrying, the wait would pass the operation's deadline", fields)
+			}
+			return resp, err
+		}
 		if resp != nil {
 			_, _ = io.Copy(io.Discard, resp.Body)
 			resp.Body.Close()
+		}
+		if t.log != nil {
+			t.log(req.Context(), "Microsoft Graph: waiting before retrying", fields)
 		}
 		if err := sleep(req.Context(), wait); err != nil {
 			return nil, err

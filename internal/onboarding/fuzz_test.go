@@ -177,3 +177,37 @@ func FuzzParseDuration(f *testing.F) {
 		}
 	})
 }
+
+// Display names come from anywhere: any script, emoji, stray punctuation.
+func FuzzUniqueName(f *testing.F) {
+	for _, s := range []string{"Contoso Onboarding", "contoso-onboarding", "  Ünïcödé App!  ", "---", "", "a" + strings.Repeat(" b", 80),
+		strings.Repeat("x", 99) + " y", "給与チーム", "Отдел продаж", "Café", strings.Repeat("é", 120)} {
+		f.Add(s, s+"!")
+	}
+	f.Fuzz(func(t *testing.T, name, other string) {
+		u := UniqueName(name)
+		slug, ok := strings.CutPrefix(u, "onboard-")
+		if !ok || slug == "" || len(slug) > 100 || strings.HasPrefix(slug, "-") || strings.Trim(slug, "abcdefghijklmnopqrstuvwxyz0123456789-") != "" {
+			t.Fatalf("UniqueName(%q) = %q", name, u)
+		}
+		// Stable: case does not matter (for ASCII names, where upper case
+		// lowercases back to the same letters).
+		if again := UniqueName(strings.ToUpper(name)); isASCII(name) && again != u {
+			t.Fatalf("UniqueName(%q) = %q but upper case gives %q", name, u, again)
+		}
+		// Never collapse: names that differ in more than case and word
+		// separators differ in unique name.
+		if nameKey(name) != nameKey(other) && UniqueName(other) == u {
+			t.Fatalf("UniqueName(%q) = UniqueName(%q) = %q", name, other, u)
+		}
+	})
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}

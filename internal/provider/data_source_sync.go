@@ -120,9 +120,10 @@ func (d *syncDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 				MarkdownDescription: "Tenant IDs to read, e.g. `[for t in onboard_customer_tenant.customer : t.tenant_id]`."},
 			"max_parallel": schema.Int64Attribute{Optional: true, MarkdownDescription: "How many tenants are read at once (default 8).",
 				Validators: []validator.Int64{int64validator.Between(1, 64)}},
-			"tenant_timeout": schema.StringAttribute{Optional: true, MarkdownDescription: "Time allowed per tenant (default `60s`); a tenant that takes longer is reported as failing.",
-				Validators: []validator.String{durationValidator("must be a duration such as \"60s\"")}},
-			"secret_warning_days": schema.Int64Attribute{Optional: true, MarkdownDescription: "A secret expiring within this many days counts in `summary.secrets_expiring` (default 30)."},
+			"tenant_timeout": schema.StringAttribute{Optional: true, MarkdownDescription: "Time allowed per tenant (default `60s`, at most `10m`); a tenant that takes longer is reported as failing.",
+				Validators: []validator.String{durationValidator("must be a duration such as \"60s\""), durationBetween(time.Second, 10*time.Minute, "60s")}},
+			"secret_warning_days": schema.Int64Attribute{Optional: true, MarkdownDescription: "A secret expiring within this many days counts in `summary.secrets_expiring` (default 30; 0 to 730, a secret's longest life).",
+				Validators: []validator.Int64{int64validator.Between(0, 730)}},
 			"results": schema.MapNestedAttribute{Computed: true, MarkdownDescription: "Per tenant (keyed as given in `tenants`).",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"tenant_id":           schema.StringAttribute{Computed: true, MarkdownDescription: "The tenant ID."},

@@ -151,6 +151,12 @@ func federatedFix(_ call, te *auth.TokenError) string {
 
 // explain looks err up in the table.
 func explain(c call, err error) explanation {
+	// Before the token error: a refused certificate at the login endpoint
+	// arrives wrapped in one, and its AADSTS-less text says nothing.
+	var tlsErr *session.TLSError
+	if errors.As(err, &tlsErr) {
+		return tlsExplanation(c, tlsErr)
+	}
 	if te, ok := auth.AsTokenError(err); ok {
 		row, known := aadsts[te.Code]
 		e := explanation{Title: "Token request failed", Cause: err.Error(), summary: "Token request failed", description: te.Description}
@@ -180,6 +186,25 @@ func explain(c call, err error) explanation {
 		return explanation{Title: "Timed out " + c.doing, Cause: err.Error(), Fix: "Microsoft did not answer in time; raise the resource's timeouts or retry."}
 	}
 	return explanation{Title: "Error " + c.doing, Cause: err.Error()}
+}
+
+// tlsExplanation names the endpoint whose certificate was refused and why.
+func tlsExplanation(c call, e *session.TLSError) explanation {
+	x := explanation{Title: "TLS certificate of " + e.Endpoint + " refused while " + c.doing, Cause: e.Error() + "."}
+	switch e.Problem {
+	case session.TLSUnknownAuthority:
+		x.Fix = "The certificate is signed by an authority this machine does not trust. If " + e.Endpoint + " is the emulator or is reached through " +
+			"a TLS-inspecting proxy, set the provider's ca_cert_file (or ONBOARD_CA_CERT_FILE) to that authority's PEM certificate; otherwise check " +
+			"that the endpoints block (ONBOARD_LOGIN_ENDPOINT, ONBOARD_GRAPH_ENDPOINT, ONBOARD_BC_ENDPOINT) points at Microsoft's hosts."
+	case session.TLSExpired:
+		x.Fix = "The certificate has expired or is not valid yet: check this machine's clock; if " + e.Endpoint + " is your own proxy or emulator, renew its certificate."
+	case session.TLSHostnameMismatch:
+		x.Fix = "The certificate is for another host name: check the host in the endpoints block (ONBOARD_LOGIN_ENDPOINT, ONBOARD_GRAPH_ENDPOINT, " +
+			"ONBOARD_BC_ENDPOINT) and use one the certificate names."
+	default:
+		x.Fix = "Check the certificate of " + e.Endpoint + " and any proxy between this machine and it."
+	}
+	return x
 }
 
 func graphFix(c call, status int) string {

@@ -235,3 +235,27 @@ func TestRefused(t *testing.T) {
 		}
 	}
 }
+
+// A refused certificate names the endpoint and the problem; an unknown
+// authority points at ca_cert_file. (The acceptance test
+// TestAccProvider_untrustedEmulator sees one inside a real token error.)
+func TestExplainTLS(t *testing.T) {
+	c := call{doing: "reading app registration", cred: session.Automation}
+	for _, tc := range []struct {
+		problem session.TLSProblem
+		fix     string
+	}{
+		{session.TLSUnknownAuthority, "set the provider's ca_cert_file (or ONBOARD_CA_CERT_FILE)"},
+		{session.TLSExpired, "has expired or is not valid yet: check this machine's clock"},
+		{session.TLSHostnameMismatch, "is for another host name"},
+		{session.TLSOther, "Check the certificate of https://login.example.net"},
+	} {
+		tlsErr := &session.TLSError{Endpoint: "https://login.example.net", Problem: tc.problem, Err: errors.New("x509: some problem")}
+		err := fmt.Errorf("token request failed: unable to resolve an endpoint: %w", tlsErr)
+		e := explain(c, err)
+		if e.Title != "TLS certificate of https://login.example.net refused while reading app registration" ||
+			!strings.Contains(e.Cause, "x509: some problem") || !strings.Contains(e.Fix, tc.fix) {
+			t.Errorf("problem %d: %+v", tc.problem, e)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/function"
 
@@ -75,9 +76,9 @@ func (adminConsentURLFunction) Definition(_ context.Context, _ function.Definiti
 			"A Global Administrator or Cloud Application Administrator of that tenant opens it; Microsoft then redirects to `redirect_uri`, which must be one of the app's web redirect URIs. " +
 			"Functions cannot see provider settings, so the URL is always the public cloud's.",
 		Parameters: []function.Parameter{
-			function.StringParameter{Name: "tenant", MarkdownDescription: "The customer tenant: ID or domain, e.g. `contoso.onmicrosoft.com`."},
+			function.StringParameter{Name: "tenant", MarkdownDescription: "The customer tenant: ID or domain, e.g. `contoso.onmicrosoft.com` (or `organizations`)."},
 			function.StringParameter{Name: "client_id", MarkdownDescription: "The app's client ID."},
-			function.StringParameter{Name: "redirect_uri", MarkdownDescription: "Where Microsoft sends the administrator afterwards."},
+			function.StringParameter{Name: "redirect_uri", MarkdownDescription: "Where Microsoft sends the administrator afterwards: a web redirect URI (https, or http to `localhost` or `127.0.0.1`)."},
 		},
 		VariadicParameter: function.StringParameter{Name: "apis", MarkdownDescription: "The APIs to consent to, by name or client ID; Microsoft Graph when none is given."},
 		Return:            function.StringReturn{},
@@ -91,8 +92,16 @@ func (adminConsentURLFunction) Run(ctx context.Context, req function.RunRequest,
 	if resp.Error != nil {
 		return
 	}
+	if msg := checkTenantRef(tenant); msg != "" && !strings.EqualFold(strings.TrimSpace(tenant), "organizations") {
+		resp.Error = function.NewArgumentFuncError(0, "tenant "+msg+" (or \"organizations\")")
+		return
+	}
 	if !onboarding.IsGUID(clientID) {
 		resp.Error = function.NewArgumentFuncError(1, "client_id must be the app's client ID (a GUID), got \""+clientID+"\"")
+		return
+	}
+	if msg := onboarding.CheckRedirectURI(redirect, false); msg != "" {
+		resp.Error = function.NewArgumentFuncError(2, "redirect_uri: "+msg)
 		return
 	}
 	public, _ := auth.CloudByName("public")

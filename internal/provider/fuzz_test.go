@@ -161,30 +161,3 @@ func FuzzRFC3339Validator(f *testing.F) {
 		}
 	})
 }
-
-func FuzzUniqueNameFor(f *testing.F) {
-	for _, s := range []string{"Contoso Onboarding", "contoso-onboarding", "  Ünïcödé App!  ", "---", "", "a" + strings.Repeat(" b", 80), strings.Repeat("x", 99) + " y"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, name string) {
-		u := uniqueNameFor(name)
-		slug, ok := strings.CutPrefix(u, "onboard-")
-		if !ok || slug == "" || len(slug) > 100 || strings.HasPrefix(slug, "-") || strings.Trim(slug, "abcdefghijklmnopqrstuvwxyz0123456789-") != "" {
-			t.Fatalf("uniqueNameFor(%q) = %q", name, u)
-		}
-		// Stable: case does not matter (for ASCII names, where upper case
-		// lowercases back to the same letters).
-		if again := uniqueNameFor(strings.ToUpper(name)); isASCII(name) && again != u {
-			t.Fatalf("uniqueNameFor(%q) = %q but upper case gives %q", name, u, again)
-		}
-	})
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
-}

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -31,21 +30,6 @@ func setStrings(ctx context.Context, s types.Set, diags *diag.Diagnostics) []str
 	diags.Append(s.ElementsAs(ctx, &out, false)...)
 	sort.Strings(out)
 	return out
-}
-
-var nonSlug = regexp.MustCompile(`[^a-z0-9]+`)
-
-// uniqueNameFor derives the app's uniqueName from its display name: stable,
-// so a create that Terraform retries after a crash finds the first app.
-func uniqueNameFor(displayName string) string {
-	slug := strings.Trim(nonSlug.ReplaceAllString(strings.ToLower(displayName), "-"), "-")
-	if slug == "" {
-		slug = "app"
-	}
-	if len(slug) > 100 {
-		slug = slug[:100]
-	}
-	return "onboard-" + slug
 }
 
 func nullableString(s string) types.String {

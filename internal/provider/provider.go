@@ -57,6 +57,7 @@ type providerModel struct {
 	Endpoints                 *endpointsModel `tfsdk:"endpoints"`
 	Partner                   *partnerModel   `tfsdk:"partner"`
 	CACertFile                types.String    `tfsdk:"ca_cert_file"`
+	MaxRetryWait              types.String    `tfsdk:"max_retry_wait"`
 }
 
 type partnerModel struct {
@@ -145,12 +146,17 @@ func (p *onboardProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 			"cloud": str("The Microsoft cloud: `public` (default), `usgovernment` or `china`. Environment: `ONBOARD_CLOUD`, `ARM_ENVIRONMENT`.", false,
 				stringvalidator.OneOf("public", "usgovernment", "china")),
 			"endpoints": schema.SingleNestedAttribute{
-				Optional:            true,
-				MarkdownDescription: "Override the cloud's hosts, e.g. to use the local emulator. Token audiences stay the cloud's resource identifiers.",
+				Optional: true,
+				MarkdownDescription: "Override the cloud's hosts, e.g. to use the local emulator. Token audiences stay the cloud's resource identifiers. " +
+					"Each must be `https://`; `http://` is refused (tokens and secrets would travel in cleartext) except to loopback addresses (`localhost`, `127.0.0.0/8`, `::1`). " +
+					"A certificate from an authority the system does not trust (a TLS-inspecting proxy, the emulator) needs `ca_cert_file`.",
 				Attributes: map[string]schema.Attribute{
-					"login":            str("Identity platform origin, e.g. `https://login.microsoftonline.com`. Environment: `ONBOARD_LOGIN_ENDPOINT`.", false),
-					"graph":            str("Microsoft Graph origin, e.g. `https://graph.microsoft.com`. Environment: `ONBOARD_GRAPH_ENDPOINT`.", false),
-					"business_central": str("Business Central API origin, e.g. `https://api.businesscentral.dynamics.com`. Environment: `ONBOARD_BC_ENDPOINT`.", false),
+					"login": str("Identity platform origin, e.g. `https://login.microsoftonline.com`. Environment: `ONBOARD_LOGIN_ENDPOINT`.", false,
+						endpointValidator{"https://login.microsoftonline.com"}),
+					"graph": str("Microsoft Graph origin, e.g. `https://graph.microsoft.com`. Environment: `ONBOARD_GRAPH_ENDPOINT`.", false,
+						endpointValidator{"https://graph.microsoft.com"}),
+					"business_central": str("Business Central API origin, e.g. `https://api.businesscentral.dynamics.com`. Environment: `ONBOARD_BC_ENDPOINT`.", false,
+						endpointValidator{"https://api.businesscentral.dynamics.com"}),
 				},
 			},
 			"partner": schema.SingleNestedAttribute{
@@ -164,6 +170,11 @@ func (p *onboardProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				},
 			},
 			"ca_cert_file": str("A PEM file of extra certificate authorities to trust (the emulator's, or a corporate proxy's). Environment: `ONBOARD_CA_CERT_FILE`.", false),
+			"max_retry_wait": str("The longest the provider waits before retrying a throttled (429) or failing (5xx) request, whatever the service's `Retry-After` asks "+
+				"(Microsoft may ask for hours), e.g. `30s` or `10m`; between `1s` and `1h`, default `5m`. A request is retried a few times at most (8 for Graph, 4 for Business Central, 5 for tokens), "+
+				"and a wait that would outlast the operation's time limit (such as `onboard_sync`'s `tenant_timeout`) is not started: the service's answer is reported at once. "+
+				"Every wait is logged at INFO (`TF_LOG=INFO`) with the API, method, path, status, delay and retry number. Environment: `ONBOARD_MAX_RETRY_WAIT`.", false,
+				durationValidator("must be a duration such as \"5m\" (units d, h, m, s)"), durationBetween(time.Second, time.Hour, "5m")),
 		},
 	}
 }
@@ -196,14 +207,30 @@ func (p *onboardProvider) Configure(ctx context.Context, req provider.ConfigureR
 	if ep == nil {
 		ep = &endpointsModel{}
 	}
-	if v := setting(ep.Login, "ONBOARD_LOGIN_ENDPOINT"); v != "" {
-		cloud.LoginEndpoint = strings.TrimSuffix(v, "/")
+	for _, e := range []struct {
+		attr, env, example string
+		v                  types.String
+		target             *string
+	}{
+		{"login", "ONBOARD_LOGIN_ENDPOINT", "https://login.microsoftonline.com", ep.Login, &cloud.LoginEndpoint},
+		{"graph", "ONBOARD_GRAPH_ENDPOINT", "https://graph.microsoft.com", ep.Graph, &cloud.GraphEndpoint},
+		{"business_central", "ONBOARD_BC_ENDPOINT", "https://api.businesscentral.dynamics.com", ep.BusinessCentral, &cloud.BCEndpoint},
+	} {
+		v := setting(e.v, e.env)
+		if v == "" {
+			continue
+		}
+		// The attribute's validator has checked a configured value; the
+		// environment's is checked here.
+		if msg := checkEndpoint(v); msg != "" {
+			resp.Diagnostics.AddAttributeError(path.Root("endpoints").AtName(e.attr), "Insecure or invalid endpoint",
+				endpointMessage("endpoints."+e.attr+" (or "+e.env+")", v, msg, e.example))
+			continue
+		}
+		*e.target = strings.TrimSuffix(strings.TrimSpace(v), "/")
 	}
-	if v := setting(ep.Graph, "ONBOARD_GRAPH_ENDPOINT"); v != "" {
-		cloud.GraphEndpoint = strings.TrimSuffix(v, "/")
-	}
-	if v := setting(ep.BusinessCentral, "ONBOARD_BC_ENDPOINT"); v != "" {
-		cloud.BCEndpoint = strings.TrimSuffix(v, "/")
+	if resp.Diagnostics.HasError() {
+		return
 	}
 
 	cfg := auth.Config{
@@ -253,12 +280,23 @@ func (p *onboardProvider) Configure(ctx context.Context, req provider.ConfigureR
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	maxWait := session.DefaultMaxRetryWait
+	if v := setting(m.MaxRetryWait, "ONBOARD_MAX_RETRY_WAIT"); v != "" {
+		// The attribute's validator has checked a configured value; this
+		// checks the environment's the same way.
+		d, msg := checkDurationBetween(v, time.Second, time.Hour, "5m")
+		if msg != "" {
+			resp.Diagnostics.AddAttributeError(path.Root("max_retry_wait"), "Invalid max_retry_wait", "max_retry_wait (or ONBOARD_MAX_RETRY_WAIT) "+msg)
+			return
+		}
+		maxWait = d
+	}
 	pm := m.Partner
 	if pm == nil {
 		pm = &partnerModel{}
 	}
 	opts := session.Options{Auth: cfg, Cloud: cloud, CACertFile: setting(m.CACertFile, "ONBOARD_CA_CERT_FILE"),
-		UserAgent: "terraform-provider-onboard/" + p.version, Log: logHTTP,
+		UserAgent: "terraform-provider-onboard/" + p.version, Log: logHTTP, MaxRetryWait: maxWait, RetryLog: logRetry,
 		ReplicationWait: envDuration("ONBOARD_REPLICATION_WAIT"), RetryBaseDelay: envDuration("ONBOARD_RETRY_BASE_DELAY")}
 	if rt := setting(pm.RefreshToken, "ONBOARD_PARTNER_REFRESH_TOKEN"); rt != "" {
 		opts.PartnerRefreshToken, opts.PartnerClientID = rt, setting(pm.ClientID, "ONBOARD_PARTNER_CLIENT_ID")
@@ -289,6 +327,12 @@ func (p *onboardProvider) Configure(ctx context.Context, req provider.ConfigureR
 // logHTTP hands the session's request log to Terraform's (TF_LOG=DEBUG).
 func logHTTP(ctx context.Context, msg string, fields map[string]any) {
 	tflog.Debug(ctx, msg, fields)
+}
+
+// logRetry makes every wait before a retry visible at TF_LOG=INFO, so a
+// long apply shows progress instead of looking hung.
+func logRetry(ctx context.Context, msg string, fields map[string]any) {
+	tflog.Info(ctx, msg, fields)
 }
 
 // envDuration reads an environment-only tuning knob (0 = the default).

@@ -75,7 +75,7 @@ func (r *bcEnvironmentAppResource) Schema(_ context.Context, _ resource.SchemaRe
 			"tenant_id":   schema.StringAttribute{Required: true, PlanModifiers: replace, Validators: []validator.String{guidValidator()}, MarkdownDescription: "The tenant."},
 			"environment": schema.StringAttribute{Required: true, PlanModifiers: replace, MarkdownDescription: "The environment name, e.g. `Production`."},
 			"client_id":   schema.StringAttribute{Required: true, PlanModifiers: replace, Validators: []validator.String{guidValidator()}, MarkdownDescription: "The app's client ID."},
-			"description": schema.StringAttribute{Required: true, PlanModifiers: replace, Validators: []validator.String{stringvalidator.LengthBetween(1, 50)},
+			"description": schema.StringAttribute{Required: true, PlanModifiers: replace, Validators: []validator.String{stringvalidator.LengthBetween(1, 50), notBlank("Mosaic Business Central")},
 				MarkdownDescription: "The card's Description, e.g. `Mosaic Business Central` (50 characters at most)."},
 			"client_secret": schema.StringAttribute{Optional: true, Sensitive: true,
 				MarkdownDescription: "A secret of the app, to use the automation API as the app itself (it needs Automation.ReadWrite.All and the D365 AUTOMATION permission set). " +

@@ -66,16 +66,17 @@ func (r *clientSecretResource) Schema(_ context.Context, _ resource.SchemaReques
 			"id": schema.StringAttribute{Computed: true, PlanModifiers: keep, MarkdownDescription: "`<application object id>/<key id>`."},
 			"application_id": schema.StringAttribute{Required: true, PlanModifiers: replace,
 				MarkdownDescription: "Object ID of the app registration (`onboard_entra_app.<name>.id`).", Validators: []validator.String{guidValidator()}},
-			"display_name": schema.StringAttribute{Optional: true, PlanModifiers: replace, MarkdownDescription: "Description of the secret shown in the Entra admin center."},
+			"display_name": schema.StringAttribute{Optional: true, PlanModifiers: replace, MarkdownDescription: "Description of the secret shown in the Entra admin center.",
+				Validators: []validator.String{notBlank("terraform")}},
 			"end_date": schema.StringAttribute{Optional: true, Computed: true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplaceIfConfigured()},
-				MarkdownDescription: "When the secret expires (RFC 3339). Set it, or `lifetime`; computed from `lifetime` otherwise.",
+				MarkdownDescription: "When the secret expires (RFC 3339). Set it, or `lifetime`; computed from `lifetime` otherwise. A new secret's `end_date` must be in the future by the clock of the machine that runs plan.",
 				Validators:          []validator.String{rfc3339Validator(), stringvalidator.ConflictsWith(path.MatchRoot("lifetime"))}},
 			"lifetime": schema.StringAttribute{Optional: true, PlanModifiers: replace,
 				MarkdownDescription: "How long the secret is valid from its creation, e.g. `8760h` or `365d`. Entra allows at most two years. Without `lifetime` or `end_date`, Entra's default (two years) applies.",
 				Validators:          []validator.String{duration}},
 			"rotate_before": schema.StringAttribute{Optional: true,
-				MarkdownDescription: "Replace the secret when it is within this long of its end date, e.g. `720h` or `30d`. Rotation needs `lifetime` (a fixed `end_date` only warns).",
+				MarkdownDescription: "Replace the secret when it is within this long of its end date, e.g. `720h` or `30d`; shorter than `lifetime`, or every apply would replace it. Rotation needs `lifetime` (a fixed `end_date` only warns).",
 				Validators:          []validator.String{duration}},
 			"rotate_when_changed": schema.MapAttribute{ElementType: types.StringType, Optional: true,
 				PlanModifiers:       []planmodifier.Map{mapplanmodifier.RequiresReplace()},
@@ -106,11 +107,48 @@ func (r *clientSecretResource) ValidateConfig(ctx context.Context, req resource.
 		resp.Diagnostics.AddAttributeError(path.Root("lifetime"), "Unsupported secret lifetime",
 			fmt.Sprintf("lifetime %s is outside what Entra accepts for client secrets (more than an hour, at most two years); Microsoft recommends less than 12 months.", m.Lifetime.ValueString()))
 	}
+	if err != nil || m.RotateBefore.IsNull() || m.RotateBefore.IsUnknown() {
+		return
+	}
+	if before, err := onboarding.ParseDuration(m.RotateBefore.ValueString()); err == nil {
+		if msg := onboarding.CheckRotateBefore(d, before); msg != "" {
+			resp.Diagnostics.AddAttributeError(path.Root("rotate_before"), "rotate_before not shorter than lifetime",
+				fmt.Sprintf("%s (rotate_before = %q, lifetime = %q).", msg, m.RotateBefore.ValueString(), m.Lifetime.ValueString()))
+		}
+	}
+}
+
+// checkNewEndDate refuses a new secret whose configured end_date has
+// passed. Only for a secret about to be created: an existing one keeps
+// planning (it warns when expired) and can still be destroyed.
+func checkNewEndDate(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	var plan clientSecretModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if plan.EndDate.IsNull() || plan.EndDate.IsUnknown() {
+		return
+	}
+	if !req.State.Raw.IsNull() {
+		var state clientSecretModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if state.EndDate.Equal(plan.EndDate) {
+			return
+		}
+	}
+	end, err := parseRFC3339(plan.EndDate.ValueString())
+	if err != nil {
+		return // rfc3339Validator says so
+	}
+	if msg := onboarding.CheckEndDate(end, time.Now()); msg != "" {
+		resp.Diagnostics.AddAttributeError(path.Root("end_date"), "end_date in the past", msg+".")
+	}
 }
 
 // ModifyPlan plans a rotation when the secret is within rotate_before of its
 // end date by Entra's clock, and warns either way.
 func (r *clientSecretResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if !req.Plan.Raw.IsNull() {
+		checkNewEndDate(ctx, req, resp)
+	}
 	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || r.data == nil {
 		return
 	}

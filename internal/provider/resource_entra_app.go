@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -76,14 +77,17 @@ func (r *entraAppResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				MarkdownDescription: "Object ID of the app's service principal (enterprise application) in the home tenant; when it is missing (deleted, or its creation failed), plan shows it to be created."},
 			"unique_name": schema.StringAttribute{
 				Optional: true, Computed: true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplaceIfConfigured()},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), defaultUniqueName{}, stringplanmodifier.RequiresReplaceIfConfigured()},
 				MarkdownDescription: "Immutable alternate key the app is created with (Graph `uniqueName`), which makes creation idempotent: a create that is retried " +
 					"after a timeout or a crash finds the first app instead of making a second. Defaults to `onboard-` followed by the display name in lower case " +
-					"with dashes; set it when two apps share a display name.",
-				Validators: []validator.String{stringvalidator.LengthBetween(1, 120)},
+					"with dashes (`Contoso Onboarding` gives `onboard-contoso-onboarding`); a name with letters outside a-z and 0-9 (another script, accents, " +
+					"punctuation) also gets a hash of the whole name (`Café Team` gives `onboard-cafe-team-67f46da4f4`, `給与チーム` `onboard-c94ae65d62`), so different " +
+					"names never share a default. Letter case and the spaces, `-`, `_` or `.` between words do not count. The default is shown in the plan and kept " +
+					"when display_name changes later; set unique_name when two apps share a display name.",
+				Validators: []validator.String{stringvalidator.LengthBetween(1, 120), notBlank("contoso-onboarding")},
 			},
 			"display_name": schema.StringAttribute{Required: true, MarkdownDescription: "The app's name as users and admins see it on consent screens.",
-				Validators: []validator.String{stringvalidator.LengthBetween(1, 256)}},
+				Validators: []validator.String{stringvalidator.LengthBetween(1, 256), notBlank("Contoso Onboarding")}},
 			"sign_in_audience": schema.StringAttribute{
 				Optional: true, Computed: true, Default: stringdefault.StaticString("AzureADMyOrg"),
 				MarkdownDescription: "Who can sign in: `AzureADMyOrg` (this tenant only, the default), `AzureADMultipleOrgs` (any Entra tenant: needed to onboard customer tenants), " +
@@ -91,9 +95,11 @@ func (r *entraAppResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				Validators: []validator.String{stringvalidator.OneOf("AzureADMyOrg", "AzureADMultipleOrgs", "AzureADandPersonalMicrosoftAccount", "PersonalMicrosoftAccount")},
 			},
 			"web_redirect_uris": schema.SetAttribute{ElementType: types.StringType, Optional: true, Computed: true, Default: emptySet,
-				MarkdownDescription: "Web redirect URIs (https, or http://localhost), e.g. `https://businesscentral.dynamics.com/OAuthLanding.htm`. Admin consent redirects to one of them."},
+				MarkdownDescription: "Web redirect URIs (https, or http to `localhost` or `127.0.0.1`; at most 256 characters), e.g. `https://businesscentral.dynamics.com/OAuthLanding.htm`. Admin consent redirects to one of them. Checked at plan.",
+				Validators:          []validator.Set{setvalidator.ValueStringsAre(redirectURIValidator(false))}},
 			"public_client_redirect_uris": schema.SetAttribute{ElementType: types.StringType, Optional: true, Computed: true, Default: emptySet,
-				MarkdownDescription: "Redirect URIs of the mobile and desktop platform, e.g. `http://localhost` or `https://login.microsoftonline.com/common/oauth2/nativeclient`."},
+				MarkdownDescription: "Redirect URIs of the mobile and desktop platform, e.g. `http://localhost`, `https://login.microsoftonline.com/common/oauth2/nativeclient` or the app's own scheme (`msal<client id>://auth`); never `javascript:`, `data:` or `file:`, nor plain http beyond `localhost`. Checked at plan.",
+				Validators:          []validator.Set{setvalidator.ValueStringsAre(redirectURIValidator(true))}},
 			"allow_public_client_flows": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
 				MarkdownDescription: "\"Allow public client flows\" (Graph `isFallbackPublicClient`): device code and similar flows without a client secret."},
 			"identifier_uris": schema.SetAttribute{ElementType: types.StringType, Optional: true, Computed: true, Default: emptySet,
@@ -131,7 +137,7 @@ func (r *entraAppResource) Create(ctx context.Context, req resource.CreateReques
 	}
 	unique := plan.UniqueName.ValueString()
 	if plan.UniqueName.IsUnknown() || unique == "" {
-		unique = uniqueNameFor(plan.DisplayName.ValueString())
+		unique = onboarding.UniqueName(plan.DisplayName.ValueString())
 	}
 	patch := r.patch(ctx, plan, nil, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
@@ -232,7 +238,7 @@ func (r *entraAppResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 			if plan.DisplayName.IsUnknown() {
 				return
 			}
-			unique = uniqueNameFor(plan.DisplayName.ValueString())
+			unique = onboarding.UniqueName(plan.DisplayName.ValueString())
 		}
 		r.claimable(ctx, unique, &resp.Diagnostics)
 		return
@@ -395,6 +401,29 @@ func (r *entraAppResource) restoreIfDeleted(ctx context.Context, state entraAppM
 		return false
 	}
 	return true
+}
+
+// defaultUniqueName plans the default unique_name of a new app, so plan
+// shows the value that create will use; an existing app keeps its own
+// (UseStateForUnknown runs first), whatever rule made it.
+type defaultUniqueName struct{}
+
+func (defaultUniqueName) Description(context.Context) string {
+	return "The default unique name of the display name, for a new app."
+}
+
+func (m defaultUniqueName) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
+
+func (defaultUniqueName) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if !req.StateValue.IsNull() || !req.ConfigValue.IsNull() || !resp.PlanValue.IsUnknown() {
+		return
+	}
+	var name types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("display_name"), &name)...)
+	if name.IsNull() || name.IsUnknown() {
+		return
+	}
+	resp.PlanValue = types.StringValue(onboarding.UniqueName(name.ValueString()))
 }
 
 // missingServicePrincipal keeps the service principal's ID from state, but

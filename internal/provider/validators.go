@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -79,4 +80,111 @@ func validDuration(s string) bool {
 	}
 	_, err := onboarding.ParseDuration(s)
 	return err == nil
+}
+
+// durationBetween accepts a duration from lo to hi (with durationValidator,
+// which checks the form); example is a valid value for the message.
+func durationBetween(lo, hi time.Duration, example string) validator.String {
+	return durationRange{lo, hi, example}
+}
+
+type durationRange struct {
+	lo, hi  time.Duration
+	example string
+}
+
+func (v durationRange) Description(context.Context) string {
+	return "must be a duration from " + formatDuration(v.lo) + " to " + formatDuration(v.hi) + ", such as \"" + v.example + "\""
+}
+
+func (v durationRange) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v durationRange) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if !validDuration(req.ConfigValue.ValueString()) {
+		return // durationValidator says so
+	}
+	if _, msg := checkDurationBetween(req.ConfigValue.ValueString(), v.lo, v.hi, v.example); msg != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration", "Attribute "+req.Path.String()+" "+msg)
+	}
+}
+
+// checkDurationBetween reads s; msg says what is wrong, or is empty.
+func checkDurationBetween(s string, lo, hi time.Duration, example string) (time.Duration, string) {
+	d, err := onboarding.ParseDuration(s)
+	if !validDuration(s) || err != nil {
+		return 0, "must be a duration such as \"" + example + "\" (units d, h, m, s), got: \"" + s + "\""
+	}
+	if d < lo || d > hi {
+		return 0, "must be from " + formatDuration(lo) + " to " + formatDuration(hi) + ", such as \"" + example + "\", got: \"" + s + "\""
+	}
+	return d, ""
+}
+
+// formatDuration writes whole hours and minutes without the zero parts
+// time.Duration.String adds ("1h", not "1h0m0s").
+func formatDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
+// ruleValidator puts a pure rule's answer ("" when the value is fine) on
+// the attribute.
+type ruleValidator struct {
+	desc string
+	rule func(string) string
+}
+
+func (v ruleValidator) Description(context.Context) string             { return v.desc }
+func (v ruleValidator) MarkdownDescription(ctx context.Context) string { return v.desc }
+func (v ruleValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if msg := v.rule(req.ConfigValue.ValueString()); msg != "" {
+		// The attribute's name without the element ("[Value(...)]"): the
+		// message quotes the value, Terraform shows the line.
+		name := attrName(req.Path.String())
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid value for "+name, name+": "+msg+".")
+	}
+}
+
+// attrName is the attribute of a path, without set element or index.
+func attrName(p string) string {
+	if i := strings.IndexByte(p, '['); i >= 0 {
+		return p[:i]
+	}
+	return p
+}
+
+// redirectURIValidator: Microsoft's redirect URI rules, for web or public
+// client redirect URIs.
+func redirectURIValidator(publicClient bool) validator.String {
+	return ruleValidator{"must be a redirect URI Entra accepts", func(s string) string { return onboarding.CheckRedirectURI(s, publicClient) }}
+}
+
+// notBlank refuses names that are empty after trimming.
+func notBlank(example string) validator.String {
+	return ruleValidator{"must contain more than spaces", func(s string) string { return onboarding.CheckName(s, example) }}
+}
+
+// tenantRefValidator: a tenant ID or a verified domain, as
+// onboard_customer_tenant and admin_consent_url take them.
+func tenantRefValidator() validator.String {
+	return ruleValidator{"must be a tenant ID or domain", checkTenantRef}
+}
+
+func checkTenantRef(s string) string {
+	if _, _, ok := normalizeTenant(s); ok {
+		return ""
+	}
+	return "must be a tenant ID (a GUID) or a verified domain, e.g. \"contoso.onmicrosoft.com\": got \"" + s + "\""
 }

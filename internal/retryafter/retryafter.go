@@ -3,7 +3,9 @@
 package retryafter
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -40,4 +42,25 @@ func Value(v string, now time.Time) time.Duration {
 		return min(t.Sub(now), Max)
 	}
 	return 0
+}
+
+// LogFields are the fields of a retry log line: status 0 is a transport
+// error, retryAfter 0 means the service gave none. Never a query, header or
+// body: they may carry names, tokens and secrets.
+func LogFields(api, method, path string, status int, retryAfter, delay time.Duration, retry, of int) map[string]any {
+	f := map[string]any{"api": api, "method": method, "path": path, "status": status,
+		"delay": delay.String(), "delay_ms": delay.Milliseconds(), "retry": retry, "max_retries": of,
+		"attempt": fmt.Sprintf("retry %d of %d", retry, of)}
+	if retryAfter > 0 {
+		f["retry_after"] = retryAfter.String()
+	}
+	return f
+}
+
+// PastDeadline reports whether a wait of d would end after ctx's deadline:
+// then the caller gives up at once with the answer it has, rather than
+// sleeping into a timeout.
+func PastDeadline(ctx context.Context, d time.Duration) bool {
+	dl, ok := ctx.Deadline()
+	return ok && time.Until(dl) < d
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"net/http"
 	"os"
 	"time"
@@ -52,6 +53,7 @@ func (o *observed) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	start := time.Now()
 	resp, err := o.next.RoundTrip(req)
+	err = asTLSError(req, err)
 	if o.log != nil {
 		// Method, host and path only: queries may carry filters with
 		// names, bodies and headers carry secrets and tokens.
@@ -65,4 +67,56 @@ func (o *observed) RoundTrip(req *http.Request) (*http.Response, error) {
 		o.log(req.Context(), "HTTP request", f)
 	}
 	return resp, err
+}
+
+// TLSError: the server's certificate was refused. Endpoint is the origin
+// (scheme and host) that presented it, Problem what is wrong with it in
+// words: the SDKs above report only "unable to resolve an endpoint" or a
+// bare x509 message.
+type TLSError struct {
+	Endpoint string
+	Problem  TLSProblem
+	Err      error
+}
+
+// TLSProblem is why a certificate was refused.
+type TLSProblem int
+
+const (
+	// TLSOther: some other handshake or verification failure.
+	TLSOther TLSProblem = iota
+	// TLSUnknownAuthority: signed by a CA this machine does not trust (a
+	// corporate proxy's, the emulator's): ca_cert_file is the fix.
+	TLSUnknownAuthority
+	// TLSExpired: expired or not yet valid (or the local clock is off).
+	TLSExpired
+	// TLSHostnameMismatch: valid, but for another host name.
+	TLSHostnameMismatch
+)
+
+func (e *TLSError) Error() string { return "TLS with " + e.Endpoint + ": " + e.Err.Error() }
+func (e *TLSError) Unwrap() error { return e.Err }
+
+func asTLSError(req *http.Request, err error) error {
+	if err == nil {
+		return nil
+	}
+	var ua x509.UnknownAuthorityError
+	var ci x509.CertificateInvalidError
+	var hn x509.HostnameError
+	var cv *tls.CertificateVerificationError
+	var problem TLSProblem
+	switch {
+	case errors.As(err, &ua):
+		problem = TLSUnknownAuthority
+	case errors.As(err, &ci) && ci.Reason == x509.Expired:
+		problem = TLSExpired
+	case errors.As(err, &hn):
+		problem = TLSHostnameMismatch
+	case errors.As(err, &cv), errors.As(err, &ci):
+		problem = TLSOther
+	default:
+		return err
+	}
+	return &TLSError{Endpoint: req.URL.Scheme + "://" + req.URL.Host, Problem: problem, Err: err}
 }

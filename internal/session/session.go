@@ -69,7 +69,25 @@ type Options struct {
 	// Log, when set, is told about every HTTP request (method, host, path,
 	// status, duration; never headers, query or bodies).
 	Log func(ctx context.Context, msg string, fields map[string]any)
+	// MaxRetryWait caps one wait before a retry, whatever the service's
+	// Retry-After says (up to a day); default DefaultMaxRetryWait. Each
+	// operation's context bounds all of its waits together.
+	MaxRetryWait time.Duration
+	// RetryLog, when set, is told about every wait before a retry, by every
+	// client (identity platform, Graph, Business Central): API, method,
+	// path, status, delay, retry n of m.
+	RetryLog func(ctx context.Context, msg string, fields map[string]any)
 }
+
+// DefaultMaxRetryWait is the cap on one wait when Options set none: long
+// enough for Graph's usual throttling windows, short enough that a
+// Retry-After of a day does not look like a hang.
+const DefaultMaxRetryWait = 5 * time.Minute
+
+// sweepMaxRetryWait caps waits in a sweep, which reports a slow tenant
+// rather than waiting for it (and has a per-tenant timeout a longer wait
+// would only run into).
+const sweepMaxRetryWait = 30 * time.Second
 
 // Profile is how hard a client tries before it gives up.
 type Profile int
@@ -110,9 +128,13 @@ func New(o Options) (*Session, error) {
 	if err != nil {
 		return nil, &CAError{File: o.CACertFile, Err: err}
 	}
+	if o.MaxRetryWait <= 0 {
+		o.MaxRetryWait = DefaultMaxRetryWait
+	}
 	s := &Session{opts: o, http: hc}
 	cfg := o.Auth
 	cfg.Cloud, cfg.HTTPClient = o.Cloud, hc
+	cfg.MaxRetryWait, cfg.Log = o.MaxRetryWait, o.RetryLog
 	if s.auth, err = auth.New(cfg); err != nil {
 		return nil, &CredentialError{Err: err}
 	}
@@ -121,6 +143,7 @@ func New(o Options) (*Session, error) {
 	}
 	if o.PartnerRefreshToken != "" {
 		s.partner = auth.NewRefreshTokenSource(o.Cloud, o.PartnerClientID, o.PartnerRefreshToken, hc)
+		s.partner.MaxRetryWait, s.partner.Log = o.MaxRetryWait, o.RetryLog
 	}
 	return s, nil
 }
@@ -178,9 +201,10 @@ type BCCredentials struct {
 // BC is a Business Central client with the given credentials.
 func (s *Session) BC(c BCCredentials, p Profile) (*bcadmin.Client, error) {
 	key := clientKey{cred: App, profile: p, partner: c.Partner && s.partner != nil}
-	opts := bcadmin.Options{Endpoint: s.opts.Cloud.BCEndpoint, HTTPClient: s.http, RetryBaseDelay: s.opts.RetryBaseDelay, UserAgent: s.opts.UserAgent}
+	opts := bcadmin.Options{Endpoint: s.opts.Cloud.BCEndpoint, HTTPClient: s.http, RetryBaseDelay: s.opts.RetryBaseDelay, UserAgent: s.opts.UserAgent,
+		MaxRetryWait: s.opts.MaxRetryWait, Log: s.opts.RetryLog}
 	if p == Sweep {
-		opts.MaxRetries = 2
+		opts.MaxRetries, opts.MaxRetryWait = 2, min(opts.MaxRetryWait, sweepMaxRetryWait)
 	}
 	if key.partner {
 		opts.DelegatedTokens = bcTokens(s.partner)
@@ -232,7 +256,8 @@ func (s *Session) app(clientID, secret string) (*auth.Authenticator, error) {
 			return cached, nil
 		}
 	}
-	a, err := auth.New(auth.Config{Cloud: s.opts.Cloud, TenantID: s.opts.Auth.TenantID, ClientID: clientID, ClientSecret: secret, HTTPClient: s.http})
+	a, err := auth.New(auth.Config{Cloud: s.opts.Cloud, TenantID: s.opts.Auth.TenantID, ClientID: clientID, ClientSecret: secret, HTTPClient: s.http,
+		MaxRetryWait: s.opts.MaxRetryWait, Log: s.opts.RetryLog})
 	if err != nil {
 		return nil, err
 	}
@@ -273,9 +298,11 @@ func (s *Session) cachedGraph(k clientKey, tokens auth.TokenSource, p Profile) (
 
 func (s *Session) graph(tenantID string, tokens auth.TokenSource, p Profile) (*graph.Client, error) {
 	o := graph.Options{Endpoint: s.opts.Cloud.GraphEndpoint, Resource: s.opts.Cloud.GraphResource, TenantID: tenantID, Tokens: tokens,
-		HTTPClient: s.http, ReplicationWait: s.opts.ReplicationWait, RetryBaseDelay: s.opts.RetryBaseDelay}
+		HTTPClient: s.http, ReplicationWait: s.opts.ReplicationWait, RetryBaseDelay: s.opts.RetryBaseDelay,
+		MaxRetryWait: s.opts.MaxRetryWait, Log: s.opts.RetryLog}
 	if p == Sweep {
 		o.MaxRetries, o.ReplicationWait, o.RetryBaseDelay = 4, time.Second, 0
+		o.MaxRetryWait = min(o.MaxRetryWait, sweepMaxRetryWait)
 	}
 	return graph.New(o)
 }

@@ -4,18 +4,21 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"net/http"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/onboard-tf/terraform-provider-onboard/internal/auth"
 	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/graph"
 )
 
-func emulatorSession(t *testing.T, partner bool, log func(context.Context, string, map[string]any)) (*emulator.Server, *Session) {
+func emulatorSession(t *testing.T, partner bool, log func(context.Context, string, map[string]any), more ...func(*Options)) (*emulator.Server, *Session) {
 	t.Helper()
 	srv, err := emulator.New(emulator.Options{})
 	if err != nil {
@@ -36,6 +39,9 @@ func emulatorSession(t *testing.T, partner bool, log func(context.Context, strin
 			t.Fatal(err)
 		}
 		o.PartnerClientID, o.PartnerRefreshToken = "04b07795-8ddb-461a-bbee-02f9e1bf7b46", rt
+	}
+	for _, f := range more {
+		f(&o)
 	}
 	s, err := New(o)
 	if err != nil {
@@ -194,5 +200,88 @@ func TestParseClaims(t *testing.T) {
 				t.Fatalf("ParseClaims = %+v, want roles %v oid %q", got, c.roles, c.oid)
 			}
 		})
+	}
+}
+
+// A Retry-After of a day from the token endpoint and from Graph waits
+// MaxRetryWait, and every client tells RetryLog about each wait.
+func TestRetryAfterCappedAndLogged(t *testing.T) {
+	var mu sync.Mutex
+	var logged []map[string]any
+	srv, s := emulatorSession(t, false, nil, func(o *Options) {
+		o.MaxRetryWait = 300 * time.Millisecond
+		o.RetryLog = func(_ context.Context, _ string, f map[string]any) {
+			mu.Lock()
+			logged = append(logged, f)
+			mu.Unlock()
+		}
+	})
+	for _, f := range []emulator.Fault{
+		{Service: "login", Path: `/oauth2/v2.0/token$`, Status: 429, RetryAfter: 86400, Count: 1},
+		{Service: "graph", Path: `^/v1.0/applications/`, Status: 503, RetryAfter: 86400, Count: 1},
+	} {
+		if err := srv.InjectFault(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if _, err := s.Graph().GetApplication(ctx, "00000000-0000-4000-8000-000000000001"); err == nil {
+		t.Fatal("want not found")
+	}
+	retries := srv.Retries()
+	if len(retries) != 2 {
+		t.Fatalf("retries %+v, want the token request and the Graph read", retries)
+	}
+	for _, r := range retries {
+		if r.RetryAfter != 24*time.Hour || r.Waited < 300*time.Millisecond || r.Waited > 10*time.Second {
+			t.Errorf("%s: asked %v, waited %v; want the 300ms cap", r.Request, r.RetryAfter, r.Waited)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	var apis []string
+	for _, l := range logged {
+		apis = append(apis, fmt.Sprint(l["api"]))
+		if l["delay"] != "300ms" || l["retry_after"] != "24h0m0s" || !strings.HasPrefix(fmt.Sprint(l["attempt"]), "retry 1 of ") {
+			t.Errorf("logged %v", l)
+		}
+	}
+	if !slices.Equal(apis, []string{"identity platform", "Microsoft Graph"}) {
+		t.Errorf("logged waits of %v", apis)
+	}
+}
+
+// A wait that would outlast the operation's deadline is not started: the
+// service's answer comes back at once, not "context deadline exceeded"
+// after sleeping into it.
+func TestRetryWaitPastDeadlineGivesUpAtOnce(t *testing.T) {
+	var mu sync.Mutex
+	var msgs []string
+	srv, s := emulatorSession(t, false, nil, func(o *Options) {
+		o.RetryLog = func(_ context.Context, msg string, _ map[string]any) {
+			mu.Lock()
+			msgs = append(msgs, msg)
+			mu.Unlock()
+		}
+	})
+	if _, err := s.Graph().GetApplication(context.Background(), "00000000-0000-4000-8000-000000000002"); err == nil {
+		t.Fatal("want not found") // signs in first, so the fault below meets Graph only
+	}
+	if err := srv.InjectFault(emulator.Fault{Service: "graph", Path: `^/v1.0/applications/`, Status: 429, RetryAfter: 3600, Count: 1}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	start := time.Now()
+	_, err := s.Graph().GetApplication(ctx, "00000000-0000-4000-8000-000000000002")
+	var ge *graph.APIError
+	if !errors.As(err, &ge) || ge.StatusCode != http.StatusTooManyRequests || time.Since(start) > 10*time.Second {
+		t.Fatalf("after %v: %v, want Graph's 429 at once", time.Since(start), err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(msgs) != 1 || !strings.Contains(msgs[0], "not retrying, the wait would pass the operation's deadline") {
+		t.Fatalf("logged %q", msgs)
 	}
 }

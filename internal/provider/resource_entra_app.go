@@ -108,7 +108,7 @@ func (r *entraAppResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"ownership_id": schema.StringAttribute{Computed: true, PlanModifiers: keep,
 				MarkdownDescription: "Random ID of this resource, written to the app's tags as `onboard:owner=<id>` when it creates (or imports) the app. " +
 					"A create never takes over an app with its unique name that carries another marker, or none; a destroy never deletes an app " +
-					"whose marker is another resource's. An imported app gets this resource's marker on the next apply; one moved from azuread, or in state from before markers, with its next update."},
+					"whose marker is another resource's. An imported app that carries another configuration's marker gets this resource's on the next apply; one without a marker (imported, moved from azuread, or in state from before markers) gets it with its next update."},
 			"restore_soft_deleted": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(true),
 				MarkdownDescription: "When the app was deleted outside Terraform and is still in the home tenant's deleted items (30 days), " +
 					"restore it on apply (the default): same client ID, so customer tenants keep their consent. With `false`, apply creates a new app " +
@@ -248,9 +248,11 @@ func (r *entraAppResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	// An import takes the app over, even from another configuration whose
-	// marker it carries: a new marker, so that one's destroy leaves it.
-	if adopt, diags := req.Private.GetKey(ctx, adoptKey); len(adopt) > 0 && !diags.HasError() {
+	// An import takes the app over from another configuration whose marker
+	// it carries: a new marker, so that one's destroy leaves it. An app
+	// without a marker is owned by this state already and gets one with its
+	// next update, like state from before markers.
+	if adopt, diags := req.Private.GetKey(ctx, adoptKey); len(adopt) > 0 && !diags.HasError() && state.OwnershipID.ValueString() != "" {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("ownership_id"), types.StringUnknown())...)
 	}
 	// Refresh kept a deleted app for its restore, but the configuration now

@@ -84,8 +84,9 @@ func (s *Server) ClearFaults() {
 }
 
 // apply delays or answers the request per the first matching fault; it
-// reports whether the request was answered.
-func (fs *faultSet) apply(w http.ResponseWriter, r *http.Request, svc string, c *store.Clock) bool {
+// reports whether the request was answered. A fault with AfterHandler
+// first has next handle the request, and drops its answer.
+func (fs *faultSet) apply(w http.ResponseWriter, r *http.Request, svc string, c *store.Clock, next http.Handler) bool {
 	fs.mu.Lock()
 	key := r.Method + " " + r.URL.Path
 	if p, ok := fs.pending[key]; ok {
@@ -137,6 +138,9 @@ func (fs *faultSet) apply(w http.ResponseWriter, r *http.Request, svc string, c 
 	if fail == nil {
 		return false
 	}
+	if fail.AfterHandler {
+		next.ServeHTTP(discard{header: http.Header{}}, r)
+	}
 	if retry > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(retry))
 	}
@@ -155,6 +159,13 @@ func (fs *faultSet) apply(w http.ResponseWriter, r *http.Request, svc string, c 
 	}
 	return true
 }
+
+// discard is a response nobody receives.
+type discard struct{ header http.Header }
+
+func (d discard) Header() http.Header         { return d.header }
+func (d discard) Write(b []byte) (int, error) { return len(b), nil }
+func (d discard) WriteHeader(int)             {}
 
 // counterSet counts requests per service, tenant and path.
 type counterSet struct {

@@ -17,6 +17,7 @@ import (
 type AppView struct {
 	ID, AppID, UniqueName, DisplayName, SignInAudience string
 	WebRedirectURIs                                    []string
+	Tags                                               []string
 	Secrets                                            []SecretView
 	// RequiredResourceAccess maps resource app ID to "Role:<id>"/"Scope:<id>".
 	RequiredResourceAccess map[string][]string
@@ -38,7 +39,7 @@ func (s *Server) Apps(tenantID string) []AppView {
 		}
 		for _, a := range t.Applications {
 			v := AppView{ID: a.ID, AppID: a.AppID, UniqueName: a.UniqueName, DisplayName: a.DisplayName, SignInAudience: a.SignInAudience,
-				WebRedirectURIs: append([]string(nil), a.WebRedirectURIs...), RequiredResourceAccess: map[string][]string{}}
+				WebRedirectURIs: append([]string(nil), a.WebRedirectURIs...), Tags: append([]string(nil), a.Tags...), RequiredResourceAccess: map[string][]string{}}
 			for _, p := range a.PasswordCredentials {
 				v.Secrets = append(v.Secrets, SecretView{KeyID: p.KeyID, DisplayName: p.DisplayName, Start: p.StartDateTime, End: p.EndDateTime})
 			}
@@ -253,4 +254,54 @@ func (s *Server) DeleteServicePrincipal(tenantID, appID string) error {
 		tx.DeleteServicePrincipal(t, sp.ID)
 		return nil
 	})
+}
+
+// DeleteApp deletes an app registration as a colleague would in the portal:
+// it goes to deleted items (restorable for 30 days of the emulator's clock)
+// and its service principal in the home tenant is removed.
+func (s *Server) DeleteApp(tenantID, objectID string) error {
+	return s.store.Update(func(tx *store.Tx) error {
+		a, err := app(tx, tenantID, objectID)
+		if err != nil {
+			return err
+		}
+		t := tx.Tenant(tenantID)
+		tx.SoftDeleteApp(t, a)
+		if sp := t.SPByAppID(a.AppID); sp != nil {
+			tx.DeleteServicePrincipal(t, sp.ID)
+		}
+		return nil
+	})
+}
+
+// PurgeApp deletes a soft-deleted app registration for good, as "Delete
+// permanently" in the portal's deleted applications does.
+func (s *Server) PurgeApp(tenantID, objectID string) error {
+	return s.store.Update(func(tx *store.Tx) error {
+		t, err := tx.TenantErr(tenantID)
+		if err != nil {
+			return err
+		}
+		a := tx.DeletedApp(t, objectID)
+		if a == nil {
+			return store.NotFound("deleted application " + objectID)
+		}
+		tx.PurgeApp(t, a)
+		return nil
+	})
+}
+
+// DeletedApps lists a tenant's restorable app registrations by object ID.
+func (s *Server) DeletedApps(tenantID string) []string {
+	out, _ := store.ViewValue(s.store, func(tx *store.Tx) ([]string, error) {
+		var ids []string
+		if t := tx.Tenant(tenantID); t != nil {
+			for _, a := range tx.DeletedApps(t) {
+				ids = append(ids, a.ID)
+			}
+		}
+		sort.Strings(ids)
+		return ids, nil
+	})
+	return out
 }

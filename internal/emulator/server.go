@@ -95,7 +95,9 @@ func New(opts Options) (*Server, error) {
 	}
 	s.identity = identity.New(s.store, key, keys.SigningKeyID, s.url)
 	s.graph = graph.New(s.store, s.identity.Authenticate, s.url)
-	s.graph.Intercept = func(w http.ResponseWriter, r *http.Request) bool { return s.faults.apply(w, r, "graph", s.clock) }
+	s.graph.Intercept = func(w http.ResponseWriter, r *http.Request) bool {
+		return s.faults.apply(w, r, "graph", s.clock, s.graph)
+	}
 	s.bc = businesscentral.New(s.store, s.identity.Authenticate)
 	s.routes()
 	if !opts.Empty {
@@ -224,7 +226,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		r.ContentLength = int64(len(body))
 		r.Header.Del("Content-Encoding")
 	}
-	if s.faults.apply(w, r, svc, s.clock) {
+	if s.faults.apply(w, r, svc, s.clock, s.mux) {
 		return
 	}
 	s.mux.ServeHTTP(w, r)

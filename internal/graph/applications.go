@@ -11,6 +11,7 @@ import (
 	"github.com/microsoftgraph/msgraph-sdk-go/applications"
 	"github.com/microsoftgraph/msgraph-sdk-go/applicationswithappid"
 	"github.com/microsoftgraph/msgraph-sdk-go/applicationswithuniquename"
+	"github.com/microsoftgraph/msgraph-sdk-go/directory"
 	"github.com/microsoftgraph/msgraph-sdk-go/models"
 )
 
@@ -32,6 +33,8 @@ type Application struct {
 	RequiredResourceAccess   []RequiredResourceAccess
 	PasswordCredentials      []PasswordCredential
 	CreatedDateTime          time.Time
+	// DeletedDateTime is set on an app read from deleted items.
+	DeletedDateTime time.Time
 }
 
 // RequiredResourceAccess is the app's permissions on one API.
@@ -68,6 +71,7 @@ type ApplicationPatch struct {
 	WebRedirectURIs          *[]string
 	PublicClientRedirectURIs *[]string
 	AppRoles                 *[]AppRole
+	Tags                     *[]string
 }
 
 func (c *Client) apps() *applications.ApplicationsRequestBuilder {
@@ -90,6 +94,9 @@ func toModel(p ApplicationPatch) models.Applicationable {
 	}
 	if p.IdentifierURIs != nil {
 		m.SetIdentifierUris(nonNil(*p.IdentifierURIs))
+	}
+	if p.Tags != nil {
+		m.SetTags(nonNil(*p.Tags))
 	}
 	if p.WebRedirectURIs != nil {
 		w := models.NewWebApplication()
@@ -135,6 +142,9 @@ func fromModel(m models.Applicationable) Application {
 	}
 	if t := m.GetCreatedDateTime(); t != nil {
 		a.CreatedDateTime = *t
+	}
+	if t := m.GetDeletedDateTime(); t != nil {
+		a.DeletedDateTime = t.UTC()
 	}
 	if w := m.GetWeb(); w != nil {
 		a.WebRedirectURIs = w.GetRedirectUris()
@@ -200,6 +210,52 @@ func (c *Client) UpsertApplication(ctx context.Context, uniqueName string, p App
 		return wrap(err)
 	})
 	return app, false, err
+}
+
+// GetApplicationByUniqueName reads an app by its uniqueName alternate key.
+func (c *Client) GetApplicationByUniqueName(ctx context.Context, uniqueName string) (Application, error) {
+	m, err := applicationswithuniquename.NewApplicationsWithUniqueNameRequestBuilderInternal(c.base, c.adapter, &uniqueName).Get(ctx, nil)
+	if err != nil {
+		return Application{}, wrap(err)
+	}
+	return fromModel(m), nil
+}
+
+func (c *Client) deletedItems() *directory.DeletedItemsRequestBuilder {
+	return directory.NewDirectoryRequestBuilderInternal(c.base, c.adapter).DeletedItems()
+}
+
+// errNotAnApplication is a deleted item that is some other kind of object.
+var errNotAnApplication = errors.New("the deleted item is not an application")
+
+// GetDeletedApplication reads an app in directory/deletedItems (soft
+// deleted, restorable for 30 days); IsNotFound when it is not there.
+func (c *Client) GetDeletedApplication(ctx context.Context, objectID string) (Application, error) {
+	m, err := c.deletedItems().ByDirectoryObjectId(objectID).Get(ctx, nil)
+	if err != nil {
+		return Application{}, wrap(err)
+	}
+	app, ok := m.(models.Applicationable)
+	if !ok {
+		return Application{}, errNotAnApplication
+	}
+	return fromModel(app), nil
+}
+
+// RestoreApplication brings a soft-deleted app back with its object ID and
+// client ID, so consent given to it in customer tenants still holds. Its
+// service principal in the home tenant does not come back with it.
+func (c *Client) RestoreApplication(ctx context.Context, objectID string) (Application, error) {
+	defer c.forgetApps()
+	m, err := c.deletedItems().ByDirectoryObjectId(objectID).Restore().Post(ctx, nil)
+	if err != nil {
+		return Application{}, wrap(err)
+	}
+	app, ok := m.(models.Applicationable)
+	if !ok {
+		return Application{}, errNotAnApplication
+	}
+	return fromModel(app), nil
 }
 
 // GetApplication reads an app by object ID.

@@ -166,6 +166,20 @@ func (e *APIError) Is(target error) bool {
 	return target == ErrNotFound && e.StatusCode == http.StatusNotFound
 }
 
+// IsAmbiguous reports whether a failed call may still have taken effect:
+// a 5xx answer, or no answer at all (the connection broke, or the caller's
+// deadline passed first). A 4xx is Graph refusing it.
+func IsAmbiguous(err error) bool {
+	if err == nil {
+		return false
+	}
+	var e *APIError
+	if errors.As(err, &e) {
+		return e.StatusCode >= 500
+	}
+	return true
+}
+
 // IsNotFound reports a 404.
 func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
 

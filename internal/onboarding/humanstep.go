@@ -124,3 +124,58 @@ func RelationshipWarning(name, customer, tenantID string, end time.Time, days fl
 		fmt.Sprintf("The GDAP relationship %q with %s (%s) ends on %s, in %.0f days; renew it in Partner Center or onboarding there stops working.",
 			name, customer, tenantID, end.Format(time.RFC3339), days)
 }
+
+// AppExistsError is the create that would take over an app this resource
+// did not create: the fix is an import block, written out, or a unique
+// name of its own.
+func AppExistsError(uniqueName, objectID, clientID, displayName string, claim Claim) (summary, detail string) {
+	who := "It was not created by this provider (it has no ownership marker), for example it was made in the Entra admin center or by another tool."
+	if claim == ClaimRefuseOwned {
+		who = "Another onboard configuration (or another onboard_entra_app resource) created it and manages it."
+	}
+	return "App registration already exists",
+		fmt.Sprintf("An app registration with unique name %q already exists in the home tenant: %q, object ID %s, client ID %s. %s "+
+			"This resource does not take it over: changing it would change that app for everyone who uses it, and destroying it would delete it "+
+			"and every customer's consent.\n\n"+
+			"To manage that app from this configuration deliberately, import it (it becomes owned by this configuration):\n\n"+
+			"import {\n  to = onboard_entra_app.<name>\n  id = %q\n}\n\n"+
+			"To create a separate app instead, give this resource its own unique_name.", uniqueName, displayName, objectID, clientID, who, objectID)
+}
+
+// AppDeletedWarning is what plan says about an app registration deleted
+// outside Terraform. restorable: it is still in deleted items (until
+// purgeAt); restore: apply restores it rather than creating a new one.
+func AppDeletedWarning(displayName, clientID string, restorable, restore bool, purgeAt time.Time) (summary, detail string) {
+	app := fmt.Sprintf("App registration %q (client ID %s)", displayName, clientID)
+	switch {
+	case restorable && restore:
+		return "App registration deleted outside Terraform: apply restores it",
+			fmt.Sprintf("%s was deleted outside Terraform and is in the home tenant's deleted items until %s. Apply restores it with the same "+
+				"client ID, so every customer tenant's consent stays valid; its service principal in the home tenant is created again. "+
+				"Set restore_soft_deleted = false to create a new app instead.", app, purgeAt.UTC().Format(time.RFC3339))
+	case restorable:
+		return "App registration deleted outside Terraform: apply creates a new one",
+			fmt.Sprintf("%s was deleted outside Terraform; it is in the home tenant's deleted items until %s, but restore_soft_deleted is false, "+
+				"so apply creates a new app with a new client ID. %s", app, purgeAt.UTC().Format(time.RFC3339), consentAgain(clientID))
+	default:
+		return "App registration deleted permanently: apply creates a new one",
+			fmt.Sprintf("%s was deleted outside Terraform and is no longer in the home tenant's deleted items, so it cannot be restored. "+
+				"Apply creates a new app with a new client ID. %s", app, consentAgain(clientID))
+	}
+}
+
+func consentAgain(clientID string) string {
+	return "Every customer tenant must consent again to the new app: each onboard_customer_tenant with client_id " + clientID +
+		" plans it, and warns with its tenant's name."
+}
+
+// CustomerAppMissing is the warning of a customer tenant whose app is no
+// longer registered in the home tenant: the refresh keeps its state and
+// says which tenant is affected instead of failing the plan.
+func CustomerAppMissing(tenant, clientID, homeTenantID string) (summary, detail string) {
+	return "App not registered in the home tenant",
+		fmt.Sprintf("No app with client ID %s is registered in home tenant %s any more, so consent in %s cannot be read. "+
+			"If the app is restored from deleted items (onboard_entra_app does this on apply unless restore_soft_deleted is false), "+
+			"the consent given in %s still holds. If a new app replaces it, %s's administrator must consent again: point client_id at the new app.",
+			clientID, homeTenantID, tenant, tenant, tenant)
+}

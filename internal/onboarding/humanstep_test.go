@@ -3,6 +3,7 @@ package onboarding
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestHumanSteps(t *testing.T) {
@@ -25,6 +26,19 @@ func TestHumanSteps(t *testing.T) {
 		{"tenant label falls back to Entra's name", TenantLabel("t1", "", "Fabrikam"), []string{"Fabrikam (t1)"}, nil},
 		{"plan warning lists what is missing", second(ConsentPlanWarning(ConsentPartial, "Fabrikam (t1)", "c1", []string{"Microsoft Graph/User.Read.All"}, "STEP")),
 			[]string{"App c1 lacks consent for: Microsoft Graph/User.Read.All.\n\nSTEP"}, nil},
+		{"a foreign app is adopted by import, shown in full", second(AppExistsError("u1", "obj1", "c1", "Payroll", ClaimRefuseForeign)),
+			[]string{"unique name \"u1\"", "client ID c1", "not created by this provider", "import {\n  to = onboard_entra_app.<name>\n  id = \"obj1\"\n}", "its own unique_name"},
+			[]string{"Another onboard configuration"}},
+		{"another configuration's app says so", second(AppExistsError("u1", "obj1", "c1", "Payroll", ClaimRefuseOwned)),
+			[]string{"Another onboard configuration"}, []string{"not created by this provider"}},
+		{"restorable app: same client ID, consent kept", second(AppDeletedWarning("Payroll", "c1", true, true, time.Date(2027, 1, 31, 0, 0, 0, 0, time.UTC))),
+			[]string{"until 2027-01-31T00:00:00Z", "Apply restores it with the same client ID", "restore_soft_deleted = false"}, []string{"consent again"}},
+		{"opted out: customers consent again", second(AppDeletedWarning("Payroll", "c1", true, false, time.Date(2027, 1, 31, 0, 0, 0, 0, time.UTC))),
+			[]string{"restore_soft_deleted is false", "new client ID", "must consent again", "onboard_customer_tenant with client_id c1"}, nil},
+		{"gone: customers consent again", second(AppDeletedWarning("Payroll", "c1", false, true, time.Time{})),
+			[]string{"no longer in the home tenant's deleted items", "must consent again"}, []string{"0001"}},
+		{"customer of a missing app is named", second(CustomerAppMissing("Fabrikam (t1)", "c1", "h1")),
+			[]string{"client ID c1", "home tenant h1", "Fabrikam (t1)'s administrator must consent again"}, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			for _, w := range c.want {

@@ -2,6 +2,7 @@ package onboarding
 
 import (
 	"math"
+	"strings"
 	"time"
 )
 
@@ -100,6 +101,37 @@ func ReviewSecrets(now time.Time, warnDays int64, secrets []SecretDates) []Secre
 			if j != i && !out[j].Expiring && !out[j].NotYetValid {
 				out[i].Superseded = true
 			}
+		}
+	}
+	return out
+}
+
+// SecretKey is what an app shows of one of its secrets: enough to tell
+// which secret a lost addPassword answer was about.
+type SecretKey struct {
+	KeyID       string
+	DisplayName string
+	End         time.Time
+}
+
+// LostSecrets finds the secret an addPassword made when its answer was
+// lost (a 5xx or a broken connection after Entra wrote it): one that is on
+// the app after the call and was not before, with the display name asked
+// for and, when the request fixed it, the end date. Its text came only in
+// the lost answer, so it can never be used: the caller removes it instead
+// of leaving a live secret that no state tracks, then adds one again.
+func LostSecrets(before, after []SecretKey, displayName string, end time.Time) []string {
+	var out []string
+	for _, a := range after {
+		if a.DisplayName != displayName || (!end.IsZero() && !a.End.Equal(end)) {
+			continue
+		}
+		known := false
+		for _, b := range before {
+			known = known || strings.EqualFold(a.KeyID, b.KeyID)
+		}
+		if !known {
+			out = append(out, a.KeyID)
 		}
 	}
 	return out

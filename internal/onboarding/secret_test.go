@@ -116,3 +116,23 @@ func TestSecretWarning(t *testing.T) {
 		})
 	}
 }
+
+func TestLostSecrets(t *testing.T) {
+	end := time.Date(2027, 6, 1, 0, 0, 0, 0, time.UTC)
+	before := []SecretKey{{KeyID: "old", DisplayName: "ci", End: end}}
+	after := []SecretKey{
+		{KeyID: "OLD", DisplayName: "ci", End: end},          // was there: not the lost one
+		{KeyID: "lost", DisplayName: "ci", End: end},         // the lost answer's secret
+		{KeyID: "other", DisplayName: "deploy", End: end},    // someone else's name
+		{KeyID: "later", DisplayName: "ci", End: end.Add(1)}, // another end date
+	}
+	if got := LostSecrets(before, after, "ci", end); len(got) != 1 || got[0] != "lost" {
+		t.Errorf("LostSecrets = %q, want [lost]", got)
+	}
+	if got := LostSecrets(before, after, "ci", time.Time{}); len(got) != 2 {
+		t.Errorf("without an end date, any new secret of that name: %q", got)
+	}
+	if got := LostSecrets(after, after, "ci", end); len(got) != 0 {
+		t.Errorf("nothing new: %q", got)
+	}
+}

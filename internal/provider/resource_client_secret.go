@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -196,7 +197,8 @@ func (r *clientSecretResource) Create(ctx context.Context, req resource.CreateRe
 	app := plan.ApplicationID.ValueString()
 	// Reading the app first checks it exists and sets the client's clock to
 	// Entra's, which the lifetime counts from.
-	if _, err := r.data.Graph.WaitForApplication(ctx, app); err != nil {
+	current, err := r.data.Graph.WaitForApplication(ctx, app)
+	if err != nil {
 		if graph.IsNotFound(err) {
 			resp.Diagnostics.AddAttributeError(path.Root("application_id"), "App registration not found",
 				"No app registration with object ID "+app+" exists in tenant "+r.data.TenantID+". Use onboard_entra_app.<name>.id (the object ID, not the client ID).")
@@ -214,6 +216,14 @@ func (r *clientSecretResource) Create(ctx context.Context, req resource.CreateRe
 		pc.StartDateTime, pc.EndDateTime = onboarding.SecretWindow(r.data.Graph.Now(), d)
 	}
 	created, err := r.data.Graph.AddPassword(ctx, app, pc)
+	if graph.IsAmbiguous(err) {
+		// Entra may have made the secret and lost the answer: remove what
+		// that call left, so no live secret goes untracked, and try once
+		// more.
+		if r.removeLost(ctx, app, current, pc, &resp.Diagnostics) {
+			created, err = r.data.Graph.AddPassword(ctx, app, pc)
+		}
+	}
 	if err != nil {
 		if graph.IsNotFound(err) {
 			resp.Diagnostics.AddAttributeError(path.Root("application_id"), "App registration not found",
@@ -232,6 +242,32 @@ func (r *clientSecretResource) Create(ctx context.Context, req resource.CreateRe
 	resp.Diagnostics.Append(clientSecretIdentity.fromState(ctx, resp.State, resp.Identity)...)
 }
 
+// removeLost removes the secrets a failed addPassword left on the app;
+// before is the app as read just before the call.
+func (r *clientSecretResource) removeLost(ctx context.Context, app string, before graph.Application, pc graph.PasswordCredential, diags *diag.Diagnostics) bool {
+	after, err := r.data.Graph.GetApplication(ctx, app)
+	if err != nil {
+		apiError(diags, "reading app "+app+" after a failed addPassword", err)
+		return false
+	}
+	lost := onboarding.LostSecrets(secretKeys(before), secretKeys(after), pc.DisplayName, pc.EndDateTime)
+	for _, keyID := range lost {
+		if err := r.data.Graph.RemovePassword(ctx, app, keyID); err != nil {
+			apiError(diags, "removing client secret "+keyID+", which a failed addPassword left on app "+app, err)
+			return false
+		}
+	}
+	return true
+}
+
+func secretKeys(app graph.Application) []onboarding.SecretKey {
+	var out []onboarding.SecretKey
+	for _, p := range app.PasswordCredentials {
+		out = append(out, onboarding.SecretKey{KeyID: p.KeyID, DisplayName: p.DisplayName, End: p.EndDateTime})
+	}
+	return out
+}
+
 func (r *clientSecretResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	// The identity never changes, so the prior state's is the answer; set
 	// first, as a Read that removes the resource still owes Terraform
@@ -248,8 +284,14 @@ func (r *clientSecretResource) Read(ctx context.Context, req resource.ReadReques
 	}
 	app, err := r.data.Graph.GetApplication(ctx, state.ApplicationID.ValueString())
 	if graph.IsNotFound(err) {
-		resp.State.RemoveResource(ctx)
-		return
+		// An app in deleted items keeps its secrets: onboard_entra_app
+		// restores it on apply, and this secret with it. Otherwise plan
+		// creates the secret again on whatever app replaces it.
+		app, err = r.data.Graph.GetDeletedApplication(ctx, state.ApplicationID.ValueString())
+		if err != nil {
+			resp.State.RemoveResource(ctx)
+			return
+		}
 	}
 	if err != nil {
 		apiError(&resp.Diagnostics, "reading the secrets of app "+state.ApplicationID.String(), err)

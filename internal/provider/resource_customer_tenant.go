@@ -154,6 +154,14 @@ func (r *customerTenantResource) observe(ctx context.Context, m *customerTenantM
 // error yet (an import has none until the next apply sets it).
 func (r *customerTenantResource) observeFor(ctx context.Context, m *customerTenantModel, refreshing bool, diags *diag.Diagnostics) {
 	required, err := r.data.requiredPermissions(ctx, m.ClientID.ValueString())
+	if graph.IsNotFound(err) && refreshing {
+		// The app was deleted outside Terraform: the refresh keeps this
+		// tenant as it was and says so, and plan goes on to propose the
+		// app's restore or replacement instead of failing (-target too).
+		summary, detail := onboarding.CustomerAppMissing(tenantLabel(*m), m.ClientID.ValueString(), r.data.TenantID)
+		diags.AddAttributeWarning(path.Root("client_id"), summary, detail)
+		return
+	}
 	if graph.IsNotFound(err) {
 		diags.AddAttributeError(path.Root("client_id"), "App not registered in the home tenant",
 			"No app with client ID "+m.ClientID.ValueString()+" is registered in tenant "+r.data.TenantID+"; onboard_customer_tenant onboards the provider's own apps.")

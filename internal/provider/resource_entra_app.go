@@ -2,6 +2,9 @@ package provider
 
 import (
 	"context"
+	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -28,6 +31,7 @@ var (
 	_ resource.ResourceWithConfigure   = &entraAppResource{}
 	_ resource.ResourceWithMoveState   = &entraAppResource{}
 	_ resource.ResourceWithImportState = &entraAppResource{}
+	_ resource.ResourceWithModifyPlan  = &entraAppResource{}
 )
 
 func newEntraAppResource() resource.Resource { return &entraAppResource{} }
@@ -50,6 +54,8 @@ type entraAppModel struct {
 	IdentifierURIs           types.Set    `tfsdk:"identifier_uris"`
 	Notes                    types.String `tfsdk:"notes"`
 	AppRoles                 types.Set    `tfsdk:"app_role"`
+	OwnershipID              types.String `tfsdk:"ownership_id"`
+	RestoreSoftDeleted       types.Bool   `tfsdk:"restore_soft_deleted"`
 }
 
 func (r *entraAppResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -61,7 +67,9 @@ func (r *entraAppResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "An app registration in the provider's home tenant (the vendor's app that customers connect to), with its service principal there. " +
-			"API permissions are managed by `onboard_api_permission` and secrets by `onboard_client_secret`; changes made in the Entra portal show as drift.",
+			"API permissions are managed by `onboard_api_permission` and secrets by `onboard_client_secret`; changes made in the Entra portal show as drift. " +
+			"It never takes over or deletes an app registration this configuration did not create or import, and restores one deleted outside Terraform " +
+			"while it is in deleted items: see the guide [Sharing a home tenant safely](../guides/sharing-a-home-tenant.md).",
 		Attributes: map[string]schema.Attribute{
 			"id":        schema.StringAttribute{Computed: true, PlanModifiers: keep, MarkdownDescription: "The application's object ID."},
 			"client_id": schema.StringAttribute{Computed: true, PlanModifiers: keep, MarkdownDescription: "The application (client) ID customers and vendors ask for."},
@@ -98,6 +106,14 @@ func (r *entraAppResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"identifier_uris": schema.SetAttribute{ElementType: types.StringType, Optional: true, Computed: true, Default: emptySet,
 				MarkdownDescription: "Application ID URIs, e.g. `api://<client id>` or a URI on a verified domain."},
 			"notes": schema.StringAttribute{Optional: true, MarkdownDescription: "Free-text notes shown in the Entra admin center."},
+			"ownership_id": schema.StringAttribute{Computed: true, PlanModifiers: keep,
+				MarkdownDescription: "Random ID of this resource, written to the app's tags as `onboard:owner=<id>` when it creates (or imports) the app. " +
+					"A create never takes over an app with its unique name that carries another marker, or none; a destroy never deletes an app " +
+					"whose marker is another resource's. An imported app that carries another configuration's marker gets this resource's on the next apply; one without a marker (imported, moved from azuread, or in state from before markers) gets it with its next update."},
+			"restore_soft_deleted": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(true),
+				MarkdownDescription: "When the app was deleted outside Terraform and is still in the home tenant's deleted items (30 days), " +
+					"restore it on apply (the default): same client ID, so customer tenants keep their consent. With `false`, apply creates a new app " +
+					"and every customer must consent again."},
 		},
 		Blocks: map[string]schema.Block{"app_role": appRoleBlock()},
 	}
@@ -129,6 +145,19 @@ func (r *entraAppResource) Create(ctx context.Context, req resource.CreateReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// The app is written with this resource's marker and "creating" first,
+	// so an apply that dies before Terraform saves it leaves an app the
+	// next create knows as its own.
+	existing, ok := r.claimable(ctx, unique, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	ownership := onboarding.OwnerOf(existing.Tags)
+	if ownership == "" {
+		ownership = uuid.NewString()
+	}
+	tags := onboarding.OwnedTags(existing.Tags, ownership, true)
+	patch.Tags = &tags
 	app, created, err := r.data.Graph.UpsertApplication(ctx, unique, patch)
 	if err != nil {
 		apiError(&resp.Diagnostics, "creating app registration "+plan.DisplayName.String(), err)
@@ -136,9 +165,10 @@ func (r *entraAppResource) Create(ctx context.Context, req resource.CreateReques
 	}
 	if !created {
 		resp.Diagnostics.AddWarning("Existing app registration adopted",
-			"An app with unique name \""+unique+"\" already existed (client ID "+app.AppID+"), most likely created by an earlier apply that did not finish; "+
-				"it was updated to this configuration instead of creating a second one. If another configuration manages it, give this resource its own unique_name.")
+			"An app with unique name \""+unique+"\" already existed (client ID "+app.AppID+"), created by an earlier apply of this resource that did not finish "+
+				"(its tags carry the provider's \"creating\" marker); it was updated to this configuration instead of creating a second one.")
 	}
+	plan.OwnershipID = types.StringValue(ownership)
 	if _, err := r.data.Graph.WaitForApplication(ctx, app.ID); err != nil {
 		apiError(&resp.Diagnostics, "reading the new app registration", err)
 		return
@@ -157,6 +187,83 @@ func (r *entraAppResource) Create(ctx context.Context, req resource.CreateReques
 	plan.TenantID, plan.ServicePrincipalID = types.StringValue(r.data.TenantID), types.StringValue(sp.ID)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(entraAppIdentity.fromState(ctx, resp.State, resp.Identity)...)
+	// Done: the "creating" marker goes, and with it any chance that a later
+	// create with this unique name takes the app over.
+	done := onboarding.OwnedTags(tags, ownership, false)
+	if err := r.data.Graph.UpdateApplication(ctx, app.ID, graph.ApplicationPatch{Tags: &done}); err != nil {
+		apiError(&resp.Diagnostics, "marking app registration "+app.ID+" as created", err)
+	}
+}
+
+// claimable reads the app that already has this unique name, if any, and
+// reports whether a create may go on: there is none, or it is one an
+// interrupted create left. Anything else fails with the import block that
+// adopts it deliberately.
+func (r *entraAppResource) claimable(ctx context.Context, unique string, diags *diag.Diagnostics) (graph.Application, bool) {
+	existing, err := r.data.Graph.GetApplicationByUniqueName(ctx, unique)
+	if graph.IsNotFound(err) {
+		return graph.Application{}, true
+	}
+	if err != nil {
+		apiError(diags, "looking for an app registration with unique name "+unique, err)
+		return graph.Application{}, false
+	}
+	claim := onboarding.ClaimExisting(existing.Tags)
+	if claim == onboarding.ClaimAdopt {
+		return existing, true
+	}
+	summary, detail := onboarding.AppExistsError(unique, existing.ID, existing.AppID, existing.DisplayName, claim)
+	diags.AddAttributeError(path.Root("unique_name"), summary, detail)
+	return graph.Application{}, false
+}
+
+// adoptKey is the private state an import leaves: the next apply puts a
+// new marker of this resource on the app it adopted.
+const adoptKey = "adopt"
+
+// ModifyPlan refuses, at plan, a create whose unique name another app
+// already holds, and gives an imported app this resource's marker. State
+// from before markers (or a moved block) gets one with its next update,
+// without a plan of its own.
+func (r *entraAppResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.data == nil {
+		return
+	}
+	var plan entraAppModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if req.State.Raw.IsNull() {
+		unique := plan.UniqueName.ValueString()
+		if plan.UniqueName.IsUnknown() || unique == "" {
+			if plan.DisplayName.IsUnknown() {
+				return
+			}
+			unique = onboarding.UniqueName(plan.DisplayName.ValueString())
+		}
+		r.claimable(ctx, unique, &resp.Diagnostics)
+		return
+	}
+	var state entraAppModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// An import takes the app over from another configuration whose marker
+	// it carries: a new marker, so that one's destroy leaves it. An app
+	// without a marker is owned by this state already and gets one with its
+	// next update, like state from before markers.
+	if adopt, diags := req.Private.GetKey(ctx, adoptKey); len(adopt) > 0 && !diags.HasError() && state.OwnershipID.ValueString() != "" {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("ownership_id"), types.StringUnknown())...)
+	}
+	// Refresh kept a deleted app for its restore, but the configuration now
+	// opts out: a new app replaces it (its destroy finds nothing to delete).
+	if state.ServicePrincipalID.ValueString() == "" && !plan.RestoreSoftDeleted.IsUnknown() && !plan.RestoreSoftDeleted.ValueBool() {
+		if _, err := r.data.Graph.GetApplication(ctx, state.ID.ValueString()); graph.IsNotFound(err) {
+			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("restore_soft_deleted"))
+		}
+	}
 }
 
 func (r *entraAppResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -175,7 +282,7 @@ func (r *entraAppResource) Read(ctx context.Context, req resource.ReadRequest, r
 	}
 	app, err := r.data.Graph.GetApplication(ctx, state.ID.ValueString())
 	if graph.IsNotFound(err) {
-		resp.State.RemoveResource(ctx)
+		r.readDeleted(ctx, state, resp)
 		return
 	}
 	if err != nil {
@@ -183,6 +290,17 @@ func (r *entraAppResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 	r.fromAPI(ctx, &state, app, &resp.Diagnostics)
+	if state.RestoreSoftDeleted.IsNull() { // import
+		state.RestoreSoftDeleted = types.BoolValue(true)
+	}
+	if state.OwnershipID.ValueString() == "" {
+		// An import, or state from before markers: the app's own marker if
+		// it has one (this resource made it), else plan adds one.
+		state.OwnershipID = types.StringNull()
+		if id := onboarding.OwnerOf(app.Tags); id != "" {
+			state.OwnershipID = types.StringValue(id)
+		}
+	}
 	if sp, err := r.data.Graph.GetServicePrincipalByAppID(ctx, app.AppID); err == nil {
 		state.ServicePrincipalID = types.StringValue(sp.ID)
 	} else if graph.IsNotFound(err) {
@@ -191,6 +309,29 @@ func (r *entraAppResource) Read(ctx context.Context, req resource.ReadRequest, r
 		apiError(&resp.Diagnostics, "reading the app's service principal", err)
 		return
 	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// readDeleted handles an app deleted outside Terraform. Still in deleted
+// items and ours: state stays, without its service principal, so plan shows
+// an update, which restores the app (same client ID: customers keep their
+// consent). Gone, or restore_soft_deleted false: state drops it and plan
+// creates a new one. Either way plan says what it means for customers.
+func (r *entraAppResource) readDeleted(ctx context.Context, state entraAppModel, resp *resource.ReadResponse) {
+	deleted, err := r.data.Graph.GetDeletedApplication(ctx, state.ID.ValueString())
+	restorable := err == nil && onboarding.MayDelete(deleted.Tags, state.OwnershipID.ValueString())
+	if err != nil && !graph.IsNotFound(err) {
+		resp.Diagnostics.AddWarning("Cannot read deleted items", "Reading app registration "+state.ID.ValueString()+
+			" in the home tenant's deleted items failed, so plan treats it as deleted permanently: "+err.Error())
+	}
+	restore := state.RestoreSoftDeleted.IsNull() || state.RestoreSoftDeleted.ValueBool()
+	resp.Diagnostics.AddWarning(onboarding.AppDeletedWarning(state.DisplayName.ValueString(), state.ClientID.ValueString(), restorable, restore,
+		deleted.DeletedDateTime.Add(30*24*time.Hour)))
+	if !restorable || !restore {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	state.ServicePrincipalID = types.StringValue("")
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -205,9 +346,23 @@ func (r *entraAppResource) Update(ctx context.Context, req resource.UpdateReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if state.ServicePrincipalID.ValueString() == "" && !r.restoreIfDeleted(ctx, state, &resp.Diagnostics) {
+		return
+	}
 	patch := r.patch(ctx, plan, &state, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	ownership := state.OwnershipID.ValueString()
+	if ownership == "" || plan.OwnershipID.IsUnknown() {
+		app, err := r.data.Graph.GetApplication(ctx, state.ID.ValueString())
+		if err != nil {
+			apiError(&resp.Diagnostics, "reading app registration "+state.ID.String(), err)
+			return
+		}
+		ownership = uuid.NewString()
+		tags := onboarding.OwnedTags(app.Tags, ownership, false)
+		patch.Tags = &tags
 	}
 	if patch.AppRoles != nil {
 		if off := rolesToDisable(appRolesFromSet(ctx, state.AppRoles, &resp.Diagnostics), *patch.AppRoles); off != nil {
@@ -232,8 +387,32 @@ func (r *entraAppResource) Update(ctx context.Context, req resource.UpdateReques
 		state.ServicePrincipalID = types.StringValue(sp.ID)
 	}
 	plan.ID, plan.ClientID, plan.TenantID, plan.UniqueName, plan.ServicePrincipalID = state.ID, state.ClientID, state.TenantID, state.UniqueName, state.ServicePrincipalID
+	plan.OwnershipID = types.StringValue(ownership)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, adoptKey, nil)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(entraAppIdentity.fromState(ctx, resp.State, resp.Identity)...)
+}
+
+// restoreIfDeleted restores the app from deleted items when it is there
+// (Read left it in state for that); an app that is live needs nothing.
+func (r *entraAppResource) restoreIfDeleted(ctx context.Context, state entraAppModel, diags *diag.Diagnostics) bool {
+	_, err := r.data.Graph.GetApplication(ctx, state.ID.ValueString())
+	if err == nil {
+		return true
+	}
+	if !graph.IsNotFound(err) {
+		apiError(diags, "reading app registration "+state.ID.String(), err)
+		return false
+	}
+	if _, err := r.data.Graph.RestoreApplication(ctx, state.ID.ValueString()); err != nil {
+		apiError(diags, "restoring app registration "+state.ID.String()+" from deleted items", err)
+		return false
+	}
+	if _, err := r.data.Graph.WaitForApplication(ctx, state.ID.ValueString()); err != nil {
+		apiError(diags, "reading the restored app registration", err)
+		return false
+	}
+	return true
 }
 
 // defaultUniqueName plans the default unique_name of a new app, so plan
@@ -292,6 +471,20 @@ func (r *entraAppResource) Delete(ctx context.Context, req resource.DeleteReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	app, err := r.data.Graph.GetApplication(ctx, state.ID.ValueString())
+	if graph.IsNotFound(err) {
+		return
+	}
+	if err != nil {
+		apiError(&resp.Diagnostics, "reading app registration "+state.ID.String(), err)
+		return
+	}
+	if !onboarding.MayDelete(app.Tags, state.OwnershipID.ValueString()) {
+		resp.Diagnostics.AddWarning("App registration left in place",
+			"App registration "+app.ID+" (client ID "+app.AppID+") now carries another resource's ownership marker (it was imported by another configuration), "+
+				"so destroy removed it from this state only and did not delete it.")
+		return
+	}
 	// Deleting the application also deletes its service principal in the
 	// home tenant.
 	if err := r.data.Graph.DeleteApplication(ctx, state.ID.ValueString()); err != nil {
@@ -325,6 +518,7 @@ func (r *entraAppResource) ImportState(ctx context.Context, req resource.ImportS
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), app.ID)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, adoptKey, []byte(`true`))...)
 }
 
 // MoveState takes `moved` blocks from azuread_application (see moved.go).

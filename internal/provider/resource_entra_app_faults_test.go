@@ -3,6 +3,7 @@ package provider_test
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/onboard-tf/terraform-provider-onboard/internal/acctest"
 	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/onboarding"
 )
 
 // Throttling and server errors during create are retried, and the retried
@@ -68,6 +70,10 @@ func TestAccEntraApp_adoptsAppOfACrashedApply(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// What the crashed create wrote first: its marker, still "creating".
+	if err := srv.EditApp(emulator.DefaultHomeTenantID, objectID, map[string]any{"tags": []string{onboarding.OwnerTag("crashed"), onboarding.CreatingTag}}); err != nil {
+		t.Fatal(err)
+	}
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
@@ -79,10 +85,13 @@ resource "onboard_entra_app" "test" {
 `, name),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("onboard_entra_app.test", tfjsonpath.New("id"), knownvalue.StringExact(objectID)),
+				statecheck.ExpectKnownValue("onboard_entra_app.test", tfjsonpath.New("ownership_id"), knownvalue.StringExact("crashed")),
 			},
 			Check: func(*terraform.State) error {
 				if apps := srv.AppsNamed(emulator.DefaultHomeTenantID, name); len(apps) != 1 {
 					return fmt.Errorf("want the one app, emulator has %+v", apps)
+				} else if !slices.Equal(apps[0].Tags, []string{onboarding.OwnerTag("crashed")}) {
+					return fmt.Errorf("tags after the create finished: %q", apps[0].Tags)
 				}
 				return nil
 			},

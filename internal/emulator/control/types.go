@@ -74,6 +74,10 @@ type Fault struct {
 	// EachPath applies Count to every distinct method and URL path on its
 	// own: with Count 1, the first request to each endpoint fails once.
 	EachPath bool `json:"eachPath,omitempty"`
+	// AfterHandler lets the service handle the request (and write what it
+	// writes) before the fault replaces its answer: a response lost on the
+	// way back, after addPassword created the secret, say.
+	AfterHandler bool `json:"afterHandler,omitempty"`
 }
 
 // Counters is a snapshot of request counts: by service ("login", "graph",

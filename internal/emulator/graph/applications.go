@@ -90,12 +90,8 @@ func applyAppProps(a *store.Application, body map[string]json.RawMessage, creati
 		case "isFallbackPublicClient":
 			err = json.Unmarshal(raw, &a.IsFallbackPublicClient)
 		case "identifierUris":
+			// Checked against the tenant's domains by checkIdentifierURIs.
 			err = json.Unmarshal(raw, &a.IdentifierURIs)
-			for _, u := range a.IdentifierURIs {
-				if !strings.HasPrefix(u, "api://") && !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "urn:") {
-					return "Values of identifierUris property must use a verified domain of the organization or its subdomain: '" + u + "'"
-				}
-			}
 		case "tags":
 			err = json.Unmarshal(raw, &a.Tags)
 		case "web":
@@ -270,6 +266,18 @@ func keyRef(ref, key string) (string, bool) {
 	return "", false
 }
 
+// checkIdentifierURIs is Graph's 400 HostNameNotOnVerifiedDomain for an
+// identifier URI outside the api:// forms and the tenant's verified domains.
+func checkIdentifierURIs(t *store.Tenant, a *store.Application) error {
+	for _, u := range a.IdentifierURIs {
+		if !verifiedIdentifierURI(t, u) {
+			return Errorf(http.StatusBadRequest, "HostNameNotOnVerifiedDomain",
+				"Values of identifierUris property must use a verified domain of the organization or its subdomain: '"+u+"'")
+		}
+	}
+	return nil
+}
+
 func nilIfEmpty(s string) any {
 	if s == "" {
 		return nil
@@ -359,6 +367,9 @@ func (s *Service) insertApplication(r *request, body map[string]json.RawMessage,
 		if strings.TrimSpace(a.DisplayName) == "" {
 			return badRequest("Invalid value specified for property 'displayName' of resource 'Application'.")
 		}
+		if err := checkIdentifierURIs(t, a); err != nil {
+			return err
+		}
 		if a.UniqueName != "" && appByRef(t, "(uniqueName='"+a.UniqueName+"')") != nil {
 			return badRequest("Another object with the same value for property uniqueName already exists.")
 		}
@@ -432,7 +443,8 @@ func (s *Service) patchApplication(r *request) (*route.Response, error) {
 	}
 	missing := false
 	err := s.store.Update(func(tx *store.Tx) error {
-		a := appByRef(r.tenant(tx), ref)
+		t := r.tenant(tx)
+		a := appByRef(t, ref)
 		if a == nil {
 			missing = true
 			return appNotFound(ref)
@@ -441,6 +453,11 @@ func (s *Service) patchApplication(r *request) (*route.Response, error) {
 		msg := applyAppProps(&updated, body, false)
 		if msg == "" && strings.TrimSpace(updated.DisplayName) == "" {
 			msg = "Invalid value specified for property 'displayName' of resource 'Application'."
+		}
+		if _, ok := body["identifierUris"]; ok && msg == "" {
+			if err := checkIdentifierURIs(t, &updated); err != nil {
+				return err
+			}
 		}
 		switch msg {
 		case "":
@@ -472,7 +489,10 @@ func (s *Service) deleteApplication(r *request) (*route.Response, error) {
 		if a == nil {
 			return appNotFound(ref)
 		}
-		tx.DeleteApp(t, a)
+		// The app goes to directory/deletedItems for 30 days
+		// (application-delete.md); its client ID, and so every customer
+		// tenant's consent to it, comes back with a restore.
+		tx.SoftDeleteApp(t, a)
 		// Deleting an app registration removes its service principal in the
 		// home tenant; instances elsewhere stay until removed there.
 		if sp := t.SPByAppID(a.AppID); sp != nil {

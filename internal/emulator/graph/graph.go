@@ -57,6 +57,11 @@ func (s *Service) routes() []route.Route {
 		{Method: "POST", Pattern: "/v1.0/applications/{ref}/owners/$ref", Handler: s.serve(appsWrite, s.ownedApp(s.addOwner))},
 		{Method: "DELETE", Pattern: "/v1.0/applications/{ref}/owners/{id}/$ref", Handler: s.serve(appsWrite, s.ownedApp(s.removeOwner))},
 
+		{Method: "GET", Pattern: "/v1.0/directory/deletedItems/microsoft.graph.application", Handler: s.serve(appsRead, s.listDeletedApplications)},
+		{Method: "GET", Pattern: "/v1.0/directory/deletedItems/{id}", Handler: s.serve(appsRead, s.getDeletedItem)},
+		{Method: "POST", Pattern: "/v1.0/directory/deletedItems/{id}/restore", Handler: s.serve(appsWrite, s.restoreDeletedItem)},
+		{Method: "DELETE", Pattern: "/v1.0/directory/deletedItems/{id}", Handler: s.serve(appsWrite, s.purgeDeletedItem)},
+
 		{Method: "POST", Pattern: "/v1.0/servicePrincipals", Handler: s.serve(spWrite, s.createServicePrincipal)},
 		{Method: "GET", Pattern: "/v1.0/servicePrincipals", Handler: s.serve(appsRead, s.listServicePrincipals)},
 		{Method: "GET", Pattern: "/v1.0/servicePrincipals/{ref}", Handler: s.serve(appsRead, s.getServicePrincipal)},

@@ -34,10 +34,11 @@ var RoleIDs = map[string]string{
 func NewTenant(id, name string) *Tenant {
 	return &Tenant{
 		ID: strings.ToLower(id), DisplayName: name, TenantType: "AAD", CountryLetterCode: "US",
-		Applications:       map[string]*Application{},
-		ServicePrincipals:  map[string]*ServicePrincipal{},
-		AppRoleAssignments: map[string]*AppRoleAssignment{},
-		PermissionGrants:   map[string]*PermissionGrant{},
+		Applications:        map[string]*Application{},
+		DeletedApplications: map[string]*Application{},
+		ServicePrincipals:   map[string]*ServicePrincipal{},
+		AppRoleAssignments:  map[string]*AppRoleAssignment{},
+		PermissionGrants:    map[string]*PermissionGrant{},
 	}
 }
 

@@ -172,6 +172,58 @@ func (tx *Tx) DeleteApp(t *Tenant, a *Application) {
 	delete(tx.s.apps, a.AppID)
 }
 
+// SoftDeleteRetention is how long a deleted app stays restorable in
+// directory/deletedItems ("A recently deleted item remains available for up
+// to 30 days": api-reference/v1.0/resources/directory.md).
+const SoftDeleteRetention = 30 * 24 * time.Hour
+
+// SoftDeleteApp moves an application to the tenant's deleted items: Graph's
+// DELETE /applications/{id} (api-reference/v1.0/api/application-delete.md).
+func (tx *Tx) SoftDeleteApp(t *Tenant, a *Application) {
+	tx.DeleteApp(t, a)
+	if t.DeletedApplications == nil {
+		t.DeletedApplications = map[string]*Application{}
+	}
+	a.DeletedDateTime = tx.Now()
+	t.DeletedApplications[a.ID] = a
+}
+
+// DeletedApp finds a soft-deleted application by object ID; one older than
+// SoftDeleteRetention on the emulator's clock is gone for good.
+func (tx *Tx) DeletedApp(t *Tenant, id string) *Application {
+	a := t.DeletedApplications[strings.ToLower(id)]
+	if a == nil || tx.Now().Sub(a.DeletedDateTime) >= SoftDeleteRetention {
+		return nil
+	}
+	return a
+}
+
+// DeletedApps lists the tenant's restorable applications.
+func (tx *Tx) DeletedApps(t *Tenant) []*Application {
+	var out []*Application
+	for id := range t.DeletedApplications {
+		if a := tx.DeletedApp(t, id); a != nil {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// RestoreApp brings a soft-deleted application back with its object ID and
+// client ID.
+func (tx *Tx) RestoreApp(t *Tenant, a *Application) {
+	tx.mustWrite()
+	delete(t.DeletedApplications, a.ID)
+	a.DeletedDateTime = time.Time{}
+	tx.PutApp(t, a)
+}
+
+// PurgeApp deletes a soft-deleted application permanently.
+func (tx *Tx) PurgeApp(t *Tenant, a *Application) {
+	tx.mustWrite()
+	delete(t.DeletedApplications, a.ID)
+}
+
 // Reset empties the directory.
 func (tx *Tx) Reset() {
 	tx.mustWrite()

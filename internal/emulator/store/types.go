@@ -17,10 +17,13 @@ type Tenant struct {
 	// not materialise 10,000 users to answer "how many users".
 	Counts Inventory
 
-	Applications       map[string]*Application      // by object ID
-	ServicePrincipals  map[string]*ServicePrincipal // by object ID
-	AppRoleAssignments map[string]*AppRoleAssignment
-	PermissionGrants   map[string]*PermissionGrant // oauth2PermissionGrants
+	Applications map[string]*Application // by object ID
+	// DeletedApplications are soft-deleted apps (directory/deletedItems), by
+	// object ID, restorable until DeletedDateTime + SoftDeleteRetention.
+	DeletedApplications map[string]*Application
+	ServicePrincipals   map[string]*ServicePrincipal // by object ID
+	AppRoleAssignments  map[string]*AppRoleAssignment
+	PermissionGrants    map[string]*PermissionGrant // oauth2PermissionGrants
 
 	// GDAP relationships in which this tenant is the partner.
 	Relationships []*GDAPRelationship
@@ -102,6 +105,8 @@ type Application struct {
 	OAuth2PermissionScopes   []PermissionScope
 	PublisherDomain          string
 	CreatedDateTime          time.Time
+	// DeletedDateTime is when the app went to deletedItems; zero while live.
+	DeletedDateTime time.Time
 	// Owners holds the object IDs of the app's owners (users or service
 	// principals); Application.ReadWrite.OwnedBy only reaches owned apps.
 	Owners []string

@@ -1,0 +1,133 @@
+package graph
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/route"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
+)
+
+// Soft-deleted applications in directory/deletedItems
+// (api-reference/v1.0/resources/directory.md): a deleted app stays
+// restorable for 30 days with its object ID and client ID, which is what
+// keeps every customer's consent to it. Pages: directory-deleteditems-list.md
+// (GET .../microsoft.graph.application, 200 collection),
+// directory-deleteditems-get.md (200 directoryObject),
+// directory-deleteditems-restore.md (POST .../restore, 200 with the restored
+// object) and directory-deleteditems-delete.md (permanent, 204). An ID
+// that is not in deleted items is Graph's 404 Request_ResourceNotFound.
+
+func deletedAppJSON(a *store.Application) map[string]any {
+	j := appJSON(a)
+	j["@odata.type"] = "#microsoft.graph.application"
+	j["deletedDateTime"] = ts(a.DeletedDateTime)
+	return j
+}
+
+func (s *Service) listDeletedApplications(r *request) (*route.Response, error) {
+	f, ferr := parseFilter(r.URL.Query().Get("$filter"), "appId", "displayName", "id", "uniqueName")
+	if err := advancedQueryOK(r.Request); err != nil {
+		return nil, err
+	}
+	if ferr != nil {
+		return nil, ferr
+	}
+	var items []map[string]any
+	_ = s.store.View(func(tx *store.Tx) error {
+		for _, a := range tx.DeletedApps(r.tenant(tx)) {
+			if j := deletedAppJSON(a); f.match(j) {
+				items = append(items, j)
+			}
+		}
+		return nil
+	})
+	sortByCreated(items)
+	body, err := s.page(r.Request, "directory/deletedItems/microsoft.graph.application", items)
+	if err != nil {
+		return nil, err
+	}
+	return route.JSON(http.StatusOK, body), nil
+}
+
+func (s *Service) getDeletedItem(r *request) (*route.Response, error) {
+	id := r.PathValue("id")
+	out, err := store.ViewValue(s.store, func(tx *store.Tx) (map[string]any, error) {
+		a := tx.DeletedApp(r.tenant(tx), id)
+		if a == nil {
+			return nil, notFound(id)
+		}
+		return deletedAppJSON(a), nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out = selectOne(r.Request, out)
+	out["@odata.context"] = "https://graph.microsoft.com/v1.0/$metadata#directoryObjects/$entity"
+	return route.JSON(http.StatusOK, out), nil
+}
+
+// restoreDeletedItem brings the app back as it was, object ID and client ID
+// included. Its service principal is not restored with it
+// (directory-deleteditems-restore.md).
+func (s *Service) restoreDeletedItem(r *request) (*route.Response, error) {
+	id := r.PathValue("id")
+	out, err := store.UpdateValue(s.store, func(tx *store.Tx) (map[string]any, error) {
+		t := r.tenant(tx)
+		a := tx.DeletedApp(t, id)
+		if a == nil {
+			return nil, notFound(id)
+		}
+		if a.UniqueName != "" && appByRef(t, "(uniqueName='"+a.UniqueName+"')") != nil {
+			return nil, badRequest("Another object with the same value for property uniqueName already exists.")
+		}
+		tx.RestoreApp(t, a)
+		return appJSON(a), nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out["@odata.context"] = "https://graph.microsoft.com/v1.0/$metadata#directoryObjects/$entity"
+	out["@odata.type"] = "#microsoft.graph.application"
+	return route.JSON(http.StatusOK, out), nil
+}
+
+func (s *Service) purgeDeletedItem(r *request) (*route.Response, error) {
+	id := r.PathValue("id")
+	err := s.store.Update(func(tx *store.Tx) error {
+		t := r.tenant(tx)
+		a := tx.DeletedApp(t, id)
+		if a == nil {
+			return notFound(id)
+		}
+		tx.PurgeApp(t, a)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return route.Empty(http.StatusNoContent), nil
+}
+
+// verifiedIdentifierURI is Entra's rule for identifierUris: the api:// forms
+// (api://{appId}, api://{tenantId}/{appId}, api://{domain}/...), or an
+// https or urn URI whose host is a verified domain of the tenant or a
+// subdomain of one (identity-platform/reference-app-manifest.md#identifieruris,
+// "Restrictions on identifierUris").
+func verifiedIdentifierURI(t *store.Tenant, u string) bool {
+	if strings.HasPrefix(u, "api://") {
+		return len(u) > len("api://")
+	}
+	host, ok := strings.CutPrefix(u, "https://")
+	if !ok {
+		return false
+	}
+	host, _, _ = strings.Cut(host, "/")
+	host = strings.ToLower(host)
+	for _, d := range t.Domains {
+		if host == d.Name || strings.HasSuffix(host, "."+d.Name) {
+			return true
+		}
+	}
+	return false
+}

@@ -2,9 +2,11 @@ package provider_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/onboard-tf/terraform-provider-onboard/internal/acctest"
 )
@@ -85,7 +87,9 @@ func TestAccValidation_refusedAtPlan(t *testing.T) {
 			resource.Test(t, resource.TestCase{
 				PreCheck:                 func() { acctest.PreCheck(t) },
 				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-				Steps:                    []resource.TestStep{{Config: c.config, PlanOnly: true, ExpectError: wrapped(c.want)}},
+				// Provider functions need Terraform 1.8; the other cases run on every version.
+				TerraformVersionChecks: functionVersionCheck(c.config),
+				Steps:                  []resource.TestStep{{Config: c.config, PlanOnly: true, ExpectError: wrapped(c.want)}},
 			})
 		})
 	}
@@ -115,4 +119,11 @@ resource "onboard_client_secret" "x" {
 			ExpectNonEmptyPlan: true,
 		}},
 	})
+}
+
+func functionVersionCheck(config string) []tfversion.TerraformVersionCheck {
+	if strings.Contains(config, "provider::onboard::") {
+		return []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)}
+	}
+	return nil
 }

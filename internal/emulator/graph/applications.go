@@ -406,12 +406,7 @@ func (s *Service) listApplications(r *request) (*route.Response, error) {
 		}
 		return nil
 	})
-	sortByCreated(items)
-	body, err := s.page(r.Request, "applications", items)
-	if err != nil {
-		return nil, err
-	}
-	return route.JSON(http.StatusOK, body), nil
+	return s.listed(r, "applications", items)
 }
 
 func (s *Service) getApplication(r *request) (*route.Response, error) {

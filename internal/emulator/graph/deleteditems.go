@@ -42,12 +42,7 @@ func (s *Service) listDeletedApplications(r *request) (*route.Response, error) {
 		}
 		return nil
 	})
-	sortByCreated(items)
-	body, err := s.page(r.Request, "directory/deletedItems/microsoft.graph.application", items)
-	if err != nil {
-		return nil, err
-	}
-	return route.JSON(http.StatusOK, body), nil
+	return s.listed(r, "directory/deletedItems/microsoft.graph.application", items)
 }
 
 func (s *Service) getDeletedItem(r *request) (*route.Response, error) {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/identity"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/route"
 	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 )
 
@@ -66,6 +67,17 @@ func readBody(r *http.Request) (map[string]json.RawMessage, bool) {
 		}
 	}
 	return m, true
+}
+
+// listed answers a collection read: Graph lists in creation order, one page
+// at a time.
+func (s *Service) listed(r *request, context string, items []map[string]any) (*route.Response, error) {
+	sortByCreated(items)
+	body, err := s.page(r.Request, context, items)
+	if err != nil {
+		return nil, err
+	}
+	return route.JSON(http.StatusOK, body), nil
 }
 
 // page applies $top/$skiptoken to a collection and returns the OData body.

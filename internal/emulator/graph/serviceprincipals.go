@@ -116,12 +116,7 @@ func (s *Service) listServicePrincipals(r *request) (*route.Response, error) {
 		}
 		return nil
 	})
-	sortByCreated(items)
-	body, err := s.page(r.Request, "servicePrincipals", items)
-	if err != nil {
-		return nil, err
-	}
-	return route.JSON(http.StatusOK, body), nil
+	return s.listed(r, "servicePrincipals", items)
 }
 
 func (s *Service) getServicePrincipal(r *request) (*route.Response, error) {
@@ -189,12 +184,7 @@ func (s *Service) listAssignments(byPrincipal bool) handler {
 		if err != nil {
 			return nil, err
 		}
-		sortByCreated(items)
-		body, err := s.page(r.Request, "servicePrincipals('"+spID+"')/"+assignmentsNav(byPrincipal), items)
-		if err != nil {
-			return nil, err
-		}
-		return route.JSON(http.StatusOK, body), nil
+		return s.listed(r, "servicePrincipals('"+spID+"')/"+assignmentsNav(byPrincipal), items)
 	}
 }
 

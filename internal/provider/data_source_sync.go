@@ -8,11 +8,13 @@ import (
 	"sync"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -23,8 +25,9 @@ import (
 )
 
 var (
-	_ datasource.DataSource              = &syncDataSource{}
-	_ datasource.DataSourceWithConfigure = &syncDataSource{}
+	_ datasource.DataSource                     = &syncDataSource{}
+	_ datasource.DataSourceWithConfigure        = &syncDataSource{}
+	_ datasource.DataSourceWithConfigValidators = &syncDataSource{}
 )
 
 func newSyncDataSource() datasource.DataSource { return &syncDataSource{} }
@@ -37,6 +40,7 @@ type syncModel struct {
 	ClientID          types.String `tfsdk:"client_id"`
 	ClientSecret      types.String `tfsdk:"client_secret"`
 	Tenants           types.List   `tfsdk:"tenants"`
+	Customers         types.Map    `tfsdk:"customers"`
 	MaxParallel       types.Int64  `tfsdk:"max_parallel"`
 	TenantTimeout     types.String `tfsdk:"tenant_timeout"`
 	SecretWarningDays types.Int64  `tfsdk:"secret_warning_days"`
@@ -47,9 +51,13 @@ type syncModel struct {
 
 type syncTenant struct {
 	TenantID           types.String `tfsdk:"tenant_id"`
+	Standing           types.String `tfsdk:"standing"`
 	Status             types.String `tfsdk:"status"`
 	Error              types.String `tfsdk:"error"`
+	Cause              types.String `tfsdk:"cause"`
+	Fix                types.String `tfsdk:"fix"`
 	ConsentState       types.String `tfsdk:"consent_state"`
+	ConsentURL         types.String `tfsdk:"consent_url"`
 	MissingPermissions []string     `tfsdk:"missing_permissions"`
 	OrganizationName   types.String `tfsdk:"organization_name"`
 	DefaultDomain      types.String `tfsdk:"default_domain"`
@@ -61,8 +69,6 @@ type syncTenant struct {
 	BCAuthorized       types.Bool   `tfsdk:"bc_authorized"`
 	BCConsented        types.Bool   `tfsdk:"bc_consented"`
 	BCEnvironments     []bcEnvView  `tfsdk:"bc_environments"`
-
-	standing onboarding.Standing
 }
 
 type bcEnvView struct {
@@ -82,9 +88,19 @@ type syncSecret struct {
 	DisplayName  types.String `tfsdk:"display_name"`
 	EndDate      types.String `tfsdk:"end_date"`
 	DaysToExpiry types.Int64  `tfsdk:"days_to_expiry"`
+	Expiring     types.Bool   `tfsdk:"expiring"`
+	Superseded   types.Bool   `tfsdk:"superseded"`
 }
 
+// syncSummary counts each tenant once by its standing; the tenants_* counts
+// are the earlier releases' names, derived from the same standings.
 type syncSummary struct {
+	Total                 types.Int64 `tfsdk:"total"`
+	OK                    types.Int64 `tfsdk:"ok"`
+	PendingConsent        types.Int64 `tfsdk:"pending_consent"`
+	Revoked               types.Int64 `tfsdk:"revoked"`
+	Unreachable           types.Int64 `tfsdk:"unreachable"`
+	NotOnboarded          types.Int64 `tfsdk:"not_onboarded"`
 	TenantsOK             types.Int64 `tfsdk:"tenants_ok"`
 	TenantsFailing        types.Int64 `tfsdk:"tenants_failing"`
 	TenantsPendingConsent types.Int64 `tfsdk:"tenants_pending_consent"`
@@ -93,13 +109,17 @@ type syncSummary struct {
 
 var (
 	syncTenantType = types.ObjectType{AttrTypes: map[string]attr.Type{
-		"tenant_id": types.StringType, "status": types.StringType, "error": types.StringType, "consent_state": types.StringType,
+		"tenant_id": types.StringType, "standing": types.StringType, "status": types.StringType, "error": types.StringType, "cause": types.StringType,
+		"fix": types.StringType, "consent_state": types.StringType, "consent_url": types.StringType,
 		"missing_permissions": types.ListType{ElemType: types.StringType}, "organization_name": types.StringType, "default_domain": types.StringType,
 		"domains": types.ListType{ElemType: types.StringType}, "users": types.Int64Type, "groups": types.Int64Type, "devices": types.Int64Type, "licenses": types.Int64Type,
 		"bc_authorized": types.BoolType, "bc_consented": types.BoolType, "bc_environments": types.ListType{ElemType: bcEnvViewType},
 	}}
-	syncSecretType  = types.ObjectType{AttrTypes: map[string]attr.Type{"key_id": types.StringType, "display_name": types.StringType, "end_date": types.StringType, "days_to_expiry": types.Int64Type}}
-	syncSummaryType = map[string]attr.Type{"tenants_ok": types.Int64Type, "tenants_failing": types.Int64Type, "tenants_pending_consent": types.Int64Type, "secrets_expiring": types.Int64Type}
+	syncSecretType = types.ObjectType{AttrTypes: map[string]attr.Type{"key_id": types.StringType, "display_name": types.StringType, "end_date": types.StringType,
+		"days_to_expiry": types.Int64Type, "expiring": types.BoolType, "superseded": types.BoolType}}
+	syncSummaryType = map[string]attr.Type{"total": types.Int64Type, "ok": types.Int64Type, "pending_consent": types.Int64Type, "revoked": types.Int64Type,
+		"unreachable": types.Int64Type, "not_onboarded": types.Int64Type,
+		"tenants_ok": types.Int64Type, "tenants_failing": types.Int64Type, "tenants_pending_consent": types.Int64Type, "secrets_expiring": types.Int64Type}
 )
 
 func (d *syncDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -116,8 +136,14 @@ func (d *syncDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 			"client_id": schema.StringAttribute{Required: true, MarkdownDescription: "Client ID of the onboarded app (registered in the provider's home tenant).",
 				Validators: []validator.String{guidValidator()}},
 			"client_secret": schema.StringAttribute{Optional: true, Sensitive: true, MarkdownDescription: "A secret of the app, to sign in as it in each tenant."},
-			"tenants": schema.ListAttribute{ElementType: types.StringType, Required: true,
-				MarkdownDescription: "Tenant IDs to read, e.g. `[for t in onboard_customer_tenant.customer : t.tenant_id]`."},
+			"tenants": schema.ListAttribute{ElementType: types.StringType, Optional: true,
+				MarkdownDescription: "Tenants to read, by ID or domain; `results` is keyed by these strings. Set this or `customers`. " +
+					"Take them from the same list the `onboard_customer_tenant` resources come from (e.g. `[for c in local.customers : c.TenantId]`), " +
+					"not from the resources: Terraform reads a data source at plan only when nothing it depends on has a change pending, " +
+					"and a customer still to consent always has one."},
+			"customers": schema.MapAttribute{ElementType: types.StringType, Optional: true,
+				MarkdownDescription: "Tenants to read by customer name: name → tenant ID or domain, e.g. `{ for name, c in local.customers : name => c.TenantId }`; " +
+					"`results` is keyed by the names. Set this or `tenants`."},
 			"max_parallel": schema.Int64Attribute{Optional: true, MarkdownDescription: "How many tenants are read at once (default 8).",
 				Validators: []validator.Int64{int64validator.Between(1, 64)}},
 			"tenant_timeout": schema.StringAttribute{Optional: true, MarkdownDescription: "Time allowed per tenant (default `60s`, at most `10m`); a tenant that takes longer is reported as failing.",
@@ -126,10 +152,22 @@ func (d *syncDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 				Validators: []validator.Int64{int64validator.Between(0, 730)}},
 			"results": schema.MapNestedAttribute{Computed: true, MarkdownDescription: "Per tenant (keyed as given in `tenants`).",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"tenant_id":           schema.StringAttribute{Computed: true, MarkdownDescription: "The tenant ID."},
-					"status":              schema.StringAttribute{Computed: true, MarkdownDescription: "`ok`, or `error` when the app cannot sign in or read the tenant."},
-					"error":               schema.StringAttribute{Computed: true, MarkdownDescription: "What went wrong and how to fix it; empty when `ok`."},
-					"consent_state":       schema.StringAttribute{Computed: true, MarkdownDescription: "`granted`, `partial` or `missing` for the app's required application permissions; `unknown` when the tenant could not be read (`status = \"error\"`)."},
+					"tenant_id": schema.StringAttribute{Computed: true, MarkdownDescription: "The tenant ID."},
+					"standing": schema.StringAttribute{Computed: true, MarkdownDescription: "Where the customer stands, exactly one of: " +
+						"`ok` (every required permission consented); " +
+						"`not_onboarded` (the app has no service principal in the tenant: its admin has not opened the consent URL yet); " +
+						"`pending_consent` (the app is in the tenant but some required permissions are not consented, e.g. one added to the app since); " +
+						"`revoked` (consent was given and taken back: the app is in the tenant with no required permission consented); " +
+						"`unreachable` (the tenant could not be read: a token error, a 5xx, a deleted tenant, a timeout; see `cause` and `fix`). " +
+						"An unreachable tenant is never counted as pending: nobody can consent to fix it."},
+					"status": schema.StringAttribute{Computed: true, MarkdownDescription: "`ok`, or `error` when the app cannot sign in or read the tenant (`standing = \"unreachable\"`)."},
+					"error":  schema.StringAttribute{Computed: true, MarkdownDescription: "`cause` and `fix` on one line; empty when the tenant was read."},
+					"cause":  schema.StringAttribute{Computed: true, MarkdownDescription: "Why the tenant could not be read (the error Microsoft returned); empty when it was read."},
+					"fix":    schema.StringAttribute{Computed: true, MarkdownDescription: "What to do about `cause`; empty when the tenant was read."},
+					"consent_state": schema.StringAttribute{Computed: true,
+						MarkdownDescription: "`granted`, `partial` or `missing` for the app's required application permissions; `unknown` when the tenant could not be read (`status = \"error\"`)."},
+					"consent_url": schema.StringAttribute{Computed: true,
+						MarkdownDescription: "The admin-consent URL to send to the tenant's administrator for the app's required permissions; empty when the tenant ID is not known (an unresolvable domain)."},
 					"missing_permissions": schema.ListAttribute{ElementType: types.StringType, Computed: true, MarkdownDescription: "Required permissions not consented, as `<API>/<permission>`."},
 					"organization_name":   schema.StringAttribute{Computed: true, MarkdownDescription: "The organization's name (needs `Organization.Read.All`)."},
 					"default_domain":      schema.StringAttribute{Computed: true, MarkdownDescription: "The default verified domain."},
@@ -157,16 +195,34 @@ func (d *syncDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 					"display_name":   schema.StringAttribute{Computed: true, MarkdownDescription: "The secret's description."},
 					"end_date":       schema.StringAttribute{Computed: true, MarkdownDescription: "When it expires (RFC 3339)."},
 					"days_to_expiry": schema.Int64Attribute{Computed: true, MarkdownDescription: "Whole days until it expires by Entra's clock; negative once expired."},
+					"expiring": schema.BoolAttribute{Computed: true,
+						MarkdownDescription: "Fewer than `secret_warning_days` days left (or expired) and not `superseded`: this secret counts in `summary.secrets_expiring`."},
+					"superseded": schema.BoolAttribute{Computed: true,
+						MarkdownDescription: "Within `secret_warning_days`, but another secret of the app is valid now and is not: the old secret of a rotation, which is not counted as expiring."},
 				}}},
-			"summary": schema.SingleNestedAttribute{Computed: true, MarkdownDescription: "Counts for `check` blocks.",
+			"summary": schema.SingleNestedAttribute{Computed: true,
+				MarkdownDescription: "Counts for `check` blocks. Every tenant counts exactly once, by its `standing`: `ok + pending_consent + revoked + unreachable + not_onboarded = total`.",
 				Attributes: map[string]schema.Attribute{
-					"tenants_ok":              schema.Int64Attribute{Computed: true, MarkdownDescription: "Tenants read without error."},
-					"tenants_failing":         schema.Int64Attribute{Computed: true, MarkdownDescription: "Tenants with `status = \"error\"`."},
-					"tenants_pending_consent": schema.Int64Attribute{Computed: true, MarkdownDescription: "Tenants read without error whose consent is not `granted`; a tenant that could not be read counts in `tenants_failing` only."},
-					"secrets_expiring":        schema.Int64Attribute{Computed: true, MarkdownDescription: "Secrets expiring within `secret_warning_days` (or expired)."},
+					"total":           schema.Int64Attribute{Computed: true, MarkdownDescription: "Tenants read (the length of `tenants` or `customers`)."},
+					"ok":              schema.Int64Attribute{Computed: true, MarkdownDescription: "Tenants with `standing = \"ok\"`."},
+					"pending_consent": schema.Int64Attribute{Computed: true, MarkdownDescription: "Tenants with `standing = \"pending_consent\"`."},
+					"revoked":         schema.Int64Attribute{Computed: true, MarkdownDescription: "Tenants with `standing = \"revoked\"`."},
+					"unreachable":     schema.Int64Attribute{Computed: true, MarkdownDescription: "Tenants with `standing = \"unreachable\"`."},
+					"not_onboarded":   schema.Int64Attribute{Computed: true, MarkdownDescription: "Tenants with `standing = \"not_onboarded\"`."},
+					"tenants_ok": schema.Int64Attribute{Computed: true,
+						MarkdownDescription: "Derived, kept from earlier releases: tenants read without error, `total - unreachable` (whatever their consent)."},
+					"tenants_failing": schema.Int64Attribute{Computed: true, MarkdownDescription: "Derived, kept from earlier releases: equals `unreachable`."},
+					"tenants_pending_consent": schema.Int64Attribute{Computed: true,
+						MarkdownDescription: "Derived, kept from earlier releases: tenants read whose consent is not complete, `pending_consent + revoked + not_onboarded`."},
+					"secrets_expiring": schema.Int64Attribute{Computed: true,
+						MarkdownDescription: "Secrets with `expiring = true`: within `secret_warning_days` of their end (or expired) and not superseded by a newer valid secret."},
 				}},
 		},
 	}
+}
+
+func (d *syncDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{datasourcevalidator.ExactlyOneOf(path.MatchRoot("tenants"), path.MatchRoot("customers"))}
 }
 
 func (d *syncDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
@@ -183,8 +239,21 @@ func (d *syncDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	var tenants []string
-	resp.Diagnostics.Append(m.Tenants.ElementsAs(ctx, &tenants, false)...)
+	// tenants holds key → tenant as given: the list's strings are their
+	// own keys, the map's names are.
+	tenants := map[string]string{}
+	if !m.Customers.IsNull() {
+		resp.Diagnostics.Append(m.Customers.ElementsAs(ctx, &tenants, false)...)
+	} else {
+		var list []string
+		resp.Diagnostics.Append(m.Tenants.ElementsAs(ctx, &list, false)...)
+		for _, t := range list {
+			tenants[t] = t
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	clientID := strings.ToLower(m.ClientID.ValueString())
 	app, err := d.data.Graph.GetApplicationByAppID(ctx, clientID)
 	if err != nil {
@@ -204,11 +273,13 @@ func (d *syncDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	if !m.TenantTimeout.IsNull() {
 		timeout, _ = onboarding.ParseDuration(m.TenantTimeout.ValueString())
 	}
+	redirect, _ := onboarding.ConsentRedirect("", false, app.WebRedirectURIs, true)
 	results := make(map[string]syncTenant, len(tenants))
+	standings := make([]onboarding.Standing, 0, len(tenants))
 	var mu sync.Mutex
 	sem := make(chan struct{}, parallel)
 	var wg sync.WaitGroup
-	for _, ref := range tenants {
+	for key, ref := range tenants {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -216,9 +287,15 @@ func (d *syncDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 			defer func() { <-sem }()
 			tctx, cancel := context.WithTimeout(ctx, timeout)
 			defer cancel()
-			r := d.syncTenant(tctx, ref, clientID, m.ClientSecret.ValueString(), required)
+			r, standing := d.syncTenant(tctx, ref, clientID, m.ClientSecret.ValueString(), required)
+			if id := r.TenantID.ValueString(); onboarding.IsGUID(id) {
+				r.ConsentURL = types.StringValue(onboarding.AdminConsentURL(d.data.Cloud.LoginEndpoint, id, clientID, redirect,
+					onboarding.ConsentResources(required, d.data.resourceURI)...))
+			}
+			r.Standing = types.StringValue(string(standing))
 			mu.Lock()
-			results[ref] = r
+			results[key] = r
+			standings = append(standings, standing)
 			mu.Unlock()
 		}()
 	}
@@ -238,18 +315,20 @@ func (d *syncDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 		dates[i] = onboarding.SecretDates{Start: pc.StartDateTime, End: pc.EndDateTime}
 	}
 	for i, st := range onboarding.ReviewSecrets(now, warn, dates) {
-		if st.Expiring {
+		// The old secret of a rotation (a newer one is valid and not
+		// expiring) is on its way out, not a reason to warn.
+		counts := st.Expiring && !st.Superseded
+		if counts {
 			expiring++
 		}
 		secrets = append(secrets, syncSecret{KeyID: types.StringValue(pcs[i].KeyID), DisplayName: types.StringValue(pcs[i].DisplayName),
-			EndDate: types.StringValue(pcs[i].EndDateTime.Format(time.RFC3339)), DaysToExpiry: types.Int64Value(st.DaysToExpiry)})
-	}
-	standings := make([]onboarding.Standing, 0, len(results))
-	for _, r := range results {
-		standings = append(standings, r.standing)
+			EndDate: types.StringValue(pcs[i].EndDateTime.Format(time.RFC3339)), DaysToExpiry: types.Int64Value(st.DaysToExpiry),
+			Expiring: types.BoolValue(counts), Superseded: types.BoolValue(st.Expiring && st.Superseded)})
 	}
 	tally := onboarding.Count(standings)
-	summary := syncSummary{TenantsOK: types.Int64Value(tally.Reachable()), TenantsFailing: types.Int64Value(tally.Unreachable),
+	summary := syncSummary{Total: types.Int64Value(tally.Total()), OK: types.Int64Value(tally.OK), PendingConsent: types.Int64Value(tally.PendingConsent),
+		Revoked: types.Int64Value(tally.Revoked), Unreachable: types.Int64Value(tally.Unreachable), NotOnboarded: types.Int64Value(tally.NotOnboarded),
+		TenantsOK: types.Int64Value(tally.Reachable()), TenantsFailing: types.Int64Value(tally.Unreachable),
 		TenantsPendingConsent: types.Int64Value(tally.NeedConsent()), SecretsExpiring: types.Int64Value(expiring)}
 	var diags diag.Diagnostics
 	m.Results, diags = types.MapValueFrom(ctx, syncTenantType, results)
@@ -264,22 +343,23 @@ func (d *syncDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-// syncTenant reads one tenant; every failure ends up in the result, never
-// in the data source's diagnostics.
-func (d *syncDataSource) syncTenant(ctx context.Context, ref, clientID, secret string, required []requiredPermission) syncTenant {
+// syncTenant reads one tenant and says where it stands; every failure ends
+// up in the result, never in the data source's diagnostics.
+func (d *syncDataSource) syncTenant(ctx context.Context, ref, clientID, secret string, required []requiredPermission) (syncTenant, onboarding.Standing) {
 	r := syncTenant{TenantID: types.StringValue(strings.ToLower(ref)), Status: types.StringValue("ok"), Error: types.StringValue(""),
+		Cause: types.StringValue(""), Fix: types.StringValue(""), ConsentURL: types.StringValue(""),
 		ConsentState: types.StringValue(string(onboarding.ConsentUnknown)), MissingPermissions: []string{}, Domains: []string{},
 		OrganizationName: types.StringNull(), DefaultDomain: types.StringNull(),
 		Users: types.Int64Null(), Groups: types.Int64Null(), Devices: types.Int64Null(), Licenses: types.Int64Null(),
 		BCAuthorized: types.BoolNull(), BCConsented: types.BoolNull(), BCEnvironments: []bcEnvView{}}
 	c := call{doing: "reading tenant " + ref, cred: session.App, tenant: strings.ToLower(ref), client: clientID}
-	fail := func(err error) syncTenant {
+	fail := func(err error) (syncTenant, onboarding.Standing) {
 		// A tenant that cannot be read is unreachable, never pending;
 		// consent stays unknown unless it was read before the failure.
-		r.standing = onboarding.Classify(onboarding.TenantReading{Failed: true})
+		e := explain(c, err)
 		r.Status = types.StringValue("error")
-		r.Error = types.StringValue(explain(c, err).line())
-		return r
+		r.Error, r.Cause, r.Fix = types.StringValue(e.line()), types.StringValue(e.cause()), types.StringValue(e.Fix)
+		return r, onboarding.Classify(onboarding.TenantReading{Failed: true})
 	}
 	if secret == "" {
 		return fail(errors.New("set client_secret so the app can sign in to the tenant"))
@@ -305,9 +385,9 @@ func (d *syncDataSource) syncTenant(ctx context.Context, ref, clientID, secret s
 	}
 	consent := o.consent()
 	r.ConsentState, r.MissingPermissions = types.StringValue(string(consent.State)), append([]string{}, consent.Missing...)
-	r.standing = onboarding.Classify(onboarding.TenantReading{AppPresent: o.SPPresent, Consent: consent.State})
+	standing := onboarding.Classify(onboarding.TenantReading{AppPresent: o.SPPresent, Consent: consent.State})
 	if !o.SPPresent {
-		return r // not onboarded yet: nothing more to read
+		return r, standing // not onboarded yet: nothing more to read
 	}
 	if err := d.syncBC(ctx, &r, tenantID, clientID, secret, required, consent); err != nil {
 		return fail(err)
@@ -343,7 +423,7 @@ func (d *syncDataSource) syncTenant(ctx context.Context, ref, clientID, secret s
 	} else if !graph.IsForbidden(err) {
 		return fail(err)
 	}
-	return r
+	return r, standing
 }
 
 // syncBC fills the Business Central part: consent from the observation,

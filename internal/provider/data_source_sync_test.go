@@ -98,7 +98,17 @@ check "secrets" {
 					// is unknown, and it is not counted as pending.
 					statecheck.ExpectKnownValue("data.onboard_sync.all", tenant(gone, "consent_state"), knownvalue.StringExact("unknown")),
 					statecheck.ExpectKnownValue("data.onboard_sync.all", tenant(gone, "error"), knownvalue.StringRegexp(regexpMust(`^Tenant not found: Tenant '`+gone+`' not found`))),
+					statecheck.ExpectKnownValue("data.onboard_sync.all", tenant(emulator.FabrikamTenantID, "standing"), knownvalue.StringExact("ok")),
+					statecheck.ExpectKnownValue("data.onboard_sync.all", tenant(emulator.NorthwindTenantID, "standing"), knownvalue.StringExact("not_onboarded")),
+					statecheck.ExpectKnownValue("data.onboard_sync.all", tenant(emulator.NorthwindTenantID, "consent_url"),
+						knownvalue.StringRegexp(regexpMust(`/`+emulator.NorthwindTenantID+`/v2.0/adminconsent\?client_id=`))),
+					statecheck.ExpectKnownValue("data.onboard_sync.all", tenant(gone, "standing"), knownvalue.StringExact("unreachable")),
+					statecheck.ExpectKnownValue("data.onboard_sync.all", tenant(gone, "cause"), knownvalue.StringRegexp(regexpMust(`^Tenant not found: Tenant '`+gone+`' not found`))),
+					statecheck.ExpectKnownValue("data.onboard_sync.all", tenant(gone, "fix"), knownvalue.StringRegexp(regexpMust(`\S`))),
+					// Each tenant once: 1 ok + 1 not onboarded + 1 unreachable = 3.
 					statecheck.ExpectKnownValue("data.onboard_sync.all", tfjsonpath.New("summary"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"total": knownvalue.Int64Exact(3), "ok": knownvalue.Int64Exact(1), "pending_consent": knownvalue.Int64Exact(0),
+						"revoked": knownvalue.Int64Exact(0), "unreachable": knownvalue.Int64Exact(1), "not_onboarded": knownvalue.Int64Exact(1),
 						"tenants_ok": knownvalue.Int64Exact(2), "tenants_failing": knownvalue.Int64Exact(1),
 						"tenants_pending_consent": knownvalue.Int64Exact(1), "secrets_expiring": knownvalue.Int64Exact(0)})),
 					statecheck.ExpectKnownValue("data.onboard_sync.all", tfjsonpath.New("secrets").AtSliceIndex(0).AtMapKey("days_to_expiry"), knownvalue.Int64Exact(29)),
@@ -111,6 +121,52 @@ check "secrets" {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.onboard_sync.all", tfjsonpath.New("summary").AtMapKey("secrets_expiring"), knownvalue.Int64Exact(1)),
 					statecheck.ExpectKnownValue("data.onboard_sync.all", tfjsonpath.New("secrets").AtSliceIndex(0).AtMapKey("days_to_expiry"), knownvalue.Int64Exact(8)),
+					statecheck.ExpectKnownValue("data.onboard_sync.all", tfjsonpath.New("secrets").AtSliceIndex(0).AtMapKey("expiring"), knownvalue.Bool(true)),
+				},
+			},
+			{
+				// Fabrikam's Graph answers 500 to every read: unreachable,
+				// with the cause, never pending; the totals still add up.
+				PreConfig: func() {
+					if err := srv.InjectFault(emulator.Fault{Service: "graph", Path: `/organization$`, Status: 500}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: withSync,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.onboard_sync.all", tenant(emulator.FabrikamTenantID, "standing"), knownvalue.StringExact("unreachable")),
+					statecheck.ExpectKnownValue("data.onboard_sync.all", tenant(emulator.FabrikamTenantID, "status"), knownvalue.StringExact("error")),
+					statecheck.ExpectKnownValue("data.onboard_sync.all", tenant(emulator.FabrikamTenantID, "cause"), knownvalue.StringRegexp(regexpMust(`500`))),
+					statecheck.ExpectKnownValue("data.onboard_sync.all", tfjsonpath.New("summary"), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+						"total": knownvalue.Int64Exact(3), "ok": knownvalue.Int64Exact(0), "unreachable": knownvalue.Int64Exact(2),
+						"not_onboarded": knownvalue.Int64Exact(1), "pending_consent": knownvalue.Int64Exact(0), "tenants_pending_consent": knownvalue.Int64Exact(1)})),
+				},
+			},
+			{
+				// The secret rotated with an overlap (a new one added, the
+				// old one kept): the old one is superseded, not expiring.
+				PreConfig: func() { srv.ClearFaults() },
+				Config: withSync + `
+resource "onboard_client_secret" "next" {
+  application_id = onboard_entra_app.app.id
+  display_name   = "sync"
+  lifetime       = "720h"
+}
+`,
+			},
+			{
+				Config: withSync + `
+resource "onboard_client_secret" "next" {
+  application_id = onboard_entra_app.app.id
+  display_name   = "sync"
+  lifetime       = "720h"
+}
+`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.onboard_sync.all", tfjsonpath.New("summary").AtMapKey("secrets_expiring"), knownvalue.Int64Exact(0)),
+					statecheck.ExpectKnownValue("data.onboard_sync.all", tfjsonpath.New("secrets").AtSliceIndex(0).AtMapKey("superseded"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue("data.onboard_sync.all", tfjsonpath.New("secrets").AtSliceIndex(0).AtMapKey("expiring"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue("data.onboard_sync.all", tfjsonpath.New("secrets").AtSliceIndex(1).AtMapKey("expiring"), knownvalue.Bool(false)),
 				},
 			},
 		},

@@ -59,6 +59,15 @@ func (e explanation) line() string {
 	return strings.TrimSpace(e.Cause + " " + e.Fix)
 }
 
+// cause is the explanation without its fix, on one line: an identity
+// platform error's summary and Microsoft's description, else Cause.
+func (e explanation) cause() string {
+	if e.summary != "" {
+		return strings.TrimSpace(e.summary + ": " + e.description)
+	}
+	return strings.TrimSpace(e.Cause)
+}
+
 // addError adds err as an error diagnostic; with attr, on that attribute.
 func addError(diags *diag.Diagnostics, c call, err error, attr ...path.Path) {
 	e := explain(c, err)

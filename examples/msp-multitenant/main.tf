@@ -1,7 +1,8 @@
 # Seed guide 000 (Qezaro Orbit) as Terraform: one multi-tenant app, its
 # secret and permissions, and every customer from a spreadsheet export.
 # `terraform plan -detailed-exitcode` exits 2 while any customer still has to
-# consent; the consent URLs to send are an output.
+# consent and 0 once every customer has; the consent URLs to send are an
+# output, and the check blocks list who still has to act, at plan.
 
 terraform {
   required_providers {
@@ -19,11 +20,15 @@ resource "onboard_entra_app" "orbit" {
   web_redirect_uris = ["https://orbit.qezaro.com/reseller"]
 }
 
+locals {
+  secret_rotate_before = "720h" # the secret is replaced 30 days before it expires
+}
+
 resource "onboard_client_secret" "orbit" {
   application_id = onboard_entra_app.orbit.id
   display_name   = "orbit"
   lifetime       = "2160h" # 90 days
-  rotate_before  = "720h"  # replaced 30 days before it expires
+  rotate_before  = local.secret_rotate_before
 
   lifecycle {
     create_before_destroy = true
@@ -64,15 +69,13 @@ output "client_id" {
   value = onboard_entra_app.orbit.client_id
 }
 
-output "pending_consent" {
-  description = "Customers still to consent, with the URL to send to their admin."
-  value = {
-    for name, c in onboard_customer_tenant.customer : name => {
-      admin_email = c.admin_email
-      consent_url = c.consent_url
-      missing     = c.missing_permissions
-    } if c.consent_state != "granted"
-  }
+# Outputs are part of what plan compares: an output that changed since the
+# last apply makes `plan -detailed-exitcode` exit 2 with nothing to apply.
+# So outputs hold only what stays the same when a customer consents; who
+# still has to act is in the check blocks below, read fresh at every plan.
+output "consent_urls" {
+  description = "Per customer, the admin-consent URL to send to its administrator."
+  value       = { for name, c in onboard_customer_tenant.customer : name => c.consent_url }
 }
 
 # Step 3, "Authorize the Entra App" in each customer's Business Central admin
@@ -93,28 +96,70 @@ resource "onboard_bc_authorized_app" "customer" {
   client_secret = onboard_client_secret.orbit.value
 }
 
-# Step 5 of the guide, "Run Sync": one read across every customer. The check
-# blocks warn in every plan without failing it.
+# Step 5 of the guide, "Run Sync": one read across every customer, at every
+# plan. Its inputs come from values Terraform knows at plan: the customer
+# list (the same CSV as the resources, not the resources themselves) and the
+# app. A data source that refers to a resource with a change pending is read
+# only during apply ("known after apply"), and a customer still to consent
+# always has one, so `tenants = [for c in onboard_customer_tenant.customer :
+# c.tenant_id]` would blind every check exactly when it matters.
 data "onboard_sync" "all" {
   client_id     = onboard_entra_app.orbit.client_id
   client_secret = onboard_client_secret.orbit.value
-  tenants       = [for c in onboard_customer_tenant.customer : c.tenant_id]
+  customers     = { for name, c in local.customers : name => c.TenantId }
 }
 
-output "sync_summary" {
-  value = data.onboard_sync.all.summary
+# The app's secrets, read with the provider's own identity. This read refers
+# to the app only, not to the secret, so it happens at plan even while the
+# secret itself is being replaced (the sync above, which signs in with that
+# secret, then waits for apply).
+data "onboard_sync" "secrets" {
+  client_id = onboard_entra_app.orbit.client_id
+  tenants   = []
+  # Warn only when a secret got this close to its end without being rotated
+  # (rotate_before replaces it 30 days before): the check is the alarm for a
+  # rotation that did not happen, not for one that apply is about to do.
+  secret_warning_days = 14
+}
+
+locals {
+  sync = data.onboard_sync.all
+  # Customer names by standing, and the same as one line: at most 30 names,
+  # then how many more, so 500 customers make one readable warning.
+  by_standing = {
+    for s in ["not_onboarded", "pending_consent", "revoked", "unreachable"] :
+    s => sort([for name, r in local.sync.results : name if r.standing == s])
+  }
+  named = {
+    for s, names in local.by_standing :
+    s => "${join(", ", slice(names, 0, min(30, length(names))))}${length(names) > 30 ? " and ${length(names) - 30} more" : ""}"
+  }
+}
+
+check "customers_consented" {
+  assert {
+    condition     = local.sync.summary.not_onboarded + local.sync.summary.pending_consent == 0
+    error_message = "${local.sync.summary.not_onboarded + local.sync.summary.pending_consent} customer(s) still have to consent: ${join(", ", compact([local.named.not_onboarded, local.named.pending_consent]))}. Send each administrator its URL from `terraform output consent_urls`."
+  }
+}
+
+check "consent_not_revoked" {
+  assert {
+    condition     = local.sync.summary.revoked == 0
+    error_message = "Consent was taken back in ${local.sync.summary.revoked} customer(s): ${local.named.revoked}. Apply grants it again where GDAP allows; otherwise send the customer's administrator its consent URL again."
+  }
 }
 
 check "customers_reachable" {
   assert {
-    condition     = data.onboard_sync.all.summary.tenants_failing == 0
-    error_message = "Some customer tenants cannot be read: ${join(", ", [for k, r in data.onboard_sync.all.results : "${k}: ${r.error}" if r.status != "ok"])}"
+    condition     = local.sync.summary.unreachable == 0
+    error_message = "${local.sync.summary.unreachable} customer(s) cannot be read: ${local.named.unreachable}. ${join(" ", [for name in slice(local.by_standing.unreachable, 0, min(3, length(local.by_standing.unreachable))) : "${name}: ${local.sync.results[name].cause} ${local.sync.results[name].fix}"])}"
   }
 }
 
 check "secret_not_expiring" {
   assert {
-    condition     = data.onboard_sync.all.summary.secrets_expiring == 0
-    error_message = "A client secret of Qezaro Orbit expires within 30 days; apply to rotate it."
+    condition     = data.onboard_sync.secrets.summary.secrets_expiring == 0
+    error_message = join(" ", [for s in data.onboard_sync.secrets.secrets : "Client secret \"${s.display_name}\" (key ${s.key_id}) of Qezaro Orbit ends ${s.end_date}; terraform apply should have replaced it from ${timeadd(s.end_date, "-${local.secret_rotate_before}")}: run it." if s.expiring])
   }
 }

@@ -215,10 +215,14 @@ const (
 )
 
 // OnReadError decides what a failed consent read does. tokenCode is the
-// AADSTS code of a token error, 0 for any other error. Only a refresh
-// tolerates it: apply must fail the resource that cannot be read.
-func OnReadError(tokenCode int, refreshing bool) ReadFailure {
-	if refreshing && Unreadable(tokenCode) {
+// AADSTS code of a token error, 0 for any other error; oauthError its OAuth
+// error code. Only a refresh tolerates it: apply must fail the resource
+// that cannot be read. The identity platform still failing after retries
+// (server_error, temporarily_unavailable: RFC 6749 section 5.2 and
+// https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes)
+// is one customer's outage: it must not stop the plan of all the others.
+func OnReadError(tokenCode int, oauthError string, refreshing bool) ReadFailure {
+	if refreshing && (Unreadable(tokenCode) || oauthError == "server_error" || oauthError == "temporarily_unavailable") {
 		return MarkUnknown
 	}
 	return FailRead

@@ -90,18 +90,22 @@ func TestOnReadError(t *testing.T) {
 	for _, c := range []struct {
 		name       string
 		code       int
+		oauth      string
 		refreshing bool
 		want       ReadFailure
 	}{
-		{"wrong secret on refresh: unknown, plan goes on", 7000215, true, MarkUnknown},
-		{"expired secret on refresh: unknown", 7000222, true, MarkUnknown},
-		{"tenant unreachable (deleted) on refresh: unknown", 90002, true, MarkUnknown},
-		{"expired secret during apply: the resource fails", 7000222, false, FailRead},
-		{"a 5xx or timeout is no token error: fails, never pending", 0, true, FailRead},
-		{"consent missing is not unreadable", 65001, true, FailRead},
+		{"wrong secret on refresh: unknown, plan goes on", 7000215, "invalid_client", true, MarkUnknown},
+		{"expired secret on refresh: unknown", 7000222, "invalid_client", true, MarkUnknown},
+		{"tenant unreachable (deleted) on refresh: unknown", 90002, "invalid_request", true, MarkUnknown},
+		{"expired secret during apply: the resource fails", 7000222, "invalid_client", false, FailRead},
+		{"login answering 5xx after retries on refresh: unknown (unreachable, never pending)", 50196, "temporarily_unavailable", true, MarkUnknown},
+		{"login server_error on refresh: unknown", 0, "server_error", true, MarkUnknown},
+		{"login 5xx during apply: the resource fails", 0, "temporarily_unavailable", false, FailRead},
+		{"no token error at all: fails", 0, "", true, FailRead},
+		{"consent missing is not unreadable", 65001, "invalid_grant", true, FailRead},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			if got := OnReadError(c.code, c.refreshing); got != c.want {
+			if got := OnReadError(c.code, c.oauth, c.refreshing); got != c.want {
 				t.Fatalf("got %d, want %d", got, c.want)
 			}
 		})

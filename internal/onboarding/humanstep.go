@@ -37,24 +37,46 @@ func ConsentStep(grantor Grantor, consentURL, adminEmail string) string {
 		"The next plan shows the tenant as onboarded once they have consented."
 }
 
+// ConsentNeededSummary is the summary of every customer's consent warning,
+// at plan and at apply. It is the same for all customers, so Terraform
+// shows 500 customers' warnings as one ("and 499 more similar warnings
+// elsewhere") instead of burying the warnings that matter; the tenant is
+// in the detail.
+const ConsentNeededSummary = "Admin consent needed"
+
 // ConsentPlanWarning is plan's warning for a tenant whose consent is not
 // complete.
 func ConsentPlanWarning(state ConsentState, tenant, clientID string, missing []string, step string) (summary, detail string) {
-	return fmt.Sprintf("Admin consent %s in %s", state, tenant),
-		fmt.Sprintf("App %s lacks consent for: %s.\n\n%s", clientID, strings.Join(missing, ", "), step)
+	return ConsentNeededSummary,
+		fmt.Sprintf("%s: consent %s. App %s lacks consent for: %s.\n\n%s", tenant, state, clientID, strings.Join(missing, ", "), step)
 }
 
-// ConsentApplyWarning is apply's warning when a human step remains.
-func ConsentApplyWarning(tenant, clientID string, missing []string, step string) (summary, detail string) {
-	return "Admin consent needed in " + tenant,
-		fmt.Sprintf("App %s is not fully consented in this tenant (missing: %s).\n\n%s", clientID, strings.Join(missing, ", "), step)
+// ConsentApplyWarning is apply's warning when a human step remains;
+// partnerReason, when not empty, says why the partner credential could not
+// grant it (one sentence).
+func ConsentApplyWarning(tenant, clientID string, missing []string, partnerReason, step string) (summary, detail string) {
+	detail = fmt.Sprintf("%s: app %s is not fully consented (missing: %s).", tenant, clientID, strings.Join(missing, ", "))
+	if partnerReason != "" {
+		detail += " The partner credential could not grant it: " + Sentence(partnerReason)
+	}
+	return ConsentNeededSummary, detail + "\n\n" + step
+}
+
+// Sentence ends s with exactly one full stop: error texts that already end
+// in one (Microsoft's do) are not given a second.
+func Sentence(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" || strings.HasSuffix(s, ".") || strings.HasSuffix(s, ")") && strings.HasSuffix(strings.TrimSuffix(s, ")"), ".") {
+		return s
+	}
+	return s + "."
 }
 
 // ConsentNotReadYet is the refresh's warning for a tenant it has no
 // credential for yet (an import holds no client_secret).
 func ConsentNotReadYet(tenant, tenantID, clientID string) (summary, detail string) {
-	return "Consent in " + tenant + " not read yet",
-		"The provider reads consent in tenant " + tenantID + " by signing in as app " + clientID + ", and this state holds no client_secret (an imported resource has none). " +
+	return "Consent not read yet",
+		tenant + ": the provider reads consent in tenant " + tenantID + " by signing in as app " + clientID + ", and this state holds no client_secret (an imported resource has none). " +
 			"Set client_secret in the configuration: the next apply stores it and reads the consent. consent_state is \"unknown\" until then."
 }
 

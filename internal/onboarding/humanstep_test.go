@@ -25,7 +25,14 @@ func TestHumanSteps(t *testing.T) {
 		{"tenant label prefers the company name", TenantLabel("t1", "Fabrikam Ltd", "Fabrikam"), []string{"Fabrikam Ltd (t1)"}, nil},
 		{"tenant label falls back to Entra's name", TenantLabel("t1", "", "Fabrikam"), []string{"Fabrikam (t1)"}, nil},
 		{"plan warning lists what is missing", second(ConsentPlanWarning(ConsentPartial, "Fabrikam (t1)", "c1", []string{"Microsoft Graph/User.Read.All"}, "STEP")),
-			[]string{"App c1 lacks consent for: Microsoft Graph/User.Read.All.\n\nSTEP"}, nil},
+			[]string{"Fabrikam (t1): consent partial. App c1 lacks consent for: Microsoft Graph/User.Read.All.\n\nSTEP"}, nil},
+		{"apply warning: the partner's reason once, one full stop", second(ConsentApplyWarning("Fabrikam (t1)", "c1", []string{"Microsoft Graph/User.Read.All"},
+			"Partner admin has no access to the tenant.", "STEP")),
+			[]string{"Fabrikam (t1): app c1 is not fully consented (missing: Microsoft Graph/User.Read.All). The partner credential could not grant it: Partner admin has no access to the tenant.\n\nSTEP"},
+			[]string{"..", "AADSTS"}},
+		{"summaries name no tenant, so Terraform folds them into one", first(ConsentPlanWarning(ConsentMissing, "Fabrikam (t1)", "c1", nil, "STEP")) +
+			first(ConsentApplyWarning("Northwind (t2)", "c1", nil, "", "STEP")) + first(ConsentNotReadYet("Tailspin (t3)", "t3", "c1")),
+			[]string{"Admin consent neededAdmin consent neededConsent not read yet"}, []string{"Fabrikam", "Northwind", "Tailspin"}},
 		{"a foreign app is adopted by import, shown in full", second(AppExistsError("u1", "obj1", "c1", "Payroll", ClaimRefuseForeign)),
 			[]string{"unique name \"u1\"", "client ID c1", "not created by this provider", "import {\n  to = onboard_entra_app.<name>\n  id = \"obj1\"\n}", "its own unique_name"},
 			[]string{"Another onboard configuration"}},
@@ -55,4 +62,14 @@ func TestHumanSteps(t *testing.T) {
 	}
 }
 
+func first(s, _ string) string  { return s }
 func second(_, s string) string { return s }
+
+func TestSentence(t *testing.T) {
+	for in, want := range map[string]string{"": "", "No access": "No access.", "No access.": "No access.", " Ends. ": "Ends.",
+		"Insufficient privileges (request-id 1).": "Insufficient privileges (request-id 1).", "Denied (see the docs.)": "Denied (see the docs.)"} {
+		if got := Sentence(in); got != want {
+			t.Errorf("Sentence(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

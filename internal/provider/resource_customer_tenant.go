@@ -219,13 +219,13 @@ func (r *customerTenantResource) observeFor(ctx context.Context, m *customerTena
 		diags.AddAttributeError(path.Root("client_secret"), summary, detail+fallback)
 		return
 	}
-	if te, ok := auth.AsTokenError(err); ok && onboarding.OnReadError(te.Code, refreshing) == onboarding.MarkUnknown {
+	if te, ok := auth.AsTokenError(err); ok && onboarding.OnReadError(te.Code, te.Err, refreshing) == onboarding.MarkUnknown {
 		// A refresh that fails stops the whole plan; this tenant's problem
 		// belongs to this resource only, so plan carries on and the next
 		// apply tries again (and fails just this resource if it must).
 		e := explain(c, err)
-		diags.AddWarning("Consent in "+tenantLabel(*m)+" could not be read",
-			e.summary+": "+e.description+"\n\n"+e.Fix+"\n\nconsent_state is \"unknown\"; the next apply reads it again.")
+		diags.AddWarning("Consent could not be read",
+			tenantLabel(*m)+": "+onboarding.Sentence(e.cause())+"\n\n"+e.Fix+"\n\nconsent_state is \"unknown\"; the next apply reads it again.")
 		markUnknown(m)
 		return
 	}
@@ -345,8 +345,9 @@ func (r *customerTenantResource) apply(ctx context.Context, m *customerTenantMod
 		r.observe(ctx, m, diags)
 		return
 	}
+	partnerReason := ""
 	if grantor == onboarding.GrantByPartner {
-		if r.grantAsPartner(ctx, m, diags); diags.HasError() || m.ConsentState.ValueString() == string(onboarding.ConsentGranted) {
+		if partnerReason = r.grantAsPartner(ctx, m, diags); diags.HasError() || m.ConsentState.ValueString() == string(onboarding.ConsentGranted) {
 			return
 		}
 	}
@@ -372,30 +373,38 @@ func (r *customerTenantResource) apply(ctx context.Context, m *customerTenantMod
 	recorded, humanStep := onboarding.AfterApply(onboarding.ConsentState(m.ConsentState.ValueString()))
 	if humanStep {
 		missing := setStrings(ctx, m.MissingPermissions, diags)
-		diags.AddWarning(onboarding.ConsentApplyWarning(tenantLabel(*m), m.ClientID.ValueString(), missing, r.humanStep(*m)))
+		diags.AddWarning(onboarding.ConsentApplyWarning(tenantLabel(*m), m.ClientID.ValueString(), missing, partnerReason, r.humanStep(*m)))
 	}
 	m.ConsentState = types.StringValue(string(recorded))
 }
 
 // grantAsPartner grants consent with the partner admin's GDAP access. What
-// GDAP does not allow ends in a warning, and the human step remains.
-func (r *customerTenantResource) grantAsPartner(ctx context.Context, m *customerTenantModel, diags *diag.Diagnostics) {
+// GDAP does not allow is returned as the reason, for the one warning that
+// names the human step that remains.
+func (r *customerTenantResource) grantAsPartner(ctx context.Context, m *customerTenantModel, diags *diag.Diagnostics) (reason string) {
 	required, err := r.data.requiredPermissions(ctx, m.ClientID.ValueString())
 	if err != nil {
 		apiError(diags, "reading the permissions the app requires", err)
-		return
+		return ""
 	}
 	c := call{doing: "granting consent to app " + m.ClientID.ValueString() + " in tenant " + m.TenantID.ValueString(), cred: session.Partner,
 		tenant: m.TenantID.ValueString(), client: m.ClientID.ValueString()}
 	g, err := r.data.Session.PartnerGraph(m.TenantID.ValueString())
 	if err != nil {
 		addError(diags, c, err)
-		return
+		return ""
 	}
 	if err := grantWithGraph(ctx, g, m.ClientID.ValueString(), required); err != nil {
-		diags.AddWarning("Partner could not grant all consent in "+tenantLabel(*m), "Granting consent with the partner credential failed: "+explain(c, err).line())
+		e := explain(c, err)
+		reason = onboarding.Sentence(e.Fix)
+		if e.summary != "" {
+			// An identity platform error: its title says it; Microsoft's
+			// AADSTS text adds nothing the fix does not.
+			reason = onboarding.Sentence(e.summary) + " " + reason
+		}
 	}
 	r.observe(ctx, m, diags)
+	return reason
 }
 
 func (r *customerTenantResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

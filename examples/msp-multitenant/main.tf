@@ -124,22 +124,24 @@ data "onboard_sync" "secrets" {
 
 locals {
   sync = data.onboard_sync.all
-  # Customer names by standing, and the same as one line: at most 30 names,
-  # then how many more, so 500 customers make one readable warning.
-  by_standing = {
-    for s in ["not_onboarded", "pending_consent", "revoked", "unreachable"] :
-    s => sort([for name, r in local.sync.results : name if r.standing == s])
+  # Customer names per situation (not onboarded and partly consented alike
+  # wait for their administrator), and the same as one line: at most 30
+  # names, then how many more, so 500 customers make one readable warning.
+  by_situation = {
+    to_consent  = sort([for name, r in local.sync.results : name if contains(["not_onboarded", "pending_consent"], r.standing)])
+    revoked     = sort([for name, r in local.sync.results : name if r.standing == "revoked"])
+    unreachable = sort([for name, r in local.sync.results : name if r.standing == "unreachable"])
   }
   named = {
-    for s, names in local.by_standing :
+    for s, names in local.by_situation :
     s => "${join(", ", slice(names, 0, min(30, length(names))))}${length(names) > 30 ? " and ${length(names) - 30} more" : ""}"
   }
 }
 
 check "customers_consented" {
   assert {
-    condition     = local.sync.summary.not_onboarded + local.sync.summary.pending_consent == 0
-    error_message = "${local.sync.summary.not_onboarded + local.sync.summary.pending_consent} customer(s) still have to consent: ${join(", ", compact([local.named.not_onboarded, local.named.pending_consent]))}. Send each administrator its URL from `terraform output consent_urls`."
+    condition     = length(local.by_situation.to_consent) == 0
+    error_message = "${length(local.by_situation.to_consent)} customer(s) still have to consent: ${local.named.to_consent}. Send each administrator its URL from `terraform output consent_urls`."
   }
 }
 
@@ -153,7 +155,7 @@ check "consent_not_revoked" {
 check "customers_reachable" {
   assert {
     condition     = local.sync.summary.unreachable == 0
-    error_message = "${local.sync.summary.unreachable} customer(s) cannot be read: ${local.named.unreachable}. ${join(" ", [for name in slice(local.by_standing.unreachable, 0, min(3, length(local.by_standing.unreachable))) : "${name}: ${local.sync.results[name].cause} ${local.sync.results[name].fix}"])}"
+    error_message = "${local.sync.summary.unreachable} customer(s) cannot be read: ${local.named.unreachable}. ${join(" ", [for name in slice(local.by_situation.unreachable, 0, min(3, length(local.by_situation.unreachable))) : "${name}: ${local.sync.results[name].cause} ${local.sync.results[name].fix}"])}"
   }
 }
 

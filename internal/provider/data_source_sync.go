@@ -150,7 +150,7 @@ func (d *syncDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 				Validators: []validator.String{durationValidator("must be a duration such as \"60s\""), durationBetween(time.Second, 10*time.Minute, "60s")}},
 			"secret_warning_days": schema.Int64Attribute{Optional: true, MarkdownDescription: "A secret expiring within this many days counts in `summary.secrets_expiring` (default 30; 0 to 730, a secret's longest life).",
 				Validators: []validator.Int64{int64validator.Between(0, 730)}},
-			"results": schema.MapNestedAttribute{Computed: true, MarkdownDescription: "Per tenant (keyed as given in `tenants`).",
+			"results": schema.MapNestedAttribute{Computed: true, MarkdownDescription: "Per tenant, keyed as given: the strings of `tenants`, or the names of `customers`.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"tenant_id": schema.StringAttribute{Computed: true, MarkdownDescription: "The tenant ID."},
 					"standing": schema.StringAttribute{Computed: true, MarkdownDescription: "Where the customer stands, exactly one of: " +

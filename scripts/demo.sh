@@ -152,7 +152,7 @@ plan pending
 if grep -q 'onboard_customer_tenant' ./*.tf && grep -q Fabrikam customers.csv 2>/dev/null; then
   step "Fabrikam's Global Administrator opens the consent URL (the emulator plays the browser)"
   url="$(echo 'onboard_customer_tenant.customer["Fabrikam"].consent_url' | "$tf" console 2>/dev/null | tr -d '"')"
-  [[ -n "$url" ]] || { echo "no consent URL for Fabrikam in the pending_consent output"; exit 1; }
+  [[ -n "$url" ]] || { echo "no consent URL for Fabrikam in the state"; exit 1; }
   echo "GET $url"
   redirect="$(curl -s -o /dev/null -w '%{redirect_url}' --cacert "$ONBOARD_CA_CERT_FILE" "$url")"
   echo "Microsoft redirects to: $redirect"

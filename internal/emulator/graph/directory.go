@@ -127,7 +127,8 @@ func gdapTopOK(r *http.Request) error {
 func (s *Service) count(kind string) handler {
 	return func(r *request) (*route.Response, error) {
 		if !strings.EqualFold(r.Header.Get("ConsistencyLevel"), "eventual") {
-			return nil, badRequest("$count is not currently supported without the ConsistencyLevel header set to eventual.")
+			// The message aad-advanced-queries documents for /users/$count.
+			return nil, badRequest("$count is not currently supported.")
 		}
 		var n int
 		_ = s.store.View(func(tx *store.Tx) error { n = inventoryTotal(r.tenant(tx), kind); return nil })

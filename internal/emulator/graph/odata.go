@@ -179,3 +179,9 @@ func (s *Service) collectionCount(n func(r *request, tx *store.Tx) int) handler 
 func (s *Service) location(id, typ string) string {
 	return s.url + "/v1.0/directoryObjects/" + url.PathEscape(id) + "/Microsoft.DirectoryServices." + typ
 }
+
+// odataQuery encodes a query as Graph writes it in @odata.nextLink: system
+// options keep their "$" ("?$top=1&$skiptoken=…", paging.md).
+func odataQuery(q url.Values) string {
+	return strings.ReplaceAll(q.Encode(), "%24", "$")
+}

@@ -126,7 +126,7 @@ func (s *Service) page(r *http.Request, context string, items []map[string]any) 
 			next[k] = v
 		}
 		next.Set("$skiptoken", base64.RawURLEncoding.EncodeToString([]byte("skip:"+strconv.Itoa(end))))
-		body["@odata.nextLink"] = s.url + r.URL.Path + "?" + next.Encode()
+		body["@odata.nextLink"] = s.url + r.URL.Path + "?" + odataQuery(next)
 	}
 	return body, nil
 }

@@ -96,7 +96,8 @@ func (s *Service) createServicePrincipal(r *request) (*route.Response, error) {
 		return nil, err
 	}
 	out["@odata.context"] = "https://graph.microsoft.com/v1.0/$metadata#servicePrincipals/$entity"
-	return route.JSON(http.StatusCreated, out).With("Location", s.location(out["id"].(string), "ServicePrincipal")), nil
+	id, _ := out["id"].(string)
+	return route.JSON(http.StatusCreated, out).With("Location", s.location(id, "ServicePrincipal")), nil
 }
 
 func (s *Service) listServicePrincipals(r *request) (*route.Response, error) {
@@ -244,7 +245,8 @@ func (s *Service) createAssignment(byPrincipal bool) handler {
 			return nil, err
 		}
 		out["@odata.context"] = "https://graph.microsoft.com/v1.0/$metadata#servicePrincipals('" + spID + "')/" + assignmentsNav(byPrincipal) + "/$entity"
-		return route.JSON(http.StatusCreated, out).With("Location", s.url+"/v1.0/servicePrincipals/"+spID+"/"+assignmentsNav(byPrincipal)+"/"+out["id"].(string)), nil
+		id, _ := out["id"].(string)
+		return route.JSON(http.StatusCreated, out).With("Location", s.url+"/v1.0/servicePrincipals/"+spID+"/"+assignmentsNav(byPrincipal)+"/"+id), nil
 	}
 }
 
@@ -389,7 +391,8 @@ func (s *Service) createGrant(r *request) (*route.Response, error) {
 		return nil, err
 	}
 	out["@odata.context"] = "https://graph.microsoft.com/v1.0/$metadata#oauth2PermissionGrants/$entity"
-	return route.JSON(http.StatusCreated, out).With("Location", s.url+"/v1.0/oauth2PermissionGrants/"+out["id"].(string)), nil
+	id, _ := out["id"].(string)
+	return route.JSON(http.StatusCreated, out).With("Location", s.url+"/v1.0/oauth2PermissionGrants/"+id), nil
 }
 
 func (s *Service) patchGrant(r *request) (*route.Response, error) {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -33,8 +34,17 @@ var (
 // Emulator returns the test binary's emulator, starting it on first use and
 // pointing the provider's environment variables at it. Tests share it, so
 // each uses its own names and tenants.
+//
+// In live-tenant mode (ONBOARD_LIVE=1) it starts nothing and returns nil:
+// a test that uses the emulator's control API is skipped with what it
+// needs, the others run against the tenant the ONBOARD_* variables name.
 func Emulator(t *testing.T) *emulator.Server {
 	t.Helper()
+	if Live() {
+		_, file, line, _ := runtime.Caller(1)
+		liveEmulator(t, file, line, os.Getenv)
+		return nil
+	}
 	once.Do(func() {
 		clearCallerEnv()
 		shared, err = emulator.New(emulator.Options{})
@@ -88,6 +98,9 @@ func PreCheck(t *testing.T) {
 	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		return // resource.Test skips with its own message
+	}
+	if Live() {
+		checkLiveEnv(t, os.Getenv)
 	}
 	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
 		if _, err := os.Stat(p); err != nil {

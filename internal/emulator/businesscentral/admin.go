@@ -289,6 +289,8 @@ type environmentJSON struct {
 	CountryCode                string             `json:"countryCode"`
 	ApplicationFamily          string             `json:"applicationFamily"`
 	AADTenantID                string             `json:"aadTenantId"`
+	ApplicationVersion         string             `json:"applicationVersion"`
+	PlatformVersion            string             `json:"platformVersion"`
 	Status                     string             `json:"status"`
 	WebClientLoginURL          string             `json:"webClientLoginUrl"`
 	WebServiceURL              string             `json:"webServiceUrl"`
@@ -321,12 +323,17 @@ func envJSON(r *http.Request, tenantID string, e *store.BCEnvironment) environme
 		return t.UTC().Format(time.RFC3339)
 	}
 	return environmentJSON{
-		FriendlyName:               e.FriendlyName,
-		Type:                       e.Type,
-		Name:                       e.Name,
-		CountryCode:                e.CountryCode,
-		ApplicationFamily:          e.ApplicationFamily,
-		AADTenantID:                tenantID,
+		FriendlyName:      e.FriendlyName,
+		Type:              e.Type,
+		Name:              e.Name,
+		CountryCode:       e.CountryCode,
+		ApplicationFamily: e.ApplicationFamily,
+		AADTenantID:       tenantID,
+		// The environments page documents applicationVersion and
+		// platformVersion next to versionDetails; the emulator keeps one
+		// version for both.
+		ApplicationVersion:         e.Version,
+		PlatformVersion:            e.Version,
 		Status:                     e.Status,
 		WebClientLoginURL:          "https://businesscentral.dynamics.com/" + tenantID + "/" + e.Name,
 		WebServiceURL:              origin(r) + "/v2.0/" + tenantID + "/" + e.Name,

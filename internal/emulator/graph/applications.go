@@ -50,7 +50,7 @@ func appJSON(a *store.Application) map[string]any {
 	if a.Description != "" {
 		desc = a.Description
 	}
-	return map[string]any{
+	return documented(applicationDefaults, map[string]any{
 		"id": a.ID, "appId": a.AppID, "uniqueName": uniqueName, "displayName": a.DisplayName, "description": desc, "notes": notes,
 		"signInAudience": a.SignInAudience, "isFallbackPublicClient": a.IsFallbackPublicClient, "identifierUris": strs(a.IdentifierURIs),
 		"tags": strs(a.Tags), "publisherDomain": a.PublisherDomain, "createdDateTime": ts(a.CreatedDateTime), "deletedDateTime": nil,
@@ -64,7 +64,7 @@ func appJSON(a *store.Application) map[string]any {
 		"passwordCredentials":    pw,
 		"keyCredentials":         keys,
 		"info":                   map[string]any{"termsOfServiceUrl": nil, "supportUrl": nil, "privacyStatementUrl": nil, "marketingUrl": nil, "logoUrl": nil},
-	}
+	})
 }
 
 var signInAudiences = []string{"AzureADMyOrg", "AzureADMultipleOrgs", "AzureADandPersonalMicrosoftAccount", "PersonalMicrosoftAccount"}
@@ -423,9 +423,7 @@ func (s *Service) getApplication(r *request) (*route.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	out = selectOne(r.Request, out)
-	out["@odata.context"] = "https://graph.microsoft.com/v1.0/$metadata#applications/$entity"
-	return route.JSON(http.StatusOK, out), nil
+	return entity(r.Request, "applications", out), nil
 }
 
 // patchApplication updates an application; on the uniqueName key with

@@ -42,7 +42,9 @@ func (s *Service) listDeletedApplications(r *request) (*route.Response, error) {
 		}
 		return nil
 	})
-	return s.listed(r, "directory/deletedItems/microsoft.graph.application", items)
+	// The cast's collection is the set the context names, as
+	// directory-deleteditems-list.md shows for groups ("$metadata#groups").
+	return s.listed(r, "applications", items)
 }
 
 func (s *Service) getDeletedItem(r *request) (*route.Response, error) {
@@ -57,9 +59,7 @@ func (s *Service) getDeletedItem(r *request) (*route.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	out = selectOne(r.Request, out)
-	out["@odata.context"] = "https://graph.microsoft.com/v1.0/$metadata#directoryObjects/$entity"
-	return route.JSON(http.StatusOK, out), nil
+	return entity(r.Request, "directoryObjects", out), nil
 }
 
 // restoreDeletedItem brings the app back as it was, object ID and client ID

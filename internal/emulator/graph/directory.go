@@ -15,18 +15,17 @@ import (
 // lookup, GDAP), inventory counts and licenses.
 
 func (s *Service) organization(r *request) (*route.Response, error) {
-	var org map[string]any
+	var orgs []map[string]any
 	_ = s.store.View(func(tx *store.Tx) error {
 		t := r.tenant(tx)
-		domains := []map[string]any{}
-		for _, d := range t.Domains {
-			domains = append(domains, map[string]any{"capabilities": "Email, OfficeCommunicationsOnline", "isDefault": d.IsDefault, "isInitial": d.IsInitial, "name": d.Name, "type": "Managed"})
-		}
-		org = map[string]any{"id": t.ID, "displayName": t.DisplayName, "tenantType": t.TenantType, "countryLetterCode": t.CountryLetterCode,
-			"createdDateTime": ts(t.CreatedDateTime), "verifiedDomains": domains}
+		orgs = append(orgs, orgJSON(t, len(t.Applications)+len(t.ServicePrincipals)))
 		return nil
 	})
-	return route.JSON(http.StatusOK, map[string]any{"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#organization", "value": selectFields(r.Request, []map[string]any{org})}), nil
+	body, err := s.page(r.Request, "organization", orgs)
+	if err != nil {
+		return nil, err
+	}
+	return route.JSON(http.StatusOK, body), nil
 }
 
 var reTenantFn = regexp.MustCompile(`^findTenantInformationBy(DomainName|TenantId)\((domainName|tenantId)='([^']*)'\)$`)
@@ -128,7 +127,8 @@ func gdapTopOK(r *http.Request) error {
 func (s *Service) count(kind string) handler {
 	return func(r *request) (*route.Response, error) {
 		if !strings.EqualFold(r.Header.Get("ConsistencyLevel"), "eventual") {
-			return nil, badRequest("$count is not currently supported without the ConsistencyLevel header set to eventual.")
+			// The message aad-advanced-queries documents for /users/$count.
+			return nil, badRequest("$count is not currently supported.")
 		}
 		var n int
 		_ = s.store.View(func(tx *store.Tx) error { n = inventoryTotal(r.tenant(tx), kind); return nil })

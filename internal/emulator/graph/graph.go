@@ -45,6 +45,7 @@ func (s *Service) routes() []route.Route {
 	return []route.Route{
 		{Method: "POST", Pattern: "/v1.0/applications", Handler: s.serve(appsWrite, s.createApplication)},
 		{Method: "GET", Pattern: "/v1.0/applications", Handler: s.serve(appsRead, s.listApplications)},
+		{Method: "GET", Pattern: "/v1.0/applications/$count", Handler: s.serve(appsRead, s.collectionCount(countApplications))},
 		{Method: "GET", Pattern: "/v1.0/applications/{ref}", Handler: s.serve(appsRead, s.getApplication)},
 		{Method: "PATCH", Pattern: "/v1.0/applications/{ref}", Handler: s.serve(appsWrite, s.ownedApp(s.patchApplication))},
 		{Method: "DELETE", Pattern: "/v1.0/applications/{ref}", Handler: s.serve(appsWrite, s.ownedApp(s.deleteApplication))},
@@ -64,6 +65,7 @@ func (s *Service) routes() []route.Route {
 
 		{Method: "POST", Pattern: "/v1.0/servicePrincipals", Handler: s.serve(spWrite, s.createServicePrincipal)},
 		{Method: "GET", Pattern: "/v1.0/servicePrincipals", Handler: s.serve(appsRead, s.listServicePrincipals)},
+		{Method: "GET", Pattern: "/v1.0/servicePrincipals/$count", Handler: s.serve(appsRead, s.collectionCount(countServicePrincipals))},
 		{Method: "GET", Pattern: "/v1.0/servicePrincipals/{ref}", Handler: s.serve(appsRead, s.getServicePrincipal)},
 		{Method: "DELETE", Pattern: "/v1.0/servicePrincipals/{ref}", Handler: s.serve(spWrite, s.ownedSP(s.deleteServicePrincipal))},
 		{Method: "GET", Pattern: "/v1.0/servicePrincipals/{ref}/appRoleAssignedTo", Handler: s.serve(appsRead, s.listAssignments(false))},
@@ -81,6 +83,9 @@ func (s *Service) routes() []route.Route {
 		{Method: "DELETE", Pattern: "/v1.0/oauth2PermissionGrants/{id}", Handler: s.serve(grantWrite, s.deleteGrant)},
 
 		{Method: "GET", Pattern: "/v1.0/organization", Handler: s.serve(orgRead, s.organization)},
+		{Method: "GET", Pattern: "/v1.0/organization/{id}", Handler: s.serve(orgRead, s.getOrganization)},
+		{Method: "GET", Pattern: "/v1.0/domains", Handler: s.serve(domainsRead, s.listDomains)},
+		{Method: "GET", Pattern: "/v1.0/domains/{id}", Handler: s.serve(domainsRead, s.getDomain)},
 		{Method: "GET", Pattern: "/v1.0/tenantRelationships/delegatedAdminCustomers", Handler: s.serve(gdapRead, s.delegatedAdminCustomers)},
 		{Method: "GET", Pattern: "/v1.0/tenantRelationships/delegatedAdminRelationships", Handler: s.serve(gdapRead, s.delegatedAdminRelationships)},
 		{Method: "GET", Pattern: "/v1.0/tenantRelationships/{fn}", Handler: s.serve(crossTenant, s.findTenantInformation)},
@@ -98,6 +103,7 @@ func (s *Service) routes() []route.Route {
 // ServeHTTP serves Graph's route table, alternate-key paths normalised first.
 func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	NormalisePath(r)
+	NormaliseQuery(r)
 	s.router.ServeHTTP(w, r)
 }
 
@@ -174,6 +180,9 @@ func (s *Service) call(r *http.Request, a access, h handler) (*route.Response, e
 	if !a.allows(p) {
 		return nil, denied()
 	}
+	if err := unsupportedOption(r); err != nil {
+		return nil, err
+	}
 	// Directory writes with a body must declare it; Graph does not guess.
 	if (r.Method == http.MethodPost || r.Method == http.MethodPatch) && r.ContentLength != 0 && r.Header.Get("Content-Type") == "" {
 		return nil, badRequest("Write requests (excluding DELETE) must contain the Content-Type header declaration.")
@@ -187,6 +196,9 @@ func (s *Service) writeOK(w http.ResponseWriter, r *http.Request, resp *route.Re
 	w.Header().Set("request-id", store.NewGUID())
 	if c := r.Header.Get("client-request-id"); c != "" {
 		w.Header().Set("client-request-id", c)
+	}
+	if resp.Body != nil {
+		w.Header().Set("OData-Version", "4.0")
 	}
 	route.Write(w, resp, graphJSON)
 }

@@ -70,7 +70,7 @@ func (s *Service) inventoryList(kind string) handler {
 				next[k] = v
 			}
 			next.Set("$skiptoken", base64.RawURLEncoding.EncodeToString([]byte("skip:"+strconv.Itoa(end))))
-			body["@odata.nextLink"] = s.url + r.URL.Path + "?" + next.Encode()
+			body["@odata.nextLink"] = s.url + r.URL.Path + "?" + odataQuery(next)
 		}
 		return route.JSON(http.StatusOK, body), nil
 	}

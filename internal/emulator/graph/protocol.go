@@ -99,8 +99,16 @@ func (s *Service) page(r *http.Request, context string, items []map[string]any) 
 		}
 		skip, _ = strconv.Atoi(strings.TrimPrefix(string(b), "skip:"))
 	}
-	body := map[string]any{"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#" + context}
-	if q.Get("$count") == "true" {
+	items, err := shape(r, items, "deletedDateTime")
+	if err != nil {
+		return nil, err
+	}
+	var sample map[string]any
+	if len(items) > 0 {
+		sample = items[0]
+	}
+	body := map[string]any{"@odata.context": contextURL(r, context, sample, false)}
+	if strings.EqualFold(q.Get("$count"), "true") {
 		body["@odata.count"] = len(items)
 	}
 	if skip > len(items) {
@@ -118,7 +126,7 @@ func (s *Service) page(r *http.Request, context string, items []map[string]any) 
 			next[k] = v
 		}
 		next.Set("$skiptoken", base64.RawURLEncoding.EncodeToString([]byte("skip:"+strconv.Itoa(end))))
-		body["@odata.nextLink"] = s.url + r.URL.Path + "?" + next.Encode()
+		body["@odata.nextLink"] = s.url + r.URL.Path + "?" + odataQuery(next)
 	}
 	return body, nil
 }
@@ -128,15 +136,17 @@ func selectFields(r *http.Request, items []map[string]any) []map[string]any {
 	if sel == "" {
 		return items
 	}
-	keep := strings.Split(sel, ",")
 	out := make([]map[string]any, len(items))
 	for i, it := range items {
 		o := map[string]any{}
-		for _, k := range keep {
-			k = strings.TrimSpace(k)
+		// Property names match case-insensitively ($select=DisplayName).
+		for _, k := range selected(r, it) {
 			if v, ok := it[k]; ok {
 				o[k] = v
 			}
+		}
+		if t, ok := it["@odata.type"]; ok {
+			o["@odata.type"] = t
 		}
 		// Only what was selected: Graph does not add id, so a caller
 		// that reads id must select it.

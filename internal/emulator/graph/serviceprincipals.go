@@ -23,13 +23,13 @@ func spJSON(sp *store.ServicePrincipal) map[string]any {
 	if scopes == nil {
 		scopes = []store.PermissionScope{}
 	}
-	return map[string]any{
+	return documented(servicePrincipalDefaults, map[string]any{
 		"id": sp.ID, "appId": sp.AppID, "displayName": sp.DisplayName, "appDisplayName": sp.DisplayName,
 		"appOwnerOrganizationId": sp.AppOwnerOrganizationID, "servicePrincipalType": sp.ServicePrincipalType,
 		"accountEnabled": sp.AccountEnabled, "appRoleAssignmentRequired": sp.AppRoleAssignmentRequired,
 		"servicePrincipalNames": strs(sp.ServicePrincipalNames), "tags": strs(sp.Tags), "signInAudience": sp.SignInAudience,
 		"appRoles": roles, "oauth2PermissionScopes": scopes, "createdDateTime": ts(sp.CreatedDateTime), "deletedDateTime": nil,
-	}
+	})
 }
 
 func araJSON(a *store.AppRoleAssignment) map[string]any {
@@ -96,7 +96,8 @@ func (s *Service) createServicePrincipal(r *request) (*route.Response, error) {
 		return nil, err
 	}
 	out["@odata.context"] = "https://graph.microsoft.com/v1.0/$metadata#servicePrincipals/$entity"
-	return route.JSON(http.StatusCreated, out), nil
+	id, _ := out["id"].(string)
+	return route.JSON(http.StatusCreated, out).With("Location", s.location(id, "ServicePrincipal")), nil
 }
 
 func (s *Service) listServicePrincipals(r *request) (*route.Response, error) {
@@ -133,9 +134,7 @@ func (s *Service) getServicePrincipal(r *request) (*route.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	out = selectOne(r.Request, out)
-	out["@odata.context"] = "https://graph.microsoft.com/v1.0/$metadata#servicePrincipals/$entity"
-	return route.JSON(http.StatusOK, out), nil
+	return entity(r.Request, "servicePrincipals", out), nil
 }
 
 func (s *Service) deleteServicePrincipal(r *request) (*route.Response, error) {
@@ -246,7 +245,8 @@ func (s *Service) createAssignment(byPrincipal bool) handler {
 			return nil, err
 		}
 		out["@odata.context"] = "https://graph.microsoft.com/v1.0/$metadata#servicePrincipals('" + spID + "')/" + assignmentsNav(byPrincipal) + "/$entity"
-		return route.JSON(http.StatusCreated, out), nil
+		id, _ := out["id"].(string)
+		return route.JSON(http.StatusCreated, out).With("Location", s.url+"/v1.0/servicePrincipals/"+spID+"/"+assignmentsNav(byPrincipal)+"/"+id), nil
 	}
 }
 
@@ -331,7 +331,7 @@ func (s *Service) getGrant(r *request) (*route.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	return route.JSON(http.StatusOK, out), nil
+	return entity(r.Request, "oauth2PermissionGrants", out), nil
 }
 
 // checkScopes: a grant's scope must name the resource's delegated
@@ -391,7 +391,8 @@ func (s *Service) createGrant(r *request) (*route.Response, error) {
 		return nil, err
 	}
 	out["@odata.context"] = "https://graph.microsoft.com/v1.0/$metadata#oauth2PermissionGrants/$entity"
-	return route.JSON(http.StatusCreated, out), nil
+	id, _ := out["id"].(string)
+	return route.JSON(http.StatusCreated, out).With("Location", s.url+"/v1.0/oauth2PermissionGrants/"+id), nil
 }
 
 func (s *Service) patchGrant(r *request) (*route.Response, error) {

@@ -55,7 +55,7 @@ func (s *Service) Handler() http.Handler {
 		{Method: "GET", Pattern: "/{tenant}/v2.0/.well-known/openid-configuration", Handler: serve(s.openIDConfiguration)},
 		{Method: "GET", Pattern: "/{tenant}/discovery/v2.0/keys", Handler: serve(s.jwks)},
 		{Method: "GET", Pattern: "/common/discovery/instance", Handler: serve(s.instanceDiscovery)},
-		{Method: "POST", Pattern: "/{tenant}/oauth2/v2.0/token", Handler: serve(s.token)},
+		{Method: "POST", Pattern: "/{tenant}/oauth2/v2.0/token", Handler: serve(s.tokenEndpoint)},
 		{Method: "POST", Pattern: "/{tenant}/oauth2/v2.0/devicecode", Handler: serve(s.deviceCodeStart)},
 		{Method: "GET", Pattern: "/{tenant}/oauth2/v2.0/authorize", Handler: serve(s.authorize)},
 		{Method: "GET", Pattern: "/{tenant}/adminconsent", Handler: serve(s.adminConsent)},
@@ -88,6 +88,10 @@ func (s *Service) writeError(w http.ResponseWriter, r *http.Request, err error) 
 		e = &Error{Status: http.StatusBadRequest, Code: "invalid_tenant", AADSTS: 90002, Msg: err.Error()}
 	default:
 		e = &Error{Status: http.StatusInternalServerError, Code: "server_error", AADSTS: 90000, Msg: err.Error()}
+	}
+	var ch *challengeError
+	if errors.As(err, &ch) {
+		w.Header().Set("WWW-Authenticate", `Basic realm="`+r.Host+`"`)
 	}
 	WriteError(w, r, s.now(), e.Status, e.Code, e.AADSTS, e.Msg)
 }

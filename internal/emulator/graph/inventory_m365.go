@@ -180,10 +180,10 @@ func (s *Service) reportFunction(r *request) (*route.Response, error) {
 		t := r.tenant(tx)
 		now = tx.Now()
 		// Usage data lags about two days behind.
-		refreshed := now.UTC().Truncate(24*time.Hour).Add(-48 * time.Hour).Format("2006-01-02")
+		refreshed := now.UTC().Truncate(24 * time.Hour).Add(-48 * time.Hour).Format("2006-01-02")
 		csv.WriteString("\ufeffReport Refresh Date,Total,Active,Report Date,Report Period\n")
 		for i := range days {
-			day := now.UTC().Truncate(24*time.Hour).Add(-time.Duration(48+24*i) * time.Hour).Format("2006-01-02")
+			day := now.UTC().Truncate(24 * time.Hour).Add(-time.Duration(48+24*i) * time.Hour).Format("2006-01-02")
 			csv.WriteString(refreshed + "," + strconv.Itoa(t.Counts.Mailboxes) + "," + strconv.Itoa(t.Counts.ActiveMailboxes) + "," + day + "," + strconv.Itoa(days) + "\n")
 		}
 		return nil

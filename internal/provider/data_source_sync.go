@@ -61,6 +61,7 @@ type syncTenant struct {
 	BCAuthorized       types.Bool   `tfsdk:"bc_authorized"`
 	BCConsented        types.Bool   `tfsdk:"bc_consented"`
 	BCEnvironments     []bcEnvView  `tfsdk:"bc_environments"`
+	syncInventory
 
 	standing onboarding.Standing
 }
@@ -92,12 +93,12 @@ type syncSummary struct {
 }
 
 var (
-	syncTenantType = types.ObjectType{AttrTypes: map[string]attr.Type{
+	syncTenantType = types.ObjectType{AttrTypes: withInventoryTypes(map[string]attr.Type{
 		"tenant_id": types.StringType, "status": types.StringType, "error": types.StringType, "consent_state": types.StringType,
 		"missing_permissions": types.ListType{ElemType: types.StringType}, "organization_name": types.StringType, "default_domain": types.StringType,
 		"domains": types.ListType{ElemType: types.StringType}, "users": types.Int64Type, "groups": types.Int64Type, "devices": types.Int64Type, "licenses": types.Int64Type,
 		"bc_authorized": types.BoolType, "bc_consented": types.BoolType, "bc_environments": types.ListType{ElemType: bcEnvViewType},
-	}}
+	})}
 	syncSecretType  = types.ObjectType{AttrTypes: map[string]attr.Type{"key_id": types.StringType, "display_name": types.StringType, "end_date": types.StringType, "days_to_expiry": types.Int64Type}}
 	syncSummaryType = map[string]attr.Type{"tenants_ok": types.Int64Type, "tenants_failing": types.Int64Type, "tenants_pending_consent": types.Int64Type, "secrets_expiring": types.Int64Type}
 )
@@ -125,7 +126,7 @@ func (d *syncDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 			"secret_warning_days": schema.Int64Attribute{Optional: true, MarkdownDescription: "A secret expiring within this many days counts in `summary.secrets_expiring` (default 30; 0 to 730, a secret's longest life).",
 				Validators: []validator.Int64{int64validator.Between(0, 730)}},
 			"results": schema.MapNestedAttribute{Computed: true, MarkdownDescription: "Per tenant (keyed as given in `tenants`).",
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+				NestedObject: schema.NestedAttributeObject{Attributes: withInventoryAttributes(map[string]schema.Attribute{
 					"tenant_id":           schema.StringAttribute{Computed: true, MarkdownDescription: "The tenant ID."},
 					"status":              schema.StringAttribute{Computed: true, MarkdownDescription: "`ok`, or `error` when the app cannot sign in or read the tenant."},
 					"error":               schema.StringAttribute{Computed: true, MarkdownDescription: "What went wrong and how to fix it; empty when `ok`."},
@@ -150,7 +151,7 @@ func (d *syncDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 							"version":      schema.StringAttribute{Computed: true, MarkdownDescription: "Application version."},
 							"status":       schema.StringAttribute{Computed: true, MarkdownDescription: "E.g. `Active`."},
 						}}},
-				}}},
+				})}},
 			"secrets": schema.ListNestedAttribute{Computed: true, MarkdownDescription: "The app's client secrets, soonest expiry first.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"key_id":         schema.StringAttribute{Computed: true, MarkdownDescription: "The secret's key ID."},
@@ -316,31 +317,7 @@ func (d *syncDataSource) syncTenant(ctx context.Context, ref, clientID, secret s
 	if err != nil {
 		return fail(err)
 	}
-	// Each read needs its own permission; what the app may not read stays null.
-	if org, err := g.GetOrganization(ctx); err == nil {
-		r.OrganizationName = types.StringValue(org.DisplayName)
-		for _, dm := range org.Domains {
-			r.Domains = append(r.Domains, dm.Name)
-			if dm.IsDefault {
-				r.DefaultDomain = types.StringValue(dm.Name)
-			}
-		}
-	} else if !graph.IsForbidden(err) {
-		return fail(err)
-	}
-	for _, c := range []struct {
-		name string
-		dst  *types.Int64
-	}{{"users", &r.Users}, {"groups", &r.Groups}, {"devices", &r.Devices}} {
-		if n, err := g.Count(ctx, c.name); err == nil {
-			*c.dst = types.Int64Value(int64(n))
-		} else if !graph.IsForbidden(err) {
-			return fail(err)
-		}
-	}
-	if skus, err := g.ListSubscribedSkus(ctx); err == nil {
-		r.Licenses = types.Int64Value(int64(len(skus)))
-	} else if !graph.IsForbidden(err) {
+	if err := readInventory(ctx, g, &r, c, required, consent); err != nil {
 		return fail(err)
 	}
 	return r

@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
@@ -71,7 +72,14 @@ data "onboard_sync" "all" {
   tenants       = [%q, %q, %q]
   depends_on    = [onboard_api_permission.graph]
 }
-`, adatumInventoryID, litwareInventoryID, woodgroveInventoryID)
+resource "onboard_customer_tenant" "litware" {
+  client_id     = onboard_entra_app.app.client_id
+  client_secret = onboard_client_secret.app.value
+  tenant        = %q
+  company_name  = "Litware Ltd"
+  depends_on    = [onboard_api_permission.graph]
+}
+`, adatumInventoryID, litwareInventoryID, woodgroveInventoryID, litwareInventoryID)
 
 	var clientID string
 	consent := func(tenant, short string) {
@@ -103,7 +111,13 @@ data "onboard_sync" "all" {
 					consent(woodgroveInventoryID, "woodgrove")
 				},
 				Config: withSync,
+				// Litware's consent stays partial: its customer tenant plans
+				// an update.
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks:   resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{driftSummaryCheck{t: t, want: driftSummaryOfInventoryRun}}},
 				ConfigStateChecks: []statecheck.StateCheck{
+					// What the CI drift job posts, from this very state.
+					driftSummaryCheck{t: t, want: driftSummaryOfInventoryRun},
 					statecheck.ExpectKnownValue(sync, tenant(adatumInventoryID).AtMapKey("organization_name"), knownvalue.StringExact("Adatum")),
 					statecheck.ExpectKnownValue(sync, tenant(adatumInventoryID).AtMapKey("country_code"), knownvalue.StringExact("GB")),
 					statecheck.ExpectKnownValue(sync, tenant(adatumInventoryID).AtMapKey("created_date_time"), knownvalue.StringRegexp(regexpMust(`^\d{4}-\d\d-\d\dT`))),

@@ -161,6 +161,27 @@ resource "onboard_customer_tenant" "litware" {
 					})),
 				},
 			},
+			{
+				// Secure Score's service failing: that item alone is null,
+				// with the error; the tenant is still read.
+				PreConfig: func() {
+					t.Cleanup(srv.ClearFaults)
+					if err := srv.InjectFault(emulator.Fault{Service: "graph", Path: `/security/secureScores$`, Status: 400}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:             withSync,
+				ExpectNonEmptyPlan: true,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(sync, tenant(adatumInventoryID).AtMapKey("status"), knownvalue.StringExact("ok")),
+					statecheck.ExpectKnownValue(sync, tenant(adatumInventoryID).AtMapKey("secure_score"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(sync, tenant(adatumInventoryID).AtMapKey("managed_devices"), knownvalue.Int64Exact(12)),
+					statecheck.ExpectKnownValue(sync, tenant(adatumInventoryID).AtMapKey("unavailable"), knownvalue.MapExact(map[string]knownvalue.Check{
+						"secure_score": knownvalue.ObjectExact(map[string]knownvalue.Check{"reason": knownvalue.StringExact("failed"),
+							"permission": knownvalue.Null(), "detail": knownvalue.StringRegexp(regexpMust(`400`))}),
+					})),
+				},
+			},
 		},
 	})
 }

@@ -62,7 +62,11 @@ func (c *Client) LatestSecureScore(ctx context.Context) (score SecureScore, foun
 	if err != nil {
 		return SecureScore{}, false, wrap(err)
 	}
-	list := p.(models.SecureScoreCollectionResponseable).GetValue()
+	page, ok := p.(models.SecureScoreCollectionResponseable)
+	if !ok {
+		return SecureScore{}, false, errors.New("the secureScores answer is not a list")
+	}
+	list := page.GetValue()
 	if len(list) == 0 {
 		return SecureScore{}, false, nil
 	}
@@ -90,7 +94,10 @@ func (c *Client) CountManagedDevices(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, wrap(err)
 	}
-	page := p.(models.ManagedDeviceCollectionResponseable)
+	page, ok := p.(models.ManagedDeviceCollectionResponseable)
+	if !ok {
+		return 0, errNotDeviceList
+	}
 	if n := page.GetOdataCount(); n != nil {
 		return int(*n), nil
 	}
@@ -101,7 +108,10 @@ func (c *Client) CountManagedDevices(ctx context.Context) (int, error) {
 		if err != nil {
 			return 0, wrap(err)
 		}
-		page := p.(models.ManagedDeviceCollectionResponseable)
+		page, ok := p.(models.ManagedDeviceCollectionResponseable)
+		if !ok {
+			return 0, errNotDeviceList
+		}
 		total += len(page.GetValue())
 		if page.GetOdataNextLink() == nil || *page.GetOdataNextLink() == "" {
 			return total, nil
@@ -109,6 +119,8 @@ func (c *Client) CountManagedDevices(ctx context.Context) (int, error) {
 		next = *page.GetOdataNextLink()
 	}
 }
+
+var errNotDeviceList = errors.New("the managedDevices answer is not a list")
 
 // IsNotApplicable reports Graph's answer for a service the tenant does not
 // have, e.g. Intune without an Intune license: 400 "Request not applicable

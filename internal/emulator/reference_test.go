@@ -78,7 +78,7 @@ func TestReferenceListsDefaults(t *testing.T) {
 // Every field of a seed file is documented.
 func TestReferenceDocumentsSeedFields(t *testing.T) {
 	page := readReference(t)
-	for _, v := range []any{TenantSeed{}, UserSeed{}, GDAPSeed{}, PartnerGDAPSeed{}, Inventory{}} {
+	for _, v := range []any{TenantSeed{}, UserSeed{}, GDAPSeed{}, PartnerGDAPSeed{}, Inventory{}, SkuSeed{}, SecureScoreSeed{}} {
 		typ := reflect.TypeOf(v)
 		for i := range typ.NumField() {
 			name, _, _ := strings.Cut(typ.Field(i).Tag.Get("json"), ",")

@@ -25,6 +25,10 @@ type (
 	PartnerGDAPSeed = control.PartnerGDAPSeed
 	// Inventory is what a sync counts in a tenant.
 	Inventory = store.Inventory
+	// SkuSeed is one license subscription of a tenant's inventory.
+	SkuSeed = store.Sku
+	// SecureScoreSeed is a tenant's Secure Score.
+	SecureScoreSeed = store.SecureScore
 )
 
 // RoleIDs maps the directory role names the control API accepts to their
@@ -151,7 +155,8 @@ func customerSeed(id, name, short string, users int) TenantSeed {
 			{UPN: "d365admin@" + d, DisplayName: name + " Dynamics 365 Admin", Roles: []string{"Dynamics 365 Administrator"}},
 			{UPN: "user@" + d, DisplayName: name + " User"},
 		},
-		Inventory: Inventory{Users: users, Groups: users / 10, Devices: users / 2, SubscribedSkus: 3, Mailboxes: users},
+		Inventory: Inventory{Users: users, Groups: users / 10, Devices: users / 2, SubscribedSkus: 3, Mailboxes: users,
+			ActiveMailboxes: users * 4 / 5, ManagedDevices: users / 3, SecureScore: &SecureScoreSeed{Current: float64(users%70) + 20.5, Max: 245}},
 	}
 }
 

@@ -180,6 +180,7 @@ func (s *Server) Env() map[string]string {
 func (s *Server) routes() {
 	s.mux = http.NewServeMux()
 	s.mux.Handle("/v1.0/", s.graph)
+	s.mux.Handle("/data/download/", s.graph.ReportDownloads())
 	s.mux.Handle("/admin/", s.bc)
 	s.mux.Handle("/v2.0/", s.bc)
 	s.mux.Handle("/_emulator/", control.Handler(s))
@@ -193,6 +194,8 @@ func service(path string) string {
 		return "graph"
 	case "admin", "v2.0":
 		return "bc"
+	case "data":
+		return "reports" // reports.office.com's preauthenticated downloads
 	case "_emulator":
 		return "control"
 	default:

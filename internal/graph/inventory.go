@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	abs "github.com/microsoft/kiota-abstractions-go"
 	"github.com/microsoftgraph/msgraph-sdk-go/devices"
@@ -14,7 +15,10 @@ import (
 // Organization is the tenant as it describes itself.
 type Organization struct {
 	ID, DisplayName string
-	Domains         []Domain
+	// CountryLetterCode is ISO 3166-2, e.g. "US".
+	CountryLetterCode string
+	CreatedDateTime   time.Time
+	Domains           []Domain
 }
 
 // Domain is a verified domain of a tenant.
@@ -35,7 +39,10 @@ func (c *Client) GetOrganization(ctx context.Context) (Organization, error) {
 	}
 	// A tenant has exactly one organization object.
 	o := orgs[0]
-	org := Organization{ID: str(o.GetId()), DisplayName: str(o.GetDisplayName())}
+	org := Organization{ID: str(o.GetId()), DisplayName: str(o.GetDisplayName()), CountryLetterCode: str(o.GetCountryLetterCode())}
+	if t := o.GetCreatedDateTime(); t != nil {
+		org.CreatedDateTime = t.UTC()
+	}
 	for _, d := range o.GetVerifiedDomains() {
 		org.Domains = append(org.Domains, Domain{Name: str(d.GetName()), IsDefault: d.GetIsDefault() != nil && *d.GetIsDefault(), Initial: d.GetIsInitial() != nil && *d.GetIsInitial()})
 	}
@@ -93,6 +100,8 @@ func (c *Client) Count(ctx context.Context, collection string) (int, error) {
 type SubscribedSku struct {
 	SkuPartNumber string
 	ConsumedUnits int
+	// EnabledUnits are the prepaid units in the enabled state.
+	EnabledUnits int
 }
 
 // ListSubscribedSkus lists the tenant's license subscriptions.
@@ -106,6 +115,9 @@ func (c *Client) ListSubscribedSkus(ctx context.Context) ([]SubscribedSku, error
 		sku := SubscribedSku{SkuPartNumber: str(s.GetSkuPartNumber())}
 		if s.GetConsumedUnits() != nil {
 			sku.ConsumedUnits = int(*s.GetConsumedUnits())
+		}
+		if p := s.GetPrepaidUnits(); p != nil && p.GetEnabled() != nil {
+			sku.EnabledUnits = int(*p.GetEnabled())
 		}
 		out = append(out, sku)
 	}

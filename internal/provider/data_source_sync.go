@@ -69,6 +69,7 @@ type syncTenant struct {
 	BCAuthorized       types.Bool   `tfsdk:"bc_authorized"`
 	BCConsented        types.Bool   `tfsdk:"bc_consented"`
 	BCEnvironments     []bcEnvView  `tfsdk:"bc_environments"`
+	syncInventory
 }
 
 type bcEnvView struct {
@@ -108,13 +109,13 @@ type syncSummary struct {
 }
 
 var (
-	syncTenantType = types.ObjectType{AttrTypes: map[string]attr.Type{
+	syncTenantType = types.ObjectType{AttrTypes: withInventoryTypes(map[string]attr.Type{
 		"tenant_id": types.StringType, "standing": types.StringType, "status": types.StringType, "error": types.StringType, "cause": types.StringType,
 		"fix": types.StringType, "consent_state": types.StringType, "consent_url": types.StringType,
 		"missing_permissions": types.ListType{ElemType: types.StringType}, "organization_name": types.StringType, "default_domain": types.StringType,
 		"domains": types.ListType{ElemType: types.StringType}, "users": types.Int64Type, "groups": types.Int64Type, "devices": types.Int64Type, "licenses": types.Int64Type,
 		"bc_authorized": types.BoolType, "bc_consented": types.BoolType, "bc_environments": types.ListType{ElemType: bcEnvViewType},
-	}}
+	})}
 	syncSecretType = types.ObjectType{AttrTypes: map[string]attr.Type{"key_id": types.StringType, "display_name": types.StringType, "end_date": types.StringType,
 		"days_to_expiry": types.Int64Type, "expiring": types.BoolType, "superseded": types.BoolType}}
 	syncSummaryType = map[string]attr.Type{"total": types.Int64Type, "ok": types.Int64Type, "pending_consent": types.Int64Type, "revoked": types.Int64Type,
@@ -151,7 +152,7 @@ func (d *syncDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 			"secret_warning_days": schema.Int64Attribute{Optional: true, MarkdownDescription: "A secret expiring within this many days counts in `summary.secrets_expiring` (default 30; 0 to 730, a secret's longest life).",
 				Validators: []validator.Int64{int64validator.Between(0, 730)}},
 			"results": schema.MapNestedAttribute{Computed: true, MarkdownDescription: "Per tenant, keyed as given: the strings of `tenants`, or the names of `customers`.",
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+				NestedObject: schema.NestedAttributeObject{Attributes: withInventoryAttributes(map[string]schema.Attribute{
 					"tenant_id": schema.StringAttribute{Computed: true, MarkdownDescription: "The tenant ID."},
 					"standing": schema.StringAttribute{Computed: true, MarkdownDescription: "Where the customer stands, exactly one of: " +
 						"`ok` (every required permission consented); " +
@@ -169,13 +170,13 @@ func (d *syncDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 					"consent_url": schema.StringAttribute{Computed: true,
 						MarkdownDescription: "The admin-consent URL to send to the tenant's administrator for the app's required permissions; empty when the tenant ID is not known (an unresolvable domain)."},
 					"missing_permissions": schema.ListAttribute{ElementType: types.StringType, Computed: true, MarkdownDescription: "Required permissions not consented, as `<API>/<permission>`."},
-					"organization_name":   schema.StringAttribute{Computed: true, MarkdownDescription: "The organization's name (needs `Organization.Read.All`)."},
+					"organization_name":   schema.StringAttribute{Computed: true, MarkdownDescription: "The organization's name (needs `Organization.Read.All` or `Directory.Read.All`); null with `unavailable.organization` when not readable."},
 					"default_domain":      schema.StringAttribute{Computed: true, MarkdownDescription: "The default verified domain."},
 					"domains":             schema.ListAttribute{ElementType: types.StringType, Computed: true, MarkdownDescription: "All verified domains."},
-					"users":               schema.Int64Attribute{Computed: true, MarkdownDescription: "Number of users (needs `User.Read.All`); null when not readable."},
-					"groups":              schema.Int64Attribute{Computed: true, MarkdownDescription: "Number of groups (needs `Group.Read.All`); null when not readable."},
-					"devices":             schema.Int64Attribute{Computed: true, MarkdownDescription: "Number of devices (needs `Device.Read.All`); null when not readable."},
-					"licenses":            schema.Int64Attribute{Computed: true, MarkdownDescription: "Number of license subscriptions (needs `Organization.Read.All`); null when not readable."},
+					"users":               schema.Int64Attribute{Computed: true, MarkdownDescription: "Number of users (needs `User.Read.All` or `Directory.Read.All`); null with `unavailable.users` when not readable."},
+					"groups":              schema.Int64Attribute{Computed: true, MarkdownDescription: "Number of groups (needs `Group.Read.All` or `Directory.Read.All`); null with `unavailable.groups` when not readable."},
+					"devices":             schema.Int64Attribute{Computed: true, MarkdownDescription: "Number of directory devices (needs `Device.Read.All` or `Directory.Read.All`); null with `unavailable.devices` when not readable."},
+					"licenses":            schema.Int64Attribute{Computed: true, MarkdownDescription: "Number of license subscriptions (see `license_skus`); null with `unavailable.licenses` when not readable."},
 					"bc_authorized": schema.BoolAttribute{Computed: true,
 						MarkdownDescription: "Whether the app is authorized in the tenant's Business Central admin center (read app-only; needs the app's `AdminCenter.ReadWrite.All`); null when the app requires no Business Central permission or it could not be told."},
 					"bc_consented": schema.BoolAttribute{Computed: true,
@@ -188,7 +189,7 @@ func (d *syncDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 							"version":      schema.StringAttribute{Computed: true, MarkdownDescription: "Application version."},
 							"status":       schema.StringAttribute{Computed: true, MarkdownDescription: "E.g. `Active`."},
 						}}},
-				}}},
+				})}},
 			"secrets": schema.ListNestedAttribute{Computed: true, MarkdownDescription: "The app's client secrets, soonest expiry first.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"key_id":         schema.StringAttribute{Computed: true, MarkdownDescription: "The secret's key ID."},
@@ -396,31 +397,7 @@ func (d *syncDataSource) syncTenant(ctx context.Context, ref, clientID, secret s
 	if err != nil {
 		return fail(err)
 	}
-	// Each read needs its own permission; what the app may not read stays null.
-	if org, err := g.GetOrganization(ctx); err == nil {
-		r.OrganizationName = types.StringValue(org.DisplayName)
-		for _, dm := range org.Domains {
-			r.Domains = append(r.Domains, dm.Name)
-			if dm.IsDefault {
-				r.DefaultDomain = types.StringValue(dm.Name)
-			}
-		}
-	} else if !graph.IsForbidden(err) {
-		return fail(err)
-	}
-	for _, c := range []struct {
-		name string
-		dst  *types.Int64
-	}{{"users", &r.Users}, {"groups", &r.Groups}, {"devices", &r.Devices}} {
-		if n, err := g.Count(ctx, c.name); err == nil {
-			*c.dst = types.Int64Value(int64(n))
-		} else if !graph.IsForbidden(err) {
-			return fail(err)
-		}
-	}
-	if skus, err := g.ListSubscribedSkus(ctx); err == nil {
-		r.Licenses = types.Int64Value(int64(len(skus)))
-	} else if !graph.IsForbidden(err) {
+	if err := readInventory(ctx, g, &r, c, required, consent); err != nil {
 		return fail(err)
 	}
 	return r, standing

@@ -24,6 +24,7 @@ type Service struct {
 	// faults); it reports whether it did.
 	Intercept func(w http.ResponseWriter, r *http.Request) bool
 	router    *route.Router
+	reports   reportLinks
 }
 
 // New returns Graph over a directory, authenticating with auth.
@@ -96,6 +97,9 @@ func (s *Service) routes() []route.Route {
 		{Method: "GET", Pattern: "/v1.0/groups", Handler: s.serve(groupsRead, s.inventoryList("groups"))},
 		{Method: "GET", Pattern: "/v1.0/devices", Handler: s.serve(devicesRead, s.inventoryList("devices"))},
 		{Method: "GET", Pattern: "/v1.0/subscribedSkus", Handler: s.serve(skusRead, s.subscribedSkus)},
+		{Method: "GET", Pattern: "/v1.0/security/secureScores", Handler: s.serve(secureScoresRead, s.secureScores)},
+		{Method: "GET", Pattern: "/v1.0/deviceManagement/managedDevices", Handler: s.serve(managedDevicesRead, s.managedDevices)},
+		{Method: "GET", Pattern: "/v1.0/reports/{fn}", Handler: s.serve(reportsRead, s.reportFunction)},
 		{Method: "POST", Pattern: "/v1.0/$batch", Handler: http.HandlerFunc(s.batch)},
 	}
 }

@@ -50,6 +50,31 @@ type Inventory struct {
 	Devices        int `json:"devices"`
 	SubscribedSkus int `json:"subscribedSkus"`
 	Mailboxes      int `json:"mailboxes"`
+	// Skus, when set, are the tenant's license subscriptions as they are;
+	// otherwise subscribedSkus synthesises SubscribedSkus of them.
+	Skus []Sku `json:"skus,omitempty"`
+	// ActiveMailboxes is the mailbox usage report's "Active" column.
+	ActiveMailboxes int `json:"activeMailboxes,omitempty"`
+	// ManagedDevices are devices enrolled in Intune (not directory devices).
+	ManagedDevices int `json:"managedDevices,omitempty"`
+	// NoIntune is a tenant without an Intune license: deviceManagement
+	// answers 400 "Request not applicable to target tenant."
+	NoIntune bool `json:"noIntune,omitempty"`
+	// SecureScore is the latest daily score; nil means none computed yet.
+	SecureScore *SecureScore `json:"secureScore,omitempty"`
+}
+
+// Sku is one license subscription: what is bought and what is assigned.
+type Sku struct {
+	SkuPartNumber string `json:"skuPartNumber"`
+	Enabled       int    `json:"enabled"`
+	Consumed      int    `json:"consumed"`
+}
+
+// SecureScore is a tenant's Microsoft Secure Score.
+type SecureScore struct {
+	Current float64 `json:"current"`
+	Max     float64 `json:"max"`
 }
 
 // User is a seeded person who can sign in (delegated flows, admin consent).

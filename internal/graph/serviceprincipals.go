@@ -118,6 +118,8 @@ func (c *Client) EnsureServicePrincipal(ctx context.Context, appID string) (Serv
 		return sp, err
 	}
 	b := serviceprincipals.NewServicePrincipalsRequestBuilderInternal(c.base, c.adapter)
+	// A repeat after a lost answer meets the 409 below: safe to retry.
+	ctx = markRepeatable(ctx)
 	err = c.retryWhile(ctx, messageContains("does not reference a valid application object"), func() error {
 		m := models.NewServicePrincipal()
 		m.SetAppId(&appID)

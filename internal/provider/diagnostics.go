@@ -167,6 +167,12 @@ func explain(c call, err error) explanation {
 		e.Title += " while " + c.doing
 		return e
 	}
+	// Before the API errors: a retry stopped by the resource's timeouts
+	// carries the service's last answer, but the fix is the timeout.
+	if errors.Is(err, context.DeadlineExceeded) {
+		return explanation{Title: "Timed out " + c.doing, Cause: err.Error(),
+			Fix: "Microsoft did not answer, or kept failing, until the operation's deadline; raise the resource's timeouts (a timeouts block, e.g. create = \"30m\") or run again later."}
+	}
 	var ge *graph.APIError
 	if errors.As(err, &ge) {
 		return explanation{Title: "Microsoft Graph refused " + c.doing, Cause: err.Error(), Fix: graphFix(c, ge.StatusCode)}
@@ -182,8 +188,6 @@ func explain(c call, err error) explanation {
 	case errors.Is(err, bcadmin.ErrAppTokenRequired):
 		return explanation{Title: "App secret needed for " + c.doing, Cause: err.Error() + ".",
 			Fix: "Business Central answers this only to the app itself: set client_secret to a secret of app " + c.client + "."}
-	case errors.Is(err, context.DeadlineExceeded):
-		return explanation{Title: "Timed out " + c.doing, Cause: err.Error(), Fix: "Microsoft did not answer in time; raise the resource's timeouts or retry."}
 	}
 	return explanation{Title: "Error " + c.doing, Cause: err.Error()}
 }

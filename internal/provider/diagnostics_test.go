@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -135,7 +136,9 @@ func TestExplain(t *testing.T) {
 		{"no partner", app, fmt.Errorf("reading: %w", session.ErrNoPartner), `^Partner credential needed for doing the thing$`, `no partner credential`, `partner block`},
 		{"no delegated credential", app, fmt.Errorf("bcadmin: %w: no delegated credential configured", bcadmin.ErrDelegatedAdminRequired), `^Partner credential needed for`, `no delegated credential`, `partner block`},
 		{"no app credential", partner, fmt.Errorf("bcadmin: %w: no app-only credential configured", bcadmin.ErrAppTokenRequired), `^App secret needed for`, `app-only`, `set client_secret to a secret of app ` + diagClient},
-		{"timeout", auto, fmt.Errorf("reading: %w", context.DeadlineExceeded), `^Timed out doing the thing$`, `deadline exceeded`, `did not answer in time`},
+		{"timeout", auto, fmt.Errorf("reading: %w", context.DeadlineExceeded), `^Timed out doing the thing$`, `deadline exceeded`, `did not answer, or kept failing, until the operation's deadline; raise the resource's timeouts`},
+		{"retries stopped by the deadline", auto, &graph.DeadlineError{Method: "PATCH", Path: "/v1.0/applications/x", Attempts: 3, Wait: time.Second, Last: &graph.APIError{StatusCode: 503, Code: "serviceUnavailable", Message: "busy"}},
+			`^Timed out doing the thing$`, `stopped retrying PATCH /v1.0/applications/x after 3 attempts.*Graph answered 503 serviceUnavailable: busy`, `raise the resource's timeouts`},
 		{"other", auto, errors.New("something else"), `^Error doing the thing$`, `^something else$`, `^$`},
 	}
 	for _, c := range cases {

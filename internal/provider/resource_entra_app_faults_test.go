@@ -18,7 +18,11 @@ import (
 )
 
 // Throttling and server errors during create are retried, and the retried
-// create finds the app instead of making a second one.
+// create finds the app instead of making a second one: also when Graph
+// wrote the app, or its service principal, and the answer was a 503 (the
+// fault after the handler). The upsert is a PATCH, safe to repeat; the
+// service principal's POST is repeated only because its repeat is a 409
+// the provider recovers from.
 func TestAccEntraApp_faultsMakeNoDuplicate(t *testing.T) {
 	srv := acctest.Emulator(t)
 	name := acctest.Name(t, "faults")
@@ -27,10 +31,13 @@ func TestAccEntraApp_faultsMakeNoDuplicate(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			PreConfig: func() {
+				srv.ResetCounters()
 				for _, f := range []emulator.Fault{
 					{Service: "graph", Method: "PATCH", Path: `faults`, Status: 503, Count: 2},
 					{Service: "graph", Method: "PATCH", Path: `faults`, Status: 429, RetryAfter: 1, Count: 1},
+					{Service: "graph", Method: "PATCH", Path: `faults`, Status: 503, AfterHandler: true, Count: 1},
 					{Service: "graph", Method: "POST", Path: `^/v1.0/servicePrincipals$`, Status: 429, RetryAfter: 1, Count: 1},
+					{Service: "graph", Method: "POST", Path: `^/v1.0/servicePrincipals$`, Status: 503, AfterHandler: true, Count: 1},
 				} {
 					if err := srv.InjectFault(f); err != nil {
 						t.Fatal(err)
@@ -54,6 +61,12 @@ resource "onboard_client_secret" "test" {
 				apps := srv.AppsNamed(emulator.DefaultHomeTenantID, name)
 				if len(apps) != 1 || len(apps[0].Secrets) != 1 {
 					return fmt.Errorf("want one app with one secret, emulator has %+v", apps)
+				}
+				if g := srv.Grants(emulator.DefaultHomeTenantID, apps[0].AppID); g.ServicePrincipals != 1 {
+					return fmt.Errorf("want one service principal, the home tenant has %d", g.ServicePrincipals)
+				}
+				if n := srv.Counters().ByPath["POST /v1.0/servicePrincipals"]; n != 3 {
+					return fmt.Errorf("POST servicePrincipals sent %d times, want 3 (429, 503 after the write, 409)", n)
 				}
 				return nil
 			},

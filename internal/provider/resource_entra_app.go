@@ -387,7 +387,7 @@ func (r *entraAppResource) Update(ctx context.Context, req resource.UpdateReques
 		}
 	}
 	if state.ServicePrincipalID.ValueString() == "" {
-		sp, err := r.data.Graph.EnsureServicePrincipal(ctx, state.ClientID.ValueString())
+		sp, err := r.servicePrincipal(ctx, state.ClientID.ValueString())
 		if err != nil {
 			apiError(&resp.Diagnostics, "creating the app's service principal", err)
 			return
@@ -421,6 +421,24 @@ func (r *entraAppResource) restoreIfDeleted(ctx context.Context, state entraAppM
 		return false
 	}
 	return true
+}
+
+// servicePrincipal gives the app its service principal in the home tenant
+// again: restored from deleted items when it is there (same object ID,
+// with the permissions granted to it; restoring the app did not bring it
+// back), else a new one.
+func (r *entraAppResource) servicePrincipal(ctx context.Context, appID string) (graph.ServicePrincipal, error) {
+	if sp, err := r.data.Graph.GetServicePrincipalByAppID(ctx, appID); err == nil || !graph.IsNotFound(err) {
+		return sp, err
+	}
+	sp, restored, err := r.data.Graph.RestoreDeletedServicePrincipal(ctx, appID)
+	if err != nil && !graph.IsForbidden(err) {
+		return sp, err
+	}
+	if restored {
+		return sp, nil
+	}
+	return r.data.Graph.EnsureServicePrincipal(ctx, appID)
 }
 
 // defaultUniqueName plans the default unique_name of a new app, so plan

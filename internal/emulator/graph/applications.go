@@ -488,10 +488,12 @@ func (s *Service) deleteApplication(r *request) (*route.Response, error) {
 		// (application-delete.md); its client ID, and so every customer
 		// tenant's consent to it, comes back with a restore.
 		tx.SoftDeleteApp(t, a)
-		// Deleting an app registration removes its service principal in the
-		// home tenant; instances elsewhere stay until removed there.
+		// Deleting an app registration deletes its service principal in the
+		// home tenant too, into deleted items, restorable on its own
+		// (https://learn.microsoft.com/entra/identity/enterprise-apps/restore-application);
+		// instances elsewhere stay until removed there.
 		if sp := t.SPByAppID(a.AppID); sp != nil {
-			tx.DeleteServicePrincipal(t, sp.ID)
+			tx.SoftDeleteServicePrincipal(t, sp)
 		}
 		return nil
 	})

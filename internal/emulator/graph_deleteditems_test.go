@@ -99,6 +99,8 @@ func TestGraphUniqueNameAndIdentifierURIs(t *testing.T) {
 		{"https://contoso.com/payroll", http.StatusBadRequest},
 		{"https://evil" + DefaultHomeTenantDomain, http.StatusBadRequest},
 		{"http://" + DefaultHomeTenantDomain, http.StatusBadRequest},
+		{"urn:contoso:onboarding", http.StatusNoContent},
+		{"urn:contoso", http.StatusBadRequest},
 	} {
 		r := call(t, s, "PATCH", "/v1.0/applications/"+id, tok, map[string]any{"identifierUris": []string{c.uri}})
 		if r.Status != c.want {
@@ -108,8 +110,28 @@ func TestGraphUniqueNameAndIdentifierURIs(t *testing.T) {
 			t.Errorf("%s: %s", c.uri, r.Raw)
 		}
 	}
-	if r := call(t, s, "POST", "/v1.0/applications", tok, map[string]any{"displayName": "d", "identifierUris": []string{"https://fabrikam.com"}}); r.Status != http.StatusBadRequest {
+	if r := call(t, s, "POST", "/v1.0/applications", tok, map[string]any{"displayName": "d", "identifierUris": []string{"https://fabrikam.com"}}); r.Status != http.StatusBadRequest ||
+		field(r.Body, "error.message") != "Values of identifierUris property must use a verified domain of the organization or its subdomain: 'https://fabrikam.com'" {
 		t.Fatalf("create with an unverified domain: %d %s", r.Status, r.Raw)
+	}
+	// Public clients (mobile and desktop) may use their own scheme; nobody
+	// may use plain http beyond localhost.
+	for _, c := range []struct {
+		kind, uri string
+		want      int
+	}{
+		{"publicClient", "msal" + appID + "://auth", http.StatusNoContent},
+		{"publicClient", "myapp://callback", http.StatusNoContent},
+		{"publicClient", "urn:ietf:wg:oauth:2.0:oob", http.StatusNoContent},
+		{"publicClient", "http://localhost", http.StatusNoContent},
+		{"publicClient", "http://example.com/cb", http.StatusBadRequest},
+		{"publicClient", "not a uri", http.StatusBadRequest},
+		{"web", "myapp://callback", http.StatusBadRequest},
+	} {
+		r := call(t, s, "PATCH", "/v1.0/applications/"+id, tok, map[string]any{c.kind: map[string]any{"redirectUris": []string{c.uri}}})
+		if r.Status != c.want {
+			t.Errorf("%s %s: %d %s", c.kind, c.uri, r.Status, r.Raw)
+		}
 	}
 }
 

@@ -175,7 +175,11 @@ func explain(c call, err error) explanation {
 	}
 	var ge *graph.APIError
 	if errors.As(err, &ge) {
-		return explanation{Title: "Microsoft Graph refused " + c.doing, Cause: err.Error(), Fix: graphFix(c, ge.StatusCode)}
+		fix, known := graphCodes[ge.Code]
+		if !known {
+			fix = graphFix(c, ge.StatusCode)
+		}
+		return explanation{Title: "Microsoft Graph refused " + c.doing, Cause: err.Error(), Fix: fix}
 	}
 	var be *bcadmin.APIError
 	if errors.As(err, &be) {
@@ -209,6 +213,14 @@ func tlsExplanation(c call, e *session.TLSError) explanation {
 		x.Fix = "Check the certificate of " + e.Endpoint + " and any proxy between this machine and it."
 	}
 	return x
+}
+
+// graphCodes are Graph error codes whose fix does not depend on the
+// credential.
+var graphCodes = map[string]string{
+	// https://learn.microsoft.com/entra/identity-platform/identifier-uri-restrictions
+	"HostNameNotOnVerifiedDomain": "identifier_uris must be api://<client id> (or another api:// form), a urn: name, or an https URI on one of the home tenant's " +
+		"verified domains or a subdomain of one, e.g. https://contoso.com/onboarding; verify the domain in Entra (Custom domain names) or use an api:// form.",
 }
 
 func graphFix(c call, status int) string {

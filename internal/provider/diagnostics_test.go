@@ -116,6 +116,9 @@ func TestExplain(t *testing.T) {
 		{"graph 500", auto, graphErr(500), `^Microsoft Graph refused`, `500`, `kept failing after retries`},
 		{"graph 503 partner", partner, graphErr(503), `^Microsoft Graph refused`, `503`, `kept failing after retries`},
 		{"graph 400", auto, graphErr(400), `^Microsoft Graph refused`, `400 Code400: Graph says no`, `^$`},
+		{"identifier URI not on a verified domain", auto, &graph.APIError{StatusCode: 400, Code: "HostNameNotOnVerifiedDomain",
+			Message: "Values of identifierUris property must use a verified domain of the organization or its subdomain: 'https://example.com/x'"},
+			`^Microsoft Graph refused`, `HostNameNotOnVerifiedDomain.*'https://example.com/x'`, `api://<client id>.*verified domains`},
 
 		// Business Central.
 		{"bc delegated refused, partner", partner, bcErr(t, 403, `{"code":"Forbidden","message":"needs a role"}`, true), `^Business Central refused doing the thing$`, `403 Forbidden: Forbidden: needs a role`,

@@ -182,3 +182,46 @@ func TestAccEntraApp_badInput(t *testing.T) {
 		})
 	}
 }
+
+// What plan accepts, Entra (the emulator) accepts too: urn: and verified-
+// domain identifier URIs, public client redirect URIs with the app's own
+// scheme. An identifier URI on a domain the tenant has not verified is
+// Graph's HostNameNotOnVerifiedDomain, explained with the forms that work.
+func TestAccEntraApp_urisEntraAccepts(t *testing.T) {
+	srv := acctest.Emulator(t)
+	name := acctest.Name(t, "uris")
+	config := func(identifierURI string) string {
+		return fmt.Sprintf(`
+resource "onboard_entra_app" "test" {
+  display_name                = %q
+  identifier_uris             = [%q, "urn:contoso:onboarding"]
+  public_client_redirect_uris = ["myapp://callback", "msauth.com.contoso.app://auth", "http://localhost"]
+}
+`, name, identifierURI)
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config("https://" + emulator.DefaultHomeTenantDomain + "/onboarding"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("onboard_entra_app.test", tfjsonpath.New("public_client_redirect_uris"),
+						knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("myapp://callback"), knownvalue.StringExact("msauth.com.contoso.app://auth"), knownvalue.StringExact("http://localhost")})),
+					statecheck.ExpectKnownValue("onboard_entra_app.test", tfjsonpath.New("identifier_uris"),
+						knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("https://" + emulator.DefaultHomeTenantDomain + "/onboarding"), knownvalue.StringExact("urn:contoso:onboarding")})),
+				},
+			},
+			{
+				Config:      config("https://onboarding.example.com"),
+				ExpectError: regexp.MustCompile(`(?s)HostNameNotOnVerifiedDomain.*'https://onboarding.example.com'.*api://<client id>.*verified domains`),
+			},
+		},
+		CheckDestroy: func(*terraform.State) error {
+			if apps := srv.AppsNamed(emulator.DefaultHomeTenantID, name); len(apps) != 0 {
+				return fmt.Errorf("left %+v", apps)
+			}
+			return nil
+		},
+	})
+}

@@ -158,12 +158,19 @@ func (s *Service) purgeDeletedItem(r *request) (*route.Response, error) {
 
 // verifiedIdentifierURI is Entra's rule for identifierUris: the api:// forms
 // (api://{appId}, api://{tenantId}/{appId}, api://{domain}/...), or an
-// https or urn URI whose host is a verified domain of the tenant or a
-// subdomain of one (identity-platform/reference-app-manifest.md#identifieruris,
-// "Restrictions on identifierUris").
+// https URI whose host is a verified domain of the tenant or a subdomain of
+// one (https://learn.microsoft.com/entra/identity-platform/identifier-uri-restrictions).
+// A URN has no host to verify: SAML apps are identified by one
+// ("urn:amazon:webservices"), and the azuread provider accepts "urn:" with
+// a namespace and a name (internal/validate IsAppUri); refused otherwise
+// with HostNameNotOnVerifiedDomain, the error Graph answers (its message as
+// in microsoftgraph/microsoft-graph-docs-contrib#9317).
 func verifiedIdentifierURI(t *store.Tenant, u string) bool {
 	if strings.HasPrefix(u, "api://") {
 		return len(u) > len("api://")
+	}
+	if parts := strings.Split(u, ":"); len(parts) >= 3 && strings.EqualFold(parts[0], "urn") && parts[1] != "" && parts[2] != "" {
+		return true
 	}
 	host, ok := strings.CutPrefix(u, "https://")
 	if !ok {

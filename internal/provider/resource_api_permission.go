@@ -89,7 +89,7 @@ func (r *apiPermissionResource) Schema(ctx context.Context, _ resource.SchemaReq
 			"delegated_permission_ids": schema.MapAttribute{ElementType: types.StringType, Computed: true,
 				MarkdownDescription: "Delegated permission name to scope ID."},
 		},
-		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx, true)},
+		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx, true, "")},
 	}
 }
 

@@ -69,7 +69,7 @@ func (r *bcAuthorizedAppResource) Schema(ctx context.Context, _ resource.SchemaR
 				MarkdownDescription: "Whether Business Central reports admin consent for the app (its `AdminCenter.ReadWrite.All`) in the tenant, as last read " +
 					"through the partner credential (`manageableTenants` does not report consent); granting it is `onboard_customer_tenant`'s job."},
 		},
-		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx, false)},
+		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx, false, "")},
 	}
 }
 

@@ -95,7 +95,7 @@ func (r *bcEnvironmentAppResource) Schema(ctx context.Context, _ resource.Schema
 				MarkdownDescription: "The app user's state: `Enabled` (default) or `Disabled`."},
 			"user_name": schema.StringAttribute{Computed: true, MarkdownDescription: "The app's user in Business Central."},
 		},
-		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx, true)},
+		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx, true, "")},
 	}
 }
 

@@ -87,7 +87,7 @@ func (r *clientSecretResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			"value":      schema.StringAttribute{Computed: true, Sensitive: true, PlanModifiers: keep, MarkdownDescription: "The secret value. Entra shows it only once, when the secret is created; it is null after import."},
 			"start_date": schema.StringAttribute{Computed: true, PlanModifiers: keep, MarkdownDescription: "When the secret became valid (RFC 3339)."},
 		},
-		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx, false)},
+		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx, false, "")},
 	}
 }
 

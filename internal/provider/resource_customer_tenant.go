@@ -108,7 +108,7 @@ func (r *customerTenantResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"tenant_display_name":   schema.StringAttribute{Computed: true, PlanModifiers: keep, MarkdownDescription: "The tenant's name."},
 			"tenant_default_domain": schema.StringAttribute{Computed: true, PlanModifiers: keep, MarkdownDescription: "The tenant's default domain."},
 		},
-		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx, true)},
+		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx, true, " plus `wait_for_consent`")},
 	}
 }
 

@@ -117,7 +117,7 @@ func (r *entraAppResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 					"restore it on apply (the default): same client ID, so customer tenants keep their consent. With `false`, apply creates a new app " +
 					"and every customer must consent again."},
 		},
-		Blocks: map[string]schema.Block{"app_role": appRoleBlock(), "timeouts": timeoutsBlock(ctx, true)},
+		Blocks: map[string]schema.Block{"app_role": appRoleBlock(), "timeouts": timeoutsBlock(ctx, true, "")},
 	}
 }
 

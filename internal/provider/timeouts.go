@@ -19,13 +19,14 @@ const (
 )
 
 // timeoutsBlock is a resource's timeouts block for the operations that
-// call Microsoft (Update only where it does).
-func timeoutsBlock(ctx context.Context, update bool) schema.Block {
+// call Microsoft (Update only where it does); writeNote is added to the
+// create and update descriptions.
+func timeoutsBlock(ctx context.Context, update bool, writeNote string) schema.Block {
 	const each = " Every retry and wait of the operation (Retry-After up to the provider's `max_retry_wait`, Entra's replication delay) stops at this deadline, which fails the operation with \"Timed out\"."
 	b := timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: update, Delete: true,
-		CreateDescription: "How long a create may take, e.g. `30m` (default `20m`)." + each,
+		CreateDescription: "How long a create may take, e.g. `30m` (default `20m`" + writeNote + ")." + each,
 		ReadDescription:   "How long a refresh may take (default `10m`)." + each,
-		UpdateDescription: "How long an update may take (default `20m`)." + each,
+		UpdateDescription: "How long an update may take (default `20m`" + writeNote + ")." + each,
 		DeleteDescription: "How long a destroy may take (default `20m`)." + each,
 	})
 	nested, ok := b.(schema.SingleNestedBlock)

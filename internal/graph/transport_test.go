@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -103,15 +104,17 @@ func TestTransportStopsAtDeadline(t *testing.T) {
 	if !errors.As(err, &ge) || ge.StatusCode != 503 || ge.Code != "serviceUnavailable" || ge.RequestID != "r-1" {
 		t.Fatalf("last answer %+v", ge)
 	}
-	if a.n != 3 || took > 250*time.Millisecond || took < 200*time.Millisecond {
-		t.Fatalf("%d requests in %v; want 3 (two waits of Retry-After 1s capped at 100ms fit in 250ms, a third does not)", a.n, took)
+	// Two waits of Retry-After 1s capped at 100ms fit in 250ms, a third
+	// does not (fewer on a loaded machine); the deadline is never reached.
+	if a.n < 2 || a.n > 3 || took >= 250*time.Millisecond {
+		t.Fatalf("%d requests in %v; want 3 or 2, stopped before the 250ms deadline", a.n, took)
 	}
-	for _, want := range []string{"GET /v1.0/applications/x after 3 attempts", "would pass the operation's deadline", "Graph answered 503 serviceUnavailable"} {
+	for _, want := range []string{fmt.Sprintf("GET /v1.0/applications/x after %d attempts", a.n), "would pass the operation's deadline", "Graph answered 503 serviceUnavailable"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("%q lacks %q", err, want)
 		}
 	}
-	if len(logged) != 3 || !strings.Contains(logged[2], "not retrying, the wait would pass the operation's deadline") {
+	if len(logged) != a.n || !strings.Contains(logged[a.n-1], "not retrying, the wait would pass the operation's deadline") {
 		t.Errorf("logged %q", logged)
 	}
 }

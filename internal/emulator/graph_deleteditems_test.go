@@ -99,6 +99,8 @@ func TestGraphUniqueNameAndIdentifierURIs(t *testing.T) {
 		{"https://contoso.com/payroll", http.StatusBadRequest},
 		{"https://evil" + DefaultHomeTenantDomain, http.StatusBadRequest},
 		{"http://" + DefaultHomeTenantDomain, http.StatusBadRequest},
+		{"urn:contoso:onboarding", http.StatusNoContent},
+		{"urn:contoso", http.StatusBadRequest},
 	} {
 		r := call(t, s, "PATCH", "/v1.0/applications/"+id, tok, map[string]any{"identifierUris": []string{c.uri}})
 		if r.Status != c.want {
@@ -108,8 +110,28 @@ func TestGraphUniqueNameAndIdentifierURIs(t *testing.T) {
 			t.Errorf("%s: %s", c.uri, r.Raw)
 		}
 	}
-	if r := call(t, s, "POST", "/v1.0/applications", tok, map[string]any{"displayName": "d", "identifierUris": []string{"https://fabrikam.com"}}); r.Status != http.StatusBadRequest {
+	if r := call(t, s, "POST", "/v1.0/applications", tok, map[string]any{"displayName": "d", "identifierUris": []string{"https://fabrikam.com"}}); r.Status != http.StatusBadRequest ||
+		field(r.Body, "error.message") != "Values of identifierUris property must use a verified domain of the organization or its subdomain: 'https://fabrikam.com'" {
 		t.Fatalf("create with an unverified domain: %d %s", r.Status, r.Raw)
+	}
+	// Public clients (mobile and desktop) may use their own scheme; nobody
+	// may use plain http beyond localhost.
+	for _, c := range []struct {
+		kind, uri string
+		want      int
+	}{
+		{"publicClient", "msal" + appID + "://auth", http.StatusNoContent},
+		{"publicClient", "myapp://callback", http.StatusNoContent},
+		{"publicClient", "urn:ietf:wg:oauth:2.0:oob", http.StatusNoContent},
+		{"publicClient", "http://localhost", http.StatusNoContent},
+		{"publicClient", "http://example.com/cb", http.StatusBadRequest},
+		{"publicClient", "not a uri", http.StatusBadRequest},
+		{"web", "myapp://callback", http.StatusBadRequest},
+	} {
+		r := call(t, s, "PATCH", "/v1.0/applications/"+id, tok, map[string]any{c.kind: map[string]any{"redirectUris": []string{c.uri}}})
+		if r.Status != c.want {
+			t.Errorf("%s %s: %d %s", c.kind, c.uri, r.Status, r.Raw)
+		}
 	}
 }
 
@@ -134,5 +156,63 @@ func TestFaultAfterHandlerKeepsTheWrite(t *testing.T) {
 	// Count 1: the next one is answered normally.
 	if r := call(t, s, "POST", "/v1.0/applications/"+id+"/addPassword", tok, map[string]any{}); r.Status != http.StatusOK {
 		t.Fatalf("second addPassword: %d %s", r.Status, r.Raw)
+	}
+}
+
+// Deleting an app deletes its home service principal into deleted items
+// too; restoring the app does not restore it (directory-deleteditems-restore:
+// "You must call this API to explicitly restore the deleted service
+// principal"), a restore of its own does, with its object ID and the app
+// role assignments it held, unless another service principal took its app
+// ID meanwhile.
+func TestGraphDeletedServicePrincipalRestoredOnItsOwn(t *testing.T) {
+	s := newTestServer(t)
+	tok := automationToken(t, s)
+	id, appID := newApp(t, s, map[string]any{"displayName": "connector"})
+	r := call(t, s, "POST", "/v1.0/servicePrincipals", tok, map[string]any{"appId": appID})
+	spID, _ := r.Body["id"].(string)
+	if r.Status != http.StatusCreated || spID == "" {
+		t.Fatalf("create service principal: %d %s", r.Status, r.Raw)
+	}
+	graphSP := call(t, s, "GET", "/v1.0/servicePrincipals(appId='00000003-0000-0000-c000-000000000000')", tok, nil)
+	graphSPID, _ := graphSP.Body["id"].(string)
+	const userReadAll = "df021288-bdef-4463-88db-98f22de89214"
+	if r := call(t, s, "POST", "/v1.0/servicePrincipals/"+graphSPID+"/appRoleAssignedTo", tok,
+		map[string]any{"principalId": spID, "resourceId": graphSPID, "appRoleId": userReadAll}); r.Status != http.StatusCreated {
+		t.Fatalf("assign: %d %s", r.Status, r.Raw)
+	}
+	if r := call(t, s, "DELETE", "/v1.0/applications/"+id, tok, nil); r.Status != http.StatusNoContent {
+		t.Fatalf("delete app: %d %s", r.Status, r.Raw)
+	}
+	r = call(t, s, "GET", "/v1.0/directory/deletedItems/microsoft.graph.servicePrincipal?$filter=appId eq '"+appID+"'", tok, nil)
+	items, _ := r.Body["value"].([]any)
+	if r.Status != http.StatusOK || len(items) != 1 || field(items[0], "id") != spID || field(items[0], "deletedDateTime") == nil ||
+		field(items[0], "@odata.type") != "#microsoft.graph.servicePrincipal" {
+		t.Fatalf("deleted service principals: %d %s", r.Status, r.Raw)
+	}
+	if r := call(t, s, "POST", "/v1.0/directory/deletedItems/"+id+"/restore", tok, nil); r.Status != http.StatusOK {
+		t.Fatalf("restore app: %d %s", r.Status, r.Raw)
+	}
+	if r := call(t, s, "GET", "/v1.0/servicePrincipals(appId='"+appID+"')", tok, nil); r.Status != http.StatusNotFound {
+		t.Fatalf("the app's restore brought its service principal back: %d %s", r.Status, r.Raw)
+	}
+	// A new service principal holds the app ID: the old one cannot come
+	// back until it is gone.
+	fresh := call(t, s, "POST", "/v1.0/servicePrincipals", tok, map[string]any{"appId": appID})
+	if r := call(t, s, "POST", "/v1.0/directory/deletedItems/"+spID+"/restore", tok, nil); r.Status != http.StatusConflict ||
+		field(r.Body, "error.code") != "Request_MultipleObjectsWithSameKeyValue" {
+		t.Fatalf("restore over a new service principal: %d %s", r.Status, r.Raw)
+	}
+	freshID, _ := fresh.Body["id"].(string)
+	call(t, s, "DELETE", "/v1.0/servicePrincipals/"+freshID, tok, nil)
+	r = call(t, s, "POST", "/v1.0/directory/deletedItems/"+spID+"/restore", tok, nil)
+	if r.Status != http.StatusOK || r.Body["id"] != spID || r.Body["appId"] != appID || r.Body["@odata.type"] != "#microsoft.graph.servicePrincipal" {
+		t.Fatalf("restore service principal: %d %s", r.Status, r.Raw)
+	}
+	if g := s.Grants(DefaultHomeTenantID, appID); g.ServicePrincipals != 1 || len(g.AppRoles) != 1 || g.AppRoles[0] != "00000003-0000-0000-c000-000000000000/User.Read.All" {
+		t.Fatalf("after the restore the home tenant holds %+v", g)
+	}
+	if r := call(t, s, "GET", "/v1.0/directory/deletedItems/"+spID, tok, nil); r.Status != http.StatusNotFound {
+		t.Fatalf("restored service principal still in deleted items: %d", r.Status)
 	}
 }

@@ -251,14 +251,14 @@ func (s *Server) DeleteServicePrincipal(tenantID, appID string) error {
 		if sp == nil {
 			return store.NotFound("service principal of " + appID)
 		}
-		tx.DeleteServicePrincipal(t, sp.ID)
+		tx.SoftDeleteServicePrincipal(t, sp)
 		return nil
 	})
 }
 
 // DeleteApp deletes an app registration as a colleague would in the portal:
-// it goes to deleted items (restorable for 30 days of the emulator's clock)
-// and its service principal in the home tenant is removed.
+// it goes to deleted items (restorable for 30 days of the emulator's clock),
+// and so does its service principal in the home tenant.
 func (s *Server) DeleteApp(tenantID, objectID string) error {
 	return s.store.Update(func(tx *store.Tx) error {
 		a, err := app(tx, tenantID, objectID)
@@ -268,7 +268,7 @@ func (s *Server) DeleteApp(tenantID, objectID string) error {
 		t := tx.Tenant(tenantID)
 		tx.SoftDeleteApp(t, a)
 		if sp := t.SPByAppID(a.AppID); sp != nil {
-			tx.DeleteServicePrincipal(t, sp.ID)
+			tx.SoftDeleteServicePrincipal(t, sp)
 		}
 		return nil
 	})

@@ -247,7 +247,14 @@ func (c *Client) GetDeletedApplication(ctx context.Context, objectID string) (Ap
 // service principal in the home tenant does not come back with it.
 func (c *Client) RestoreApplication(ctx context.Context, objectID string) (Application, error) {
 	defer c.forgetApps()
-	m, err := c.deletedItems().ByDirectoryObjectId(objectID).Restore().Post(ctx, nil)
+	// A repeat after a lost answer is a 404 (no longer deleted): the app
+	// is live again, which is what was asked.
+	m, err := c.deletedItems().ByDirectoryObjectId(objectID).Restore().Post(markRepeatable(ctx), nil)
+	if IsNotFound(wrap(err)) {
+		if app, gerr := c.GetApplication(ctx, objectID); gerr == nil {
+			return app, nil
+		}
+	}
 	if err != nil {
 		return Application{}, wrap(err)
 	}
@@ -444,7 +451,8 @@ func (c *Client) RemovePassword(ctx context.Context, objectID, keyID string) err
 	}
 	body := applications.NewItemRemovePasswordPostRequestBody()
 	body.SetKeyId(&id)
-	err = wrap(c.apps().ByApplicationId(objectID).RemovePassword().Post(ctx, body, nil))
+	// A repeat after a lost answer is a 404: removed, as asked.
+	err = wrap(c.apps().ByApplicationId(objectID).RemovePassword().Post(markRepeatable(ctx), body, nil))
 	if IsNotFound(err) {
 		return nil
 	}

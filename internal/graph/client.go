@@ -21,6 +21,7 @@ import (
 	"github.com/microsoftgraph/msgraph-sdk-go/models/odataerrors"
 
 	"github.com/onboard-tf/terraform-provider-onboard/internal/auth"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/retryafter"
 )
 
 // Options configure a Client for one tenant and credential.
@@ -197,6 +198,10 @@ func wrap(err error) error {
 	if _, ok := auth.AsTokenError(err); ok {
 		return err
 	}
+	var de *DeadlineError
+	if errors.As(err, &de) {
+		return de
+	}
 	var oe *odataerrors.ODataError
 	if errors.As(err, &oe) {
 		e := &APIError{StatusCode: oe.ResponseStatusCode}
@@ -244,6 +249,9 @@ func (c *Client) retryWhile(ctx context.Context, retriable func(error) bool, op 
 		err := op()
 		if err == nil || !retriable(err) || time.Now().Add(delay).After(giveUp) {
 			return err
+		}
+		if retryafter.PastDeadline(ctx, delay) {
+			return fmt.Errorf("%w; stopped waiting for Entra's replication: the next try would pass the operation's deadline (the resource's timeouts): %w", err, context.DeadlineExceeded)
 		}
 		if serr := sleep(ctx, delay); serr != nil {
 			return fmt.Errorf("%w (gave up waiting for replication: %v)", err, serr)

@@ -61,6 +61,8 @@ func (c *Client) AssignAppRole(ctx context.Context, resourceSPID, principalSPID,
 	m.SetPrincipalId(&pid)
 	m.SetResourceId(&rid)
 	m.SetAppRoleId(&role)
+	// A repeat after a lost answer meets "already exists", which is done.
+	ctx = markRepeatable(ctx)
 	err := c.retryWhile(ctx, func(err error) bool { return IsNotFound(err) || messageContains("Not a valid reference update")(err) }, func() error {
 		_, err := c.sp(resourceSPID).AppRoleAssignedTo().Post(ctx, m, nil)
 		return wrap(err)
@@ -104,6 +106,16 @@ func (c *Client) ListPermissionGrants(ctx context.Context, clientSPID string) ([
 // GrantScopes makes sure the client holds these delegated scopes on the
 // resource for all users (one AllPrincipals grant, as admin consent does).
 func (c *Client) GrantScopes(ctx context.Context, clientSPID, resourceSPID string, scopes []string) error {
+	err := c.grantScopes(ctx, clientSPID, resourceSPID, scopes)
+	if messageContains("Permission entry already exists")(err) {
+		// An earlier attempt whose answer was lost made the grant: merge
+		// into it.
+		return c.grantScopes(ctx, clientSPID, resourceSPID, scopes)
+	}
+	return err
+}
+
+func (c *Client) grantScopes(ctx context.Context, clientSPID, resourceSPID string, scopes []string) error {
 	existing, err := c.ListPermissionGrants(ctx, clientSPID)
 	if err != nil {
 		return err
@@ -132,6 +144,7 @@ func (c *Client) GrantScopes(ctx context.Context, clientSPID, resourceSPID strin
 	body.SetConsentType(ptr("AllPrincipals"))
 	body.SetResourceId(&resourceSPID)
 	body.SetScope(ptr(strings.Join(scopes, " ")))
+	ctx = markRepeatable(ctx) // a repeat meets "Permission entry already exists": GrantScopes merges
 	return c.retryWhile(ctx, func(err error) bool {
 		return IsNotFound(err) || messageContains("does not exist or one of its queried reference-property objects are not present")(err)
 	}, func() error {

@@ -2,8 +2,11 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"strings"
+	"time"
 
+	"github.com/microsoftgraph/msgraph-sdk-go/directory"
 	"github.com/microsoftgraph/msgraph-sdk-go/models"
 	"github.com/microsoftgraph/msgraph-sdk-go/serviceprincipals"
 	"github.com/microsoftgraph/msgraph-sdk-go/serviceprincipalswithappid"
@@ -118,6 +121,8 @@ func (c *Client) EnsureServicePrincipal(ctx context.Context, appID string) (Serv
 		return sp, err
 	}
 	b := serviceprincipals.NewServicePrincipalsRequestBuilderInternal(c.base, c.adapter)
+	// A repeat after a lost answer meets the 409 below: safe to retry.
+	ctx = markRepeatable(ctx)
 	err = c.retryWhile(ctx, messageContains("does not reference a valid application object"), func() error {
 		m := models.NewServicePrincipal()
 		m.SetAppId(&appID)
@@ -140,6 +145,52 @@ func (c *Client) EnsureServicePrincipal(ctx context.Context, appID string) (Serv
 	})
 	return sp, err
 }
+
+// RestoreDeletedServicePrincipal brings back the app's service principal
+// from the tenant's deleted items (the newest, if several), with its object
+// ID and the permissions granted to it there. Restoring an application
+// does not restore its service principal: "You must call this API to
+// explicitly restore the deleted service principal"
+// (https://learn.microsoft.com/graph/api/directory-deleteditems-restore).
+// It reports false when there is none to restore.
+func (c *Client) RestoreDeletedServicePrincipal(ctx context.Context, appID string) (ServicePrincipal, bool, error) {
+	filter := "appId eq '" + strings.ReplaceAll(appID, "'", "''") + "'"
+	resp, err := directory.NewDirectoryRequestBuilderInternal(c.base, c.adapter).DeletedItems().GraphServicePrincipal().Get(ctx,
+		&directory.DeletedItemsGraphServicePrincipalRequestBuilderGetRequestConfiguration{
+			QueryParameters: &directory.DeletedItemsGraphServicePrincipalRequestBuilderGetQueryParameters{Filter: &filter}})
+	if err != nil {
+		return ServicePrincipal{}, false, wrap(err)
+	}
+	var newest models.ServicePrincipalable
+	for _, m := range resp.GetValue() {
+		if newest == nil || later(m.GetDeletedDateTime(), newest.GetDeletedDateTime()) {
+			newest = m
+		}
+	}
+	if newest == nil {
+		return ServicePrincipal{}, false, nil
+	}
+	id := str(newest.GetId())
+	// A repeat after a lost answer is a 404: read what the first restored.
+	m, err := c.deletedItems().ByDirectoryObjectId(id).Restore().Post(markRepeatable(ctx), nil)
+	if err != nil {
+		if IsNotFound(wrap(err)) {
+			sp, gerr := c.GetServicePrincipalByAppID(ctx, appID)
+			if IsNotFound(gerr) {
+				return ServicePrincipal{}, false, nil
+			}
+			return sp, gerr == nil, gerr
+		}
+		return ServicePrincipal{}, false, wrap(err)
+	}
+	sp, ok := m.(models.ServicePrincipalable)
+	if !ok {
+		return ServicePrincipal{}, false, errors.New("the restored item " + id + " is not a service principal")
+	}
+	return fromSP(sp), true, nil
+}
+
+func later(a, b *time.Time) bool { return a != nil && (b == nil || a.After(*b)) }
 
 // DeleteServicePrincipal deletes a service principal; missing is fine.
 func (c *Client) DeleteServicePrincipal(ctx context.Context, id string) error {

@@ -3,6 +3,8 @@ package graph
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -14,11 +16,9 @@ import (
 )
 
 // retryTransport retries throttled and failed requests below kiota's
-// middleware: 429 (any method: Graph did not process it) honouring
-// Retry-After, and 5xx or connection errors for idempotent methods. POSTs
-// that failed ambiguously are left to the caller, which can check whether
-// the object was created before trying again. The context deadline bounds
-// every wait.
+// middleware, as retryable decides, honouring Retry-After. The context
+// deadline (the resource's timeouts) bounds every wait: a wait that would
+// pass it is not started, and the request fails with a *DeadlineError.
 type retryTransport struct {
 	next       http.RoundTripper
 	maxRetries int
@@ -46,7 +46,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		body = b
 	}
-	idempotent := req.Method != http.MethodPost
+	safe := req.Method != http.MethodPost || isRepeatable(req.Context())
 	reauthed := false
 	for attempt := 0; ; attempt++ {
 		r := req.Clone(req.Context())
@@ -71,18 +71,14 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 				continue
 			}
 		}
-		retry := false
+		status := 0
+		if resp != nil {
+			status = resp.StatusCode
+		}
+		retry := retryable(safe, status, err) && (err == nil || req.Context().Err() == nil)
 		var wait time.Duration
-		switch {
-		case err != nil:
-			retry = idempotent && req.Context().Err() == nil
-		case resp.StatusCode == http.StatusTooManyRequests:
-			retry, wait = true, retryafter.Parse(resp.Header)
-		case resp.StatusCode >= 500 && idempotent:
-			retry, wait = true, retryafter.Parse(resp.Header)
-		case resp.StatusCode == http.StatusServiceUnavailable:
-			// 503 means the request was not processed, even for POST.
-			retry, wait = true, retryafter.Parse(resp.Header)
+		if resp != nil {
+			wait = retryafter.Parse(resp.Header)
 		}
 		if !retry || attempt >= t.maxRetries {
 			return resp, err
@@ -95,18 +91,14 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if t.maxWait > 0 {
 			wait = min(wait, t.maxWait)
 		}
-		status := 0
-		if resp != nil {
-			status = resp.StatusCode
-		}
 		fields := retryafter.LogFields("Microsoft Graph", req.Method, req.URL.Path, status, asked, wait, attempt+1, t.maxRetries)
 		if retryafter.PastDeadline(req.Context(), wait) {
-			// Waiting would only end in "context deadline exceeded": the
-			// service's own answer says more.
+			// Waiting would only end in "context deadline exceeded": stop
+			// now, with the service's own answer in the error.
 			if t.log != nil {
 				t.log(req.Context(), "Microsoft Graph: not retrying, the wait would pass the operation's deadline", fields)
 			}
-			return resp, err
+			return nil, stopped(req, resp, err, attempt+1, wait)
 		}
 		if resp != nil {
 			_, _ = io.Copy(io.Discard, resp.Body)
@@ -119,6 +111,94 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, err
 		}
 	}
+}
+
+// retryable is the retry policy of one failed attempt: status 0 is no
+// answer (connection error). A 429 is retried for any method: Graph
+// documents that it did not process the request
+// (https://learn.microsoft.com/graph/throttling). A 5xx, or no answer, may
+// come after Graph applied the request, so it is retried only when a repeat
+// is safe: every method but POST, and the POSTs marked repeatable, whose
+// repeat Graph answers in a way the caller recovers from (409 "already
+// exists" for a service principal, say). addPassword, for one, is not: a
+// repeat adds a second secret (the caller cleans up a lost answer itself).
+func retryable(safe bool, status int, err error) bool {
+	switch {
+	case err != nil:
+		return safe
+	case status == http.StatusTooManyRequests:
+		return true
+	case status >= 500:
+		return safe
+	}
+	return false
+}
+
+type repeatableKey struct{}
+
+// markRepeatable marks ctx's POSTs as safe to send again after a 5xx or a lost
+// answer: repeating one either does nothing or fails in a way the caller
+// recovers from.
+func markRepeatable(ctx context.Context) context.Context {
+	return context.WithValue(ctx, repeatableKey{}, true)
+}
+
+func isRepeatable(ctx context.Context) bool {
+	v, _ := ctx.Value(repeatableKey{}).(bool)
+	return v
+}
+
+// DeadlineError is a request the transport stopped retrying because the
+// next wait would pass the operation's deadline (the resource's timeouts).
+// It is context.DeadlineExceeded, and Last is Graph's last answer (nil
+// after a connection error).
+type DeadlineError struct {
+	Method, Path string
+	Attempts     int
+	Wait         time.Duration
+	Last         *APIError
+	Err          error
+}
+
+func (e *DeadlineError) Error() string {
+	s := fmt.Sprintf("stopped retrying %s %s after %d attempts: the next wait (%v) would pass the operation's deadline (the resource's timeouts)", e.Method, e.Path, e.Attempts, e.Wait)
+	switch {
+	case e.Last != nil:
+		s += "; last answer: " + e.Last.Error()
+	case e.Err != nil:
+		s += "; last error: " + e.Err.Error()
+	}
+	return s
+}
+
+func (e *DeadlineError) Unwrap() []error {
+	errs := []error{context.DeadlineExceeded}
+	if e.Last != nil {
+		errs = append(errs, e.Last)
+	}
+	return errs
+}
+
+// stopped builds the DeadlineError of a request given up on, reading
+// Graph's error body from resp.
+func stopped(req *http.Request, resp *http.Response, err error, attempts int, wait time.Duration) *DeadlineError {
+	e := &DeadlineError{Method: req.Method, Path: req.URL.Path, Attempts: attempts, Wait: wait, Err: err}
+	if resp == nil {
+		return e
+	}
+	defer resp.Body.Close()
+	var body struct {
+		Error struct {
+			Code       string `json:"code"`
+			Message    string `json:"message"`
+			InnerError struct {
+				RequestID string `json:"request-id"`
+			} `json:"innerError"`
+		} `json:"error"`
+	}
+	_ = json.NewDecoder(io.LimitReader(resp.Body, 64<<10)).Decode(&body)
+	e.Last = &APIError{StatusCode: resp.StatusCode, Code: body.Error.Code, Message: messageOr(body.Error.Message, resp.StatusCode), RequestID: body.Error.InnerError.RequestID}
+	return e
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

@@ -176,9 +176,19 @@ func explain(c call, err error) explanation {
 		e.Title += " while " + c.doing
 		return e
 	}
+	// Before the API errors: a retry stopped by the resource's timeouts
+	// carries the service's last answer, but the fix is the timeout.
+	if errors.Is(err, context.DeadlineExceeded) {
+		return explanation{Title: "Timed out " + c.doing, Cause: err.Error(),
+			Fix: "Microsoft did not answer, or kept failing, until the operation's deadline; raise the resource's timeouts (a timeouts block, e.g. create = \"30m\") or run again later."}
+	}
 	var ge *graph.APIError
 	if errors.As(err, &ge) {
-		return explanation{Title: "Microsoft Graph refused " + c.doing, Cause: err.Error(), Fix: graphFix(c, ge.StatusCode)}
+		fix, known := graphCodes[ge.Code]
+		if !known {
+			fix = graphFix(c, ge.StatusCode)
+		}
+		return explanation{Title: "Microsoft Graph refused " + c.doing, Cause: err.Error(), Fix: fix}
 	}
 	var be *bcadmin.APIError
 	if errors.As(err, &be) {
@@ -191,8 +201,6 @@ func explain(c call, err error) explanation {
 	case errors.Is(err, bcadmin.ErrAppTokenRequired):
 		return explanation{Title: "App secret needed for " + c.doing, Cause: err.Error() + ".",
 			Fix: "Business Central answers this only to the app itself: set client_secret to a secret of app " + c.client + "."}
-	case errors.Is(err, context.DeadlineExceeded):
-		return explanation{Title: "Timed out " + c.doing, Cause: err.Error(), Fix: "Microsoft did not answer in time; raise the resource's timeouts or retry."}
 	}
 	return explanation{Title: "Error " + c.doing, Cause: err.Error()}
 }
@@ -214,6 +222,14 @@ func tlsExplanation(c call, e *session.TLSError) explanation {
 		x.Fix = "Check the certificate of " + e.Endpoint + " and any proxy between this machine and it."
 	}
 	return x
+}
+
+// graphCodes are Graph error codes whose fix does not depend on the
+// credential.
+var graphCodes = map[string]string{
+	// https://learn.microsoft.com/entra/identity-platform/identifier-uri-restrictions
+	"HostNameNotOnVerifiedDomain": "identifier_uris must be api://<client id> (or another api:// form), a urn: name, or an https URI on one of the home tenant's " +
+		"verified domains or a subdomain of one, e.g. https://contoso.com/onboarding; verify the domain in Entra (Custom domain names) or use an api:// form.",
 }
 
 func graphFix(c call, status int) string {

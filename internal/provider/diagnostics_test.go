@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -115,6 +116,9 @@ func TestExplain(t *testing.T) {
 		{"graph 500", auto, graphErr(500), `^Microsoft Graph refused`, `500`, `kept failing after retries`},
 		{"graph 503 partner", partner, graphErr(503), `^Microsoft Graph refused`, `503`, `kept failing after retries`},
 		{"graph 400", auto, graphErr(400), `^Microsoft Graph refused`, `400 Code400: Graph says no`, `^$`},
+		{"identifier URI not on a verified domain", auto, &graph.APIError{StatusCode: 400, Code: "HostNameNotOnVerifiedDomain",
+			Message: "Values of identifierUris property must use a verified domain of the organization or its subdomain: 'https://example.com/x'"},
+			`^Microsoft Graph refused`, `HostNameNotOnVerifiedDomain.*'https://example.com/x'`, `api://<client id>.*verified domains`},
 
 		// Business Central.
 		{"bc delegated refused, partner", partner, bcErr(t, 403, `{"code":"Forbidden","message":"needs a role"}`, true), `^Business Central refused doing the thing$`, `403 Forbidden: Forbidden: needs a role`,
@@ -135,7 +139,9 @@ func TestExplain(t *testing.T) {
 		{"no partner", app, fmt.Errorf("reading: %w", session.ErrNoPartner), `^Partner credential needed for doing the thing$`, `no partner credential`, `partner block`},
 		{"no delegated credential", app, fmt.Errorf("bcadmin: %w: no delegated credential configured", bcadmin.ErrDelegatedAdminRequired), `^Partner credential needed for`, `no delegated credential`, `partner block`},
 		{"no app credential", partner, fmt.Errorf("bcadmin: %w: no app-only credential configured", bcadmin.ErrAppTokenRequired), `^App secret needed for`, `app-only`, `set client_secret to a secret of app ` + diagClient},
-		{"timeout", auto, fmt.Errorf("reading: %w", context.DeadlineExceeded), `^Timed out doing the thing$`, `deadline exceeded`, `did not answer in time`},
+		{"timeout", auto, fmt.Errorf("reading: %w", context.DeadlineExceeded), `^Timed out doing the thing$`, `deadline exceeded`, `did not answer, or kept failing, until the operation's deadline; raise the resource's timeouts`},
+		{"retries stopped by the deadline", auto, &graph.DeadlineError{Method: "PATCH", Path: "/v1.0/applications/x", Attempts: 3, Wait: time.Second, Last: &graph.APIError{StatusCode: 503, Code: "serviceUnavailable", Message: "busy"}},
+			`^Timed out doing the thing$`, `stopped retrying PATCH /v1.0/applications/x after 3 attempts.*Graph answered 503 serviceUnavailable: busy`, `raise the resource's timeouts`},
 		{"other", auto, errors.New("something else"), `^Error doing the thing$`, `^something else$`, `^$`},
 	}
 	for _, c := range cases {

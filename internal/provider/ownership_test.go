@@ -188,7 +188,9 @@ resource "onboard_client_secret" "test" {
 }
 
 // An app deleted in the portal between plans: while it is in deleted items
-// apply restores it (same object ID and client ID, its secret with it);
+// apply restores it (same object ID and client ID, its secret with it) and
+// its service principal, which restoring the app does not bring back (same
+// object ID: the permissions granted to it in the home tenant hold);
 // once purged, or with restore_soft_deleted = false, plan creates a new app
 // and a new secret instead of failing.
 func TestAccEntraApp_deletedOutOfBand(t *testing.T) {
@@ -197,6 +199,7 @@ func TestAccEntraApp_deletedOutOfBand(t *testing.T) {
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 	sameClient := statecheck.CompareValue(compare.ValuesSame())
 	sameKey := statecheck.CompareValue(compare.ValuesSame())
+	sameSP := statecheck.CompareValue(compare.ValuesSame())
 	newClient := statecheck.CompareValue(compare.ValuesDiffer())
 	deleteApp := func(purge bool) func() {
 		return func() {
@@ -224,6 +227,7 @@ func TestAccEntraApp_deletedOutOfBand(t *testing.T) {
 					sameID.AddStateValue("onboard_entra_app.test", tfjsonpath.New("id")),
 					sameClient.AddStateValue("onboard_entra_app.test", tfjsonpath.New("client_id")),
 					sameKey.AddStateValue("onboard_client_secret.test", tfjsonpath.New("key_id")),
+					sameSP.AddStateValue("onboard_entra_app.test", tfjsonpath.New("service_principal_id")),
 				},
 			},
 			{
@@ -239,6 +243,7 @@ func TestAccEntraApp_deletedOutOfBand(t *testing.T) {
 					newClient.AddStateValue("onboard_entra_app.test", tfjsonpath.New("client_id")),
 					sameKey.AddStateValue("onboard_client_secret.test", tfjsonpath.New("key_id")),
 					statecheck.ExpectKnownValue("onboard_entra_app.test", tfjsonpath.New("service_principal_id"), knownvalue.StringRegexp(guid)),
+					sameSP.AddStateValue("onboard_entra_app.test", tfjsonpath.New("service_principal_id")),
 				},
 				Check: func(*terraform.State) error {
 					if apps := srv.AppsNamed(home, name); len(apps) != 1 || len(apps[0].Secrets) != 1 {

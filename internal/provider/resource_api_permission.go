@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -40,21 +41,22 @@ type apiPermissionResource struct {
 }
 
 type apiPermissionModel struct {
-	ID                       types.String `tfsdk:"id"`
-	ApplicationID            types.String `tfsdk:"application_id"`
-	API                      types.String `tfsdk:"api"`
-	ResourceAppID            types.String `tfsdk:"resource_app_id"`
-	ApplicationPermissions   types.Set    `tfsdk:"application_permissions"`
-	DelegatedPermissions     types.Set    `tfsdk:"delegated_permissions"`
-	ApplicationPermissionIDs types.Map    `tfsdk:"application_permission_ids"`
-	DelegatedPermissionIDs   types.Map    `tfsdk:"delegated_permission_ids"`
+	ID                       types.String   `tfsdk:"id"`
+	ApplicationID            types.String   `tfsdk:"application_id"`
+	API                      types.String   `tfsdk:"api"`
+	ResourceAppID            types.String   `tfsdk:"resource_app_id"`
+	ApplicationPermissions   types.Set      `tfsdk:"application_permissions"`
+	DelegatedPermissions     types.Set      `tfsdk:"delegated_permissions"`
+	ApplicationPermissionIDs types.Map      `tfsdk:"application_permission_ids"`
+	DelegatedPermissionIDs   types.Map      `tfsdk:"delegated_permission_ids"`
+	Timeouts                 timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (r *apiPermissionResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_api_permission"
 }
 
-func (r *apiPermissionResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *apiPermissionResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	emptySet := setdefault.StaticValue(basetypes.NewSetValueMust(types.StringType, nil))
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The permissions an app registration requires on one API (\"API permissions\" in the Entra admin center), by name: any permission " +
@@ -87,6 +89,7 @@ func (r *apiPermissionResource) Schema(_ context.Context, _ resource.SchemaReque
 			"delegated_permission_ids": schema.MapAttribute{ElementType: types.StringType, Computed: true,
 				MarkdownDescription: "Delegated permission name to scope ID."},
 		},
+		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx, true, "")},
 	}
 }
 
@@ -366,6 +369,8 @@ func sortedValues(m map[string]string) []string {
 }
 
 func (r *apiPermissionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	ctx, cancel := withTimeout(ctx, req.Plan, "create", defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
 	r.save(ctx, req.Plan, &resp.State, &resp.Diagnostics)
 	resp.Diagnostics.Append(apiPermissionIdentity.fromState(ctx, resp.State, resp.Identity)...)
 }
@@ -389,6 +394,8 @@ func (r *apiPermissionResource) save(ctx context.Context, planned tfsdk.Plan, st
 }
 
 func (r *apiPermissionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	ctx, cancel := withTimeout(ctx, req.State, "read", defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
 	// The identity never changes, so the prior state's is the answer; set
 	// first, as a Read that removes the resource still owes Terraform
 	// (before 1.12, which keeps no identity) the identity it had.
@@ -449,11 +456,15 @@ func (r *apiPermissionResource) Read(ctx context.Context, req resource.ReadReque
 }
 
 func (r *apiPermissionResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	ctx, cancel := withTimeout(ctx, req.Plan, "update", defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
 	r.save(ctx, req.Plan, &resp.State, &resp.Diagnostics)
 	resp.Diagnostics.Append(apiPermissionIdentity.fromState(ctx, resp.State, resp.Identity)...)
 }
 
 func (r *apiPermissionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	ctx, cancel := withTimeout(ctx, req.State, "delete", defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
 	if r.data == nil {
 		notConfigured(&resp.Diagnostics)
 		return

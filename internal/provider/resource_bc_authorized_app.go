@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -34,18 +35,19 @@ type bcAuthorizedAppResource struct {
 }
 
 type bcAuthorizedAppModel struct {
-	ID                  types.String `tfsdk:"id"`
-	TenantID            types.String `tfsdk:"tenant_id"`
-	ClientID            types.String `tfsdk:"client_id"`
-	ClientSecret        types.String `tfsdk:"client_secret"`
-	AdminConsentGranted types.Bool   `tfsdk:"admin_consent_granted"`
+	ID                  types.String   `tfsdk:"id"`
+	TenantID            types.String   `tfsdk:"tenant_id"`
+	ClientID            types.String   `tfsdk:"client_id"`
+	ClientSecret        types.String   `tfsdk:"client_secret"`
+	AdminConsentGranted types.Bool     `tfsdk:"admin_consent_granted"`
+	Timeouts            timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (r *bcAuthorizedAppResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_bc_authorized_app"
 }
 
-func (r *bcAuthorizedAppResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *bcAuthorizedAppResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The app authorized in a tenant's Business Central admin center (\"Authorized Microsoft Entra apps\"), which the admin center " +
@@ -67,6 +69,7 @@ func (r *bcAuthorizedAppResource) Schema(_ context.Context, _ resource.SchemaReq
 				MarkdownDescription: "Whether Business Central reports admin consent for the app (its `AdminCenter.ReadWrite.All`) in the tenant, as last read " +
 					"through the partner credential (`manageableTenants` does not report consent); granting it is `onboard_customer_tenant`'s job."},
 		},
+		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx, false, "")},
 	}
 }
 
@@ -131,6 +134,8 @@ func (r *bcAuthorizedAppResource) call(doing string, cred session.Credential, m 
 }
 
 func (r *bcAuthorizedAppResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	ctx, cancel := withTimeout(ctx, req.Plan, "create", defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
 	if r.data == nil {
 		notConfigured(&resp.Diagnostics)
 		return
@@ -184,6 +189,8 @@ func bcOutcome(err error) onboarding.Outcome {
 }
 
 func (r *bcAuthorizedAppResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	ctx, cancel := withTimeout(ctx, req.State, "read", defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
 	// The identity never changes, so the prior state's is the answer; set
 	// first, as a Read that removes the resource still owes Terraform
 	// (before 1.12, which keeps no identity) the identity it had.
@@ -246,6 +253,8 @@ func (r *bcAuthorizedAppResource) Update(ctx context.Context, req resource.Updat
 }
 
 func (r *bcAuthorizedAppResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	ctx, cancel := withTimeout(ctx, req.State, "delete", defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
 	if r.data == nil {
 		notConfigured(&resp.Diagnostics)
 		return

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -38,15 +39,16 @@ type bcEnvironmentAppResource struct {
 }
 
 type bcEnvironmentAppModel struct {
-	ID             types.String `tfsdk:"id"`
-	TenantID       types.String `tfsdk:"tenant_id"`
-	Environment    types.String `tfsdk:"environment"`
-	ClientID       types.String `tfsdk:"client_id"`
-	Description    types.String `tfsdk:"description"`
-	ClientSecret   types.String `tfsdk:"client_secret"`
-	PermissionSets types.Set    `tfsdk:"permission_sets"`
-	State          types.String `tfsdk:"state"`
-	UserName       types.String `tfsdk:"user_name"`
+	ID             types.String   `tfsdk:"id"`
+	TenantID       types.String   `tfsdk:"tenant_id"`
+	Environment    types.String   `tfsdk:"environment"`
+	ClientID       types.String   `tfsdk:"client_id"`
+	Description    types.String   `tfsdk:"description"`
+	ClientSecret   types.String   `tfsdk:"client_secret"`
+	PermissionSets types.Set      `tfsdk:"permission_sets"`
+	State          types.String   `tfsdk:"state"`
+	UserName       types.String   `tfsdk:"user_name"`
+	Timeouts       timeouts.Value `tfsdk:"timeouts"`
 }
 
 type permissionSetModel struct {
@@ -60,7 +62,7 @@ func (r *bcEnvironmentAppResource) Metadata(_ context.Context, req resource.Meta
 	resp.TypeName = req.ProviderTypeName + "_bc_environment_app"
 }
 
-func (r *bcEnvironmentAppResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *bcEnvironmentAppResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The app inside one Business Central environment: the \"Microsoft Entra Applications\" card and its permission sets. " +
@@ -93,6 +95,7 @@ func (r *bcEnvironmentAppResource) Schema(_ context.Context, _ resource.SchemaRe
 				MarkdownDescription: "The app user's state: `Enabled` (default) or `Disabled`."},
 			"user_name": schema.StringAttribute{Computed: true, MarkdownDescription: "The app's user in Business Central."},
 		},
+		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx, true, "")},
 	}
 }
 
@@ -205,6 +208,8 @@ func permissionSetExists(sets []bcadmin.PermissionSet, role string) bool {
 }
 
 func (r *bcEnvironmentAppResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	ctx, cancel := withTimeout(ctx, req.Plan, "create", defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
 	r.save(ctx, req.Plan, &resp.State, &resp.Diagnostics)
 }
 
@@ -227,6 +232,8 @@ func (r *bcEnvironmentAppResource) save(ctx context.Context, planned tfsdk.Plan,
 }
 
 func (r *bcEnvironmentAppResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	ctx, cancel := withTimeout(ctx, req.State, "read", defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
 	if r.data == nil {
 		notConfigured(&resp.Diagnostics)
 		return
@@ -265,12 +272,16 @@ func (r *bcEnvironmentAppResource) Read(ctx context.Context, req resource.ReadRe
 }
 
 func (r *bcEnvironmentAppResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	ctx, cancel := withTimeout(ctx, req.Plan, "update", defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
 	r.save(ctx, req.Plan, &resp.State, &resp.Diagnostics)
 }
 
 // Delete removes the permission sets the resource gave; the card itself can
 // only be removed by a person in the Business Central client.
 func (r *bcEnvironmentAppResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	ctx, cancel := withTimeout(ctx, req.State, "delete", defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
 	if r.data == nil {
 		notConfigured(&resp.Diagnostics)
 		return

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -38,23 +39,24 @@ type clientSecretResource struct {
 }
 
 type clientSecretModel struct {
-	ID                types.String `tfsdk:"id"`
-	ApplicationID     types.String `tfsdk:"application_id"`
-	DisplayName       types.String `tfsdk:"display_name"`
-	EndDate           types.String `tfsdk:"end_date"`
-	Lifetime          types.String `tfsdk:"lifetime"`
-	RotateBefore      types.String `tfsdk:"rotate_before"`
-	RotateWhenChanged types.Map    `tfsdk:"rotate_when_changed"`
-	KeyID             types.String `tfsdk:"key_id"`
-	Value             types.String `tfsdk:"value"`
-	StartDate         types.String `tfsdk:"start_date"`
+	ID                types.String   `tfsdk:"id"`
+	ApplicationID     types.String   `tfsdk:"application_id"`
+	DisplayName       types.String   `tfsdk:"display_name"`
+	EndDate           types.String   `tfsdk:"end_date"`
+	Lifetime          types.String   `tfsdk:"lifetime"`
+	RotateBefore      types.String   `tfsdk:"rotate_before"`
+	RotateWhenChanged types.Map      `tfsdk:"rotate_when_changed"`
+	KeyID             types.String   `tfsdk:"key_id"`
+	Value             types.String   `tfsdk:"value"`
+	StartDate         types.String   `tfsdk:"start_date"`
+	Timeouts          timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (r *clientSecretResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_client_secret"
 }
 
-func (r *clientSecretResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *clientSecretResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	duration := durationValidator("must be a duration in hours or days, e.g. \"8760h\" or \"365d\"")
@@ -85,6 +87,7 @@ func (r *clientSecretResource) Schema(_ context.Context, _ resource.SchemaReques
 			"value":      schema.StringAttribute{Computed: true, Sensitive: true, PlanModifiers: keep, MarkdownDescription: "The secret value. Entra shows it only once, when the secret is created; it is null after import."},
 			"start_date": schema.StringAttribute{Computed: true, PlanModifiers: keep, MarkdownDescription: "When the secret became valid (RFC 3339)."},
 		},
+		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx, false, "")},
 	}
 }
 
@@ -185,6 +188,8 @@ func (r *clientSecretResource) ModifyPlan(ctx context.Context, req resource.Modi
 }
 
 func (r *clientSecretResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	ctx, cancel := withTimeout(ctx, req.Plan, "create", defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
 	if r.data == nil {
 		notConfigured(&resp.Diagnostics)
 		return
@@ -269,6 +274,8 @@ func secretKeys(app graph.Application) []onboarding.SecretKey {
 }
 
 func (r *clientSecretResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	ctx, cancel := withTimeout(ctx, req.State, "read", defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
 	// The identity never changes, so the prior state's is the answer; set
 	// first, as a Read that removes the resource still owes Terraform
 	// (before 1.12, which keeps no identity) the identity it had.
@@ -326,6 +333,8 @@ func (r *clientSecretResource) Update(ctx context.Context, req resource.UpdateRe
 }
 
 func (r *clientSecretResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	ctx, cancel := withTimeout(ctx, req.State, "delete", defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
 	if r.data == nil {
 		notConfigured(&resp.Diagnostics)
 		return

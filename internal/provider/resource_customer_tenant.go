@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -37,31 +38,32 @@ type customerTenantResource struct {
 }
 
 type customerTenantModel struct {
-	ID                  types.String `tfsdk:"id"`
-	ClientID            types.String `tfsdk:"client_id"`
-	Tenant              types.String `tfsdk:"tenant"`
-	TenantID            types.String `tfsdk:"tenant_id"`
-	CompanyName         types.String `tfsdk:"company_name"`
-	AdminEmail          types.String `tfsdk:"admin_email"`
-	Categories          types.Set    `tfsdk:"categories"`
-	RedirectURI         types.String `tfsdk:"redirect_uri"`
-	ClientSecret        types.String `tfsdk:"client_secret"`
-	WaitForConsent      types.String `tfsdk:"wait_for_consent"`
-	RevokeOnDestroy     types.Bool   `tfsdk:"revoke_on_destroy"`
-	ConsentState        types.String `tfsdk:"consent_state"`
-	GrantedPermissions  types.Set    `tfsdk:"granted_permissions"`
-	MissingPermissions  types.Set    `tfsdk:"missing_permissions"`
-	ConsentURL          types.String `tfsdk:"consent_url"`
-	ServicePrincipalID  types.String `tfsdk:"service_principal_id"`
-	TenantDisplayName   types.String `tfsdk:"tenant_display_name"`
-	TenantDefaultDomain types.String `tfsdk:"tenant_default_domain"`
+	ID                  types.String   `tfsdk:"id"`
+	ClientID            types.String   `tfsdk:"client_id"`
+	Tenant              types.String   `tfsdk:"tenant"`
+	TenantID            types.String   `tfsdk:"tenant_id"`
+	CompanyName         types.String   `tfsdk:"company_name"`
+	AdminEmail          types.String   `tfsdk:"admin_email"`
+	Categories          types.Set      `tfsdk:"categories"`
+	RedirectURI         types.String   `tfsdk:"redirect_uri"`
+	ClientSecret        types.String   `tfsdk:"client_secret"`
+	WaitForConsent      types.String   `tfsdk:"wait_for_consent"`
+	RevokeOnDestroy     types.Bool     `tfsdk:"revoke_on_destroy"`
+	ConsentState        types.String   `tfsdk:"consent_state"`
+	GrantedPermissions  types.Set      `tfsdk:"granted_permissions"`
+	MissingPermissions  types.Set      `tfsdk:"missing_permissions"`
+	ConsentURL          types.String   `tfsdk:"consent_url"`
+	ServicePrincipalID  types.String   `tfsdk:"service_principal_id"`
+	TenantDisplayName   types.String   `tfsdk:"tenant_display_name"`
+	TenantDefaultDomain types.String   `tfsdk:"tenant_default_domain"`
+	Timeouts            timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (r *customerTenantResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_customer_tenant"
 }
 
-func (r *customerTenantResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *customerTenantResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "\"This app is onboarded into tenant X\": the app's service principal is there and admin consent covers every permission the app requires " +
@@ -106,6 +108,7 @@ func (r *customerTenantResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"tenant_display_name":   schema.StringAttribute{Computed: true, PlanModifiers: keep, MarkdownDescription: "The tenant's name."},
 			"tenant_default_domain": schema.StringAttribute{Computed: true, PlanModifiers: keep, MarkdownDescription: "The tenant's default domain."},
 		},
+		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx, true, " plus `wait_for_consent`")},
 	}
 }
 
@@ -358,6 +361,11 @@ func (r *customerTenantResource) apply(ctx context.Context, m *customerTenantMod
 			interval = 10 * time.Second
 		}
 		deadline := time.Now().Add(d)
+		if dl, ok := ctx.Deadline(); ok && dl.Before(deadline) {
+			// The timeouts block ends the wait: the consent URL is still
+			// owed to the user, so stop a poll early rather than time out.
+			deadline = dl.Add(-interval)
+		}
 		for time.Now().Before(deadline) && m.ConsentState.ValueString() != string(onboarding.ConsentGranted) {
 			select {
 			case <-ctx.Done():
@@ -408,6 +416,8 @@ func (r *customerTenantResource) grantAsPartner(ctx context.Context, m *customer
 }
 
 func (r *customerTenantResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	ctx, cancel := withTimeout(ctx, req.Plan, "create", defaultWriteTimeout+waitForConsent(ctx, req.Plan), &resp.Diagnostics)
+	defer cancel()
 	if r.data == nil {
 		notConfigured(&resp.Diagnostics)
 		return
@@ -441,6 +451,8 @@ func (r *customerTenantResource) Create(ctx context.Context, req resource.Create
 }
 
 func (r *customerTenantResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	ctx, cancel := withTimeout(ctx, req.State, "read", defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
 	// The identity never changes, so the prior state's is the answer; set
 	// first, as a Read that removes the resource still owes Terraform
 	// (before 1.12, which keeps no identity) the identity it had.
@@ -462,6 +474,8 @@ func (r *customerTenantResource) Read(ctx context.Context, req resource.ReadRequ
 }
 
 func (r *customerTenantResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	ctx, cancel := withTimeout(ctx, req.Plan, "update", defaultWriteTimeout+waitForConsent(ctx, req.Plan), &resp.Diagnostics)
+	defer cancel()
 	if r.data == nil {
 		notConfigured(&resp.Diagnostics)
 		return
@@ -482,6 +496,8 @@ func (r *customerTenantResource) Update(ctx context.Context, req resource.Update
 }
 
 func (r *customerTenantResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	ctx, cancel := withTimeout(ctx, req.State, "delete", defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
 	if r.data == nil {
 		notConfigured(&resp.Diagnostics)
 		return
@@ -517,4 +533,15 @@ func (r *customerTenantResource) ImportState(ctx context.Context, req resource.I
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("tenant_display_name"), info.DisplayName)...)
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("tenant_default_domain"), info.DefaultDomainName)...)
 	}
+}
+
+// waitForConsent is the plan's wait_for_consent, which the default create
+// and update timeouts add to their own.
+func waitForConsent(ctx context.Context, plan attributeGetter) time.Duration {
+	var v types.String
+	if plan.GetAttribute(ctx, path.Root("wait_for_consent"), &v).HasError() || v.IsNull() || v.IsUnknown() {
+		return 0
+	}
+	d, _ := onboarding.ParseDuration(v.ValueString())
+	return d
 }

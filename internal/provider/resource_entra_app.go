@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -41,28 +42,29 @@ type entraAppResource struct {
 }
 
 type entraAppModel struct {
-	ID                       types.String `tfsdk:"id"`
-	ClientID                 types.String `tfsdk:"client_id"`
-	TenantID                 types.String `tfsdk:"tenant_id"`
-	ServicePrincipalID       types.String `tfsdk:"service_principal_id"`
-	UniqueName               types.String `tfsdk:"unique_name"`
-	DisplayName              types.String `tfsdk:"display_name"`
-	SignInAudience           types.String `tfsdk:"sign_in_audience"`
-	WebRedirectURIs          types.Set    `tfsdk:"web_redirect_uris"`
-	PublicClientRedirectURIs types.Set    `tfsdk:"public_client_redirect_uris"`
-	AllowPublicClientFlows   types.Bool   `tfsdk:"allow_public_client_flows"`
-	IdentifierURIs           types.Set    `tfsdk:"identifier_uris"`
-	Notes                    types.String `tfsdk:"notes"`
-	AppRoles                 types.Set    `tfsdk:"app_role"`
-	OwnershipID              types.String `tfsdk:"ownership_id"`
-	RestoreSoftDeleted       types.Bool   `tfsdk:"restore_soft_deleted"`
+	ID                       types.String   `tfsdk:"id"`
+	ClientID                 types.String   `tfsdk:"client_id"`
+	TenantID                 types.String   `tfsdk:"tenant_id"`
+	ServicePrincipalID       types.String   `tfsdk:"service_principal_id"`
+	UniqueName               types.String   `tfsdk:"unique_name"`
+	DisplayName              types.String   `tfsdk:"display_name"`
+	SignInAudience           types.String   `tfsdk:"sign_in_audience"`
+	WebRedirectURIs          types.Set      `tfsdk:"web_redirect_uris"`
+	PublicClientRedirectURIs types.Set      `tfsdk:"public_client_redirect_uris"`
+	AllowPublicClientFlows   types.Bool     `tfsdk:"allow_public_client_flows"`
+	IdentifierURIs           types.Set      `tfsdk:"identifier_uris"`
+	Notes                    types.String   `tfsdk:"notes"`
+	AppRoles                 types.Set      `tfsdk:"app_role"`
+	OwnershipID              types.String   `tfsdk:"ownership_id"`
+	RestoreSoftDeleted       types.Bool     `tfsdk:"restore_soft_deleted"`
+	Timeouts                 timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (r *entraAppResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_entra_app"
 }
 
-func (r *entraAppResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *entraAppResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	emptySet := setdefault.StaticValue(basetypes.NewSetValueMust(types.StringType, nil))
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	resp.Schema = schema.Schema{
@@ -115,7 +117,7 @@ func (r *entraAppResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 					"restore it on apply (the default): same client ID, so customer tenants keep their consent. With `false`, apply creates a new app " +
 					"and every customer must consent again."},
 		},
-		Blocks: map[string]schema.Block{"app_role": appRoleBlock()},
+		Blocks: map[string]schema.Block{"app_role": appRoleBlock(), "timeouts": timeoutsBlock(ctx, true, "")},
 	}
 }
 
@@ -128,6 +130,8 @@ func (r *entraAppResource) Configure(_ context.Context, req resource.ConfigureRe
 }
 
 func (r *entraAppResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	ctx, cancel := withTimeout(ctx, req.Plan, "create", defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
 	if r.data == nil {
 		notConfigured(&resp.Diagnostics)
 		return
@@ -267,6 +271,8 @@ func (r *entraAppResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 }
 
 func (r *entraAppResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	ctx, cancel := withTimeout(ctx, req.State, "read", defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
 	// The identity never changes, so the prior state's is the answer; set
 	// first, as a Read that removes the resource still owes Terraform
 	// (before 1.12, which keeps no identity) the identity it had.
@@ -336,6 +342,8 @@ func (r *entraAppResource) readDeleted(ctx context.Context, state entraAppModel,
 }
 
 func (r *entraAppResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	ctx, cancel := withTimeout(ctx, req.Plan, "update", defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
 	if r.data == nil {
 		notConfigured(&resp.Diagnostics)
 		return
@@ -379,7 +387,7 @@ func (r *entraAppResource) Update(ctx context.Context, req resource.UpdateReques
 		}
 	}
 	if state.ServicePrincipalID.ValueString() == "" {
-		sp, err := r.data.Graph.EnsureServicePrincipal(ctx, state.ClientID.ValueString())
+		sp, err := r.servicePrincipal(ctx, state.ClientID.ValueString())
 		if err != nil {
 			apiError(&resp.Diagnostics, "creating the app's service principal", err)
 			return
@@ -413,6 +421,24 @@ func (r *entraAppResource) restoreIfDeleted(ctx context.Context, state entraAppM
 		return false
 	}
 	return true
+}
+
+// servicePrincipal gives the app its service principal in the home tenant
+// again: restored from deleted items when it is there (same object ID,
+// with the permissions granted to it; restoring the app did not bring it
+// back), else a new one.
+func (r *entraAppResource) servicePrincipal(ctx context.Context, appID string) (graph.ServicePrincipal, error) {
+	if sp, err := r.data.Graph.GetServicePrincipalByAppID(ctx, appID); err == nil || !graph.IsNotFound(err) {
+		return sp, err
+	}
+	sp, restored, err := r.data.Graph.RestoreDeletedServicePrincipal(ctx, appID)
+	if err != nil && !graph.IsForbidden(err) {
+		return sp, err
+	}
+	if restored {
+		return sp, nil
+	}
+	return r.data.Graph.EnsureServicePrincipal(ctx, appID)
 }
 
 // defaultUniqueName plans the default unique_name of a new app, so plan
@@ -462,6 +488,8 @@ func (missingServicePrincipal) PlanModifyString(_ context.Context, req planmodif
 }
 
 func (r *entraAppResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	ctx, cancel := withTimeout(ctx, req.State, "delete", defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
 	if r.data == nil {
 		notConfigured(&resp.Diagnostics)
 		return

@@ -18,7 +18,11 @@ import (
 )
 
 // Throttling and server errors during create are retried, and the retried
-// create finds the app instead of making a second one.
+// create finds the app instead of making a second one: also when Graph
+// wrote the app, or its service principal, and the answer was a 503 (the
+// fault after the handler). The upsert is a PATCH, safe to repeat; the
+// service principal's POST is repeated only because its repeat is a 409
+// the provider recovers from.
 func TestAccEntraApp_faultsMakeNoDuplicate(t *testing.T) {
 	srv := acctest.Emulator(t)
 	name := acctest.Name(t, "faults")
@@ -27,10 +31,13 @@ func TestAccEntraApp_faultsMakeNoDuplicate(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			PreConfig: func() {
+				srv.ResetCounters()
 				for _, f := range []emulator.Fault{
 					{Service: "graph", Method: "PATCH", Path: `faults`, Status: 503, Count: 2},
 					{Service: "graph", Method: "PATCH", Path: `faults`, Status: 429, RetryAfter: 1, Count: 1},
+					{Service: "graph", Method: "PATCH", Path: `faults`, Status: 503, AfterHandler: true, Count: 1},
 					{Service: "graph", Method: "POST", Path: `^/v1.0/servicePrincipals$`, Status: 429, RetryAfter: 1, Count: 1},
+					{Service: "graph", Method: "POST", Path: `^/v1.0/servicePrincipals$`, Status: 503, AfterHandler: true, Count: 1},
 				} {
 					if err := srv.InjectFault(f); err != nil {
 						t.Fatal(err)
@@ -54,6 +61,12 @@ resource "onboard_client_secret" "test" {
 				apps := srv.AppsNamed(emulator.DefaultHomeTenantID, name)
 				if len(apps) != 1 || len(apps[0].Secrets) != 1 {
 					return fmt.Errorf("want one app with one secret, emulator has %+v", apps)
+				}
+				if g := srv.Grants(emulator.DefaultHomeTenantID, apps[0].AppID); g.ServicePrincipals != 1 {
+					return fmt.Errorf("want one service principal, the home tenant has %d", g.ServicePrincipals)
+				}
+				if n := srv.Counters().ByPath["POST /v1.0/servicePrincipals"]; n != 3 {
+					return fmt.Errorf("POST servicePrincipals sent %d times, want 3 (429, 503 after the write, 409)", n)
 				}
 				return nil
 			},
@@ -168,4 +181,47 @@ func TestAccEntraApp_badInput(t *testing.T) {
 			})
 		})
 	}
+}
+
+// What plan accepts, Entra (the emulator) accepts too: urn: and verified-
+// domain identifier URIs, public client redirect URIs with the app's own
+// scheme. An identifier URI on a domain the tenant has not verified is
+// Graph's HostNameNotOnVerifiedDomain, explained with the forms that work.
+func TestAccEntraApp_urisEntraAccepts(t *testing.T) {
+	srv := acctest.Emulator(t)
+	name := acctest.Name(t, "uris")
+	config := func(identifierURI string) string {
+		return fmt.Sprintf(`
+resource "onboard_entra_app" "test" {
+  display_name                = %q
+  identifier_uris             = [%q, "urn:contoso:onboarding"]
+  public_client_redirect_uris = ["myapp://callback", "msauth.com.contoso.app://auth", "http://localhost"]
+}
+`, name, identifierURI)
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config("https://" + emulator.DefaultHomeTenantDomain + "/onboarding"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("onboard_entra_app.test", tfjsonpath.New("public_client_redirect_uris"),
+						knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("myapp://callback"), knownvalue.StringExact("msauth.com.contoso.app://auth"), knownvalue.StringExact("http://localhost")})),
+					statecheck.ExpectKnownValue("onboard_entra_app.test", tfjsonpath.New("identifier_uris"),
+						knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("https://" + emulator.DefaultHomeTenantDomain + "/onboarding"), knownvalue.StringExact("urn:contoso:onboarding")})),
+				},
+			},
+			{
+				Config:      config("https://onboarding.example.com"),
+				ExpectError: regexp.MustCompile(`(?s)HostNameNotOnVerifiedDomain.*'https://onboarding.example.com'.*api://<client id>.*verified domains`),
+			},
+		},
+		CheckDestroy: func(*terraform.State) error {
+			if apps := srv.AppsNamed(emulator.DefaultHomeTenantID, name); len(apps) != 0 {
+				return fmt.Errorf("left %+v", apps)
+			}
+			return nil
+		},
+	})
 }

@@ -98,3 +98,65 @@ resource "onboard_entra_app" "x" {
 		})
 	}
 }
+
+// Graph keeps answering 503 to the create: with timeouts { create = "3s" }
+// and max_retry_wait = "1s" the provider retries until the next wait would
+// pass the deadline and fails with "Timed out" naming the operation, long
+// before its own defaults (8 retries of up to 5m) would stop it.
+func TestAccProvider_timeoutsBoundRetries(t *testing.T) {
+	srv := acctest.Emulator(t)
+	name := acctest.Name(t, "deadline")
+	patch := "PATCH /v1.0/applications(uniqueName='onboard-acc-testaccprovider-timeoutsboundretries-deadline')"
+	var start time.Time
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					srv.ResetCounters()
+					if err := srv.InjectFault(emulator.Fault{Service: "graph", Method: "PATCH", Path: `timeoutsboundretries`, Status: 503, RetryAfter: 1}); err != nil {
+						t.Fatal(err)
+					}
+					start = time.Now()
+				},
+				Config: fmt.Sprintf(`
+provider "onboard" {
+  max_retry_wait = "1s"
+}
+resource "onboard_entra_app" "test" {
+  display_name = %q
+  timeouts {
+    create = "3s"
+  }
+}
+`, name),
+				ExpectError: regexp.MustCompile(`(?s)Timed out creating app registration.*stopped retrying PATCH.*would pass the operation's deadline.*Graph answered 503.*raise the resource's timeouts`),
+			},
+			{
+				PreConfig: func() {
+					took := time.Since(start)
+					srv.ClearFaults()
+					n := srv.Counters().ByPath[patch]
+					if n < 2 || n > 4 || took > 30*time.Second {
+						t.Fatalf("%d PATCH requests in %v; want 3 or so, one a second, until the 3s deadline", n, took)
+					}
+					if apps := srv.AppsNamed(emulator.DefaultHomeTenantID, name); len(apps) != 0 {
+						t.Fatalf("the refused create left %+v", apps)
+					}
+				},
+				Config: fmt.Sprintf(`
+resource "onboard_entra_app" "test" {
+  display_name = %q
+}
+`, name),
+				Check: func(*terraform.State) error {
+					if apps := srv.AppsNamed(emulator.DefaultHomeTenantID, name); len(apps) != 1 {
+						return fmt.Errorf("want one app, emulator has %+v", apps)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}

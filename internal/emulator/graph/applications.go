@@ -111,6 +111,11 @@ func applyAppProps(a *store.Application, body map[string]json.RawMessage, creati
 				RedirectURIs *[]string `json:"redirectUris"`
 			}
 			if err = json.Unmarshal(raw, &v); err == nil && v.RedirectURIs != nil {
+				for _, u := range *v.RedirectURIs {
+					if msg := checkRedirectURI(u, "publicClient"); msg != "" {
+						return msg
+					}
+				}
 				a.PublicClientRedirectURIs = *v.RedirectURIs
 			}
 		case "spa":
@@ -222,8 +227,16 @@ func unmarshalNullable(raw json.RawMessage, dst *string) error {
 	return json.Unmarshal(raw, dst)
 }
 
+// checkRedirectURI is Entra's rule for redirect URIs: https, or http to
+// localhost; a public client (mobile and desktop) may also use its own
+// scheme, such as msal{clientId}://auth or msauth.{bundle id}://auth
+// (https://learn.microsoft.com/entra/identity-platform/reply-url).
 func checkRedirectURI(u, kind string) string {
 	parsed, err := url.Parse(u)
+	custom := kind == "publicClient" && err == nil && parsed.Scheme != "" && parsed.Scheme != "http" && parsed.Scheme != "https"
+	if custom && (parsed.Host != "" || parsed.Opaque != "" || parsed.Path != "") {
+		return ""
+	}
 	if err != nil || parsed.Scheme == "" || parsed.Host == "" {
 		return "Invalid value specified for property '" + kind + ".redirectUris' of resource 'Application'."
 	}
@@ -486,10 +499,12 @@ func (s *Service) deleteApplication(r *request) (*route.Response, error) {
 		// (application-delete.md); its client ID, and so every customer
 		// tenant's consent to it, comes back with a restore.
 		tx.SoftDeleteApp(t, a)
-		// Deleting an app registration removes its service principal in the
-		// home tenant; instances elsewhere stay until removed there.
+		// Deleting an app registration deletes its service principal in the
+		// home tenant too, into deleted items, restorable on its own
+		// (https://learn.microsoft.com/entra/identity/enterprise-apps/restore-application);
+		// instances elsewhere stay until removed there.
 		if sp := t.SPByAppID(a.AppID); sp != nil {
-			tx.DeleteServicePrincipal(t, sp.ID)
+			tx.SoftDeleteServicePrincipal(t, sp)
 		}
 		return nil
 	})

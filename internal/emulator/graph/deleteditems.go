@@ -8,11 +8,15 @@ import (
 	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 )
 
-// Soft-deleted applications in directory/deletedItems
-// (api-reference/v1.0/resources/directory.md): a deleted app stays
-// restorable for 30 days with its object ID and client ID, which is what
-// keeps every customer's consent to it. Pages: directory-deleteditems-list.md
-// (GET .../microsoft.graph.application, 200 collection),
+// Soft-deleted applications and service principals in
+// directory/deletedItems (api-reference/v1.0/resources/directory.md): a
+// deleted app stays restorable for 30 days with its object ID and client
+// ID, which is what keeps every customer's consent to it. Restoring an app
+// does not restore its service principal: "You must call this API to
+// explicitly restore the deleted service principal"
+// (https://learn.microsoft.com/graph/api/directory-deleteditems-restore).
+// Pages: directory-deleteditems-list.md (GET .../microsoft.graph.application
+// or .../microsoft.graph.servicePrincipal, 200 collection),
 // directory-deleteditems-get.md (200 directoryObject),
 // directory-deleteditems-restore.md (POST .../restore, 200 with the restored
 // object) and directory-deleteditems-delete.md (permanent, 204). An ID
@@ -47,10 +51,41 @@ func (s *Service) listDeletedApplications(r *request) (*route.Response, error) {
 	return s.listed(r, "applications", items)
 }
 
+func deletedSPJSON(d *store.DeletedServicePrincipal) map[string]any {
+	j := spJSON(d.ServicePrincipal)
+	j["@odata.type"] = "#microsoft.graph.servicePrincipal"
+	j["deletedDateTime"] = ts(d.DeletedDateTime)
+	return j
+}
+
+func (s *Service) listDeletedServicePrincipals(r *request) (*route.Response, error) {
+	f, ferr := parseFilter(r.URL.Query().Get("$filter"), "appId", "displayName", "id")
+	if err := advancedQueryOK(r.Request); err != nil {
+		return nil, err
+	}
+	if ferr != nil {
+		return nil, ferr
+	}
+	var items []map[string]any
+	_ = s.store.View(func(tx *store.Tx) error {
+		for _, d := range tx.DeletedSPs(r.tenant(tx)) {
+			if j := deletedSPJSON(d); f.match(j) {
+				items = append(items, j)
+			}
+		}
+		return nil
+	})
+	return s.listed(r, "directory/deletedItems/microsoft.graph.servicePrincipal", items)
+}
+
 func (s *Service) getDeletedItem(r *request) (*route.Response, error) {
 	id := r.PathValue("id")
 	out, err := store.ViewValue(s.store, func(tx *store.Tx) (map[string]any, error) {
-		a := tx.DeletedApp(r.tenant(tx), id)
+		t := r.tenant(tx)
+		if d := tx.DeletedSP(t, id); d != nil {
+			return deletedSPJSON(d), nil
+		}
+		a := tx.DeletedApp(t, id)
 		if a == nil {
 			return nil, notFound(id)
 		}
@@ -63,12 +98,23 @@ func (s *Service) getDeletedItem(r *request) (*route.Response, error) {
 }
 
 // restoreDeletedItem brings the app back as it was, object ID and client ID
-// included. Its service principal is not restored with it
+// included; its service principal is not restored with it, but can be on
+// its own, while no other service principal holds its app ID
 // (directory-deleteditems-restore.md).
 func (s *Service) restoreDeletedItem(r *request) (*route.Response, error) {
 	id := r.PathValue("id")
 	out, err := store.UpdateValue(s.store, func(tx *store.Tx) (map[string]any, error) {
 		t := r.tenant(tx)
+		if d := tx.DeletedSP(t, id); d != nil {
+			if t.SPByAppID(d.AppID) != nil {
+				return nil, Errorf(http.StatusConflict, "Request_MultipleObjectsWithSameKeyValue",
+					"The service principal cannot be created, updated, or restored because the service principal name "+d.AppID+" is already in use.")
+			}
+			tx.RestoreSP(t, d)
+			j := spJSON(d.ServicePrincipal)
+			j["@odata.type"] = "#microsoft.graph.servicePrincipal"
+			return j, nil
+		}
 		a := tx.DeletedApp(t, id)
 		if a == nil {
 			return nil, notFound(id)
@@ -83,7 +129,9 @@ func (s *Service) restoreDeletedItem(r *request) (*route.Response, error) {
 		return nil, err
 	}
 	out["@odata.context"] = "https://graph.microsoft.com/v1.0/$metadata#directoryObjects/$entity"
-	out["@odata.type"] = "#microsoft.graph.application"
+	if out["@odata.type"] == nil {
+		out["@odata.type"] = "#microsoft.graph.application"
+	}
 	return route.JSON(http.StatusOK, out), nil
 }
 
@@ -91,6 +139,10 @@ func (s *Service) purgeDeletedItem(r *request) (*route.Response, error) {
 	id := r.PathValue("id")
 	err := s.store.Update(func(tx *store.Tx) error {
 		t := r.tenant(tx)
+		if d := tx.DeletedSP(t, id); d != nil {
+			tx.PurgeSP(t, d)
+			return nil
+		}
 		a := tx.DeletedApp(t, id)
 		if a == nil {
 			return notFound(id)
@@ -106,12 +158,19 @@ func (s *Service) purgeDeletedItem(r *request) (*route.Response, error) {
 
 // verifiedIdentifierURI is Entra's rule for identifierUris: the api:// forms
 // (api://{appId}, api://{tenantId}/{appId}, api://{domain}/...), or an
-// https or urn URI whose host is a verified domain of the tenant or a
-// subdomain of one (identity-platform/reference-app-manifest.md#identifieruris,
-// "Restrictions on identifierUris").
+// https URI whose host is a verified domain of the tenant or a subdomain of
+// one (https://learn.microsoft.com/entra/identity-platform/identifier-uri-restrictions).
+// A URN has no host to verify: SAML apps are identified by one
+// ("urn:amazon:webservices"), and the azuread provider accepts "urn:" with
+// a namespace and a name (internal/validate IsAppUri); refused otherwise
+// with HostNameNotOnVerifiedDomain, the error Graph answers (its message as
+// in microsoftgraph/microsoft-graph-docs-contrib#9317).
 func verifiedIdentifierURI(t *store.Tenant, u string) bool {
 	if strings.HasPrefix(u, "api://") {
 		return len(u) > len("api://")
+	}
+	if parts := strings.Split(u, ":"); len(parts) >= 3 && strings.EqualFold(parts[0], "urn") && parts[1] != "" && parts[2] != "" {
+		return true
 	}
 	host, ok := strings.CutPrefix(u, "https://")
 	if !ok {

@@ -60,6 +60,10 @@ func (s *Service) routes() []route.Route {
 		{Method: "DELETE", Pattern: "/v1.0/applications/{ref}/owners/{id}/$ref", Handler: s.serve(appsWrite, s.ownedApp(s.removeOwner))},
 
 		{Method: "GET", Pattern: "/v1.0/directory/deletedItems/microsoft.graph.application", Handler: s.serve(appsRead, s.listDeletedApplications)},
+		{Method: "GET", Pattern: "/v1.0/directory/deletedItems/microsoft.graph.servicePrincipal", Handler: s.serve(appsRead, s.listDeletedServicePrincipals)},
+		// The type cast without its namespace, as msgraph-sdk-go sends it.
+		{Method: "GET", Pattern: "/v1.0/directory/deletedItems/graph.application", Handler: s.serve(appsRead, s.listDeletedApplications)},
+		{Method: "GET", Pattern: "/v1.0/directory/deletedItems/graph.servicePrincipal", Handler: s.serve(appsRead, s.listDeletedServicePrincipals)},
 		{Method: "GET", Pattern: "/v1.0/directory/deletedItems/{id}", Handler: s.serve(appsRead, s.getDeletedItem)},
 		{Method: "POST", Pattern: "/v1.0/directory/deletedItems/{id}/restore", Handler: s.serve(appsWrite, s.restoreDeletedItem)},
 		{Method: "DELETE", Pattern: "/v1.0/directory/deletedItems/{id}", Handler: s.serve(appsWrite, s.purgeDeletedItem)},

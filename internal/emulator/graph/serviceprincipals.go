@@ -144,7 +144,8 @@ func (s *Service) deleteServicePrincipal(r *request) (*route.Response, error) {
 		if sp == nil {
 			return notFound(r.PathValue("ref"))
 		}
-		tx.DeleteServicePrincipal(t, sp.ID)
+		// Into deleted items for 30 days (directory-deleteditems-list.md).
+		tx.SoftDeleteServicePrincipal(t, sp)
 		return nil
 	})
 	if err != nil {

@@ -224,6 +224,79 @@ func (tx *Tx) PurgeApp(t *Tenant, a *Application) {
 	delete(t.DeletedApplications, a.ID)
 }
 
+// SoftDeleteServicePrincipal moves a service principal to the tenant's
+// deleted items, as Graph's DELETE and an application's delete do
+// (api-reference/v1.0/api/directory-deleteditems-list.md lists
+// microsoft.graph.servicePrincipal; "If you deleted an application
+// registration in its home tenant ..., the enterprise application ... also
+// got deleted", with its previous configuration recoverable:
+// https://learn.microsoft.com/entra/identity/enterprise-apps/restore-application).
+func (tx *Tx) SoftDeleteServicePrincipal(t *Tenant, sp *ServicePrincipal) {
+	tx.mustWrite()
+	d := &DeletedServicePrincipal{ServicePrincipal: sp, DeletedDateTime: tx.Now()}
+	for _, a := range t.AppRoleAssignments {
+		if a.PrincipalID == sp.ID || a.ResourceID == sp.ID {
+			d.Assignments = append(d.Assignments, a)
+		}
+	}
+	for _, g := range t.PermissionGrants {
+		if g.ClientID == sp.ID || g.ResourceID == sp.ID {
+			d.Grants = append(d.Grants, g)
+		}
+	}
+	tx.DeleteServicePrincipal(t, sp.ID)
+	if t.DeletedServicePrincipals == nil {
+		t.DeletedServicePrincipals = map[string]*DeletedServicePrincipal{}
+	}
+	t.DeletedServicePrincipals[sp.ID] = d
+}
+
+// DeletedSP finds a soft-deleted service principal by object ID; one older
+// than SoftDeleteRetention on the emulator's clock is gone for good.
+func (tx *Tx) DeletedSP(t *Tenant, id string) *DeletedServicePrincipal {
+	d := t.DeletedServicePrincipals[strings.ToLower(id)]
+	if d == nil || tx.Now().Sub(d.DeletedDateTime) >= SoftDeleteRetention {
+		return nil
+	}
+	return d
+}
+
+// DeletedSPs lists the tenant's restorable service principals.
+func (tx *Tx) DeletedSPs(t *Tenant) []*DeletedServicePrincipal {
+	var out []*DeletedServicePrincipal
+	for id := range t.DeletedServicePrincipals {
+		if d := tx.DeletedSP(t, id); d != nil {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// RestoreSP brings a soft-deleted service principal back with its object
+// ID, and the assignments and grants whose other side still exists.
+func (tx *Tx) RestoreSP(t *Tenant, d *DeletedServicePrincipal) {
+	tx.mustWrite()
+	delete(t.DeletedServicePrincipals, d.ID)
+	t.ServicePrincipals[d.ID] = d.ServicePrincipal
+	for _, a := range d.Assignments {
+		userOrGroup := a.PrincipalType != "" && a.PrincipalType != "ServicePrincipal"
+		if (userOrGroup || t.ServicePrincipals[a.PrincipalID] != nil) && t.ServicePrincipals[a.ResourceID] != nil {
+			t.AppRoleAssignments[a.ID] = a
+		}
+	}
+	for _, g := range d.Grants {
+		if t.ServicePrincipals[g.ClientID] != nil && t.ServicePrincipals[g.ResourceID] != nil {
+			t.PermissionGrants[g.ID] = g
+		}
+	}
+}
+
+// PurgeSP deletes a soft-deleted service principal permanently.
+func (tx *Tx) PurgeSP(t *Tenant, d *DeletedServicePrincipal) {
+	tx.mustWrite()
+	delete(t.DeletedServicePrincipals, d.ID)
+}
+
 // Reset empties the directory.
 func (tx *Tx) Reset() {
 	tx.mustWrite()

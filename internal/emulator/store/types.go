@@ -22,8 +22,12 @@ type Tenant struct {
 	// object ID, restorable until DeletedDateTime + SoftDeleteRetention.
 	DeletedApplications map[string]*Application
 	ServicePrincipals   map[string]*ServicePrincipal // by object ID
-	AppRoleAssignments  map[string]*AppRoleAssignment
-	PermissionGrants    map[string]*PermissionGrant // oauth2PermissionGrants
+	// DeletedServicePrincipals are soft-deleted service principals
+	// (directory/deletedItems), by object ID, restorable until
+	// DeletedDateTime + SoftDeleteRetention.
+	DeletedServicePrincipals map[string]*DeletedServicePrincipal
+	AppRoleAssignments       map[string]*AppRoleAssignment
+	PermissionGrants         map[string]*PermissionGrant // oauth2PermissionGrants
 
 	// GDAP relationships in which this tenant is the partner.
 	Relationships []*GDAPRelationship
@@ -213,6 +217,16 @@ type ServicePrincipal struct {
 	AppRoles                  []AppRole
 	OAuth2PermissionScopes    []PermissionScope
 	CreatedDateTime           time.Time
+}
+
+// DeletedServicePrincipal is a service principal in deleted items, with the
+// app role assignments and delegated grants it held or offered when it was
+// deleted: a restore brings them back where the other side still exists.
+type DeletedServicePrincipal struct {
+	*ServicePrincipal
+	DeletedDateTime time.Time
+	Assignments     []*AppRoleAssignment
+	Grants          []*PermissionGrant
 }
 
 type AppRoleAssignment struct {

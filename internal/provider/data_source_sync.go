@@ -115,7 +115,11 @@ func (d *syncDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 		Attributes: map[string]schema.Attribute{
 			"client_id": schema.StringAttribute{Required: true, MarkdownDescription: "Client ID of the onboarded app (registered in the provider's home tenant).",
 				Validators: []validator.String{guidValidator()}},
-			"client_secret": schema.StringAttribute{Optional: true, Sensitive: true, MarkdownDescription: "A secret of the app, to sign in as it in each tenant."},
+			"client_secret": schema.StringAttribute{Optional: true, Sensitive: true,
+				MarkdownDescription: "A secret of the app, to sign in as it in each tenant. Stored in this data source's state: a copy of the secret. " +
+					"Leave it out and give the data source `depends_on = [onboard_client_secret.<name>]` instead: the provider then signs in with the secret that " +
+					"`onboard_client_secret` read or created in the same run (or that a resource was handed as `client_secret_wo`), and no copy is stored. " +
+					"A data source cannot take write-only or ephemeral values, so this is how the sync keeps the secret to one copy."},
 			"tenants": schema.ListAttribute{ElementType: types.StringType, Required: true,
 				MarkdownDescription: "Tenant IDs to read, e.g. `[for t in onboard_customer_tenant.customer : t.tenant_id]`."},
 			"max_parallel": schema.Int64Attribute{Optional: true, MarkdownDescription: "How many tenants are read at once (default 8).",
@@ -186,6 +190,10 @@ func (d *syncDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	var tenants []string
 	resp.Diagnostics.Append(m.Tenants.ElementsAs(ctx, &tenants, false)...)
 	clientID := strings.ToLower(m.ClientID.ValueString())
+	secret := m.ClientSecret.ValueString()
+	if secret == "" {
+		secret = d.data.credentials.secret(clientID)
+	}
 	app, err := d.data.Graph.GetApplicationByAppID(ctx, clientID)
 	if err != nil {
 		apiError(&resp.Diagnostics, "reading app "+clientID, err)
@@ -216,7 +224,7 @@ func (d *syncDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 			defer func() { <-sem }()
 			tctx, cancel := context.WithTimeout(ctx, timeout)
 			defer cancel()
-			r := d.syncTenant(tctx, ref, clientID, m.ClientSecret.ValueString(), required)
+			r := d.syncTenant(tctx, ref, clientID, secret, required)
 			mu.Lock()
 			results[ref] = r
 			mu.Unlock()
@@ -282,7 +290,8 @@ func (d *syncDataSource) syncTenant(ctx context.Context, ref, clientID, secret s
 		return r
 	}
 	if secret == "" {
-		return fail(errors.New("set client_secret so the app can sign in to the tenant"))
+		return fail(errors.New("no secret of the app in this run: give the data source depends_on = [onboard_client_secret.<name>] (the provider signs in with the secret " +
+			"that resource holds, read in the same run; not with -refresh=false) or set client_secret"))
 	}
 	tenantID, isID, ok := normalizeTenant(ref)
 	r.TenantID = types.StringValue(tenantID)

@@ -160,7 +160,7 @@ func TestAccAppCredential_secretStoredOnce(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config: oneCopyConfig(name),
+				Config:           oneCopyConfig(name),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("onboard_customer_tenant.fabrikam", tfjsonpath.New("consent_state"), knownvalue.StringExact("granted")),

@@ -129,6 +129,17 @@ while IFS=$'\t' read -r addr tid state; do
   esac
 done < <(customer_states)
 if grep -q 'Warning: Client secret' apply.txt; then proved "the client secret warning above names its expiry"; fi
+if command -v jq >/dev/null 2>&1; then
+  secrets=0 copies=0
+  while read -r secret; do
+    [[ -n "$secret" ]] || continue
+    secrets=$((secrets + 1))
+    n="$(grep -o -F -- "$secret" terraform.tfstate | wc -l)"
+    ((n > copies)) && copies=$n
+  done < <(jq -r '.resources[] | select(.type == "onboard_client_secret") | .instances[].attributes.value // empty' terraform.tfstate)
+  if ((copies > 1)); then echo "a client secret occurs $copies times in terraform.tfstate"; exit 1; fi
+  ((secrets > 0)) && proved "each client secret occurs once in terraform.tfstate, in onboard_client_secret: the customers got it write-only, the sync from the provider"
+fi
 
 if $bc_card; then
   step "A Business Central administrator creates the app's card, as apply asked (the emulator plays the Business Central client)"

@@ -106,9 +106,9 @@ resource "onboard_bc_authorized_app" "customer" {
 data "onboard_sync" "all" {
   client_id = onboard_entra_app.orbit.client_id
   tenants   = [for c in onboard_customer_tenant.customer : c.tenant_id]
-  # A data source cannot take a write-only value: it signs in with the
-  # secret onboard_client_secret holds in this run, read after it.
-  depends_on = [onboard_client_secret.orbit]
+  # A data source cannot take a write-only value: the provider signs in
+  # with the secret onboard_client_secret holds in this run.
+  client_secret_key_id = onboard_client_secret.orbit.key_id
 }
 
 output "sync_summary" {

@@ -73,11 +73,33 @@ func writeOnlySecret(ctx context.Context, config tfsdk.Config) string {
 type appCredentials struct {
 	mu      sync.Mutex
 	secrets map[string]heldSecret // by client ID, lower case
+	byKey   map[string]string     // secret text by key ID, lower case
 }
 
 type heldSecret struct {
 	value string
 	end   time.Time
+}
+
+// holdKey remembers secret keyID of app clientID, as onboard_client_secret
+// read or created it.
+func (c *appCredentials) holdKey(clientID, keyID, value string, end time.Time) {
+	if keyID != "" && value != "" {
+		c.mu.Lock()
+		if c.byKey == nil {
+			c.byKey = map[string]string{}
+		}
+		c.byKey[strings.ToLower(keyID)] = value
+		c.mu.Unlock()
+	}
+	c.hold(clientID, value, end)
+}
+
+// keySecret is the text of secret keyID held in this run, "" when none.
+func (c *appCredentials) keySecret(keyID string) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.byKey[strings.ToLower(keyID)]
 }
 
 // hold remembers a secret of app clientID; of several, the one valid

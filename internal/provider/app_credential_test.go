@@ -52,9 +52,9 @@ resource "onboard_customer_tenant" "fabrikam" {
   depends_on               = [onboard_api_permission.graph]
 }
 data "onboard_sync" "all" {
-  client_id  = onboard_entra_app.orbit.client_id
-  tenants    = [onboard_customer_tenant.fabrikam.tenant_id]
-  depends_on = [onboard_client_secret.orbit, onboard_api_permission.graph]
+  client_id            = onboard_entra_app.orbit.client_id
+  tenants              = [onboard_customer_tenant.fabrikam.tenant_id]
+  client_secret_key_id = onboard_client_secret.orbit.key_id
 }
 `, name)
 }
@@ -151,6 +151,21 @@ func TestAccAppCredential_secretStoredOnce(t *testing.T) {
 					clientID = s.RootModule().Resources["onboard_entra_app.orbit"].Primary.Attributes["client_id"]
 					return once(s)
 				},
+			},
+			{
+				// Consent still pending: the sync is read during apply, where
+				// onboard_client_secret does not run; it signs in with the
+				// secret the customer was handed write-only.
+				Config:             oneCopyConfig(name),
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("onboard_client_secret.orbit", plancheck.ResourceActionNoop),
+					plancheck.ExpectResourceAction("data.onboard_sync.all", plancheck.ResourceActionRead),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.onboard_sync.all", fabrikam("status"), knownvalue.StringExact("ok")),
+				},
+				Check: once,
 			},
 			{
 				// The customer consents: the refresh reads it as the app with

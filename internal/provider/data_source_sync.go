@@ -9,10 +9,12 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -36,6 +38,7 @@ type syncDataSource struct {
 type syncModel struct {
 	ClientID          types.String `tfsdk:"client_id"`
 	ClientSecret      types.String `tfsdk:"client_secret"`
+	SecretKeyID       types.String `tfsdk:"client_secret_key_id"`
 	Tenants           types.List   `tfsdk:"tenants"`
 	MaxParallel       types.Int64  `tfsdk:"max_parallel"`
 	TenantTimeout     types.String `tfsdk:"tenant_timeout"`
@@ -117,9 +120,13 @@ func (d *syncDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 				Validators: []validator.String{guidValidator()}},
 			"client_secret": schema.StringAttribute{Optional: true, Sensitive: true,
 				MarkdownDescription: "A secret of the app, to sign in as it in each tenant. Stored in this data source's state: a copy of the secret. " +
-					"Leave it out and give the data source `depends_on = [onboard_client_secret.<name>]` instead: the provider then signs in with the secret that " +
-					"`onboard_client_secret` read or created in the same run (or that a resource was handed as `client_secret_wo`), and no copy is stored. " +
-					"A data source cannot take write-only or ephemeral values, so this is how the sync keeps the secret to one copy."},
+					"With `onboard_client_secret` in the same configuration, use `client_secret_key_id` instead.",
+				Validators: []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("client_secret_key_id"))}},
+			"client_secret_key_id": schema.StringAttribute{Optional: true,
+				MarkdownDescription: "The key ID of the app's secret (`onboard_client_secret.<name>.key_id`): the provider signs in with the secret that " +
+					"`onboard_client_secret` holds, read or created in the same run, and no copy is stored here. A data source cannot take write-only " +
+					"or ephemeral values, so this keeps the secret to its one copy. The reference also orders the read after the secret's; " +
+					"after a rotation the data source is read during apply, with the new secret."},
 			"tenants": schema.ListAttribute{ElementType: types.StringType, Required: true,
 				MarkdownDescription: "Tenant IDs to read, e.g. `[for t in onboard_customer_tenant.customer : t.tenant_id]`."},
 			"max_parallel": schema.Int64Attribute{Optional: true, MarkdownDescription: "How many tenants are read at once (default 8).",
@@ -191,8 +198,12 @@ func (d *syncDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	resp.Diagnostics.Append(m.Tenants.ElementsAs(ctx, &tenants, false)...)
 	clientID := strings.ToLower(m.ClientID.ValueString())
 	secret := m.ClientSecret.ValueString()
-	if secret == "" {
-		secret = d.data.credentials.secret(clientID)
+	if !m.SecretKeyID.IsNull() {
+		// Read at plan, after onboard_client_secret's refresh; read at
+		// apply (a dependency changes), what a changed consumer was handed.
+		if secret = d.data.credentials.keySecret(m.SecretKeyID.ValueString()); secret == "" {
+			secret = d.data.credentials.secret(clientID)
+		}
 	}
 	app, err := d.data.Graph.GetApplicationByAppID(ctx, clientID)
 	if err != nil {
@@ -290,8 +301,9 @@ func (d *syncDataSource) syncTenant(ctx context.Context, ref, clientID, secret s
 		return r
 	}
 	if secret == "" {
-		return fail(errors.New("no secret of the app in this run: give the data source depends_on = [onboard_client_secret.<name>] (the provider signs in with the secret " +
-			"that resource holds, read in the same run; not with -refresh=false) or set client_secret"))
+		return fail(errors.New("no secret to sign in with: set client_secret_key_id = onboard_client_secret.<name>.key_id (the provider uses the secret " +
+			"that resource holds, read in the same run: not with -refresh=false, nor when the sync is read during apply and neither the secret nor a " +
+			"resource given it as client_secret_wo changes) or client_secret"))
 	}
 	tenantID, isID, ok := normalizeTenant(ref)
 	r.TenantID = types.StringValue(tenantID)

@@ -238,7 +238,7 @@ func (r *clientSecretResource) Create(ctx context.Context, req resource.CreateRe
 	plan.Value = types.StringValue(created.SecretText)
 	plan.StartDate = types.StringValue(created.StartDateTime.Format(time.RFC3339))
 	plan.EndDate = types.StringValue(created.EndDateTime.Format(time.RFC3339))
-	r.data.credentials.hold(current.AppID, created.SecretText, created.EndDateTime)
+	r.data.credentials.holdKey(current.AppID, created.KeyID, created.SecretText, created.EndDateTime)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(clientSecretIdentity.fromState(ctx, resp.State, resp.Identity)...)
 }
@@ -307,7 +307,7 @@ func (r *clientSecretResource) Read(ctx context.Context, req resource.ReadReques
 			}
 			// Consumers refreshed after this one sign in with it, without
 			// a copy in their state (app_credential.go).
-			r.data.credentials.hold(app.AppID, state.Value.ValueString(), pc.EndDateTime)
+			r.data.credentials.holdKey(app.AppID, pc.KeyID, state.Value.ValueString(), pc.EndDateTime)
 			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 			return
 		}
@@ -328,7 +328,7 @@ func (r *clientSecretResource) Update(ctx context.Context, req resource.UpdateRe
 	if r.data != nil {
 		if app, err := r.data.Graph.GetApplication(ctx, state.ApplicationID.ValueString()); err == nil {
 			end, _ := time.Parse(time.RFC3339, state.EndDate.ValueString())
-			r.data.credentials.hold(app.AppID, state.Value.ValueString(), end)
+			r.data.credentials.holdKey(app.AppID, state.KeyID.ValueString(), state.Value.ValueString(), end)
 		}
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)

@@ -182,7 +182,7 @@ step "Time passes (the emulator's clock moves on $advance): what plan says next"
 control POST /clock/advance "{\"duration\":\"$advance\"}"
 plan after-"$advance"
 if grep -q 'Warning: Client secret will be rotated' "$saved"; then
-  proved "rotate_before reached by Entra's clock: plan replaces the secret and its warning says when it expires"
+  proved "rotate_before reached by Entra's clock: plan rotates the secret (the old one kept for keep_previous_for) and its warning says when it expires"
 fi
 
 cd "$repo"

@@ -129,6 +129,17 @@ while IFS=$'\t' read -r addr tid state; do
   esac
 done < <(customer_states)
 if grep -q 'Warning: Client secret' apply.txt; then proved "the client secret warning above names its expiry"; fi
+if command -v jq >/dev/null 2>&1; then
+  secrets=0 copies=0
+  while read -r secret; do
+    [[ -n "$secret" ]] || continue
+    secrets=$((secrets + 1))
+    n="$(grep -o -F -- "$secret" terraform.tfstate | wc -l)"
+    ((n > copies)) && copies=$n
+  done < <(jq -r '.resources[] | select(.type == "onboard_client_secret") | .instances[].attributes.value // empty' terraform.tfstate)
+  if ((copies > 1)); then echo "a client secret occurs $copies times in terraform.tfstate"; exit 1; fi
+  ((secrets > 0)) && proved "each client secret occurs once in terraform.tfstate, in onboard_client_secret: the customers got it write-only, the sync from the provider"
+fi
 
 if $bc_card; then
   step "A Business Central administrator creates the app's card, as apply asked (the emulator plays the Business Central client)"
@@ -171,7 +182,7 @@ step "Time passes (the emulator's clock moves on $advance): what plan says next"
 control POST /clock/advance "{\"duration\":\"$advance\"}"
 plan after-"$advance"
 if grep -q 'Warning: Client secret will be rotated' "$saved"; then
-  proved "rotate_before reached by Entra's clock: plan replaces the secret and its warning says when it expires"
+  proved "rotate_before reached by Entra's clock: plan rotates the secret (the old one kept for keep_previous_for) and its warning says when it expires"
 fi
 
 cd "$repo"

@@ -1,10 +1,14 @@
 # Seed guide 000 (Qezaro Orbit) as Terraform: one multi-tenant app, its
 # secret and permissions, and every customer from a spreadsheet export.
+# The secret is stored in state once, in onboard_client_secret: the customers
+# and the Business Central authorizations get it write-only (Terraform 1.11),
+# and the sync signs in with the secret the provider holds in the run.
 # `terraform plan -detailed-exitcode` exits 2 while any customer still has to
 # consent and 0 once every customer has; the consent URLs to send are an
 # output, and the check blocks list who still has to act, at plan.
 
 terraform {
+  required_version = ">= 1.11" # write-only arguments
   required_providers {
     onboard = {
       source = "onboard-tf/onboard"
@@ -55,12 +59,15 @@ locals {
 resource "onboard_customer_tenant" "customer" {
   for_each = local.customers
 
-  client_id     = onboard_entra_app.orbit.client_id
-  client_secret = onboard_client_secret.orbit.value
-  tenant        = each.value.TenantId # a GUID or a domain
-  company_name  = each.value.companyname
-  admin_email   = each.value.AdminEmail != "" ? each.value.AdminEmail : null
-  categories    = [for c in split(";", each.value.CategoryName) : trimspace(c) if trimspace(c) != ""]
+  client_id = onboard_entra_app.orbit.client_id
+  # Write-only: used to read consent as the app, never stored here. A new
+  # key_id (a rotation) makes apply read again with the new secret.
+  client_secret_wo         = onboard_client_secret.orbit.value
+  client_secret_wo_version = onboard_client_secret.orbit.key_id
+  tenant                   = each.value.TenantId # a GUID or a domain
+  company_name             = each.value.companyname
+  admin_email              = each.value.AdminEmail != "" ? each.value.AdminEmail : null
+  categories               = [for c in split(";", each.value.CategoryName) : trimspace(c) if trimspace(c) != ""]
 
   depends_on = [onboard_api_permission.business_central, onboard_api_permission.graph]
 }
@@ -93,7 +100,8 @@ resource "onboard_bc_authorized_app" "customer" {
   client_id = onboard_entra_app.orbit.client_id
   # Lets every plan check all authorizations with one app-only request
   # (manageableTenants) instead of one partner request per customer.
-  client_secret = onboard_client_secret.orbit.value
+  client_secret_wo         = onboard_client_secret.orbit.value
+  client_secret_wo_version = onboard_client_secret.orbit.key_id
 }
 
 # Step 5 of the guide, "Run Sync": one read across every customer, at every
@@ -104,9 +112,12 @@ resource "onboard_bc_authorized_app" "customer" {
 # always has one, so `tenants = [for c in onboard_customer_tenant.customer :
 # c.tenant_id]` would blind every check exactly when it matters.
 data "onboard_sync" "all" {
-  client_id     = onboard_entra_app.orbit.client_id
-  client_secret = onboard_client_secret.orbit.value
-  customers     = { for name, c in local.customers : name => c.TenantId }
+  client_id = onboard_entra_app.orbit.client_id
+  customers = { for name, c in local.customers : name => c.TenantId }
+  # A data source cannot take a write-only value: the provider signs in
+  # with the secret onboard_client_secret holds in this run, so the secret
+  # stays in state once (in onboard_client_secret).
+  client_secret_key_id = onboard_client_secret.orbit.key_id
 }
 
 # The app's secrets, read with the provider's own identity. This read refers

@@ -305,3 +305,7 @@ func (s *Server) DeletedApps(tenantID string) []string {
 	})
 	return out
 }
+
+// IssuedTokens returns every access token the identity platform has minted,
+// oldest first: tests grep logs and state files for them.
+func (s *Server) IssuedTokens() []string { return s.identity.IssuedTokens() }

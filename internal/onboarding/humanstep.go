@@ -139,6 +139,21 @@ func SecretWarning(p SecretPlan, displayName, keyID, appName string, end time.Ti
 		"Update every system that uses it from the new value."
 }
 
+// OverlapNote is added to the rotation warning when the previous secret
+// stays valid beside the new one.
+func OverlapNote(keyID string, removeAfter time.Time) string {
+	return fmt.Sprintf(" The previous secret (key ID %s) stays valid until about %s (keep_previous_for, counted from the apply): resources in this configuration switch to the new one "+
+		"in the same apply, other systems have until then; the first apply after that removes it.", keyID, removeAfter.Format(time.RFC3339))
+}
+
+// PreviousRemovalWarning says that plan removes a rotated secret whose
+// overlap has ended.
+func PreviousRemovalWarning(displayName, keyID, appName string, removeAfter time.Time) (summary, detail string) {
+	return "Previous client secret will be removed",
+		fmt.Sprintf("The secret %q (key ID %s) of app %s, replaced by a rotation, was kept until %s (keep_previous_for); this apply removes it. "+
+			"Anything still signing in with it stops working then.", displayName, keyID, appName, removeAfter.Format(time.RFC3339))
+}
+
 // RelationshipWarning is the warning for a GDAP relationship close to its
 // end.
 func RelationshipWarning(name, customer, tenantID string, end time.Time, days float64) (summary, detail string) {

@@ -136,3 +136,38 @@ func LostSecrets(before, after []SecretKey, displayName string, end time.Time) [
 	}
 	return out
 }
+
+// DefaultKeepPrevious is how long a rotated secret stays valid beside its
+// successor when keep_previous_for is not set: a week for every system that
+// uses it to pick up the new one.
+const DefaultKeepPrevious = 168 * time.Hour
+
+// Overlap is a rotation that keeps the previous secret for a while.
+type Overlap struct {
+	// Keep: the rotation adds the new secret in place and keeps the
+	// previous one; otherwise the secret is replaced (today's behaviour,
+	// keep_previous_for = "0s").
+	Keep bool
+	// RemoveAfter is when the previous secret goes: keep after now, or its
+	// own end when that comes first (an expired secret helps nobody).
+	RemoveAfter time.Time
+}
+
+// PlanOverlap decides how a rotation due at now (Entra's clock) treats the
+// secret that ends at end.
+func PlanOverlap(now, end time.Time, keep time.Duration) Overlap {
+	if keep <= 0 {
+		return Overlap{}
+	}
+	after := now.Truncate(time.Second).Add(keep)
+	if end.Before(after) {
+		after = end
+	}
+	return Overlap{Keep: true, RemoveAfter: after}
+}
+
+// PreviousDue reports whether the previous secret, kept until removeAfter,
+// goes at now (Entra's clock): from the first apply after the window.
+func PreviousDue(now, removeAfter time.Time) bool {
+	return !now.Before(removeAfter)
+}

@@ -136,3 +136,41 @@ func TestLostSecrets(t *testing.T) {
 		t.Errorf("nothing new: %q", got)
 	}
 }
+
+func TestPlanOverlap(t *testing.T) {
+	now := time.Date(2026, 6, 1, 12, 0, 0, 500, time.UTC)
+	week := 168 * time.Hour
+	for _, c := range []struct {
+		name string
+		end  time.Time
+		keep time.Duration
+		want Overlap
+	}{
+		{"keep 0s: replaced as before", now.Add(30 * 24 * time.Hour), 0, Overlap{}},
+		{"kept a week", now.Add(30 * 24 * time.Hour), week, Overlap{Keep: true, RemoveAfter: now.Truncate(time.Second).Add(week)}},
+		{"ends within the week: kept until its end", now.Add(48 * time.Hour), week, Overlap{Keep: true, RemoveAfter: now.Add(48 * time.Hour)}},
+		{"already expired: removed at the next apply", now.Add(-time.Hour), week, Overlap{Keep: true, RemoveAfter: now.Add(-time.Hour)}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := PlanOverlap(now, c.end, c.keep); got != c.want {
+				t.Fatalf("got %+v, want %+v", got, c.want)
+			}
+		})
+	}
+}
+
+func TestPreviousDue(t *testing.T) {
+	after := time.Date(2026, 6, 8, 12, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		now  time.Time
+		want bool
+	}{
+		{after.Add(-time.Second), false},
+		{after, true},
+		{after.Add(24 * time.Hour), true},
+	} {
+		if got := PreviousDue(c.now, after); got != c.want {
+			t.Errorf("PreviousDue(%s) = %v, want %v", c.now, got, c.want)
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -39,6 +40,7 @@ type syncDataSource struct {
 type syncModel struct {
 	ClientID          types.String `tfsdk:"client_id"`
 	ClientSecret      types.String `tfsdk:"client_secret"`
+	SecretKeyID       types.String `tfsdk:"client_secret_key_id"`
 	Tenants           types.List   `tfsdk:"tenants"`
 	Customers         types.Map    `tfsdk:"customers"`
 	MaxParallel       types.Int64  `tfsdk:"max_parallel"`
@@ -136,7 +138,15 @@ func (d *syncDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 		Attributes: map[string]schema.Attribute{
 			"client_id": schema.StringAttribute{Required: true, MarkdownDescription: "Client ID of the onboarded app (registered in the provider's home tenant).",
 				Validators: []validator.String{guidValidator()}},
-			"client_secret": schema.StringAttribute{Optional: true, Sensitive: true, MarkdownDescription: "A secret of the app, to sign in as it in each tenant."},
+			"client_secret": schema.StringAttribute{Optional: true, Sensitive: true,
+				MarkdownDescription: "A secret of the app, to sign in as it in each tenant. Stored in this data source's state: a copy of the secret. " +
+					"With `onboard_client_secret` in the same configuration, use `client_secret_key_id` instead.",
+				Validators: []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("client_secret_key_id"))}},
+			"client_secret_key_id": schema.StringAttribute{Optional: true,
+				MarkdownDescription: "The key ID of the app's secret (`onboard_client_secret.<name>.key_id`): the provider signs in with the secret that " +
+					"`onboard_client_secret` holds, read or created in the same run, and no copy is stored here. A data source cannot take write-only " +
+					"or ephemeral values, so this keeps the secret to its one copy. The reference also orders the read after the secret's; " +
+					"after a rotation the data source is read during apply, with the new secret."},
 			"tenants": schema.ListAttribute{ElementType: types.StringType, Optional: true,
 				MarkdownDescription: "Tenants to read, by ID or domain; `results` is keyed by these strings. Set this or `customers`. " +
 					"Take them from the same list the `onboard_customer_tenant` resources come from (e.g. `[for c in local.customers : c.TenantId]`), " +
@@ -256,6 +266,14 @@ func (d *syncDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 		return
 	}
 	clientID := strings.ToLower(m.ClientID.ValueString())
+	secret := m.ClientSecret.ValueString()
+	if !m.SecretKeyID.IsNull() {
+		// Read at plan, after onboard_client_secret's refresh; read at
+		// apply (a dependency changes), what a changed consumer was handed.
+		if secret = d.data.credentials.keySecret(m.SecretKeyID.ValueString()); secret == "" {
+			secret = d.data.credentials.secret(clientID)
+		}
+	}
 	app, err := d.data.Graph.GetApplicationByAppID(ctx, clientID)
 	if err != nil {
 		apiError(&resp.Diagnostics, "reading app "+clientID, err)
@@ -288,7 +306,7 @@ func (d *syncDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 			defer func() { <-sem }()
 			tctx, cancel := context.WithTimeout(ctx, timeout)
 			defer cancel()
-			r, standing := d.syncTenant(tctx, ref, clientID, m.ClientSecret.ValueString(), required)
+			r, standing := d.syncTenant(tctx, ref, clientID, secret, required)
 			if id := r.TenantID.ValueString(); onboarding.IsGUID(id) {
 				r.ConsentURL = types.StringValue(onboarding.AdminConsentURL(d.data.Cloud.LoginEndpoint, id, clientID, redirect,
 					onboarding.ConsentResources(required, d.data.resourceURI)...))
@@ -363,7 +381,9 @@ func (d *syncDataSource) syncTenant(ctx context.Context, ref, clientID, secret s
 		return r, onboarding.Classify(onboarding.TenantReading{Failed: true})
 	}
 	if secret == "" {
-		return fail(errors.New("set client_secret so the app can sign in to the tenant"))
+		return fail(errors.New("no secret to sign in with: set client_secret_key_id = onboard_client_secret.<name>.key_id (the provider uses the secret " +
+			"that resource holds, read in the same run: not with -refresh=false, nor when the sync is read during apply and neither the secret nor a " +
+			"resource given it as client_secret_wo changes) or client_secret"))
 	}
 	tenantID, isID, ok := normalizeTenant(ref)
 	r.TenantID = types.StringValue(tenantID)

@@ -98,6 +98,8 @@ type providerData struct {
 	// apis maps an API's app ID to what its service principal offers, read
 	// once per run (resource_api_permission.go).
 	apis sync.Map
+	// credentials are the app secrets seen in this run (app_credential.go).
+	credentials appCredentials
 }
 
 // planCustomer records that the plan onboards clientID into tenantID,

@@ -39,6 +39,8 @@ type bcAuthorizedAppModel struct {
 	TenantID            types.String   `tfsdk:"tenant_id"`
 	ClientID            types.String   `tfsdk:"client_id"`
 	ClientSecret        types.String   `tfsdk:"client_secret"`
+	ClientSecretWO      types.String   `tfsdk:"client_secret_wo"`
+	ClientSecretVersion types.String   `tfsdk:"client_secret_wo_version"`
 	AdminConsentGranted types.Bool     `tfsdk:"admin_consent_granted"`
 	Timeouts            timeouts.Value `tfsdk:"timeouts"`
 }
@@ -55,20 +57,18 @@ func (r *bcAuthorizedAppResource) Schema(ctx context.Context, _ resource.SchemaR
 			"Administrator (directly or through GDAP): the provider uses its `partner` credential. Every refresh reads the authorization, so removal in the " +
 			"admin center shows as drift. With `client_secret` set, one app-only `manageableTenants` call per app and run answers for every tenant " +
 			"(the fast path for many customers); otherwise, or for a tenant it does not list, the partner credential reads the tenant's authorized apps.",
-		Attributes: map[string]schema.Attribute{
+		Attributes: withAppCredential(map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true, PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 				MarkdownDescription: "`<tenant id>/<client id>`."},
 			"tenant_id": schema.StringAttribute{Required: true, PlanModifiers: replace, Validators: []validator.String{guidValidator()},
 				MarkdownDescription: "The customer tenant (e.g. `onboard_customer_tenant.<name>.tenant_id`)."},
 			"client_id": schema.StringAttribute{Required: true, PlanModifiers: replace, Validators: []validator.String{guidValidator()},
 				MarkdownDescription: "Client ID of the app to authorize."},
-			"client_secret": schema.StringAttribute{Optional: true, Sensitive: true,
-				MarkdownDescription: "A secret of the app (e.g. `onboard_client_secret.<name>.value`), to read the authorization app-only through " +
-					"`manageableTenants`: one request per run for all tenants instead of one per tenant, and a way to read it without a partner credential."},
 			"admin_consent_granted": schema.BoolAttribute{Computed: true,
 				MarkdownDescription: "Whether Business Central reports admin consent for the app (its `AdminCenter.ReadWrite.All`) in the tenant, as last read " +
 					"through the partner credential (`manageableTenants` does not report consent); granting it is `onboard_customer_tenant`'s job."},
-		},
+		}, "to read the authorization app-only through `manageableTenants`: one request per run for all tenants instead of one per tenant, "+
+			"and a way to read it without a partner credential."),
 		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx, false, "")},
 	}
 }
@@ -149,7 +149,9 @@ func (r *bcAuthorizedAppResource) Create(ctx context.Context, req resource.Creat
 		r.needsAdmin(&resp.Diagnostics, plan, nil)
 		return
 	}
-	c, err := r.bc(plan.ClientID.ValueString(), plan.ClientSecret.ValueString())
+	wo := writeOnlySecret(ctx, req.Config)
+	resp.Diagnostics.Append(recordWriteOnly(ctx, resp.Private, wo)...)
+	c, err := r.bc(plan.ClientID.ValueString(), r.data.appSecret(plan.ClientID.ValueString(), plan.ClientSecret, wo))
 	if err != nil {
 		addError(&resp.Diagnostics, r.call("preparing the authorization", session.App, plan), err)
 		return
@@ -205,12 +207,12 @@ func (r *bcAuthorizedAppResource) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 	tenant, client := strings.ToLower(state.TenantID.ValueString()), strings.ToLower(state.ClientID.ValueString())
-	c, err := r.bc(client, state.ClientSecret.ValueString())
+	secret := r.data.refreshSecret(ctx, client, state.ClientSecret, req.Private)
+	c, err := r.bc(client, secret)
 	if err != nil {
 		addError(&resp.Diagnostics, r.call("preparing to read the authorization", session.App, state), err)
 		return
 	}
-	secret := state.ClientSecret.ValueString()
 	listed := false
 	if secret != "" {
 		// One manageableTenants call per app and run answers for every
@@ -247,6 +249,11 @@ func (r *bcAuthorizedAppResource) Update(ctx context.Context, req resource.Updat
 	var plan, state bcAuthorizedAppModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	wo := writeOnlySecret(ctx, req.Config)
+	if r.data != nil {
+		r.data.appSecret(plan.ClientID.ValueString(), plan.ClientSecret, wo)
+	}
+	resp.Diagnostics.Append(recordWriteOnly(ctx, resp.Private, wo)...)
 	plan.ID, plan.AdminConsentGranted = state.ID, state.AdminConsentGranted
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(tenantAppIdentity.fromState(ctx, resp.State, resp.Identity)...)

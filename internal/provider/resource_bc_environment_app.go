@@ -39,16 +39,22 @@ type bcEnvironmentAppResource struct {
 }
 
 type bcEnvironmentAppModel struct {
-	ID             types.String   `tfsdk:"id"`
-	TenantID       types.String   `tfsdk:"tenant_id"`
-	Environment    types.String   `tfsdk:"environment"`
-	ClientID       types.String   `tfsdk:"client_id"`
-	Description    types.String   `tfsdk:"description"`
-	ClientSecret   types.String   `tfsdk:"client_secret"`
-	PermissionSets types.Set      `tfsdk:"permission_sets"`
-	State          types.String   `tfsdk:"state"`
-	UserName       types.String   `tfsdk:"user_name"`
-	Timeouts       timeouts.Value `tfsdk:"timeouts"`
+	ID             types.String `tfsdk:"id"`
+	TenantID       types.String `tfsdk:"tenant_id"`
+	Environment    types.String `tfsdk:"environment"`
+	ClientID       types.String `tfsdk:"client_id"`
+	Description    types.String `tfsdk:"description"`
+	ClientSecret   types.String `tfsdk:"client_secret"`
+	ClientSecretWO types.String `tfsdk:"client_secret_wo"`
+	SecretVersion  types.String `tfsdk:"client_secret_wo_version"`
+	PermissionSets types.Set    `tfsdk:"permission_sets"`
+	State          types.String `tfsdk:"state"`
+	UserName       types.String `tfsdk:"user_name"`
+
+	// secret is the app's secret for this call (app_credential.go); never
+	// in state.
+	secret   string         `tfsdk:"-"`
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
 
 type permissionSetModel struct {
@@ -71,7 +77,7 @@ func (r *bcEnvironmentAppResource) Schema(ctx context.Context, _ resource.Schema
 			"permission sets through the automation API and reports changed permission sets or state as drift. A card disabled in Business Central also shuts " +
 			"the app out: signing in with `client_secret`, the refresh cannot see it, so plan shows the resource to be created and apply says to enable the card. The automation API shows the " +
 			"app's user only by name, which is the card's description in upper case: `description` must be what was typed on the card.",
-		Attributes: map[string]schema.Attribute{
+		Attributes: withAppCredential(map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true, PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 				MarkdownDescription: "`<tenant id>/<environment>/<client id>`."},
 			"tenant_id":   schema.StringAttribute{Required: true, PlanModifiers: replace, Validators: []validator.String{guidValidator()}, MarkdownDescription: "The tenant."},
@@ -79,9 +85,6 @@ func (r *bcEnvironmentAppResource) Schema(ctx context.Context, _ resource.Schema
 			"client_id":   schema.StringAttribute{Required: true, PlanModifiers: replace, Validators: []validator.String{guidValidator()}, MarkdownDescription: "The app's client ID."},
 			"description": schema.StringAttribute{Required: true, PlanModifiers: replace, Validators: []validator.String{stringvalidator.LengthBetween(1, 50), notBlank("Mosaic Business Central")},
 				MarkdownDescription: "The card's Description, e.g. `Mosaic Business Central` (50 characters at most)."},
-			"client_secret": schema.StringAttribute{Optional: true, Sensitive: true,
-				MarkdownDescription: "A secret of the app, to use the automation API as the app itself (it needs Automation.ReadWrite.All and the D365 AUTOMATION permission set). " +
-					"Without it the provider's `partner` credential is used."},
 			"permission_sets": schema.SetNestedAttribute{Required: true,
 				MarkdownDescription: "Permission sets of the app's user, e.g. `D365 AUTOMATION`, `LOCAL`, `LOGIN`. `SUPER` cannot be given to an app.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
@@ -94,7 +97,8 @@ func (r *bcEnvironmentAppResource) Schema(ctx context.Context, _ resource.Schema
 				Validators:          []validator.String{stringvalidator.OneOf("Enabled", "Disabled")},
 				MarkdownDescription: "The app user's state: `Enabled` (default) or `Disabled`."},
 			"user_name": schema.StringAttribute{Computed: true, MarkdownDescription: "The app's user in Business Central."},
-		},
+		}, "to use the automation API as the app itself (it needs Automation.ReadWrite.All and the D365 AUTOMATION permission set). "+
+			"Without one the provider's `partner` credential is used."),
 		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx, true, "")},
 	}
 }
@@ -105,8 +109,8 @@ func (r *bcEnvironmentAppResource) Configure(_ context.Context, req resource.Con
 
 func (r *bcEnvironmentAppResource) client(m bcEnvironmentAppModel) (*bcadmin.Client, error) {
 	switch {
-	case m.ClientSecret.ValueString() != "":
-		return r.data.Session.BC(session.BCCredentials{ClientID: m.ClientID.ValueString(), Secret: m.ClientSecret.ValueString()}, session.Standard)
+	case m.secret != "":
+		return r.data.Session.BC(session.BCCredentials{ClientID: m.ClientID.ValueString(), Secret: m.secret}, session.Standard)
 	case r.data.HasPartner:
 		return r.data.Session.BC(session.BCCredentials{Partner: true}, session.Standard)
 	default:
@@ -119,7 +123,7 @@ func (r *bcEnvironmentAppResource) client(m bcEnvironmentAppModel) (*bcadmin.Cli
 func (r *bcEnvironmentAppResource) call(doing string, m bcEnvironmentAppModel) call {
 	tenant, client := strings.ToLower(m.TenantID.ValueString()), strings.ToLower(m.ClientID.ValueString())
 	c := call{doing: doing + " in Business Central environment " + m.Environment.ValueString() + " of tenant " + tenant, cred: session.Partner, tenant: tenant, client: client}
-	if m.ClientSecret.ValueString() != "" {
+	if m.secret != "" {
 		c.cred = session.App
 	}
 	return c
@@ -195,7 +199,7 @@ func (r *bcEnvironmentAppResource) apply(ctx context.Context, m *bcEnvironmentAp
 // cardMissing: no app user, or (app-only) Business Central's 401 for an app
 // without an enabled "Microsoft Entra Applications" card.
 func cardMissing(err error, m bcEnvironmentAppModel) bool {
-	return onboarding.CardMissing(bcOutcome(err), m.ClientSecret.ValueString() != "")
+	return onboarding.CardMissing(bcOutcome(err), m.secret != "")
 }
 
 func permissionSetExists(sets []bcadmin.PermissionSet, role string) bool {
@@ -210,11 +214,11 @@ func permissionSetExists(sets []bcadmin.PermissionSet, role string) bool {
 func (r *bcEnvironmentAppResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	ctx, cancel := withTimeout(ctx, req.Plan, "create", defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
-	r.save(ctx, req.Plan, &resp.State, &resp.Diagnostics)
+	r.save(ctx, req.Plan, req.Config, &resp.State, resp.Private, &resp.Diagnostics)
 }
 
 // save reconciles Business Central with the plan (create and update alike).
-func (r *bcEnvironmentAppResource) save(ctx context.Context, planned tfsdk.Plan, state *tfsdk.State, diags *diag.Diagnostics) {
+func (r *bcEnvironmentAppResource) save(ctx context.Context, planned tfsdk.Plan, config tfsdk.Config, state *tfsdk.State, private privateData, diags *diag.Diagnostics) {
 	if r.data == nil {
 		notConfigured(diags)
 		return
@@ -224,6 +228,9 @@ func (r *bcEnvironmentAppResource) save(ctx context.Context, planned tfsdk.Plan,
 	if diags.HasError() {
 		return
 	}
+	wo := writeOnlySecret(ctx, config)
+	plan.secret = r.data.appSecret(plan.ClientID.ValueString(), plan.ClientSecret, wo)
+	diags.Append(recordWriteOnly(ctx, private, wo)...)
 	r.apply(ctx, &plan, diags)
 	if diags.HasError() {
 		return
@@ -243,6 +250,7 @@ func (r *bcEnvironmentAppResource) Read(ctx context.Context, req resource.ReadRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	state.secret = r.data.refreshSecret(ctx, state.ClientID.ValueString(), state.ClientSecret, req.Private)
 	c, err := r.client(state)
 	if err != nil {
 		// Right after import the secret is not known yet: keep what is there.
@@ -274,7 +282,7 @@ func (r *bcEnvironmentAppResource) Read(ctx context.Context, req resource.ReadRe
 func (r *bcEnvironmentAppResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	ctx, cancel := withTimeout(ctx, req.Plan, "update", defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
-	r.save(ctx, req.Plan, &resp.State, &resp.Diagnostics)
+	r.save(ctx, req.Plan, req.Config, &resp.State, resp.Private, &resp.Diagnostics)
 }
 
 // Delete removes the permission sets the resource gave; the card itself can
@@ -292,6 +300,7 @@ func (r *bcEnvironmentAppResource) Delete(ctx context.Context, req resource.Dele
 		return
 	}
 	state.PermissionSets = types.SetValueMust(permissionSetType, nil)
+	state.secret = r.data.refreshSecret(ctx, state.ClientID.ValueString(), state.ClientSecret, req.Private)
 	var tmp diag.Diagnostics
 	r.apply(ctx, &state, &tmp)
 	if tmp.HasError() {

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -49,11 +50,18 @@ type clientSecretModel struct {
 	KeyID             types.String   `tfsdk:"key_id"`
 	Value             types.String   `tfsdk:"value"`
 	StartDate         types.String   `tfsdk:"start_date"`
+	KeepPreviousFor   types.String   `tfsdk:"keep_previous_for"`
+	PreviousKeyID     types.String   `tfsdk:"previous_key_id"`
+	PreviousEndDate   types.String   `tfsdk:"previous_end_date"`
+	PreviousRemoval   types.String   `tfsdk:"previous_removed_after"`
 	Timeouts          timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (r *clientSecretResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_client_secret"
+	// A rotation with keep_previous_for adds the new secret in place: the
+	// identity (its key ID) changes with it.
+	resp.ResourceBehavior.MutableIdentity = true
 }
 
 func (r *clientSecretResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -86,6 +94,18 @@ func (r *clientSecretResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			"key_id":     schema.StringAttribute{Computed: true, PlanModifiers: keep, MarkdownDescription: "The secret's key ID."},
 			"value":      schema.StringAttribute{Computed: true, Sensitive: true, PlanModifiers: keep, MarkdownDescription: "The secret value. Entra shows it only once, when the secret is created; it is null after import."},
 			"start_date": schema.StringAttribute{Computed: true, PlanModifiers: keep, MarkdownDescription: "When the secret became valid (RFC 3339)."},
+			"keep_previous_for": schema.StringAttribute{Optional: true,
+				MarkdownDescription: "How long a rotated secret stays valid beside its successor, e.g. `168h` (the default) or `3d`. When `rotate_before` triggers, " +
+					"apply adds the new secret in place (`value` and `key_id` change, and resources that use them switch in the same apply) and keeps the previous one " +
+					"until this long after, for systems outside this configuration to pick up the new value; the first apply after that removes it, and plan says so. " +
+					"`0s` replaces the secret at once instead (with `create_before_destroy`, the new one exists before the old one goes).",
+				Validators: []validator.String{durationValidator("must be a duration such as \"168h\", \"7d\" or \"0s\""), durationBetween(0, onboarding.MaxSecretLifetime, "168h")}},
+			"previous_key_id": schema.StringAttribute{Computed: true, PlanModifiers: keep,
+				MarkdownDescription: "Key ID of the rotated secret kept beside this one, null when none."},
+			"previous_end_date": schema.StringAttribute{Computed: true, PlanModifiers: keep,
+				MarkdownDescription: "When the kept previous secret would expire (RFC 3339), null when none."},
+			"previous_removed_after": schema.StringAttribute{Computed: true, PlanModifiers: keep,
+				MarkdownDescription: "When the kept previous secret is removed (RFC 3339): by the first apply after this time. Null when none."},
 		},
 		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx, false, "")},
 	}
@@ -169,22 +189,60 @@ func (r *clientSecretResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if !plan.RotateBefore.IsNull() {
 		before, _ = onboarding.ParseDuration(plan.RotateBefore.ValueString())
 	}
-	decision := onboarding.PlanSecret(r.data.Graph.Now(), end, before, !plan.Lifetime.IsNull())
-	if decision.Action == onboarding.SecretKeep {
-		return
-	}
+	// Reading the app sets the client's clock to Entra's: at apply, or
+	// with -refresh=false, no refresh has done it before this plan.
 	appName := state.ApplicationID.ValueString()
 	if app, err := r.data.Graph.GetApplication(ctx, appName); err == nil {
 		appName = fmt.Sprintf("%q (client ID %s)", app.DisplayName, app.AppID)
 	}
-	resp.Diagnostics.AddWarning(onboarding.SecretWarning(decision, state.DisplayName.ValueString(), state.KeyID.ValueString(), appName, end, plan.RotateBefore.ValueString()))
+	now := r.data.Graph.Now()
+	removal, _ := time.Parse(time.RFC3339, state.PreviousRemoval.ValueString())
+	previousDue := !state.PreviousKeyID.IsNull() && onboarding.PreviousDue(now, removal)
+	decision := onboarding.PlanSecret(now, end, before, !plan.Lifetime.IsNull())
+	if decision.Action == onboarding.SecretKeep && !previousDue {
+		return
+	}
+	if previousDue {
+		resp.Diagnostics.AddWarning(onboarding.PreviousRemovalWarning(state.DisplayName.ValueString(), state.PreviousKeyID.ValueString(), appName, removal))
+		for _, p := range []string{"previous_key_id", "previous_end_date", "previous_removed_after"} {
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(p), types.StringNull())...)
+		}
+	}
+	if decision.Action == onboarding.SecretKeep {
+		return
+	}
+	summary, detail := onboarding.SecretWarning(decision, state.DisplayName.ValueString(), state.KeyID.ValueString(), appName, end, plan.RotateBefore.ValueString())
+	overlap := onboarding.PlanOverlap(now, end, keepPrevious(plan))
+	if decision.Action == onboarding.SecretReplace && overlap.Keep {
+		detail += onboarding.OverlapNote(state.KeyID.ValueString(), overlap.RemoveAfter)
+	}
+	resp.Diagnostics.AddWarning(summary, detail)
 	if decision.Action != onboarding.SecretReplace {
 		return
 	}
-	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("end_date"))
 	for _, p := range []string{"end_date", "key_id", "value", "start_date", "id"} {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(p), types.StringUnknown())...)
 	}
+	if !overlap.Keep {
+		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("end_date"))
+		return
+	}
+	// Rotated in place: the current secret becomes the previous one (a
+	// previous one still kept goes now, Update removes it).
+	for p, v := range map[string]string{"previous_key_id": state.KeyID.ValueString(), "previous_end_date": state.EndDate.ValueString()} {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(p), types.StringValue(v))...)
+	}
+	// Counted from the apply that adds the new secret, by Entra's clock.
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("previous_removed_after"), types.StringUnknown())...)
+}
+
+// keepPrevious is keep_previous_for, DefaultKeepPrevious when unset.
+func keepPrevious(m clientSecretModel) time.Duration {
+	if m.KeepPreviousFor.IsNull() || m.KeepPreviousFor.IsUnknown() {
+		return onboarding.DefaultKeepPrevious
+	}
+	d, _ := onboarding.ParseDuration(m.KeepPreviousFor.ValueString())
+	return d
 }
 
 func (r *clientSecretResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -199,18 +257,29 @@ func (r *clientSecretResource) Create(ctx context.Context, req resource.CreateRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	plan.PreviousKeyID, plan.PreviousEndDate, plan.PreviousRemoval = types.StringNull(), types.StringNull(), types.StringNull()
+	if !r.add(ctx, &plan, &resp.Diagnostics) {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(clientSecretIdentity.fromState(ctx, resp.State, resp.Identity)...)
+}
+
+// add adds a new secret to the app as planned and sets its attributes in
+// plan; false after an error.
+func (r *clientSecretResource) add(ctx context.Context, plan *clientSecretModel, diags *diag.Diagnostics) bool {
 	app := plan.ApplicationID.ValueString()
 	// Reading the app first checks it exists and sets the client's clock to
 	// Entra's, which the lifetime counts from.
 	current, err := r.data.Graph.WaitForApplication(ctx, app)
 	if err != nil {
 		if graph.IsNotFound(err) {
-			resp.Diagnostics.AddAttributeError(path.Root("application_id"), "App registration not found",
+			diags.AddAttributeError(path.Root("application_id"), "App registration not found",
 				"No app registration with object ID "+app+" exists in tenant "+r.data.TenantID+". Use onboard_entra_app.<name>.id (the object ID, not the client ID).")
-			return
+			return false
 		}
-		apiError(&resp.Diagnostics, "reading app "+app, err)
-		return
+		apiError(diags, "reading app "+app, err)
+		return false
 	}
 	pc := graph.PasswordCredential{DisplayName: plan.DisplayName.ValueString()}
 	switch {
@@ -225,26 +294,26 @@ func (r *clientSecretResource) Create(ctx context.Context, req resource.CreateRe
 		// Entra may have made the secret and lost the answer: remove what
 		// that call left, so no live secret goes untracked, and try once
 		// more.
-		if r.removeLost(ctx, app, current, pc, &resp.Diagnostics) {
+		if r.removeLost(ctx, app, current, pc, diags) {
 			created, err = r.data.Graph.AddPassword(ctx, app, pc)
 		}
 	}
 	if err != nil {
 		if graph.IsNotFound(err) {
-			resp.Diagnostics.AddAttributeError(path.Root("application_id"), "App registration not found",
+			diags.AddAttributeError(path.Root("application_id"), "App registration not found",
 				"No app registration with object ID "+app+" exists in tenant "+r.data.TenantID+". Use onboard_entra_app.<name>.id (the object ID, not the client ID).")
-			return
+			return false
 		}
-		apiError(&resp.Diagnostics, "adding a client secret to app "+app, err)
-		return
+		apiError(diags, "adding a client secret to app "+app, err)
+		return false
 	}
 	plan.ID = types.StringValue(app + "/" + created.KeyID)
 	plan.KeyID = types.StringValue(created.KeyID)
 	plan.Value = types.StringValue(created.SecretText)
 	plan.StartDate = types.StringValue(created.StartDateTime.Format(time.RFC3339))
 	plan.EndDate = types.StringValue(created.EndDateTime.Format(time.RFC3339))
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(clientSecretIdentity.fromState(ctx, resp.State, resp.Identity)...)
+	r.data.credentials.holdKey(current.AppID, created.KeyID, created.SecretText, created.EndDateTime)
+	return true
 }
 
 // removeLost removes the secrets a failed addPassword left on the app;
@@ -304,6 +373,12 @@ func (r *clientSecretResource) Read(ctx context.Context, req resource.ReadReques
 		apiError(&resp.Diagnostics, "reading the secrets of app "+state.ApplicationID.String(), err)
 		return
 	}
+	if !state.PreviousKeyID.IsNull() && !slices.ContainsFunc(app.PasswordCredentials, func(pc graph.PasswordCredential) bool {
+		return strings.EqualFold(pc.KeyID, state.PreviousKeyID.ValueString())
+	}) {
+		// The kept previous secret was removed out of band: nothing left to remove.
+		state.PreviousKeyID, state.PreviousEndDate, state.PreviousRemoval = types.StringNull(), types.StringNull(), types.StringNull()
+	}
 	for _, pc := range app.PasswordCredentials {
 		if strings.EqualFold(pc.KeyID, state.KeyID.ValueString()) {
 			state.StartDate = types.StringValue(pc.StartDateTime.Format(time.RFC3339))
@@ -311,6 +386,9 @@ func (r *clientSecretResource) Read(ctx context.Context, req resource.ReadReques
 			if pc.DisplayName != "" || !state.DisplayName.IsNull() {
 				state.DisplayName = nullableString(pc.DisplayName)
 			}
+			// Consumers refreshed after this one sign in with it, without
+			// a copy in their state (app_credential.go).
+			r.data.credentials.holdKey(app.AppID, pc.KeyID, state.Value.ValueString(), pc.EndDateTime)
 			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 			return
 		}
@@ -319,15 +397,45 @@ func (r *clientSecretResource) Read(ctx context.Context, req resource.ReadReques
 	resp.State.RemoveResource(ctx)
 }
 
+// Update rotates in place (keep_previous_for) and removes a kept previous
+// secret once its window has passed; rotate_before and keep_previous_for
+// themselves affect planning alone.
 func (r *clientSecretResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	// Only rotate_before changes in place; it affects planning alone.
+	if r.data == nil {
+		notConfigured(&resp.Diagnostics)
+		return
+	}
 	var plan, state clientSecretModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	plan.ID, plan.KeyID, plan.Value, plan.StartDate, plan.EndDate = state.ID, state.KeyID, state.Value, state.StartDate, state.EndDate
+	if plan.KeyID.IsUnknown() {
+		if !r.add(ctx, &plan, &resp.Diagnostics) {
+			return
+		}
+		if plan.PreviousRemoval.IsUnknown() {
+			end, _ := time.Parse(time.RFC3339, state.EndDate.ValueString())
+			plan.PreviousRemoval = types.StringValue(onboarding.PlanOverlap(r.data.Graph.Now(), end, keepPrevious(plan)).RemoveAfter.Format(time.RFC3339))
+		}
+	} else {
+		plan.ID, plan.KeyID, plan.Value, plan.StartDate, plan.EndDate = state.ID, state.KeyID, state.Value, state.StartDate, state.EndDate
+		if app, err := r.data.Graph.GetApplication(ctx, state.ApplicationID.ValueString()); err == nil {
+			end, _ := time.Parse(time.RFC3339, state.EndDate.ValueString())
+			r.data.credentials.holdKey(app.AppID, state.KeyID.ValueString(), state.Value.ValueString(), end)
+		}
+	}
+	if prev := state.PreviousKeyID; !prev.IsNull() && !prev.Equal(plan.PreviousKeyID) {
+		err := r.data.Graph.RemovePassword(ctx, state.ApplicationID.ValueString(), prev.ValueString())
+		if err != nil && !graph.IsNotFound(err) {
+			// The new secret is saved either way; the next plan removes
+			// the previous one again.
+			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+			apiError(&resp.Diagnostics, "removing the previous client secret "+prev.String(), err)
+			return
+		}
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(clientSecretIdentity.fromState(ctx, resp.State, resp.Identity)...)
 }
@@ -344,9 +452,15 @@ func (r *clientSecretResource) Delete(ctx context.Context, req resource.DeleteRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	err := r.data.Graph.RemovePassword(ctx, state.ApplicationID.ValueString(), state.KeyID.ValueString())
-	if err != nil && !graph.IsNotFound(err) {
-		apiError(&resp.Diagnostics, "removing client secret "+state.KeyID.String(), err)
+	for _, key := range []types.String{state.PreviousKeyID, state.KeyID} {
+		if key.IsNull() {
+			continue
+		}
+		err := r.data.Graph.RemovePassword(ctx, state.ApplicationID.ValueString(), key.ValueString())
+		if err != nil && !graph.IsNotFound(err) {
+			apiError(&resp.Diagnostics, "removing client secret "+key.String(), err)
+			return
+		}
 	}
 }
 

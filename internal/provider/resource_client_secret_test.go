@@ -21,7 +21,15 @@ import (
 	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator"
 )
 
-func secretConfig(name, rotateBefore string) string {
+// secretConfig is a 90-day secret rotated rotate_before its end; keep is
+// keep_previous_for ("" for the default).
+func secretConfig(name, rotateBefore string, keep ...string) string {
+	keepLine := `keep_previous_for = "0s"`
+	if len(keep) > 0 && keep[0] == "" {
+		keepLine = ""
+	} else if len(keep) > 0 {
+		keepLine = fmt.Sprintf("keep_previous_for = %q", keep[0])
+	}
 	return fmt.Sprintf(`
 resource "onboard_entra_app" "test" {
   display_name = %q
@@ -31,11 +39,12 @@ resource "onboard_client_secret" "test" {
   display_name   = "replicator"
   lifetime       = "2160h"
   rotate_before  = %q
+  %s
   lifecycle {
     create_before_destroy = true
   }
 }
-`, name, rotateBefore)
+`, name, rotateBefore, keepLine)
 }
 
 // tokenWith signs in as the app with a secret, as the vendor's system would.
@@ -53,6 +62,7 @@ func tokenWith(srv *emulator.Server, clientID, secret string) error {
 	return err
 }
 
+// keep_previous_for = "0s": the rotation replaces the secret at once.
 func TestAccClientSecret_rotationAndExpiry(t *testing.T) {
 	srv := acctest.Emulator(t)
 	name := acctest.Name(t, "replicator")
@@ -147,7 +157,7 @@ func TestAccClientSecret_rotationAndExpiry(t *testing.T) {
 				},
 				ImportStateVerify: true,
 				// Entra never shows a secret again; lifetime and rotation are configuration.
-				ImportStateVerifyIgnore: []string{"value", "lifetime", "rotate_before", "display_name"},
+				ImportStateVerifyIgnore: []string{"value", "lifetime", "rotate_before", "display_name", "keep_previous_for"},
 			},
 		},
 	})
@@ -191,6 +201,108 @@ resource "onboard_client_secret" "test" {
 					}
 					return nil
 				},
+			},
+		},
+	})
+}
+
+// With keep_previous_for (the default, a week) a rotation adds the new
+// secret in place and keeps the old one valid; plan says when it goes, and
+// the first apply after the window removes it. The emulator's clock drives
+// the whole cycle.
+func TestAccClientSecret_overlapRotation(t *testing.T) {
+	srv := acctest.Emulator(t)
+	name := acctest.Name(t, "overlap")
+	config := secretConfig(name, "720h", "")
+	var first, firstKey, clientID string
+	secretsOnApp := func() []emulator.SecretView {
+		apps := srv.AppsNamed(emulator.DefaultHomeTenantID, name)
+		if len(apps) != 1 {
+			t.Fatalf("want one app named %q, got %d", name, len(apps))
+		}
+		return apps[0].Secrets
+	}
+	attrs := func(s *terraform.State) map[string]string {
+		return s.RootModule().Resources["onboard_client_secret.test"].Primary.Attributes
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("onboard_client_secret.test", tfjsonpath.New("previous_key_id"), knownvalue.Null()),
+				},
+				Check: func(s *terraform.State) error {
+					first, firstKey = attrs(s)["value"], attrs(s)["key_id"]
+					clientID = s.RootModule().Resources["onboard_entra_app.test"].Primary.Attributes["client_id"]
+					if n := len(secretsOnApp()); n != 1 {
+						return fmt.Errorf("%d secrets on the app, want 1", n)
+					}
+					return nil
+				},
+			},
+			{
+				// Into the rotation window: an in-place update adds the new
+				// secret; both are live in the emulator and both sign in.
+				PreConfig: func() { srv.Advance(61 * 24 * time.Hour) },
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("onboard_client_secret.test", plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue("onboard_client_secret.test", tfjsonpath.New("value")),
+				}},
+				Check: func(s *terraform.State) error {
+					a := attrs(s)
+					if a["previous_key_id"] != firstKey || a["key_id"] == firstKey || a["value"] == first {
+						return fmt.Errorf("previous_key_id %s key_id %s, want the first key %s kept beside a new one", a["previous_key_id"], a["key_id"], firstKey)
+					}
+					// A week from the apply, by Entra's clock.
+					removal, _ := time.Parse(time.RFC3339, a["previous_removed_after"])
+					if d := srv.Now().Add(168 * time.Hour).Sub(removal); d < 0 || d > time.Minute {
+						return fmt.Errorf("previous_removed_after %s, want a week after the apply (%s)", a["previous_removed_after"], srv.Now())
+					}
+					if n := len(secretsOnApp()); n != 2 {
+						return fmt.Errorf("%d secrets on the app during the overlap, want 2", n)
+					}
+					if err := tokenWith(srv, clientID, first); err != nil {
+						return fmt.Errorf("the previous secret during the overlap: %v", err)
+					}
+					return tokenWith(srv, clientID, a["value"])
+				},
+			},
+			{
+				// Three days on, within the window: nothing to do.
+				PreConfig: func() { srv.Advance(3 * 24 * time.Hour) },
+				Config:    config,
+				PlanOnly:  true,
+			},
+			{
+				// Past the window: plan removes the previous secret, apply
+				// leaves the new one alone.
+				PreConfig: func() { srv.Advance(5 * 24 * time.Hour) },
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("onboard_client_secret.test", plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue("onboard_client_secret.test", tfjsonpath.New("previous_key_id"), knownvalue.Null()),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("onboard_client_secret.test", tfjsonpath.New("previous_removed_after"), knownvalue.Null()),
+				},
+				Check: func(s *terraform.State) error {
+					secrets := secretsOnApp()
+					if len(secrets) != 1 || secrets[0].KeyID != attrs(s)["key_id"] {
+						return fmt.Errorf("after the window the app has %+v, want only %s", secrets, attrs(s)["key_id"])
+					}
+					if err := tokenWith(srv, clientID, first); err == nil || !strings.Contains(err.Error(), "AADSTS7000215") {
+						return fmt.Errorf("the removed secret: %v, want AADSTS7000215", err)
+					}
+					return tokenWith(srv, clientID, attrs(s)["value"])
+				},
+			},
+			{
+				Config:   config,
+				PlanOnly: true,
 			},
 		},
 	})

@@ -38,25 +38,31 @@ type customerTenantResource struct {
 }
 
 type customerTenantModel struct {
-	ID                  types.String   `tfsdk:"id"`
-	ClientID            types.String   `tfsdk:"client_id"`
-	Tenant              types.String   `tfsdk:"tenant"`
-	TenantID            types.String   `tfsdk:"tenant_id"`
-	CompanyName         types.String   `tfsdk:"company_name"`
-	AdminEmail          types.String   `tfsdk:"admin_email"`
-	Categories          types.Set      `tfsdk:"categories"`
-	RedirectURI         types.String   `tfsdk:"redirect_uri"`
-	ClientSecret        types.String   `tfsdk:"client_secret"`
-	WaitForConsent      types.String   `tfsdk:"wait_for_consent"`
-	RevokeOnDestroy     types.Bool     `tfsdk:"revoke_on_destroy"`
-	ConsentState        types.String   `tfsdk:"consent_state"`
-	GrantedPermissions  types.Set      `tfsdk:"granted_permissions"`
-	MissingPermissions  types.Set      `tfsdk:"missing_permissions"`
-	ConsentURL          types.String   `tfsdk:"consent_url"`
-	ServicePrincipalID  types.String   `tfsdk:"service_principal_id"`
-	TenantDisplayName   types.String   `tfsdk:"tenant_display_name"`
-	TenantDefaultDomain types.String   `tfsdk:"tenant_default_domain"`
-	Timeouts            timeouts.Value `tfsdk:"timeouts"`
+	ID                  types.String `tfsdk:"id"`
+	ClientID            types.String `tfsdk:"client_id"`
+	Tenant              types.String `tfsdk:"tenant"`
+	TenantID            types.String `tfsdk:"tenant_id"`
+	CompanyName         types.String `tfsdk:"company_name"`
+	AdminEmail          types.String `tfsdk:"admin_email"`
+	Categories          types.Set    `tfsdk:"categories"`
+	RedirectURI         types.String `tfsdk:"redirect_uri"`
+	ClientSecret        types.String `tfsdk:"client_secret"`
+	ClientSecretWO      types.String `tfsdk:"client_secret_wo"`
+	ClientSecretVersion types.String `tfsdk:"client_secret_wo_version"`
+	WaitForConsent      types.String `tfsdk:"wait_for_consent"`
+	RevokeOnDestroy     types.Bool   `tfsdk:"revoke_on_destroy"`
+	ConsentState        types.String `tfsdk:"consent_state"`
+	GrantedPermissions  types.Set    `tfsdk:"granted_permissions"`
+	MissingPermissions  types.Set    `tfsdk:"missing_permissions"`
+	ConsentURL          types.String `tfsdk:"consent_url"`
+	ServicePrincipalID  types.String `tfsdk:"service_principal_id"`
+	TenantDisplayName   types.String `tfsdk:"tenant_display_name"`
+	TenantDefaultDomain types.String `tfsdk:"tenant_default_domain"`
+
+	// secret is the app's secret for this call (app_credential.go); never
+	// in state.
+	secret   string         `tfsdk:"-"`
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (r *customerTenantResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -72,7 +78,7 @@ func (r *customerTenantResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"admin consent URL. Apply grants consent itself where the provider may (the provider's home tenant, through its automation identity); " +
 			"elsewhere it finishes with a warning that says who must open the consent URL. Give it `depends_on` on the app's `onboard_api_permission` resources, " +
 			"so consent is read and granted after the permissions are written.",
-		Attributes: map[string]schema.Attribute{
+		Attributes: withAppCredential(map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true, PlanModifiers: keep, MarkdownDescription: "`<tenant id>/<client id>`."},
 			"client_id": schema.StringAttribute{Required: true, PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 				MarkdownDescription: "Client ID of the app to onboard (`onboard_entra_app.<name>.client_id`); it must be registered in the provider's home tenant.",
@@ -88,9 +94,6 @@ func (r *customerTenantResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"redirect_uri": schema.StringAttribute{Optional: true,
 				MarkdownDescription: "Where Microsoft sends the administrator after consent; one of the app's web redirect URIs (refresh warns when it is not, as Microsoft would answer AADSTS50011). Without it the alphabetically first of them is used (they are a set).",
 				Validators:          []validator.String{redirectURIValidator(false)}},
-			"client_secret": schema.StringAttribute{Optional: true, Sensitive: true,
-				MarkdownDescription: "A client secret of the app itself (`onboard_client_secret.<name>.value`). The provider signs in as the app in the customer tenant to read " +
-					"which permissions are consented there (the `roles` of an app-only token). Required for tenants other than the provider's home tenant."},
 			"wait_for_consent": schema.StringAttribute{Optional: true,
 				MarkdownDescription: "How long apply waits for consent to appear (e.g. `15m`) before finishing with the pending warning; at most `2h`. Default: don't wait.",
 				Validators:          []validator.String{durationValidator("must be a duration such as \"15m\" or \"1h\""), durationBetween(0, 2*time.Hour, "15m")}},
@@ -107,7 +110,8 @@ func (r *customerTenantResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"service_principal_id":  schema.StringAttribute{Computed: true, MarkdownDescription: "The app's service principal in the tenant, empty while the app is not there or cannot be seen."},
 			"tenant_display_name":   schema.StringAttribute{Computed: true, PlanModifiers: keep, MarkdownDescription: "The tenant's name."},
 			"tenant_default_domain": schema.StringAttribute{Computed: true, PlanModifiers: keep, MarkdownDescription: "The tenant's default domain."},
-		},
+		}, "with which the provider signs in as the app in the customer tenant to read which permissions are consented there (the `roles` of an app-only token). "+
+			"One of them is required for tenants other than the provider's home tenant unless the provider has a `partner` credential."),
 		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx, true, " plus `wait_for_consent`")},
 	}
 }
@@ -186,7 +190,7 @@ func (r *customerTenantResource) observeFor(ctx context.Context, m *customerTena
 	tenantID := m.TenantID.ValueString()
 	var o consentObservation
 	spID := ""
-	secret := m.ClientSecret.ValueString()
+	secret := m.secret
 	c := call{doing: "reading the consent of app " + m.ClientID.ValueString() + " in tenant " + tenantID, tenant: tenantID, client: m.ClientID.ValueString()}
 	fallback := ""
 	source := onboarding.ChooseConsentSource(secret != "", strings.EqualFold(tenantID, r.data.TenantID), r.data.HasPartner, refreshing)
@@ -276,6 +280,8 @@ func (r *customerTenantResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if resp.Diagnostics.HasError() || plan.Tenant.IsUnknown() {
 		return
 	}
+	// Held for what runs after this resource (the sync, at apply).
+	r.data.appSecret(plan.ClientID.ValueString(), plan.ClientSecret, writeOnlySecret(ctx, req.Config))
 	if req.State.Raw.IsNull() {
 		if id := r.resolveTenant(ctx, plan.Tenant.ValueString(), &resp.Diagnostics); id != "" {
 			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("tenant_id"), id)...)
@@ -427,6 +433,9 @@ func (r *customerTenantResource) Create(ctx context.Context, req resource.Create
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	wo := writeOnlySecret(ctx, req.Config)
+	plan.secret = r.data.appSecret(plan.ClientID.ValueString(), plan.ClientSecret, wo)
+	resp.Diagnostics.Append(recordWriteOnly(ctx, resp.Private, wo)...)
 	if plan.TenantID.IsUnknown() || plan.TenantID.ValueString() == "" {
 		id := r.resolveTenant(ctx, plan.Tenant.ValueString(), &resp.Diagnostics)
 		if resp.Diagnostics.HasError() {
@@ -466,6 +475,7 @@ func (r *customerTenantResource) Read(ctx context.Context, req resource.ReadRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	state.secret = r.data.refreshSecret(ctx, state.ClientID.ValueString(), state.ClientSecret, req.Private)
 	r.observeFor(ctx, &state, true, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -487,6 +497,9 @@ func (r *customerTenantResource) Update(ctx context.Context, req resource.Update
 		return
 	}
 	plan.ID, plan.TenantID, plan.TenantDisplayName, plan.TenantDefaultDomain = state.ID, state.TenantID, state.TenantDisplayName, state.TenantDefaultDomain
+	wo := writeOnlySecret(ctx, req.Config)
+	plan.secret = r.data.appSecret(plan.ClientID.ValueString(), plan.ClientSecret, wo)
+	resp.Diagnostics.Append(recordWriteOnly(ctx, resp.Private, wo)...)
 	r.apply(ctx, &plan, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return

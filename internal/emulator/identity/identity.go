@@ -27,6 +27,18 @@ type Service struct {
 	url   string // the origin the emulator serves on
 
 	sessions sessions
+
+	// issued are the access tokens minted, for tests that prove none leaks
+	// into a log or a state file.
+	issuedMu sync.Mutex
+	issued   []string
+}
+
+// IssuedTokens returns every access token minted so far, oldest first.
+func (s *Service) IssuedTokens() []string {
+	s.issuedMu.Lock()
+	defer s.issuedMu.Unlock()
+	return append([]string(nil), s.issued...)
 }
 
 // New returns the identity platform over a directory; key signs tokens.

@@ -84,6 +84,9 @@ func (s *Service) mintToken(c accessClaims, resourceURI string) (string, time.Ti
 	if err != nil {
 		panic(err) // an in-memory RSA key cannot fail to sign
 	}
+	s.issuedMu.Lock()
+	s.issued = append(s.issued, signed)
+	s.issuedMu.Unlock()
 	return signed, exp
 }
 

@@ -206,22 +206,30 @@ func (d *syncDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	}
 	results := make(map[string]syncTenant, len(tenants))
 	var mu sync.Mutex
-	sem := make(chan struct{}, parallel)
+	// max_parallel workers, not a goroutine per tenant: 10,000 tenants
+	// cost 8 stacks, not 10,000.
+	work := make(chan string)
+	prog := startProgress(ctx, "onboard_sync", len(tenants))
 	var wg sync.WaitGroup
-	for _, ref := range tenants {
+	for range min(parallel, len(tenants)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			tctx, cancel := context.WithTimeout(ctx, timeout)
-			defer cancel()
-			r := d.syncTenant(tctx, ref, clientID, m.ClientSecret.ValueString(), required)
-			mu.Lock()
-			results[ref] = r
-			mu.Unlock()
+			for ref := range work {
+				tctx, cancel := context.WithTimeout(ctx, timeout)
+				r := d.syncTenant(tctx, ref, clientID, m.ClientSecret.ValueString(), required)
+				cancel()
+				mu.Lock()
+				results[ref] = r
+				mu.Unlock()
+				prog.step(ctx)
+			}
 		}()
 	}
+	for _, ref := range tenants {
+		work <- ref
+	}
+	close(work)
 	wg.Wait()
 
 	now := d.data.Graph.Now()

@@ -33,10 +33,10 @@ func TestProgressDue(t *testing.T) {
 		since       time.Duration
 		want        bool
 	}{
-		{0, 10000, 0, true},                // the start
-		{10000, 10000, time.Second, true},  // the end
-		{5000, 10000, time.Second, false},  // between lines
-		{5000, 10000, every, true},         // a line per interval
+		{0, 10000, 0, true},               // the start
+		{10000, 10000, time.Second, true}, // the end
+		{5000, 10000, time.Second, false}, // between lines
+		{5000, 10000, every, true},        // a line per interval
 		{5001, 10000, 11 * time.Second, true},
 	} {
 		if got := ProgressDue(c.done, c.total, c.since, every); got != c.want {

@@ -3,31 +3,32 @@ package provider_test
 import (
 	"crypto/sha1"
 	"encoding/hex"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
-
-	"github.com/hashicorp/terraform-plugin-testing/config"
-	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/plancheck"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/onboard-tf/terraform-provider-onboard/internal/acctest"
 	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator"
 )
 
-// examples/msp-sharded with two shards, against the emulator with
-// Microsoft's throttling limits on: the owner configuration creates the app
-// and its secret, then each shard (the example's shard root, with its own
-// state) onboards its half of the customers, split by the hash of the
-// tenant ID, and plans no change on a second run.
+// examples/msp-sharded, unchanged, with two shards against the emulator
+// with Microsoft's throttling limits on: the owner configuration creates the
+// app and its secret, then both shards at once (each its own root and
+// state) onboard their half of the customers, split by the hash of the
+// tenant ID, consent granted and Business Central authorized through GDAP,
+// and plan no change on a second run. The Terraform CLI runs directly:
+// terraform-plugin-testing cannot read for_each instances' state.
 func TestAccExample_mspSharded(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1")
+	}
 	srv := acctest.Emulator(t)
 	srv.SetThrottling(true)
 	t.Cleanup(func() { srv.SetThrottling(false) })
@@ -64,82 +65,121 @@ func TestAccExample_mspSharded(t *testing.T) {
 	if len(names[0]) == 0 || len(names[1]) == 0 {
 		t.Fatalf("pick tenant IDs that fill both shards: %v", names)
 	}
-	var want [2][]knownvalue.Check
-	for i, ns := range names {
-		for _, n := range ns {
-			want[i] = append(want[i], knownvalue.StringExact(n))
-		}
-	}
 	csvFile := filepath.Join(dir, "customers.csv")
 	if err := os.WriteFile(csvFile, []byte(csv.String()), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	// The test serves the provider as hashicorp/onboard.
-	local := func(path string) string {
-		b, err := os.ReadFile(filepath.Join("..", "..", "examples", "msp-sharded", path))
+	// The example as it is, run by the Terraform CLI with the provider
+	// served from this process, each root in its own directory and state.
+	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if tf == "" {
+		tf = "terraform"
+	}
+	rc := filepath.Join(dir, "terraformrc")
+	if err := os.WriteFile(rc, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	root := func(name string) string {
+		d := filepath.Join(dir, name)
+		src := "shard"
+		if name == "owner" {
+			src = "owner"
+		}
+		b, err := os.ReadFile(filepath.Join("..", "..", "examples", "msp-sharded", src, "main.tf"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		return strings.Replace(string(b), `source = "onboard-tf/onboard"`, `source = "hashicorp/onboard"`, 1)
+		if name == "owner" {
+			b = []byte(strings.Replace(string(b), `"Qezaro Orbit"`, fmt.Sprintf("%q", acctest.Name(t, "sharded")), 1))
+		}
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(d, "main.tf"), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return d
 	}
-	if err := os.MkdirAll(filepath.Join(dir, "shard"), 0o700); err != nil {
-		t.Fatal(err)
+	run := func(d, reattach string, args ...string) (string, int) {
+		cmd := exec.Command(tf, append([]string{"-chdir=" + d}, args...)...)
+		cmd.Env = append(os.Environ(), "TF_REATTACH_PROVIDERS="+reattach, "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
+		out, err := cmd.CombinedOutput()
+		code := 0
+		if err != nil {
+			code = -1
+			var exit *exec.ExitError
+			if errors.As(err, &exit) {
+				code = exit.ExitCode()
+			}
+		}
+		return string(out), code
 	}
-	if err := os.WriteFile(filepath.Join(dir, "shard", "main.tf"), []byte(local("shard/main.tf")), 0o600); err != nil {
-		t.Fatal(err)
+	must := func(d, reattach string, args ...string) string {
+		out, code := run(d, reattach, args...)
+		if code != 0 {
+			t.Fatalf("terraform %s in %s: exit %d\n%s", strings.Join(args, " "), filepath.Base(d), code, out)
+		}
+		return out
 	}
-	owner := strings.Replace(local("owner/main.tf"), `display_name      = "Qezaro Orbit"`, fmt.Sprintf("display_name      = %q", acctest.Name(t, "sharded")), 1)
-	tenantOf := func(name string) string {
-		return fmt.Sprintf("5ad5ad00-0000-4000-8000-%012s", strings.TrimPrefix(name, "Sharded "))
+	owner, ownerServer := root("owner"), acctest.Reattach(t)
+	must(owner, ownerServer, "init", "-input=false", "-no-color")
+	t.Cleanup(func() { run(owner, ownerServer, "destroy", "-auto-approve", "-input=false", "-no-color") })
+	must(owner, ownerServer, "apply", "-auto-approve", "-input=false", "-no-color")
+	clientID := strings.TrimSpace(must(owner, ownerServer, "output", "-raw", "client_id"))
+	secret := strings.TrimSpace(must(owner, ownerServer, "output", "-raw", "client_secret"))
+
+	// Both shards at once, each with its own provider server and state.
+	var wg sync.WaitGroup
+	outs := make([]string, 2)
+	codes := make([]int, 2)
+	shards := make([]string, 2)
+	servers := make([]string, 2)
+	for i := range 2 {
+		shards[i], servers[i] = root(fmt.Sprint("shard", i)), acctest.Reattach(t)
+		vars := fmt.Sprintf(`{"shard_index": %d, "shard_count": 2, "customers_csv": %q, "client_id": %q, "client_secret": %q}`, i, csvFile, clientID, secret)
+		if err := os.WriteFile(filepath.Join(shards[i], "terraform.tfvars.json"), []byte(vars), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		must(shards[i], servers[i], "init", "-input=false", "-no-color")
+		t.Cleanup(func() { run(shards[i], servers[i], "destroy", "-auto-approve", "-input=false", "-no-color") })
 	}
-	// Each shard is its own root configuration with its own state, applied
-	// while the owner's app exists: a test of its own inside the owner's.
-	shard := func(i int, clientID, secret string) func(*testing.T) {
-		return func(t *testing.T) {
-			customer := func(name string) string { return fmt.Sprintf("onboard_customer_tenant.customer[%q]", name) }
-			vars := config.Variables{"shard_index": config.IntegerVariable(i), "shard_count": config.IntegerVariable(2),
-				"customers_csv": config.StringVariable(csvFile), "client_id": config.StringVariable(clientID), "client_secret": config.StringVariable(secret)}
-			// The shard's terraform block names the provider: the factories
-			// go with the steps.
-			resource.Test(t, resource.TestCase{
-				PreCheck: func() { acctest.PreCheck(t) },
-				Steps: []resource.TestStep{
-					{
-						ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-						ConfigDirectory:          config.StaticDirectory(filepath.Join(dir, "shard")),
-						ConfigVariables:          vars,
-						ConfigStateChecks: []statecheck.StateCheck{
-							statecheck.ExpectKnownOutputValue("customers", knownvalue.ListExact(want[i])),
-							statecheck.ExpectKnownValue(customer(names[i][0]), tfjsonpath.New("tenant_id"), knownvalue.StringExact(tenantOf(names[i][0]))),
-							statecheck.ExpectKnownValue(customer(names[i][0]), tfjsonpath.New("consent_state"), knownvalue.StringExact("granted")),
-							statecheck.ExpectKnownValue(fmt.Sprintf("onboard_bc_authorized_app.customer[%q]", names[i][0]), tfjsonpath.New("tenant_id"), knownvalue.StringExact(tenantOf(names[i][0]))),
-						},
-					},
-					{
-						ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-						ConfigDirectory:          config.StaticDirectory(filepath.Join(dir, "shard")),
-						ConfigVariables:          vars,
-						ConfigPlanChecks:         resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-					},
-				},
-			})
+	for i := range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			outs[i], codes[i] = run(shards[i], servers[i], "apply", "-auto-approve", "-input=false", "-no-color")
+		}()
+	}
+	wg.Wait()
+	for i := range 2 {
+		if codes[i] != 0 {
+			t.Fatalf("shard %d apply: exit %d\n%s", i, codes[i], outs[i])
+		}
+		var got []string
+		if err := json.Unmarshal([]byte(must(shards[i], servers[i], "output", "-json", "customers")), &got); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Join(got, ",") != strings.Join(names[i], ",") {
+			t.Errorf("shard %d manages %v, want %v", i, got, names[i])
+		}
+		// Consent granted and Business Central authorized everywhere.
+		if pending := strings.TrimSpace(must(shards[i], servers[i], "output", "-json", "pending_consent")); pending != "{}" {
+			t.Errorf("shard %d: pending consent %s", i, pending)
+		}
+		state := must(shards[i], servers[i], "state", "list")
+		for _, n := range names[i] {
+			for _, addr := range []string{fmt.Sprintf("onboard_customer_tenant.customer[%q]", n), fmt.Sprintf("onboard_bc_authorized_app.customer[%q]", n)} {
+				if !strings.Contains(state, addr) {
+					t.Errorf("shard %d state lacks %s:\n%s", i, addr, state)
+				}
+			}
+		}
+		// A second run plans no change.
+		if out, code := run(shards[i], servers[i], "plan", "-detailed-exitcode", "-input=false", "-no-color"); code != 0 {
+			t.Errorf("shard %d second plan: exit %d\n%s", i, code, out)
 		}
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: owner,
-			Check: func(s *terraform.State) error {
-				app := s.RootModule().Resources["onboard_entra_app.orbit"].Primary.Attributes
-				secret := s.RootModule().Resources["onboard_client_secret.orbit"].Primary.Attributes["value"]
-				for i := range 2 {
-					if !t.Run(fmt.Sprintf("shard%d", i), shard(i, app["client_id"], secret)) {
-						return fmt.Errorf("shard %d of 2 failed", i)
-					}
-				}
-				return nil
-			},
-		}},
-	})
+	if st := srv.ThrottleState(); !st.Enabled {
+		t.Fatalf("throttling was turned off: %+v", st)
+	}
 }

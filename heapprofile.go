@@ -1,8 +1,10 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"runtime/pprof"
+	"strings"
 	"time"
 )
 
@@ -13,8 +15,12 @@ const heapProfileEvery = 5 * time.Second
 // seconds while the provider runs (Terraform stops the provider without
 // notice, so there is no last chance at exit): `go tool pprof` on it shows
 // what the provider holds on to, e.g. in a bench over 10,000 tenants
-// (ONBOARD_HEAP_PROFILE=/tmp/heap.pprof). A diagnostic aid, not a setting.
+// (ONBOARD_HEAP_PROFILE=/tmp/heap.pprof; a %d in it becomes the process
+// ID, one file per provider process). A diagnostic aid, not a setting.
 func writeHeapProfiles(path string) {
+	if strings.Contains(path, "%d") {
+		path = fmt.Sprintf(path, os.Getpid())
+	}
 	for range time.Tick(heapProfileEvery) {
 		tmp := path + ".tmp"
 		f, err := os.Create(tmp)

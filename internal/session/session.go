@@ -111,7 +111,7 @@ type Session struct {
 	// apps are authenticators of onboarded apps, per app and secret: one
 	// MSAL client per tenant each, kept so that consent checks reuse the
 	// tenant's discovery and tokens across resources.
-	apps   sync.Map // key -> *auth.Authenticator
+	apps sync.Map // key -> *auth.Authenticator
 	// graphs are per tenant: bounded, so a run over 10,000 customers keeps
 	// those in use, not one client per customer.
 	graphs *lru[clientKey, *graph.Client]

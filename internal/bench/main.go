@@ -15,7 +15,9 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha1"
 	"encoding/csv"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -55,6 +57,14 @@ type row struct {
 	Parallel   int
 	Latency    time.Duration
 	ExitDetail string
+	// ProviderCPU is the provider processes' CPU time (from /proc),
+	// TerraformCPU Terraform's own (its rusage less the provider's).
+	ProviderCPU, TerraformCPU time.Duration
+	// Bound is the requests per tenant of the lower bound (0: none stated).
+	Bound float64
+	// VsOne is this row's wall time over the single run it is compared
+	// with (sharded rows).
+	VsOne float64
 }
 
 func main() {
@@ -66,6 +76,7 @@ func main() {
 	tf := flag.String("terraform", "", "Terraform CLI (default: scripts/terraform-path.sh)")
 	provider := flag.String("provider", "", "directory with a built terraform-provider-onboard")
 	work := flag.String("work", "", "working directory (default: a temporary one, removed at the end)")
+	shards := flag.Int("shards", 0, "also run the sharded scenario (examples/msp-sharded) with this many shards at once over the largest tenant count, throttling on")
 	flag.Parse()
 	log.SetFlags(0)
 
@@ -99,16 +110,32 @@ func main() {
 	}
 
 	var rows []row
+	largest := 0
 	for _, s := range strings.Split(*sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < 1 {
 			log.Fatalf("bench: bad tenant count %q", s)
 		}
+		largest = max(largest, n)
 		r, err := runSize(cfg, n)
 		rows = append(rows, r...)
 		if err != nil {
 			printTable(os.Stdout, cfg, rows)
 			log.Fatalf("bench: %d tenants: %v", n, err)
+		}
+	}
+	if *shards > 0 {
+		var one time.Duration
+		for _, r := range rows {
+			if r.N == largest && r.Step == "first apply" {
+				one = r.Wall
+			}
+		}
+		r, err := runSharded(cfg, largest, *shards, one)
+		rows = append(rows, r...)
+		if err != nil {
+			printTable(os.Stdout, cfg, rows)
+			log.Fatalf("bench: %d tenants in %d shards: %v", largest, *shards, err)
 		}
 	}
 	var b bytes.Buffer
@@ -124,53 +151,27 @@ func main() {
 
 func runSize(cfg config, n int) ([]row, error) {
 	log.Printf("== %d customer tenants", n)
-	srv, err := emulator.New(emulator.Options{})
+	dir := filepath.Join(cfg.work, fmt.Sprint(n))
+	applyDir, syncDir := filepath.Join(dir, "onboard"), filepath.Join(dir, "sync")
+	srv, tenants, env, err := setup(cfg, dir, n, false, applyDir, syncDir)
 	if err != nil {
 		return nil, err
 	}
 	defer srv.Close()
-	dir := filepath.Join(cfg.work, fmt.Sprint(n))
-	applyDir, syncDir := filepath.Join(dir, "onboard"), filepath.Join(dir, "sync")
-	for _, d := range []string{applyDir, syncDir} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			return nil, err
-		}
-	}
-	if err := srv.WriteCAFile(filepath.Join(dir, "ca.pem")); err != nil {
-		return nil, err
-	}
-	tenants, err := seedCustomers(srv, n)
-	if err != nil {
-		return nil, err
-	}
-	rt, err := srv.IssueRefreshToken(emulator.DefaultPartnerAdminUPN, "04b07795-8ddb-461a-bbee-02f9e1bf7b46")
-	if err != nil {
-		return nil, err
-	}
-	env := append(os.Environ(), "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "ONBOARD_PARTNER_REFRESH_TOKEN="+rt,
-		"TF_CLI_CONFIG_FILE="+filepath.Join(dir, "terraformrc"))
-	for k, v := range srv.Env() {
-		env = append(env, k+"="+v)
-	}
-	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"registry.terraform.io/onboard-tf/onboard\" = %q\n  }\n  direct {}\n}\n", cfg.provider)
-	if err := os.WriteFile(filepath.Join(dir, "terraformrc"), []byte(rc), 0o644); err != nil {
-		return nil, err
-	}
 	if err := writeScenario(cfg.repo, applyDir, tenants); err != nil {
 		return nil, err
 	}
-	if err := srv.InjectFault(emulator.Fault{Latency: cfg.latency}); err != nil {
-		return nil, err
-	}
-	tf := func(d string, args ...string) (time.Duration, int64, int, string, error) {
-		return runTerraform(cfg.terraform, d, env, args...)
-	}
+	// The lower bound of tokens per tenant: one per API (Graph, whose
+	// roles claim answers consent; Business Central) per tenant.
+	bounds := map[string]float64{"no-change plan": 2, "onboard_sync": 2}
 	par := fmt.Sprintf("-parallelism=%d", cfg.parallelism)
 	var rows []row
 	step := func(name, d string, parallel int, want int, args ...string) error {
 		srv.ResetCounters()
-		wall, rss, code, output, err := tf(d, args...)
-		r := row{N: n, Step: name, Wall: wall, Counters: srv.Counters(), PeakRSS: rss, Parallel: parallel, Latency: cfg.latency}
+		m, code, output, err := runTerraform(cfg.terraform, d, env, args...)
+		r := row{N: n, Step: name, Wall: m.wall, Counters: srv.Counters(), PeakRSS: m.rss, Parallel: parallel, Latency: cfg.latency,
+			ProviderCPU: m.providerCPU, TerraformCPU: m.terraformCPU, Bound: bounds[name]}
+		wall, rss := m.wall, m.rss
 		rows = append(rows, r)
 		log.Printf("   %-28s %8s  %6d requests  peak RSS %s", name, wall.Round(100*time.Millisecond), r.Counters.Total, mib(rss))
 		if err != nil || (want >= 0 && code != want) {
@@ -224,6 +225,49 @@ func runSize(cfg config, n int) ([]row, error) {
 	return rows, nil
 }
 
+// setup starts an emulator with n customers and writes what Terraform needs
+// in dir (CA, CLI config with the provider's dev override); it returns the
+// environment to run Terraform with.
+func setup(cfg config, dir string, n int, throttling bool, dirs ...string) (*emulator.Server, []customer, []string, error) {
+	srv, err := emulator.New(emulator.Options{Throttling: throttling})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	fail := func(err error) (*emulator.Server, []customer, []string, error) {
+		srv.Close()
+		return nil, nil, nil, err
+	}
+	for _, d := range append(dirs, dir) {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return fail(err)
+		}
+	}
+	if err := srv.WriteCAFile(filepath.Join(dir, "ca.pem")); err != nil {
+		return fail(err)
+	}
+	tenants, err := seedCustomers(srv, n)
+	if err != nil {
+		return fail(err)
+	}
+	rt, err := srv.IssueRefreshToken(emulator.DefaultPartnerAdminUPN, "04b07795-8ddb-461a-bbee-02f9e1bf7b46")
+	if err != nil {
+		return fail(err)
+	}
+	env := append(os.Environ(), "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "ONBOARD_PARTNER_REFRESH_TOKEN="+rt,
+		"TF_CLI_CONFIG_FILE="+filepath.Join(dir, "terraformrc"))
+	for k, v := range srv.Env() {
+		env = append(env, k+"="+v)
+	}
+	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"registry.terraform.io/onboard-tf/onboard\" = %q\n  }\n  direct {}\n}\n", cfg.provider)
+	if err := os.WriteFile(filepath.Join(dir, "terraformrc"), []byte(rc), 0o644); err != nil {
+		return fail(err)
+	}
+	if err := srv.InjectFault(emulator.Fault{Latency: cfg.latency}); err != nil {
+		return fail(err)
+	}
+	return srv, tenants, env, nil
+}
+
 type customer struct{ id, name, domain string }
 
 func seedCustomers(srv *emulator.Server, n int) ([]customer, error) {
@@ -263,18 +307,28 @@ func writeScenario(repo, dir string, cs []customer) error {
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(tf), 0o644); err != nil {
 		return err
 	}
+	return writeCSV(filepath.Join(dir, "customers.csv"), cs)
+}
+
+// writeCSV writes the customers as seed 000's spreadsheet.
+func writeCSV(path string, cs []customer) error {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
 	_ = w.Write([]string{"companyname", "TenantId", "AdminEmail", "CategoryName"})
 	for i, c := range cs {
-		tenant := c.id
-		if i%2 == 1 { // half by domain, as spreadsheets have both
-			tenant = c.domain
-		}
-		_ = w.Write([]string{c.name, tenant, "admin@" + c.domain, "Bench; Scale"})
+		// Half by domain, as spreadsheets have both.
+		_ = w.Write([]string{c.name, csvTenant(i, c), "admin@" + c.domain, "Bench; Scale"})
 	}
 	w.Flush()
-	return os.WriteFile(filepath.Join(dir, "customers.csv"), b.Bytes(), 0o644)
+	return os.WriteFile(path, b.Bytes(), 0o644)
+}
+
+// csvTenant is how writeCSV writes customer i: half by domain.
+func csvTenant(i int, c customer) string {
+	if i%2 == 1 {
+		return c.domain
+	}
+	return c.id
 }
 
 const benchOutputs = `
@@ -325,6 +379,112 @@ output "summary" {
 }
 `
 
+// runSharded is examples/msp-sharded over n tenants: the owner applies the
+// app and secret, then every shard applies its customers at once, against
+// one emulator with Microsoft's throttling limits on. Every shard must
+// succeed; the 429s are counted (each one retried, as no shard failed).
+func runSharded(cfg config, n, shards int, one time.Duration) ([]row, error) {
+	log.Printf("== %d customer tenants in %d shards at once, throttling on", n, shards)
+	dir := filepath.Join(cfg.work, fmt.Sprintf("%d-sharded", n))
+	ownerDir := filepath.Join(dir, "owner")
+	shardDirs := make([]string, shards)
+	for i := range shardDirs {
+		shardDirs[i] = filepath.Join(dir, fmt.Sprint("shard", i))
+	}
+	srv, tenants, env, err := setup(cfg, dir, n, true, append(shardDirs, ownerDir)...)
+	if err != nil {
+		return nil, err
+	}
+	defer srv.Close()
+	copyFile := func(src, dst string) error {
+		b, err := os.ReadFile(filepath.Join(cfg.repo, "examples/msp-sharded", src))
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(dst, b, 0o644)
+	}
+	if err := copyFile("owner/main.tf", filepath.Join(ownerDir, "main.tf")); err != nil {
+		return nil, err
+	}
+	csvPath := filepath.Join(dir, "customers.csv")
+	if err := writeCSV(csvPath, tenants); err != nil {
+		return nil, err
+	}
+	par := fmt.Sprintf("-parallelism=%d", cfg.parallelism)
+	var rows []row
+	srv.ResetCounters()
+	m, code, output, err := runTerraform(cfg.terraform, ownerDir, env, "apply", "-auto-approve", "-input=false", "-no-color", par)
+	rows = append(rows, row{N: n, Step: "sharded: owner apply", Wall: m.wall, Counters: srv.Counters(), PeakRSS: m.rss, Parallel: cfg.parallelism,
+		Latency: cfg.latency, ProviderCPU: m.providerCPU, TerraformCPU: m.terraformCPU})
+	if err != nil || code != 0 {
+		return rows, fmt.Errorf("owner apply: exit %d: %v\n%s", code, err, tail(output, 60))
+	}
+	cmd := exec.Command(cfg.terraform, "-chdir="+ownerDir, "output", "-json")
+	cmd.Env = env
+	b, err := cmd.Output()
+	if err != nil {
+		return rows, fmt.Errorf("owner outputs: %w", err)
+	}
+	var outs map[string]struct{ Value string }
+	if err := json.Unmarshal(b, &outs); err != nil {
+		return rows, err
+	}
+	// The example's split: parseint(substr(sha1(lower(id)), 0, 4), 16) % N.
+	per := make([]int, shards)
+	for i, c := range tenants {
+		sum := sha1.Sum([]byte(strings.ToLower(csvTenant(i, c))))
+		h, _ := strconv.ParseInt(hex.EncodeToString(sum[:])[:4], 16, 64)
+		per[h%int64(shards)]++
+	}
+	for i, d := range shardDirs {
+		if err := copyFile("shard/main.tf", filepath.Join(d, "main.tf")); err != nil {
+			return rows, err
+		}
+		vars, _ := json.Marshal(map[string]any{"shard_index": i, "shard_count": shards, "customers_csv": csvPath,
+			"client_id": outs["client_id"].Value, "client_secret": outs["client_secret"].Value})
+		if err := os.WriteFile(filepath.Join(d, "terraform.tfvars.json"), vars, 0o600); err != nil {
+			return rows, err
+		}
+	}
+	srv.ResetCounters()
+	start := time.Now()
+	results := make([]row, shards)
+	errs := make([]error, shards)
+	var wg sync.WaitGroup
+	for i, d := range shardDirs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			m, code, output, err := runTerraform(cfg.terraform, d, env, "apply", "-auto-approve", "-input=false", "-no-color", par)
+			results[i] = row{N: per[i], Step: fmt.Sprintf("sharded: shard %d of %d apply", i+1, shards), Wall: m.wall, PeakRSS: m.rss,
+				Parallel: cfg.parallelism, Latency: cfg.latency, ProviderCPU: m.providerCPU, TerraformCPU: m.terraformCPU}
+			if err != nil || code != 0 {
+				errs[i] = fmt.Errorf("shard %d: exit %d: %v\n%s", i, code, err, tail(output, 40))
+			}
+		}()
+	}
+	wg.Wait()
+	all := row{N: n, Step: fmt.Sprintf("sharded: %d shards at once", shards), Wall: time.Since(start), Counters: srv.Counters(),
+		Parallel: cfg.parallelism * shards, Latency: cfg.latency}
+	failed := 0
+	for i, r := range results {
+		all.PeakRSS = max(all.PeakRSS, r.PeakRSS)
+		all.ProviderCPU += r.ProviderCPU
+		all.TerraformCPU += r.TerraformCPU
+		if errs[i] != nil {
+			failed++
+		}
+	}
+	if one > 0 {
+		all.VsOne = float64(all.Wall) / float64(one)
+	}
+	all.ExitDetail = fmt.Sprintf("%d failed shards, %d 429s retried (%v)", failed, all.Counters.Throttled, srv.Throttled())
+	rows = append(rows, results...)
+	rows = append(rows, all)
+	log.Printf("   %-28s %8s  %6d requests  %d 429s  %d failed", all.Step, all.Wall.Round(100*time.Millisecond), all.Counters.Total, all.Counters.Throttled, failed)
+	return rows, errors.Join(errs...)
+}
+
 type scenarioOutputs struct {
 	ClientID     string
 	ClientSecret string
@@ -353,19 +513,25 @@ func outputs(terraform, dir string, env []string) (scenarioOutputs, error) {
 	return o, nil
 }
 
-// runTerraform runs one command and samples the peak RSS (VmHWM) of the
-// provider processes Terraform starts.
-func runTerraform(terraform, dir string, env []string, args ...string) (time.Duration, int64, int, string, error) {
+type measured struct {
+	wall, providerCPU, terraformCPU time.Duration
+	rss                             int64
+}
+
+// runTerraform runs one command and samples the peak RSS (VmHWM) and CPU
+// time of the provider processes Terraform starts.
+func runTerraform(terraform, dir string, env []string, args ...string) (measured, int, string, error) {
 	cmd := exec.Command(terraform, append([]string{"-chdir=" + dir}, args...)...)
 	cmd.Env = env
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
-		return 0, 0, -1, "", err
+		return measured{}, -1, "", err
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	var peak int64
+	cpu := map[int]time.Duration{} // per provider process, its last sample
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
@@ -373,9 +539,7 @@ func runTerraform(terraform, dir string, env []string, args ...string) (time.Dur
 		t := time.NewTicker(50 * time.Millisecond)
 		defer t.Stop()
 		for {
-			if v := providerHWM(cmd.Process.Pid); v > peak {
-				peak = v
-			}
+			providerSample(cmd.Process.Pid, &peak, cpu)
 			select {
 			case <-ctx.Done():
 				return
@@ -384,24 +548,32 @@ func runTerraform(terraform, dir string, env []string, args ...string) (time.Dur
 		}
 	}()
 	err := cmd.Wait()
-	wall := time.Since(start)
+	m := measured{wall: time.Since(start)}
 	cancel()
 	wg.Wait()
+	m.rss = peak
+	for _, c := range cpu {
+		m.providerCPU += c
+	}
+	// Terraform's rusage includes the children it waited for: the provider.
+	if ps := cmd.ProcessState; ps != nil {
+		m.terraformCPU = max(0, ps.UserTime()+ps.SystemTime()-m.providerCPU)
+	}
 	code := cmd.ProcessState.ExitCode()
 	var exit *exec.ExitError
 	if errors.As(err, &exit) {
 		err = nil // the caller judges the exit code
 	}
-	return wall, peak, code, out.String(), err
+	return m, code, out.String(), err
 }
 
-// providerHWM returns the largest VmHWM among the children of pid that are
-// the provider.
-func providerHWM(pid int) int64 {
+// providerSample records the largest VmHWM and the CPU time of the
+// children of pid that are the provider.
+func providerSample(pid int, peak *int64, cpu map[int]time.Duration) {
 	entries, _ := os.ReadDir("/proc")
-	var peak int64
 	for _, e := range entries {
-		if _, err := strconv.Atoi(e.Name()); err != nil {
+		child, err := strconv.Atoi(e.Name())
+		if err != nil {
 			continue
 		}
 		status, err := os.ReadFile(filepath.Join("/proc", e.Name(), "status"))
@@ -427,35 +599,56 @@ func providerHWM(pid int) int64 {
 				hwm = kb * 1024
 			}
 		}
-		if ppid == pid && strings.HasPrefix(name, "terraform-provi") && hwm > peak {
-			peak = hwm
+		if ppid != pid || !strings.HasPrefix(name, "terraform-provi") {
+			continue
+		}
+		*peak = max(*peak, hwm)
+		// utime and stime, fields 14 and 15 of stat, in clock ticks (100/s).
+		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		f := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
+		if len(f) > 12 {
+			u, _ := strconv.ParseInt(f[11], 10, 64)
+			st, _ := strconv.ParseInt(f[12], 10, 64)
+			cpu[child] = time.Duration(u+st) * 10 * time.Millisecond
 		}
 	}
-	return peak
 }
 
 func printTable(w io.Writer, cfg config, rows []row) {
 	fmt.Fprintf(w, "\nonboard provider benchmark: seed 000 scenario (examples/msp-multitenant), %s latency per request, terraform -parallelism=%d, onboard_sync max_parallel=%d\n\n",
 		cfg.latency, cfg.parallelism, cfg.syncPar)
-	fmt.Fprintln(w, "| tenants | step | wall | requests | per tenant: all | token | Graph | BC | provider peak RSS | lower bound | wall / bound |")
-	fmt.Fprintln(w, "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Fprintln(w, "| tenants | step | wall | requests | per tenant: all | token (bound) | Graph | BC | 429s | provider peak RSS | provider CPU | Terraform CPU | lower bound | wall / bound | wall / one run |")
+	fmt.Fprintln(w, "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, r := range rows {
 		n := float64(r.N)
 		bound := time.Duration(float64(r.Counters.Total) * float64(r.Latency) / float64(r.Parallel))
-		ratio := "-"
+		ratio, vsOne, tokBound := "-", "-", ""
 		if bound > 0 {
 			ratio = fmt.Sprintf("%.2f", float64(r.Wall)/float64(bound))
+		}
+		if r.VsOne > 0 {
+			vsOne = fmt.Sprintf("%.2f", r.VsOne)
+		}
+		if r.Bound > 0 {
+			tokBound = fmt.Sprintf(" (%.0f)", r.Bound)
 		}
 		step := r.Step
 		if r.ExitDetail != "" {
 			step += " (" + r.ExitDetail + ")"
 		}
-		fmt.Fprintf(w, "| %d | %s | %s | %d | %.2f | %.2f | %.2f | %.2f | %s | %s | %s |\n", r.N, step, r.Wall.Round(100*time.Millisecond), r.Counters.Total,
-			float64(r.Counters.Total)/n, float64(r.Counters.Tokens)/n, float64(r.Counters.ByService["graph"])/n, float64(r.Counters.ByService["bc"])/n,
-			mib(r.PeakRSS), bound.Round(100*time.Millisecond), ratio)
+		fmt.Fprintf(w, "| %d | %s | %s | %d | %.2f | %.2f%s | %.2f | %.2f | %d | %s | %s | %s | %s | %s | %s |\n", r.N, step, r.Wall.Round(100*time.Millisecond), r.Counters.Total,
+			float64(r.Counters.Total)/n, float64(r.Counters.Tokens)/n, tokBound, float64(r.Counters.ByService["graph"])/n, float64(r.Counters.ByService["bc"])/n,
+			r.Counters.Throttled, mib(r.PeakRSS), r.ProviderCPU.Round(100*time.Millisecond), r.TerraformCPU.Round(100*time.Millisecond),
+			bound.Round(100*time.Millisecond), ratio, vsOne)
 	}
 	fmt.Fprintln(w, "\nlower bound = requests x latency / parallelism (terraform -parallelism for apply and plan, max_parallel for onboard_sync).")
-	fmt.Fprintln(w, "token = requests to /oauth2/v2.0/token; login requests also include OpenID configuration discovery.")
+	fmt.Fprintln(w, "token = requests to /oauth2/v2.0/token per tenant, with the lower bound in brackets: one token per API (Graph, Business Central) per tenant;")
+	fmt.Fprintln(w, "login requests also include OpenID configuration discovery. 429s: answered by the emulator's throttling (Microsoft's published limits; sharded rows).")
+	fmt.Fprintln(w, "provider CPU: user+system time of the provider process (/proc); Terraform CPU: Terraform's own (its rusage less the provider's).")
+	fmt.Fprintln(w, "The rest of the wall time is waiting: on the emulator's latency (the lower bound) and on Terraform's graph walk.")
 	fmt.Fprintln(w, "\nRequests by route (IDs replaced by {id}, per tenant):")
 	for _, r := range rows {
 		fmt.Fprintf(w, "\n%d tenants, %s:\n", r.N, r.Step)

@@ -130,6 +130,7 @@ func (s *Server) Reset() {
 	_ = s.store.Update(func(tx *store.Tx) error { tx.Reset(); return nil })
 	s.ClearFaults()
 	s.ResetCounters()
+	s.SetThrottling(s.Throttling())
 	s.seedDefaults()
 }
 

@@ -190,6 +190,12 @@ func (cs *counterSet) count(svc string, r *http.Request) {
 	cs.mu.Unlock()
 }
 
+func (cs *counterSet) countThrottled() {
+	cs.mu.Lock()
+	cs.byID["throttled"]++
+	cs.mu.Unlock()
+}
+
 // Counters returns the request counts since start or the last ResetCounters.
 func (s *Server) Counters() Counters {
 	cs := s.counters
@@ -202,6 +208,8 @@ func (s *Server) Counters() Counters {
 			c.Total = v
 		case k == "tokens":
 			c.Tokens = v
+		case k == "throttled":
+			c.Throttled = v
 		case strings.HasPrefix(k, "svc "):
 			c.ByService[strings.TrimPrefix(k, "svc ")] = v
 		case strings.HasPrefix(k, "path "):

@@ -35,6 +35,7 @@ type Server struct {
 	bc       *businesscentral.Service
 
 	faults   *faultSet
+	throttle *throttle
 	counters *counterSet
 	mux      *http.ServeMux
 
@@ -55,6 +56,9 @@ type Options struct {
 	// Keys, when set, are the CA and token-signing key to use (from an
 	// earlier server's Keys or saved state); default: new ones.
 	Keys *Keys
+	// Throttling enforces Microsoft's published service limits
+	// (throttle.go); off by default, also switched by SetThrottling.
+	Throttling bool
 }
 
 // New starts an emulator on a loopback HTTPS listener.
@@ -88,6 +92,7 @@ func New(opts Options) (*Server, error) {
 		clock:    clock,
 		keys:     keys,
 		faults:   &faultSet{},
+		throttle: &throttle{enabled: opts.Throttling},
 		counters: newCounterSet(),
 		listener: ln,
 		caPEM:    []byte(keys.CACert),
@@ -96,7 +101,7 @@ func New(opts Options) (*Server, error) {
 	s.identity = identity.New(s.store, key, keys.SigningKeyID, s.url)
 	s.graph = graph.New(s.store, s.identity.Authenticate, s.url)
 	s.graph.Intercept = func(w http.ResponseWriter, r *http.Request) bool {
-		return s.faults.apply(w, r, "graph", s.clock, s.graph)
+		return s.faults.apply(w, r, "graph", s.clock, s.graph) || s.throttled(w, r, "graph")
 	}
 	s.bc = businesscentral.New(s.store, s.identity.Authenticate)
 	s.routes()
@@ -229,8 +234,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		r.ContentLength = int64(len(body))
 		r.Header.Del("Content-Encoding")
 	}
-	if s.faults.apply(w, r, svc, s.clock, s.mux) {
+	if s.faults.apply(w, r, svc, s.clock, s.mux) || s.throttled(w, r, svc) {
 		return
 	}
 	s.mux.ServeHTTP(w, r)
+}
+
+// throttled answers 429 when throttling is on and the request is over one
+// of Microsoft's limits, and counts it.
+func (s *Server) throttled(w http.ResponseWriter, r *http.Request, svc string) bool {
+	if !s.throttle.apply(w, r, svc, s.store, s.now()) {
+		return false
+	}
+	s.counters.countThrottled()
+	return true
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"time"
+
+	"github.com/microsoftgraph/msgraph-sdk-go/models"
 )
 
 // DelegatedAdminRelationship is a GDAP relationship seen from the partner.
@@ -17,12 +19,29 @@ type DelegatedAdminRelationship struct {
 // ListDelegatedAdminRelationships lists the partner's GDAP relationships.
 // Microsoft serves it only to a signed-in partner user (delegated token).
 func (c *Client) ListDelegatedAdminRelationships(ctx context.Context) ([]DelegatedAdminRelationship, error) {
-	resp, err := c.tenantRelationships().DelegatedAdminRelationships().Get(ctx, nil)
+	b := c.tenantRelationships().DelegatedAdminRelationships()
+	resp, err := b.Get(ctx, nil)
 	if err != nil {
 		return nil, wrap(err)
 	}
 	var out []DelegatedAdminRelationship
-	for _, r := range resp.GetValue() {
+	// Every page: a partner with more customers than one page holds them on
+	// @odata.nextLink pages.
+	for {
+		out = append(out, delegatedAdminRelationships(resp.GetValue())...)
+		next := resp.GetOdataNextLink()
+		if next == nil || *next == "" {
+			return out, nil
+		}
+		if resp, err = b.WithUrl(*next).Get(ctx, nil); err != nil {
+			return nil, wrap(err)
+		}
+	}
+}
+
+func delegatedAdminRelationships(page []models.DelegatedAdminRelationshipable) []DelegatedAdminRelationship {
+	var out []DelegatedAdminRelationship
+	for _, r := range page {
 		rel := DelegatedAdminRelationship{ID: str(r.GetId()), DisplayName: str(r.GetDisplayName())}
 		if s := r.GetStatus(); s != nil {
 			rel.Status = s.String()
@@ -40,5 +59,5 @@ func (c *Client) ListDelegatedAdminRelationships(ctx context.Context) ([]Delegat
 		}
 		out = append(out, rel)
 	}
-	return out, nil
+	return out
 }

@@ -296,28 +296,37 @@ func (d *syncDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	results := make(map[string]syncTenant, len(tenants))
 	standings := make([]onboarding.Standing, 0, len(tenants))
 	var mu sync.Mutex
-	sem := make(chan struct{}, parallel)
+	// max_parallel workers, not a goroutine per tenant: 10,000 tenants
+	// cost 8 stacks, not 10,000.
+	type job struct{ key, ref string }
+	work := make(chan job)
+	prog := startProgress(ctx, "onboard_sync", len(tenants))
 	var wg sync.WaitGroup
-	for key, ref := range tenants {
+	for range min(parallel, len(tenants)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			tctx, cancel := context.WithTimeout(ctx, timeout)
-			defer cancel()
-			r, standing := d.syncTenant(tctx, ref, clientID, secret, required)
-			if id := r.TenantID.ValueString(); onboarding.IsGUID(id) {
-				r.ConsentURL = types.StringValue(onboarding.AdminConsentURL(d.data.Cloud.LoginEndpoint, id, clientID, redirect,
-					onboarding.ConsentResources(required, d.data.resourceURI)...))
+			for w := range work {
+				tctx, cancel := context.WithTimeout(ctx, timeout)
+				r, standing := d.syncTenant(tctx, w.ref, clientID, secret, required)
+				cancel()
+				if id := r.TenantID.ValueString(); onboarding.IsGUID(id) {
+					r.ConsentURL = types.StringValue(onboarding.AdminConsentURL(d.data.Cloud.LoginEndpoint, id, clientID, redirect,
+						onboarding.ConsentResources(required, d.data.resourceURI)...))
+				}
+				r.Standing = types.StringValue(string(standing))
+				mu.Lock()
+				results[w.key] = r
+				standings = append(standings, standing)
+				mu.Unlock()
+				prog.step(ctx)
 			}
-			r.Standing = types.StringValue(string(standing))
-			mu.Lock()
-			results[key] = r
-			standings = append(standings, standing)
-			mu.Unlock()
 		}()
 	}
+	for key, ref := range tenants {
+		work <- job{key, ref}
+	}
+	close(work)
 	wg.Wait()
 
 	now := d.data.Graph.Now()

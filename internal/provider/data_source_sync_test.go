@@ -2,6 +2,10 @@ package provider_test
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -56,6 +60,10 @@ check "secrets" {
 	tenant := func(id, attr string) tfjsonpath.Path {
 		return tfjsonpath.New("results").AtMapKey(id).AtMapKey(attr)
 	}
+	// The provider's INFO log (TF_LOG=INFO) shows the sync's progress.
+	logs := filepath.Join(t.TempDir(), "%s.log")
+	t.Setenv("TF_LOG", "INFO")
+	t.Setenv("TF_LOG_PATH_MASK", logs)
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
@@ -112,6 +120,24 @@ check "secrets" {
 						"tenants_ok": knownvalue.Int64Exact(2), "tenants_failing": knownvalue.Int64Exact(1),
 						"tenants_pending_consent": knownvalue.Int64Exact(1), "secrets_expiring": knownvalue.Int64Exact(0)})),
 					statecheck.ExpectKnownValue("data.onboard_sync.all", tfjsonpath.New("secrets").AtSliceIndex(0).AtMapKey("days_to_expiry"), knownvalue.Int64Exact(29)),
+				},
+				Check: func(*terraform.State) error {
+					log, err := os.ReadFile(fmt.Sprintf(logs, t.Name()))
+					if err != nil {
+						return err
+					}
+					for msg, fields := range map[string][]string{
+						"0/3 tenants": {"done=0", "total=3", "eta=unknown", "rate_per_second=0.0"},
+						"3/3 tenants": {"done=3", "total=3", "eta=0s", "rate_per_second="},
+					} {
+						line := regexp.MustCompile(`\[INFO\] +[^ ]+: onboard_sync: ` + msg + `: .*`).Find(log)
+						for _, f := range fields {
+							if !strings.Contains(string(line), " "+f) {
+								return fmt.Errorf("INFO progress line %q lacks %s; the log's onboard_sync lines: %s", line, f, regexp.MustCompile(`.*onboard_sync: .*`).FindAll(log, -1))
+							}
+						}
+					}
+					return nil
 				},
 			},
 			{

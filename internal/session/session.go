@@ -111,8 +111,10 @@ type Session struct {
 	// apps are authenticators of onboarded apps, per app and secret: one
 	// MSAL client per tenant each, kept so that consent checks reuse the
 	// tenant's discovery and tokens across resources.
-	apps   sync.Map // key -> *auth.Authenticator
-	graphs sync.Map // clientKey -> *graph.Client
+	apps sync.Map // key -> *auth.Authenticator
+	// graphs are per tenant: bounded, so a run over 10,000 customers keeps
+	// those in use, not one client per customer.
+	graphs *lru[clientKey, *graph.Client]
 	bcs    sync.Map // clientKey -> *bcadmin.Client
 }
 
@@ -131,7 +133,7 @@ func New(o Options) (*Session, error) {
 	if o.MaxRetryWait <= 0 {
 		o.MaxRetryWait = DefaultMaxRetryWait
 	}
-	s := &Session{opts: o, http: hc}
+	s := &Session{opts: o, http: hc, graphs: newLRU[clientKey, *graph.Client](clientCacheSize)}
 	cfg := o.Auth
 	cfg.Cloud, cfg.HTTPClient = o.Cloud, hc
 	cfg.MaxRetryWait, cfg.Log = o.MaxRetryWait, o.RetryLog
@@ -282,18 +284,14 @@ type clientKey struct {
 
 func (s *Session) cachedGraph(k clientKey, tokens auth.TokenSource, p Profile) (*graph.Client, error) {
 	k.tenant = strings.ToLower(k.tenant)
-	if v, ok := s.graphs.Load(k); ok {
-		if cached, ok := v.(*graph.Client); ok {
-			return cached, nil
-		}
+	if cached, ok := s.graphs.get(k); ok {
+		return cached, nil
 	}
 	g, err := s.graph(k.tenant, tokens, p)
 	if err != nil {
 		return nil, err
 	}
-	v, _ := s.graphs.LoadOrStore(k, g)
-	cached, _ := v.(*graph.Client)
-	return cached, nil
+	return s.graphs.add(k, g), nil
 }
 
 func (s *Session) graph(tenantID string, tokens auth.TokenSource, p Profile) (*graph.Client, error) {

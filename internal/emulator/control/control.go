@@ -50,6 +50,8 @@ type Controller interface {
 	DeleteBCEntraApp(tenantID, env, clientID string) error
 	SetBCConsentDelay(tenantID string, d time.Duration) error
 	ThrottleBC(tenantID string, count, retryAfterSeconds int) error
+	SetThrottling(on bool)
+	ThrottleState() ThrottleStatus
 }
 
 // handler answers a control request with a value (nil: 204) or an error.
@@ -263,6 +265,17 @@ func Handler(c Controller) http.Handler {
 				return nil, err
 			}
 			return none(c.ThrottleBC(r.PathValue("tenant"), in.Count, in.RetryAfterSeconds))
+		})},
+		{Method: "GET", Pattern: "/_emulator/throttling", Handler: serve(func(*http.Request) (any, error) { return c.ThrottleState(), nil })},
+		{Method: "PUT", Pattern: "/_emulator/throttling", Handler: serve(func(r *http.Request) (any, error) {
+			var b struct {
+				Enabled *bool `json:"enabled"`
+			}
+			if err := decode(r, &b, `body must be {"enabled":true}`); err != nil || b.Enabled == nil {
+				return nil, &badBody{`body must be {"enabled":true}`}
+			}
+			c.SetThrottling(*b.Enabled)
+			return c.ThrottleState(), nil
 		})},
 	})
 }

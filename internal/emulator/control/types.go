@@ -88,6 +88,9 @@ type Counters struct {
 	ByService map[string]int `json:"byService"`
 	ByPath    map[string]int `json:"byPath"`
 	Tokens    int            `json:"tokens"`
+	// Throttled counts 429s answered by the published limits (throttling
+	// on), $batch sub-requests included; injected faults are not counted.
+	Throttled int `json:"throttled"`
 }
 
 // TenantSummary is one tenant as GET /_emulator/tenants lists it: what a
@@ -110,4 +113,12 @@ type GDAPSummary struct {
 	Status           string    `json:"status"`
 	EndDateTime      time.Time `json:"endDateTime"`
 	Members          []string  `json:"members"` // UPNs
+}
+
+// ThrottleStatus is GET and PUT /_emulator/throttling: whether Microsoft's
+// published limits are enforced and the 429s they answered, by scope
+// (Tenant_Application, Application, Tenant, BC).
+type ThrottleStatus struct {
+	Enabled   bool           `json:"enabled"`
+	Throttled map[string]int `json:"throttled"`
 }

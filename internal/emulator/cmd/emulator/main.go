@@ -43,12 +43,13 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(*emula
 	envFile := fs.String("env-file", "", "write shell export lines for the provider to this file, and the CA to emulator-ca.pem beside it")
 	stateFile := fs.String("state", "", "load state (tenants, clock, CA and signing keys) from this file if it exists, save it there on exit")
 	seedFile := fs.String("seed", "", "JSON file with a list of tenants to seed (TenantSeed objects, see the emulator reference); not applied when --state loaded a saved state")
+	throttling := fs.Bool("throttle", false, "enforce Microsoft's published throttling limits (429 with Retry-After); also PUT /_emulator/throttling")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	logger := log.New(stderr, "", log.LstdFlags)
 
-	opts := emulator.Options{Listen: *listen}
+	opts := emulator.Options{Listen: *listen, Throttling: *throttling}
 	var state []byte
 	if *stateFile != "" {
 		b, err := os.ReadFile(*stateFile)

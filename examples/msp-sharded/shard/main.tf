@@ -1,0 +1,94 @@
+# One shard of the customers: the rows of customers.csv whose tenant hashes
+# to shard_index. Every shard is its own root configuration with its own
+# state (a workspace, a Terragrunt unit, an HCP Terraform or Atlantis
+# project), and all shards can run at once. The hash is of the tenant as the
+# CSV writes it, so adding or removing a customer never moves another one
+# to a different shard; changing shard_count does (see the sharding guide).
+
+terraform {
+  required_providers {
+    onboard = {
+      source = "onboard-tf/onboard"
+    }
+  }
+}
+
+provider "onboard" {}
+
+variable "shard_index" {
+  type        = number
+  description = "This shard, from 0 to shard_count - 1."
+}
+
+variable "shard_count" {
+  type        = number
+  description = "How many shards the customers are split into."
+
+  validation {
+    condition     = var.shard_count >= 1 && var.shard_index >= 0 && var.shard_index < var.shard_count
+    error_message = "shard_index must be from 0 to shard_count - 1."
+  }
+}
+
+variable "customers_csv" {
+  type        = string
+  description = "The customers spreadsheet export: companyname,TenantId,AdminEmail,CategoryName."
+}
+
+variable "client_id" {
+  type        = string
+  description = "The app's client ID, from the owner configuration's output."
+}
+
+variable "client_secret" {
+  type        = string
+  sensitive   = true
+  description = "The app's secret, from the owner configuration's output."
+}
+
+locals {
+  customers = {
+    for row in csvdecode(file(var.customers_csv)) : row.companyname => row
+    if parseint(substr(sha1(lower(trimspace(row.TenantId))), 0, 4), 16) % var.shard_count == var.shard_index
+  }
+}
+
+resource "onboard_customer_tenant" "customer" {
+  for_each = local.customers
+
+  client_id     = var.client_id
+  client_secret = var.client_secret
+  tenant        = each.value.TenantId # a GUID or a domain
+  company_name  = each.value.companyname
+  admin_email   = each.value.AdminEmail != "" ? each.value.AdminEmail : null
+  categories    = [for c in split(";", each.value.CategoryName) : trimspace(c) if trimspace(c) != ""]
+}
+
+data "onboard_customer_tenants" "gdap" {}
+
+resource "onboard_bc_authorized_app" "customer" {
+  for_each = {
+    for name, c in onboard_customer_tenant.customer : name => c
+    if try(data.onboard_customer_tenants.gdap.customers[c.tenant_id].active, false)
+  }
+
+  tenant_id     = each.value.tenant_id
+  client_id     = var.client_id
+  client_secret = var.client_secret
+}
+
+output "customers" {
+  description = "The customers this shard manages."
+  value       = sort(keys(local.customers))
+}
+
+output "pending_consent" {
+  description = "Customers of this shard still to consent, with the URL to send to their admin."
+  value = {
+    for name, c in onboard_customer_tenant.customer : name => {
+      admin_email = c.admin_email
+      consent_url = c.consent_url
+      missing     = c.missing_permissions
+    } if c.consent_state != "granted"
+  }
+}

@@ -37,6 +37,9 @@ type CLI struct {
 // initialized.
 func NewCLI(t *testing.T, files map[string]string) *CLI {
 	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 (runs the Terraform CLI)")
+	}
 	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
 	if bin == "" {
 		var err error

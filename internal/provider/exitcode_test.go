@@ -193,7 +193,7 @@ func TestAccDrift_exitCodes(t *testing.T) {
 	// (14 days of warning).
 	srv.Advance(61 * 24 * time.Hour)
 	out = planExit(t, c, "rotation due", 2)
-	expectIn(t, "rotation due", out, "onboard_client_secret.orbit must be replaced", "Warning: Client secret will be rotated")
+	expectIn(t, "rotation due", out, "onboard_client_secret.orbit will be updated in-place", "Warning: Client secret will be rotated")
 	expectNotIn(t, "rotation due", out, "Check block assertion failed", `check "secret_not_expiring"`)
 	// Nobody applied for 17 more days: the check fails at plan, naming
 	// the secret, its end and when apply should have replaced it.

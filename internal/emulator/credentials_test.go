@@ -104,7 +104,9 @@ func TestCertificateAssertionRules(t *testing.T) {
 		{"audience another endpoint", certAssertion(s, cert, key, appID, func(c jwt.MapClaims) { c["aud"] = "https://login.microsoftonline.com/x/oauth2/v2.0/token" }), 700016},
 	}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) { wantAADSTS(t, assertionForm(t, s, appID, c.assertion), 401, c.code, "invalid_client") })
+		t.Run(c.name, func(t *testing.T) {
+			wantAADSTS(t, assertionForm(t, s, appID, c.assertion), 401, c.code, "invalid_client")
+		})
 	}
 	// Once Entra's clock passes the certificate's end, the key is expired.
 	s.Advance(48 * time.Hour)

@@ -36,6 +36,7 @@ type syncDataSource struct {
 type syncModel struct {
 	ClientID          types.String `tfsdk:"client_id"`
 	ClientSecret      types.String `tfsdk:"client_secret"`
+	ClientCertificate types.String `tfsdk:"client_certificate"`
 	Tenants           types.List   `tfsdk:"tenants"`
 	MaxParallel       types.Int64  `tfsdk:"max_parallel"`
 	TenantTimeout     types.String `tfsdk:"tenant_timeout"`
@@ -116,6 +117,7 @@ func (d *syncDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 			"client_id": schema.StringAttribute{Required: true, MarkdownDescription: "Client ID of the onboarded app (registered in the provider's home tenant).",
 				Validators: []validator.String{guidValidator()}},
 			"client_secret": schema.StringAttribute{Optional: true, Sensitive: true, MarkdownDescription: "A secret of the app, to sign in as it in each tenant."},
+			"client_certificate": clientCertificateDataSourceAttribute(),
 			"tenants": schema.ListAttribute{ElementType: types.StringType, Required: true,
 				MarkdownDescription: "Tenant IDs to read, e.g. `[for t in onboard_customer_tenant.customer : t.tenant_id]`."},
 			"max_parallel": schema.Int64Attribute{Optional: true, MarkdownDescription: "How many tenants are read at once (default 8).",
@@ -216,7 +218,7 @@ func (d *syncDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 			defer func() { <-sem }()
 			tctx, cancel := context.WithTimeout(ctx, timeout)
 			defer cancel()
-			r := d.syncTenant(tctx, ref, clientID, m.ClientSecret.ValueString(), required)
+			r := d.syncTenant(tctx, ref, appCredential(m.ClientID, m.ClientSecret, m.ClientCertificate), required)
 			mu.Lock()
 			results[ref] = r
 			mu.Unlock()
@@ -266,7 +268,8 @@ func (d *syncDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 
 // syncTenant reads one tenant; every failure ends up in the result, never
 // in the data source's diagnostics.
-func (d *syncDataSource) syncTenant(ctx context.Context, ref, clientID, secret string, required []requiredPermission) syncTenant {
+func (d *syncDataSource) syncTenant(ctx context.Context, ref string, cred session.AppCredential, required []requiredPermission) syncTenant {
+	clientID := cred.ClientID
 	r := syncTenant{TenantID: types.StringValue(strings.ToLower(ref)), Status: types.StringValue("ok"), Error: types.StringValue(""),
 		ConsentState: types.StringValue(string(onboarding.ConsentUnknown)), MissingPermissions: []string{}, Domains: []string{},
 		OrganizationName: types.StringNull(), DefaultDomain: types.StringNull(),
@@ -281,8 +284,8 @@ func (d *syncDataSource) syncTenant(ctx context.Context, ref, clientID, secret s
 		r.Error = types.StringValue(explain(c, err).line())
 		return r
 	}
-	if secret == "" {
-		return fail(errors.New("set client_secret so the app can sign in to the tenant"))
+	if !cred.Set() {
+		return fail(errors.New("set client_secret or client_certificate so the app can sign in to the tenant"))
 	}
 	tenantID, isID, ok := normalizeTenant(ref)
 	r.TenantID = types.StringValue(tenantID)
@@ -299,7 +302,7 @@ func (d *syncDataSource) syncTenant(ctx context.Context, ref, clientID, secret s
 		r.TenantID = types.StringValue(tenantID)
 	}
 	c.tenant = tenantID
-	o, err := d.data.observeWithAppToken(ctx, tenantID, clientID, secret, required)
+	o, err := d.data.observeWithAppToken(ctx, tenantID, cred, required)
 	if err != nil {
 		return fail(err)
 	}
@@ -309,10 +312,10 @@ func (d *syncDataSource) syncTenant(ctx context.Context, ref, clientID, secret s
 	if !o.SPPresent {
 		return r // not onboarded yet: nothing more to read
 	}
-	if err := d.syncBC(ctx, &r, tenantID, clientID, secret, required, consent); err != nil {
+	if err := d.syncBC(ctx, &r, tenantID, cred, required, consent); err != nil {
 		return fail(err)
 	}
-	g, err := d.data.Session.AppGraph(tenantID, clientID, secret, session.Sweep)
+	g, err := d.data.Session.AppGraphAs(tenantID, cred, session.Sweep)
 	if err != nil {
 		return fail(err)
 	}
@@ -349,13 +352,13 @@ func (d *syncDataSource) syncTenant(ctx context.Context, ref, clientID, secret s
 // syncBC fills the Business Central part: consent from the observation,
 // authorization and environments from the admin center, app-only. What the
 // app may not read stays null; any other failure is the tenant's error.
-func (d *syncDataSource) syncBC(ctx context.Context, r *syncTenant, tenantID, clientID, secret string, required []requiredPermission, consent onboarding.Consent) error {
+func (d *syncDataSource) syncBC(ctx context.Context, r *syncTenant, tenantID string, cred session.AppCredential, required []requiredPermission, consent onboarding.Consent) error {
 	needsBC, consented := onboarding.BusinessCentralConsent(required, consent)
 	if !needsBC {
 		return nil
 	}
 	r.BCConsented = types.BoolValue(consented)
-	c, err := d.data.Session.BC(session.BCCredentials{ClientID: clientID, Secret: secret}, session.Sweep)
+	c, err := d.data.Session.BC(session.BCCredentials{ClientID: cred.ClientID, Secret: cred.Secret, Certificate: cred.Certificate}, session.Sweep)
 	if err != nil {
 		return err
 	}

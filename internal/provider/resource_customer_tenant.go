@@ -46,6 +46,7 @@ type customerTenantModel struct {
 	Categories          types.Set    `tfsdk:"categories"`
 	RedirectURI         types.String `tfsdk:"redirect_uri"`
 	ClientSecret        types.String `tfsdk:"client_secret"`
+	ClientCertificate   types.String `tfsdk:"client_certificate"`
 	WaitForConsent      types.String `tfsdk:"wait_for_consent"`
 	RevokeOnDestroy     types.Bool   `tfsdk:"revoke_on_destroy"`
 	ConsentState        types.String `tfsdk:"consent_state"`
@@ -88,7 +89,8 @@ func (r *customerTenantResource) Schema(_ context.Context, _ resource.SchemaRequ
 				Validators:          []validator.String{redirectURIValidator(false)}},
 			"client_secret": schema.StringAttribute{Optional: true, Sensitive: true,
 				MarkdownDescription: "A client secret of the app itself (`onboard_client_secret.<name>.value`). The provider signs in as the app in the customer tenant to read " +
-					"which permissions are consented there (the `roles` of an app-only token). Required for tenants other than the provider's home tenant."},
+					"which permissions are consented there (the `roles` of an app-only token). Required for tenants other than the provider's home tenant, unless `client_certificate` is set."},
+			"client_certificate": clientCertificateAttribute(),
 			"wait_for_consent": schema.StringAttribute{Optional: true,
 				MarkdownDescription: "How long apply waits for consent to appear (e.g. `15m`) before finishing with the pending warning; at most `2h`. Default: don't wait.",
 				Validators:          []validator.String{durationValidator("must be a duration such as \"15m\" or \"1h\""), durationBetween(0, 2*time.Hour, "15m")}},
@@ -183,14 +185,14 @@ func (r *customerTenantResource) observeFor(ctx context.Context, m *customerTena
 	tenantID := m.TenantID.ValueString()
 	var o consentObservation
 	spID := ""
-	secret := m.ClientSecret.ValueString()
+	cred := appCredential(m.ClientID, m.ClientSecret, m.ClientCertificate)
 	c := call{doing: "reading the consent of app " + m.ClientID.ValueString() + " in tenant " + tenantID, tenant: tenantID, client: m.ClientID.ValueString()}
 	fallback := ""
-	source := onboarding.ChooseConsentSource(secret != "", strings.EqualFold(tenantID, r.data.TenantID), r.data.HasPartner, refreshing)
+	source := onboarding.ChooseConsentSource(cred.Set(), strings.EqualFold(tenantID, r.data.TenantID), r.data.HasPartner, refreshing)
 	switch source {
 	case onboarding.ReadAsApp:
 		c.cred = session.App
-		o, err = r.data.observeWithAppToken(ctx, tenantID, m.ClientID.ValueString(), secret, required)
+		o, err = r.data.observeWithAppToken(ctx, tenantID, cred, required)
 	case onboarding.ReadAsAutomation:
 		c.cred = session.Automation
 		o, spID, err = observeWithGraph(ctx, r.data.Graph, m.ClientID.ValueString(), required)

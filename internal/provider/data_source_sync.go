@@ -116,7 +116,7 @@ func (d *syncDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 		Attributes: map[string]schema.Attribute{
 			"client_id": schema.StringAttribute{Required: true, MarkdownDescription: "Client ID of the onboarded app (registered in the provider's home tenant).",
 				Validators: []validator.String{guidValidator()}},
-			"client_secret": schema.StringAttribute{Optional: true, Sensitive: true, MarkdownDescription: "A secret of the app, to sign in as it in each tenant."},
+			"client_secret":      schema.StringAttribute{Optional: true, Sensitive: true, MarkdownDescription: "A secret of the app, to sign in as it in each tenant."},
 			"client_certificate": clientCertificateDataSourceAttribute(),
 			"tenants": schema.ListAttribute{ElementType: types.StringType, Required: true,
 				MarkdownDescription: "Tenant IDs to read, e.g. `[for t in onboard_customer_tenant.customer : t.tenant_id]`."},

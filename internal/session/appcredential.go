@@ -29,7 +29,6 @@ func (c AppCredential) key() string {
 	return hex.EncodeToString(sum.Sum(nil))
 }
 
-
 // AppGraphAs is a Graph client signed in as the app with c in tenantID.
 func (s *Session) AppGraphAs(tenantID string, c AppCredential, p Profile) (*graph.Client, error) {
 	a, err := s.appAs(c)

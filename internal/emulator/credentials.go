@@ -1,11 +1,15 @@
 package emulator
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/control"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/graph"
 	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/identity"
 	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 )
@@ -68,4 +72,46 @@ func (s *Server) AppCredentials(tenantID, objectID string) ([]KeyView, []Federat
 		return nil
 	})
 	return keys, fics, err
+}
+
+// AddCertificate uploads a public certificate (DER) to an app, as an admin
+// would in the Entra admin center; it returns the key ID.
+func (s *Server) AddCertificate(tenantID, objectID string, der []byte) (string, error) {
+	keyID := store.NewGUID()
+	err := s.store.Update(func(tx *store.Tx) error {
+		a, err := app(tx, tenantID, objectID)
+		if err != nil {
+			return err
+		}
+		keys := []map[string]any{}
+		for _, k := range a.KeyCredentials {
+			keys = append(keys, map[string]any{"keyId": k.KeyID, "type": k.Type, "usage": k.Usage, "key": k.Key, "displayName": k.DisplayName,
+				"startDateTime": k.StartDateTime, "endDateTime": k.EndDateTime})
+		}
+		keys = append(keys, map[string]any{"keyId": keyID, "type": "AsymmetricX509Cert", "usage": "Verify", "key": der})
+		raw, err := json.Marshal(keys)
+		if err != nil {
+			return err
+		}
+		return graph.EditApplication(a, map[string]json.RawMessage{"keyCredentials": raw})
+	})
+	return keyID, err
+}
+
+// RemoveCredential deletes a certificate or federated credential of an app
+// by its ID, as an admin would in the Entra admin center.
+func (s *Server) RemoveCredential(tenantID, objectID, id string) error {
+	return s.store.Update(func(tx *store.Tx) error {
+		a, err := app(tx, tenantID, objectID)
+		if err != nil {
+			return err
+		}
+		n := len(a.KeyCredentials) + len(a.FederatedCredentials)
+		a.KeyCredentials = slices.DeleteFunc(a.KeyCredentials, func(k store.KeyCredential) bool { return strings.EqualFold(k.KeyID, id) })
+		a.FederatedCredentials = slices.DeleteFunc(a.FederatedCredentials, func(f store.FederatedCredential) bool { return strings.EqualFold(f.ID, id) })
+		if len(a.KeyCredentials)+len(a.FederatedCredentials) == n {
+			return store.NotFound("credential " + id)
+		}
+		return nil
+	})
 }

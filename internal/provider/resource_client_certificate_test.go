@@ -135,9 +135,11 @@ func TestAccClientCertificate_uploadGenerateRotate(t *testing.T) {
 			// The portal's certificate is not this configuration's: no change.
 			{Config: certificateConfig(name, vendor.PEM()), PlanOnly: true},
 			{
-				ResourceName:            "onboard_client_certificate.uploaded",
-				ImportState:             true,
-				ImportStateIdFunc:       func(s *terraform.State) (string, error) { return s.RootModule().Resources["onboard_client_certificate.uploaded"].Primary.ID, nil },
+				ResourceName: "onboard_client_certificate.uploaded",
+				ImportState:  true,
+				ImportStateIdFunc: func(s *terraform.State) (string, error) {
+					return s.RootModule().Resources["onboard_client_certificate.uploaded"].Primary.ID, nil
+				},
 				ImportStateVerify:       true,
 				ImportStateVerifyIgnore: []string{"certificate"},
 			},

@@ -109,9 +109,11 @@ func TestAccFederatedCredential_githubActions(t *testing.T) {
 				},
 			},
 			{
-				ResourceName:      "onboard_federated_credential.github",
-				ImportState:       true,
-				ImportStateIdFunc: func(s *terraform.State) (string, error) { return s.RootModule().Resources["onboard_federated_credential.github"].Primary.ID, nil },
+				ResourceName: "onboard_federated_credential.github",
+				ImportState:  true,
+				ImportStateIdFunc: func(s *terraform.State) (string, error) {
+					return s.RootModule().Resources["onboard_federated_credential.github"].Primary.ID, nil
+				},
 				ImportStateVerify: true,
 			},
 			{
@@ -125,7 +127,9 @@ func TestAccFederatedCredential_githubActions(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("onboard_federated_credential.github", plancheck.ResourceActionCreate),
 				}},
-				Check: func(*terraform.State) error { return signInFederated(srv, clientID, "repo:contoso/sync:environment:staging") },
+				Check: func(*terraform.State) error {
+					return signInFederated(srv, clientID, "repo:contoso/sync:environment:staging")
+				},
 			},
 		},
 	})

@@ -69,8 +69,8 @@ func (r *clientCertificateResource) Schema(_ context.Context, _ resource.SchemaR
 		MarkdownDescription: "A certificate credential (`keyCredential`) of an app registration: the app signs in with a JWT signed by the certificate's private key " +
 			"instead of a client secret, as Microsoft recommends. Either upload a public `certificate` whose private key never leaves your key store " +
 			"(recommended: nothing secret enters Terraform), or set `generate = true` to have the provider create an RSA key pair and a self-signed certificate; " +
-			"its private key is then kept in state once, in the sensitive `private_key_pem` (hand it on through a write-only argument such as " +
-			"`client_certificate_wo`, so it is not copied). The provider writes the app's certificates whole (`PATCH keyCredentials`, as Graph's `addKey` " +
+			"its private key is then kept in state, once, in the sensitive `private_key_pem` (a key that must never be in state belongs in an uploaded " +
+			"certificate's key store). Consumers sign in as the app with `client_certificate`. The provider writes the app's certificates whole (`PATCH keyCredentials`, as Graph's `addKey` " +
 			"needs a proof signed by a private key the provider does not hold) and always keeps every certificate it did not add.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true, PlanModifiers: keep, MarkdownDescription: "`<application object id>/<key id>`."},

@@ -24,11 +24,18 @@ import (
 
 var (
 	_ resource.Resource                   = &clientCertificateResource{}
+	_ resource.ResourceWithIdentity       = &clientCertificateResource{}
 	_ resource.ResourceWithConfigure      = &clientCertificateResource{}
 	_ resource.ResourceWithModifyPlan     = &clientCertificateResource{}
 	_ resource.ResourceWithImportState    = &clientCertificateResource{}
 	_ resource.ResourceWithValidateConfig = &clientCertificateResource{}
 )
+
+// clientCertificateIdentity is the resource's identity (Terraform 1.12+ import blocks).
+var clientCertificateIdentity = identitySpec{
+	{"application_id", "application_id", "Object ID of the app registration."},
+	{"key_id", "key_id", "Key ID of the certificate."},
+}
 
 func newClientCertificateResource() resource.Resource { return &clientCertificateResource{} }
 
@@ -103,6 +110,10 @@ func (r *clientCertificateResource) Schema(_ context.Context, _ resource.SchemaR
 					"Sign in as the app with `\"${certificate_pem}${private_key_pem}\"`."},
 		},
 	}
+}
+
+func (r *clientCertificateResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = clientCertificateIdentity.schema()
 }
 
 func (r *clientCertificateResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -275,6 +286,7 @@ func (r *clientCertificateResource) Create(ctx context.Context, req resource.Cre
 	plan.EndDate = types.StringValue(cert.NotAfter.Format(time.RFC3339))
 	plan.CertificatePEM = types.StringValue(cert.PEM())
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(clientCertificateIdentity.fromState(ctx, resp.State, resp.Identity)...)
 }
 
 // changeKeys reads the app's certificates, changes them and writes them
@@ -296,6 +308,7 @@ func (r *clientCertificateResource) changeKeys(ctx context.Context, app string, 
 }
 
 func (r *clientCertificateResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	resp.Diagnostics.Append(clientCertificateIdentity.fromState(ctx, req.State, resp.Identity)...)
 	if r.data == nil {
 		notConfigured(&resp.Diagnostics)
 		return
@@ -344,6 +357,7 @@ func (r *clientCertificateResource) Update(ctx context.Context, req resource.Upd
 	plan.ID, plan.KeyID, plan.Thumbprint, plan.StartDate, plan.EndDate = state.ID, state.KeyID, state.Thumbprint, state.StartDate, state.EndDate
 	plan.CertificatePEM, plan.PrivateKeyPEM, plan.DisplayName = state.CertificatePEM, state.PrivateKeyPEM, state.DisplayName
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(clientCertificateIdentity.fromState(ctx, resp.State, resp.Identity)...)
 }
 
 func (r *clientCertificateResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -380,6 +394,9 @@ func (r *clientCertificateResource) Delete(ctx context.Context, req resource.Del
 // ImportState takes "<application object id>/<key id>". A generated
 // certificate's private key cannot be read back, so it stays null.
 func (r *clientCertificateResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id, diags := clientCertificateIdentity.importID(ctx, req)
+	resp.Diagnostics.Append(diags...)
+	req.ID = id
 	app, key, ok := strings.Cut(req.ID, "/")
 	if !ok || !onboarding.IsGUID(app) || !onboarding.IsGUID(key) {
 		resp.Diagnostics.AddError("Invalid import ID", "Import onboard_client_certificate as \"<application object id>/<key id>\", got \""+req.ID+"\".")

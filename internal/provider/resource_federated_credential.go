@@ -22,10 +22,17 @@ import (
 
 var (
 	_ resource.Resource                   = &federatedCredentialResource{}
+	_ resource.ResourceWithIdentity       = &federatedCredentialResource{}
 	_ resource.ResourceWithConfigure      = &federatedCredentialResource{}
 	_ resource.ResourceWithImportState    = &federatedCredentialResource{}
 	_ resource.ResourceWithValidateConfig = &federatedCredentialResource{}
 )
+
+// federatedCredentialIdentity is the resource's identity (Terraform 1.12+ import blocks).
+var federatedCredentialIdentity = identitySpec{
+	{"application_id", "application_id", "Object ID of the app registration."},
+	{"credential_id", "credential_id", "ID of the federated identity credential."},
+}
 
 func newFederatedCredentialResource() resource.Resource { return &federatedCredentialResource{} }
 
@@ -84,6 +91,10 @@ func (r *federatedCredentialResource) Schema(_ context.Context, _ resource.Schem
 	}
 }
 
+func (r *federatedCredentialResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = federatedCredentialIdentity.schema()
+}
+
 func (r *federatedCredentialResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = configureData(req.ProviderData, &resp.Diagnostics)
 }
@@ -140,9 +151,11 @@ func (r *federatedCredentialResource) Create(ctx context.Context, req resource.C
 	plan.CredentialID = types.StringValue(created.ID)
 	plan.ID = types.StringValue(app + "/" + created.ID)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(federatedCredentialIdentity.fromState(ctx, resp.State, resp.Identity)...)
 }
 
 func (r *federatedCredentialResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	resp.Diagnostics.Append(federatedCredentialIdentity.fromState(ctx, req.State, resp.Identity)...)
 	if r.data == nil {
 		notConfigured(&resp.Diagnostics)
 		return
@@ -190,6 +203,7 @@ func (r *federatedCredentialResource) Update(ctx context.Context, req resource.U
 	}
 	plan.ID, plan.CredentialID = state.ID, state.CredentialID
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(federatedCredentialIdentity.fromState(ctx, resp.State, resp.Identity)...)
 }
 
 func (r *federatedCredentialResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -209,6 +223,9 @@ func (r *federatedCredentialResource) Delete(ctx context.Context, req resource.D
 
 // ImportState takes "<application object id>/<credential id>".
 func (r *federatedCredentialResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id, diags := federatedCredentialIdentity.importID(ctx, req)
+	resp.Diagnostics.Append(diags...)
+	req.ID = id
 	app, id, ok := strings.Cut(req.ID, "/")
 	if !ok || !onboarding.IsGUID(app) || !onboarding.IsGUID(id) {
 		resp.Diagnostics.AddError("Invalid import ID", "Import onboard_federated_credential as \"<application object id>/<credential id>\", got \""+req.ID+"\".")

@@ -18,10 +18,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/golang-jwt/jwt/v5"
 	"software.sslmate.com/src/go-pkcs12"
 
 	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/control"
 )
 
 func certificate(t *testing.T) (*x509.Certificate, *rsa.PrivateKey) {
@@ -85,9 +85,13 @@ func TestOIDCTokenFileAndRequestURL(t *testing.T) {
 	if err := srv.AddFederatedCredential(emulator.DefaultHomeTenantID, objectID, issuer, subject, "api://AzureADTokenExchange"); err != nil {
 		t.Fatal(err)
 	}
+	// The emulator plays GitHub's issuer: it trusts only tokens it signed.
 	ghToken := func(aud string) string {
-		s, _ := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"iss": issuer, "sub": subject, "aud": aud, "exp": time.Now().Add(time.Hour).Unix()}).SignedString([]byte("k"))
-		return s
+		tok, err := srv.IssueFederatedToken(control.FederatedTokenRequest{Issuer: issuer, Subject: subject, Audience: aud})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok.Value
 	}
 	file := filepath.Join(t.TempDir(), "token")
 	if err := os.WriteFile(file, []byte(ghToken("api://AzureADTokenExchange")+"\n"), 0o600); err != nil {

@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/confidential"
-	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/control"
 	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 )
 
@@ -89,10 +89,11 @@ func TestMSALFederatedAssertion(t *testing.T) {
 		t.Fatalf("FIC: %d %s", r.Status, r.Raw)
 	}
 	external := func(sub string) string {
-		tok := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"iss": "https://token.actions.githubusercontent.com", "sub": sub,
-			"aud": "api://AzureADTokenExchange", "exp": time.Now().Add(5 * time.Minute).Unix()})
-		signed, _ := tok.SignedString([]byte("github-signing-key"))
-		return signed
+		tok, err := s.IssueFederatedToken(control.FederatedTokenRequest{Issuer: "https://token.actions.githubusercontent.com", Subject: sub})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok.Value
 	}
 	cred := confidential.NewCredFromAssertionCallback(func(context.Context, confidential.AssertionRequestOptions) (string, error) {
 		return external("repo:acme/infra:ref:refs/heads/main"), nil
@@ -108,8 +109,8 @@ func TestMSALFederatedAssertion(t *testing.T) {
 		return external("repo:acme/infra:pull_request"), nil
 	})
 	_, err = msalClient(t, s, DefaultHomeTenantID, appID, bad).AcquireTokenByCredential(context.Background(), []string{store.GraphResource + "/.default"})
-	if err == nil || !strings.Contains(err.Error(), "AADSTS70021") {
-		t.Fatalf("unmatched subject: err = %v, want AADSTS70021", err)
+	if err == nil || !strings.Contains(err.Error(), "AADSTS700213") {
+		t.Fatalf("unmatched subject: err = %v, want AADSTS700213", err)
 	}
 }
 

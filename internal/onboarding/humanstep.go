@@ -216,3 +216,20 @@ func CustomerAppMissing(tenant, clientID, homeTenantID string) (summary, detail 
 			"the consent given in %s still holds. If a new app replaces it, %s's administrator must consent again: point client_id at the new app.",
 			clientID, homeTenantID, tenant, tenant, tenant)
 }
+
+// CertificateWarning is plan's warning for a certificate credential within
+// rotate_before of its end date (or past it): a generated one is replaced,
+// an uploaded one can only be replaced by the next upload.
+func CertificateWarning(p SecretPlan, displayName, thumbprint, app string, end time.Time, rotateBefore string) (summary, detail string) {
+	verb := "expires"
+	if p.Expired {
+		verb = "expired"
+	}
+	what := fmt.Sprintf("Certificate %q (thumbprint %s) of app %s %s on %s", displayName, thumbprint, app, verb, end.Format(time.RFC3339))
+	if p.Action == SecretWarn {
+		return "Certificate expiring", what + ". It was uploaded, so the provider cannot renew it: create the next certificate, set certificate to it " +
+			"(with create_before_destroy the old one stays until the new one is added), and move the app's systems to it."
+	}
+	return "Certificate will be rotated", what + ", within rotate_before (" + rotateBefore + "): a new key pair and certificate replace it. " +
+		"Every system that signs in with it must take the new certificate_pem and private_key_pem."
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/onboard-tf/terraform-provider-onboard/internal/auth"
 	"github.com/onboard-tf/terraform-provider-onboard/internal/graph"
 	"github.com/onboard-tf/terraform-provider-onboard/internal/onboarding"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/session"
 )
 
 // requiredPermission is one permission an app requires, as its
@@ -89,7 +90,7 @@ func (o consentObservation) consent() onboarding.Consent {
 // token for each API, issued to the app in that tenant, lists the granted
 // application permissions in its roles claim. Delegated permissions cannot
 // be seen this way and are left out.
-func (d *providerData) observeWithAppToken(ctx context.Context, tenantID, clientID, secret string, required []requiredPermission) (consentObservation, error) {
+func (d *providerData) observeWithAppToken(ctx context.Context, tenantID string, cred session.AppCredential, required []requiredPermission) (consentObservation, error) {
 	roles := onboarding.ApplicationPermissions(required)
 	var grants []onboarding.Grant
 	seen := map[string]bool{}
@@ -100,7 +101,7 @@ func (d *providerData) observeWithAppToken(ctx context.Context, tenantID, client
 			continue
 		}
 		seen[p.ResourceAppID] = true
-		c, err := d.Session.AppTokenClaims(ctx, tenantID, clientID, secret, d.resourceURI(p.ResourceAppID))
+		c, err := d.Session.AppTokenClaimsAs(ctx, tenantID, cred, d.resourceURI(p.ResourceAppID))
 		if te, ok := auth.AsTokenError(err); ok && onboarding.AppAbsent(te.Code) {
 			present = false
 			break // the app is not in the tenant: nothing is consented

@@ -41,6 +41,7 @@ type syncModel struct {
 	ClientID          types.String `tfsdk:"client_id"`
 	ClientSecret      types.String `tfsdk:"client_secret"`
 	SecretKeyID       types.String `tfsdk:"client_secret_key_id"`
+	ClientCertificate types.String `tfsdk:"client_certificate"`
 	Tenants           types.List   `tfsdk:"tenants"`
 	Customers         types.Map    `tfsdk:"customers"`
 	MaxParallel       types.Int64  `tfsdk:"max_parallel"`
@@ -155,6 +156,7 @@ func (d *syncDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 			"customers": schema.MapAttribute{ElementType: types.StringType, Optional: true,
 				MarkdownDescription: "Tenants to read by customer name: name → tenant ID or domain, e.g. `{ for name, c in local.customers : name => c.TenantId }`; " +
 					"`results` is keyed by the names. Set this or `tenants`."},
+			"client_certificate": clientCertificateDataSourceAttribute(),
 			"max_parallel": schema.Int64Attribute{Optional: true, MarkdownDescription: "How many tenants are read at once (default 8).",
 				Validators: []validator.Int64{int64validator.Between(1, 64)}},
 			"tenant_timeout": schema.StringAttribute{Optional: true, MarkdownDescription: "Time allowed per tenant (default `60s`, at most `10m`); a tenant that takes longer is reported as failing.",
@@ -274,6 +276,10 @@ func (d *syncDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 			secret = d.data.credentials.secret(clientID)
 		}
 	}
+	cred := session.AppCredential{ClientID: clientID, Secret: secret}
+	if v := m.ClientCertificate.ValueString(); v != "" {
+		cred = session.AppCredential{ClientID: clientID, Certificate: []byte(v)}
+	}
 	app, err := d.data.Graph.GetApplicationByAppID(ctx, clientID)
 	if err != nil {
 		apiError(&resp.Diagnostics, "reading app "+clientID, err)
@@ -308,7 +314,7 @@ func (d *syncDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 			defer wg.Done()
 			for w := range work {
 				tctx, cancel := context.WithTimeout(ctx, timeout)
-				r, standing := d.syncTenant(tctx, w.ref, clientID, secret, required)
+				r, standing := d.syncTenant(tctx, w.ref, cred, required)
 				cancel()
 				if id := r.TenantID.ValueString(); onboarding.IsGUID(id) {
 					r.ConsentURL = types.StringValue(onboarding.AdminConsentURL(d.data.Cloud.LoginEndpoint, id, clientID, redirect,
@@ -373,7 +379,8 @@ func (d *syncDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 
 // syncTenant reads one tenant and says where it stands; every failure ends
 // up in the result, never in the data source's diagnostics.
-func (d *syncDataSource) syncTenant(ctx context.Context, ref, clientID, secret string, required []requiredPermission) (syncTenant, onboarding.Standing) {
+func (d *syncDataSource) syncTenant(ctx context.Context, ref string, cred session.AppCredential, required []requiredPermission) (syncTenant, onboarding.Standing) {
+	clientID := cred.ClientID
 	r := syncTenant{TenantID: types.StringValue(strings.ToLower(ref)), Status: types.StringValue("ok"), Error: types.StringValue(""),
 		Cause: types.StringValue(""), Fix: types.StringValue(""), ConsentURL: types.StringValue(""),
 		ConsentState: types.StringValue(string(onboarding.ConsentUnknown)), MissingPermissions: []string{}, Domains: []string{},
@@ -389,10 +396,10 @@ func (d *syncDataSource) syncTenant(ctx context.Context, ref, clientID, secret s
 		r.Error, r.Cause, r.Fix = types.StringValue(e.line()), types.StringValue(e.cause()), types.StringValue(e.Fix)
 		return r, onboarding.Classify(onboarding.TenantReading{Failed: true})
 	}
-	if secret == "" {
+	if !cred.Set() {
 		return fail(errors.New("no secret to sign in with: set client_secret_key_id = onboard_client_secret.<name>.key_id (the provider uses the secret " +
 			"that resource holds, read in the same run: not with -refresh=false, nor when the sync is read during apply and neither the secret nor a " +
-			"resource given it as client_secret_wo changes) or client_secret"))
+			"resource given it as client_secret_wo changes), client_secret or client_certificate"))
 	}
 	tenantID, isID, ok := normalizeTenant(ref)
 	r.TenantID = types.StringValue(tenantID)
@@ -409,7 +416,7 @@ func (d *syncDataSource) syncTenant(ctx context.Context, ref, clientID, secret s
 		r.TenantID = types.StringValue(tenantID)
 	}
 	c.tenant = tenantID
-	o, err := d.data.observeWithAppToken(ctx, tenantID, clientID, secret, required)
+	o, err := d.data.observeWithAppToken(ctx, tenantID, cred, required)
 	if err != nil {
 		return fail(err)
 	}
@@ -419,10 +426,10 @@ func (d *syncDataSource) syncTenant(ctx context.Context, ref, clientID, secret s
 	if !o.SPPresent {
 		return r, standing // not onboarded yet: nothing more to read
 	}
-	if err := d.syncBC(ctx, &r, tenantID, clientID, secret, required, consent); err != nil {
+	if err := d.syncBC(ctx, &r, tenantID, cred, required, consent); err != nil {
 		return fail(err)
 	}
-	g, err := d.data.Session.AppGraph(tenantID, clientID, secret, session.Sweep)
+	g, err := d.data.Session.AppGraphAs(tenantID, cred, session.Sweep)
 	if err != nil {
 		return fail(err)
 	}
@@ -435,13 +442,13 @@ func (d *syncDataSource) syncTenant(ctx context.Context, ref, clientID, secret s
 // syncBC fills the Business Central part: consent from the observation,
 // authorization and environments from the admin center, app-only. What the
 // app may not read stays null; any other failure is the tenant's error.
-func (d *syncDataSource) syncBC(ctx context.Context, r *syncTenant, tenantID, clientID, secret string, required []requiredPermission, consent onboarding.Consent) error {
+func (d *syncDataSource) syncBC(ctx context.Context, r *syncTenant, tenantID string, cred session.AppCredential, required []requiredPermission, consent onboarding.Consent) error {
 	needsBC, consented := onboarding.BusinessCentralConsent(required, consent)
 	if !needsBC {
 		return nil
 	}
 	r.BCConsented = types.BoolValue(consented)
-	c, err := d.data.Session.BC(session.BCCredentials{ClientID: clientID, Secret: secret}, session.Sweep)
+	c, err := d.data.Session.BC(session.BCCredentials{ClientID: cred.ClientID, Secret: cred.Secret, Certificate: cred.Certificate}, session.Sweep)
 	if err != nil {
 		return err
 	}

@@ -148,14 +148,19 @@ var aadsts = map[int]aadRow{
 	700024: {"Client certificate or assertion rejected", certificateFix},
 	70021:  {"No matching federated identity credential", federatedFix},
 	700212: {"No matching federated identity credential", federatedFix},
+	700213: {"No matching federated identity credential", federatedFix},
+	700021: {"Client assertion names another app", func(_ call, te *auth.TokenError) string {
+		return "The assertion's iss and sub must both be the client ID " + te.ClientID + "; sign in with the app's own certificate (MSAL builds the assertion)."
+	}},
 }
 
 func certificateFix(_ call, te *auth.TokenError) string {
-	return "Upload the certificate's public part to app " + te.ClientID + " (Certificates & secrets) and check that it has not expired."
+	return "Upload the certificate's public part to app " + te.ClientID + " (onboard_client_certificate, or Certificates & secrets) and check that it has not expired " +
+		"and that the signing machine's clock is right."
 }
 
 func federatedFix(_ call, te *auth.TokenError) string {
-	return "Add a federated identity credential to app " + te.ClientID + " whose issuer, subject and audience match the CI token."
+	return "Add a federated identity credential to app " + te.ClientID + " (onboard_federated_credential) whose issuer, subject and audience match the external token's iss, sub and aud exactly (case-sensitive)."
 }
 
 // explain looks err up in the table.

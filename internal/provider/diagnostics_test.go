@@ -102,6 +102,8 @@ func TestExplain(t *testing.T) {
 		{"700024", auto, tokenErr(700024), `^Client certificate or assertion rejected while`, `AADSTS700024`, `Upload the certificate`},
 		{"70021", auto, tokenErr(70021), `^No matching federated identity credential while`, `AADSTS70021`, `federated identity credential`},
 		{"700212", auto, tokenErr(700212), `^No matching federated identity credential while`, `AADSTS700212`, `federated identity credential`},
+		{"700213", app, tokenErr(700213), `^No matching federated identity credential while`, `AADSTS700213`, `onboard_federated_credential.*sub`},
+		{"700021", app, tokenErr(700021), `^Client assertion names another app while`, `AADSTS700021`, `iss and sub must both be the client ID ` + diagClient},
 		{"unknown code", app, tokenErr(1234567), `^Token request failed while`, `AADSTS1234567`, `error\?code=1234567`},
 
 		// Microsoft Graph: a 403 depends on whose token it was.

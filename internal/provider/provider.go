@@ -371,6 +371,8 @@ func (p *onboardProvider) Resources(_ context.Context) []func() resource.Resourc
 	return []func() resource.Resource{
 		newEntraAppResource,
 		newClientSecretResource,
+		newClientCertificateResource,
+		newFederatedCredentialResource,
 		newAPIPermissionResource,
 		newCustomerTenantResource,
 		newBCAuthorizedAppResource,

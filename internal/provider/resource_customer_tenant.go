@@ -49,6 +49,7 @@ type customerTenantModel struct {
 	ClientSecret        types.String `tfsdk:"client_secret"`
 	ClientSecretWO      types.String `tfsdk:"client_secret_wo"`
 	ClientSecretVersion types.String `tfsdk:"client_secret_wo_version"`
+	ClientCertificate   types.String `tfsdk:"client_certificate"`
 	WaitForConsent      types.String `tfsdk:"wait_for_consent"`
 	RevokeOnDestroy     types.Bool   `tfsdk:"revoke_on_destroy"`
 	ConsentState        types.String `tfsdk:"consent_state"`
@@ -94,6 +95,7 @@ func (r *customerTenantResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"redirect_uri": schema.StringAttribute{Optional: true,
 				MarkdownDescription: "Where Microsoft sends the administrator after consent; one of the app's web redirect URIs (refresh warns when it is not, as Microsoft would answer AADSTS50011). Without it the alphabetically first of them is used (they are a set).",
 				Validators:          []validator.String{redirectURIValidator(false)}},
+			"client_certificate": clientCertificateAttribute(),
 			"wait_for_consent": schema.StringAttribute{Optional: true,
 				MarkdownDescription: "How long apply waits for consent to appear (e.g. `15m`) before finishing with the pending warning; at most `2h`. Default: don't wait.",
 				Validators:          []validator.String{durationValidator("must be a duration such as \"15m\" or \"1h\""), durationBetween(0, 2*time.Hour, "15m")}},
@@ -190,14 +192,14 @@ func (r *customerTenantResource) observeFor(ctx context.Context, m *customerTena
 	tenantID := m.TenantID.ValueString()
 	var o consentObservation
 	spID := ""
-	secret := m.secret
+	cred := appCredential(m.ClientID, types.StringValue(m.secret), m.ClientCertificate)
 	c := call{doing: "reading the consent of app " + m.ClientID.ValueString() + " in tenant " + tenantID, tenant: tenantID, client: m.ClientID.ValueString()}
 	fallback := ""
-	source := onboarding.ChooseConsentSource(secret != "", strings.EqualFold(tenantID, r.data.TenantID), r.data.HasPartner, refreshing)
+	source := onboarding.ChooseConsentSource(cred.Set(), strings.EqualFold(tenantID, r.data.TenantID), r.data.HasPartner, refreshing)
 	switch source {
 	case onboarding.ReadAsApp:
 		c.cred = session.App
-		o, err = r.data.observeWithAppToken(ctx, tenantID, m.ClientID.ValueString(), secret, required)
+		o, err = r.data.observeWithAppToken(ctx, tenantID, cred, required)
 	case onboarding.ReadAsAutomation:
 		c.cred = session.Automation
 		o, spID, err = observeWithGraph(ctx, r.data.Graph, m.ClientID.ValueString(), required)

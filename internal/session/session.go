@@ -9,8 +9,6 @@ package session
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"net/http"
 	"strings"
@@ -185,11 +183,7 @@ func (s *Session) PartnerGraph(tenantID string) (*graph.Client, error) {
 // AppGraph is a Graph client signed in as app clientID (with its own
 // secret) in tenantID.
 func (s *Session) AppGraph(tenantID, clientID, secret string, p Profile) (*graph.Client, error) {
-	a, err := s.app(clientID, secret)
-	if err != nil {
-		return nil, err
-	}
-	return s.cachedGraph(clientKey{tenant: tenantID, cred: App, app: appKey(clientID, secret), profile: p}, a, p)
+	return s.AppGraphAs(tenantID, AppCredential{ClientID: clientID, Secret: secret}, p)
 }
 
 // BCCredentials say which tokens a Business Central client carries: the
@@ -197,7 +191,10 @@ func (s *Session) AppGraph(tenantID, clientID, secret string, p Profile) (*graph
 // Partner is set and configured) for delegated ones.
 type BCCredentials struct {
 	ClientID, Secret string
-	Partner          bool
+	// Certificate, instead of Secret: the app's certificate and private
+	// key (PEM or PKCS#12).
+	Certificate []byte
+	Partner     bool
 }
 
 // BC is a Business Central client with the given credentials.
@@ -211,12 +208,12 @@ func (s *Session) BC(c BCCredentials, p Profile) (*bcadmin.Client, error) {
 	if key.partner {
 		opts.DelegatedTokens = bcTokens(s.partner)
 	}
-	if c.Secret != "" {
-		a, err := s.app(c.ClientID, c.Secret)
+	if app := (AppCredential{ClientID: c.ClientID, Secret: c.Secret, Certificate: c.Certificate}); app.Set() {
+		a, err := s.appAs(app)
 		if err != nil {
 			return nil, err
 		}
-		key.app = appKey(c.ClientID, c.Secret)
+		key.app = app.key()
 		opts.Tokens = bcTokens(a)
 	}
 	if v, ok := s.bcs.Load(key); ok {
@@ -238,7 +235,12 @@ func (s *Session) BC(c BCCredentials, p Profile) (*bcadmin.Client, error) {
 // application permissions consented there right now (roles are fixed when
 // a token is issued, so a cached token would not do).
 func (s *Session) AppTokenClaims(ctx context.Context, tenantID, clientID, secret, resource string) (Claims, error) {
-	a, err := s.app(clientID, secret)
+	return s.AppTokenClaimsAs(ctx, tenantID, AppCredential{ClientID: clientID, Secret: secret}, resource)
+}
+
+// AppTokenClaimsAs is AppTokenClaims with the app's secret or certificate.
+func (s *Session) AppTokenClaimsAs(ctx context.Context, tenantID string, c AppCredential, resource string) (Claims, error) {
+	a, err := s.appAs(c)
 	if err != nil {
 		return Claims{}, err
 	}
@@ -247,31 +249,6 @@ func (s *Session) AppTokenClaims(ctx context.Context, tenantID, clientID, secret
 		return Claims{}, err
 	}
 	return ParseClaims(tok.Value), nil
-}
-
-// app is the authenticator of an onboarded app signing in with its own
-// secret; one per app and secret, shared by every tenant.
-func (s *Session) app(clientID, secret string) (*auth.Authenticator, error) {
-	key := appKey(clientID, secret)
-	if v, ok := s.apps.Load(key); ok {
-		if cached, ok := v.(*auth.Authenticator); ok {
-			return cached, nil
-		}
-	}
-	a, err := auth.New(auth.Config{Cloud: s.opts.Cloud, TenantID: s.opts.Auth.TenantID, ClientID: clientID, ClientSecret: secret, HTTPClient: s.http,
-		MaxRetryWait: s.opts.MaxRetryWait, Log: s.opts.RetryLog})
-	if err != nil {
-		return nil, err
-	}
-	v, _ := s.apps.LoadOrStore(key, a)
-	cached, _ := v.(*auth.Authenticator)
-	return cached, nil
-}
-
-// appKey keys caches by app and secret without keeping the secret.
-func appKey(clientID, secret string) string {
-	sum := sha256.Sum256([]byte(strings.ToLower(clientID) + "\x00" + secret))
-	return hex.EncodeToString(sum[:])
 }
 
 type clientKey struct {

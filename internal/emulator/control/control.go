@@ -35,6 +35,7 @@ type Controller interface {
 	ResetCounters()
 	CompleteDeviceCode(userCode, upn string) error
 	IssueRefreshToken(upn, clientID string) (string, error)
+	IssueFederatedToken(FederatedTokenRequest) (FederatedToken, error)
 	Reset()
 	SaveState() ([]byte, error)
 	LoadState([]byte) error
@@ -189,6 +190,13 @@ func Handler(c Controller) http.Handler {
 			_ = decode(r, &b, "")
 			rt, err := c.IssueRefreshToken(b.UPN, b.ClientID)
 			return map[string]string{"refresh_token": rt}, err
+		})},
+		{Method: "POST", Pattern: "/_emulator/oidc/token", Handler: serve(func(r *http.Request) (any, error) {
+			var b FederatedTokenRequest
+			if err := decode(r, &b, `body must be {"subject":"repo:org/repo:environment:prod"} with optional issuer, audience, lifetime`); err != nil {
+				return nil, err
+			}
+			return c.IssueFederatedToken(b)
 		})},
 		{Method: "POST", Pattern: "/_emulator/reset", Handler: serve(func(*http.Request) (any, error) { c.Reset(); return nil, nil })},
 		{Method: "GET", Pattern: "/_emulator/state", Handler: serve(func(*http.Request) (any, error) {

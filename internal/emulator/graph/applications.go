@@ -28,8 +28,7 @@ func appJSON(a *store.Application) map[string]any {
 	}
 	keys := []map[string]any{}
 	for _, k := range a.KeyCredentials {
-		keys = append(keys, map[string]any{"customKeyIdentifier": k.CustomKeyIdentifier, "displayName": k.DisplayName, "endDateTime": ts(k.EndDateTime),
-			"keyId": k.KeyID, "startDateTime": ts(k.StartDateTime), "type": k.Type, "usage": k.Usage, "key": nil})
+		keys = append(keys, keyJSON(k, false))
 	}
 	roles := a.AppRoles
 	if roles == nil {
@@ -165,20 +164,8 @@ func applyAppProps(a *store.Application, body map[string]json.RawMessage, creati
 			}
 			a.UniqueName = v
 		case "keyCredentials":
-			var v []struct {
-				KeyID, DisplayName, Type, Usage, CustomKeyIdentifier string
-				Key                                                  []byte
-				StartDateTime, EndDateTime                           time.Time
-			}
-			if err = json.Unmarshal(raw, &v); err == nil {
-				a.KeyCredentials = nil
-				for _, k := range v {
-					if k.KeyID == "" {
-						k.KeyID = store.NewGUID()
-					}
-					a.KeyCredentials = append(a.KeyCredentials, store.KeyCredential{KeyID: k.KeyID, DisplayName: k.DisplayName, Type: k.Type, Usage: k.Usage,
-						Key: k.Key, CustomKeyIdentifier: k.CustomKeyIdentifier, StartDateTime: k.StartDateTime, EndDateTime: k.EndDateTime})
-				}
+			if msg := applyKeyCredentials(a, raw); msg != "" {
+				return msg
 			}
 		case "passwordCredentials":
 			var v []any
@@ -431,6 +418,13 @@ func (s *Service) getApplication(r *request) (*route.Response, error) {
 			return appNotFound(ref)
 		}
 		out = appJSON(a)
+		if selectsKeys(r.Request) {
+			keys := []map[string]any{}
+			for _, k := range a.KeyCredentials {
+				keys = append(keys, keyJSON(k, true))
+			}
+			out["keyCredentials"] = keys
+		}
 		return nil
 	})
 	if err != nil {
@@ -610,31 +604,6 @@ func (s *Service) listFICs(r *request) (*route.Response, error) {
 	}
 	body, _ := s.page(r.Request, "applications('"+id+"')/federatedIdentityCredentials", items)
 	return route.JSON(http.StatusOK, body), nil
-}
-
-func (s *Service) createFIC(r *request) (*route.Response, error) {
-	var f store.FederatedCredential
-	if err := json.NewDecoder(r.Body).Decode(&f); err != nil || f.Name == "" || f.Issuer == "" || f.Subject == "" || len(f.Audiences) == 0 {
-		return nil, badRequest("name, issuer, subject and audiences are required.")
-	}
-	f.ID = store.NewGUID()
-	err := s.store.Update(func(tx *store.Tx) error {
-		a := appByRef(r.tenant(tx), r.PathValue("ref"))
-		if a == nil {
-			return notFound(r.PathValue("ref"))
-		}
-		for _, o := range a.FederatedCredentials {
-			if o.Name == f.Name || (o.Issuer == f.Issuer && o.Subject == f.Subject) {
-				return Errorf(http.StatusConflict, "Request_MultipleObjectsWithSameKeyValue", "FederatedIdentityCredential with name "+f.Name+" already exists.")
-			}
-		}
-		a.FederatedCredentials = append(a.FederatedCredentials, f)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return route.JSON(http.StatusCreated, ficJSON(f)), nil
 }
 
 func (s *Service) deleteFIC(r *request) (*route.Response, error) {

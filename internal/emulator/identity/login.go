@@ -1,10 +1,6 @@
 package identity
 
 import (
-	"crypto/rsa"
-	"crypto/sha1"
-	"crypto/sha256"
-	"crypto/x509"
 	"encoding/base64"
 	"math/big"
 	"net/http"
@@ -208,102 +204,10 @@ func (s *Service) authenticateClient(r *http.Request, app *store.Application, no
 		}
 		return "", invalidClient(7000215, "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '"+app.AppID+"'.")
 	}
-	assertion := f.Get("client_assertion")
-	if assertion == "" {
+	if f.Get("client_assertion") == "" {
 		return "", invalidClient(7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.")
 	}
-	if f.Get("client_assertion_type") != "urn:ietf:params:oauth:client-assertion-type:jwt-bearer" {
-		return "", invalidClient(700024, "Client assertion type is not valid: expected 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'.")
-	}
-	parser := jwt.NewParser()
-	unverified, _, err := parser.ParseUnverified(assertion, jwt.MapClaims{})
-	if err != nil {
-		return "", invalidClient(50027, "JWT token is invalid or malformed.")
-	}
-	_, hasS256 := unverified.Header["x5t#S256"]
-	_, hasX5t := unverified.Header["x5t"]
-	if hasS256 || hasX5t {
-		return s.verifyCertificateAssertion(assertion, unverified, app, r, now)
-	}
-	return verifyFederatedAssertion(unverified, app, now)
-}
-
-func (s *Service) verifyCertificateAssertion(raw string, unverified *jwt.Token, app *store.Application, r *http.Request, now time.Time) (string, error) {
-	var cert *x509.Certificate
-	for _, k := range app.KeyCredentials {
-		c, err := x509.ParseCertificate(k.Key)
-		if err != nil {
-			continue
-		}
-		s256 := sha256.Sum256(c.Raw)
-		s1 := sha1.Sum(c.Raw)
-		if v, _ := unverified.Header["x5t#S256"].(string); v != "" && (v == base64.StdEncoding.EncodeToString(s256[:]) || v == base64.RawURLEncoding.EncodeToString(s256[:])) {
-			cert = c
-		}
-		if v, _ := unverified.Header["x5t"].(string); v != "" && (v == base64.StdEncoding.EncodeToString(s1[:]) || v == base64.RawURLEncoding.EncodeToString(s1[:])) {
-			cert = c
-		}
-		if cert != nil {
-			if now.After(k.EndDateTime) && !k.EndDateTime.IsZero() {
-				return "", invalidClient(700027, "Client assertion contains an invalid signature. [Reason - The key used is expired., Thumbprint of key used by client: '"+k.CustomKeyIdentifier+"']")
-			}
-			break
-		}
-	}
-	if cert == nil {
-		return "", invalidClient(700027, "Client assertion failed signature validation. [Reason - The key was not found.]")
-	}
-	pub, ok := cert.PublicKey.(*rsa.PublicKey)
-	if !ok {
-		return "", invalidClient(700027, "Client assertion failed signature validation. [Reason - The key type is not supported.]")
-	}
-	claims := jwt.MapClaims{}
-	_, err := jwt.ParseWithClaims(raw, claims, func(*jwt.Token) (any, error) { return pub, nil },
-		jwt.WithValidMethods([]string{"RS256", "PS256"}), jwt.WithTimeFunc(func() time.Time { return now }), jwt.WithLeeway(5*time.Minute))
-	if err != nil {
-		if strings.Contains(err.Error(), "expired") {
-			return "", invalidClient(700024, "Client assertion is not within its valid time range.")
-		}
-		return "", invalidClient(700027, "Client assertion failed signature validation.")
-	}
-	if sub, _ := claims["sub"].(string); !strings.EqualFold(sub, app.AppID) {
-		return "", invalidClient(700021, "Client assertion application identifier doesn't match 'client_id' parameter.")
-	}
-	aud, _ := claims.GetAudience()
-	want := s.url + r.URL.Path
-	if !slices.ContainsFunc(aud, func(a string) bool { return strings.EqualFold(strings.TrimSuffix(a, "/"), want) }) {
-		return "", invalidClient(700016, "The audience of the client assertion is not this token endpoint: "+want)
-	}
-	return "2", nil
-}
-
-// verifyFederatedAssertion matches an external token (GitHub Actions, Azure
-// DevOps, Kubernetes) against the app's federated identity credentials. The
-// emulator cannot fetch the external issuer's keys, so it checks issuer,
-// subject, audience and lifetime only.
-func verifyFederatedAssertion(tok *jwt.Token, app *store.Application, now time.Time) (string, error) {
-	claims, _ := tok.Claims.(jwt.MapClaims)
-	iss, _ := claims["iss"].(string)
-	sub, _ := claims["sub"].(string)
-	aud, _ := claims.GetAudience()
-	if exp, err := claims.GetExpirationTime(); err == nil && exp != nil && now.After(exp.Time) {
-		return "", invalidClient(700024, "Client assertion is not within its valid time range.")
-	}
-	for _, fic := range app.FederatedCredentials {
-		if fic.Issuer != iss {
-			continue
-		}
-		if fic.Subject != sub {
-			continue
-		}
-		for _, a := range fic.Audiences {
-			if slices.Contains(aud, a) {
-				return "2", nil
-			}
-		}
-		return "", invalidClient(700212, "No matching federated identity record found for presented assertion audience '"+strings.Join(aud, ",")+"'.")
-	}
-	return "", invalidClient(70021, "No matching federated identity record found for presented assertion. Assertion Issuer: '"+iss+"'. Assertion Subject: '"+sub+"'.")
+	return s.verifyAssertion(r, app) // assertion.go
 }
 
 // redirect answers 302 to target.

@@ -1,0 +1,33 @@
+# Recommended: the vendor's certificate, whose private key stays in its key
+# vault; nothing secret enters Terraform.
+resource "onboard_client_certificate" "sync" {
+  application_id = onboard_entra_app.orbit.id
+  display_name   = "ROGER365 sync (Key Vault)"
+  certificate    = file("${path.module}/sync.crt") # -----BEGIN CERTIFICATE----- only
+  rotate_before  = "720h"                          # plan warns 30 days before it expires
+
+  lifecycle {
+    create_before_destroy = true # upload the next certificate before this one goes
+  }
+}
+
+# Or let the provider generate a key pair. The private key is kept once, in
+# this resource's state (sensitive): treat the state as a secret.
+resource "onboard_client_certificate" "generated" {
+  application_id = onboard_entra_app.orbit.id
+  generate       = true
+  common_name    = "roger365-sync"
+  lifetime       = "8760h" # one year
+  rotate_before  = "720h"  # plan replaces it, with a new key pair, 30 days before it expires
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+# Consumers sign in as the app with the certificate and its key.
+resource "onboard_customer_tenant" "northwind" {
+  client_id          = onboard_entra_app.orbit.client_id
+  client_certificate = "${onboard_client_certificate.generated.certificate_pem}${onboard_client_certificate.generated.private_key_pem}"
+  tenant             = "northwind.com"
+}

@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -57,9 +56,12 @@ func permissionScopeBlock() schema.SetNestedBlock {
 			"value": schema.StringAttribute{Required: true, Validators: []validator.String{entitlementValueValidator("Payroll.Read")},
 				MarkdownDescription: "The scope's name, as it appears in the `scp` claim of tokens, e.g. `Payroll.Read`: at most 120 characters, letters, digits and " +
 					"``:!#$%&'()*+,-./;<=>?@[]^_`{|}~``, no spaces, not starting with `.`. Unique across the app's scopes and app roles. Checked at plan."},
-			"type": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("User"),
+			// Required, not defaulted: the framework matches a set element to
+			// its configuration by value, so a second default in one element
+			// (after enabled's) would be applied over a configured value.
+			"type": schema.StringAttribute{Required: true,
 				Validators:          []validator.String{stringvalidator.OneOf("User", "Admin")},
-				MarkdownDescription: "`User` (users may consent for themselves, the default) or `Admin` (only an admin may consent)."},
+				MarkdownDescription: "`User` (users may consent for themselves) or `Admin` (only an admin may consent for the organization)."},
 			"admin_consent_display_name": schema.StringAttribute{Required: true, Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 				MarkdownDescription: "The permission's title on the admin consent screen, e.g. `Read payroll data`."},
 			"admin_consent_description": schema.StringAttribute{Required: true, Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
@@ -231,10 +233,16 @@ func optionalClaimsList(ctx context.Context, oc graph.OptionalClaims, diags *dia
 // scopes (Graph's 400 DuplicateValue, "Request contains a property with
 // duplicate values.").
 func (r *entraAppResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var roleSet, scopeSet types.Set
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("app_role"), &roleSet)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("oauth2_permission_scope"), &scopeSet)...)
+	if resp.Diagnostics.HasError() || roleSet.IsUnknown() || scopeSet.IsUnknown() {
+		return
+	}
 	var roles []appRoleModel
 	var scopes []permissionScopeModel
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("app_role"), &roles)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("oauth2_permission_scope"), &scopes)...)
+	resp.Diagnostics.Append(roleSet.ElementsAs(ctx, &roles, false)...)
+	resp.Diagnostics.Append(scopeSet.ElementsAs(ctx, &scopes, false)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -17,6 +17,15 @@ import (
 
 // Graph /applications (api-reference/v1.0/resources/application.md and the
 // create, upsert, update, delete, addPassword, removePassword pages).
+//
+// The shape of each property follows
+// https://learn.microsoft.com/en-us/graph/api/resources/application and the
+// page of its type: api (apiApplication: oauth2PermissionScopes, each a
+// permissionScope), appRoles (appRole), spa, web and publicClient (their
+// redirectUris), info (informationalUrl: marketingUrl, privacyStatementUrl,
+// supportUrl, termsOfServiceUrl, logoUrl, null when unset), optionalClaims
+// (optionalClaims: idToken, accessToken, saml2Token lists of optionalClaim;
+// null on a new app), owners (a navigation property, graph/owners.go).
 
 func appJSON(a *store.Application) map[string]any {
 	rra := a.RequiredResourceAccess

@@ -21,6 +21,13 @@ type AppView struct {
 	Secrets                                            []SecretView
 	// RequiredResourceAccess maps resource app ID to "Role:<id>"/"Scope:<id>".
 	RequiredResourceAccess map[string][]string
+	SPARedirectURIs        []string
+	// Scopes are the delegated permissions the app exposes.
+	Scopes         []store.PermissionScope
+	Info           store.InformationalURL
+	OptionalClaims *store.OptionalClaims
+	// Owners are the owners' object IDs, in the order they were added.
+	Owners []string
 }
 
 // SecretView is a client secret without its value.
@@ -39,7 +46,9 @@ func (s *Server) Apps(tenantID string) []AppView {
 		}
 		for _, a := range t.Applications {
 			v := AppView{ID: a.ID, AppID: a.AppID, UniqueName: a.UniqueName, DisplayName: a.DisplayName, SignInAudience: a.SignInAudience,
-				WebRedirectURIs: append([]string(nil), a.WebRedirectURIs...), Tags: append([]string(nil), a.Tags...), RequiredResourceAccess: map[string][]string{}}
+				WebRedirectURIs: append([]string(nil), a.WebRedirectURIs...), Tags: append([]string(nil), a.Tags...), RequiredResourceAccess: map[string][]string{},
+				SPARedirectURIs: append([]string(nil), a.SPARedirectURIs...), Scopes: append([]store.PermissionScope(nil), a.OAuth2PermissionScopes...),
+				Info: a.Info, OptionalClaims: a.OptionalClaims, Owners: append([]string(nil), a.Owners...)}
 			for _, p := range a.PasswordCredentials {
 				v.Secrets = append(v.Secrets, SecretView{KeyID: p.KeyID, DisplayName: p.DisplayName, Start: p.StartDateTime, End: p.EndDateTime})
 			}
@@ -98,6 +107,19 @@ func (s *Server) EditApp(tenantID, objectID string, props map[string]any) error 
 			return err
 		}
 		return graph.EditApplication(a, body)
+	})
+}
+
+// AddAppOwner adds an owner (a user's or service principal's object ID) as
+// an admin would in the portal.
+func (s *Server) AddAppOwner(tenantID, objectID, ownerID string) error {
+	return s.store.Update(func(tx *store.Tx) error {
+		a, err := app(tx, tenantID, objectID)
+		if err != nil {
+			return err
+		}
+		a.Owners = append(a.Owners, strings.ToLower(ownerID))
+		return nil
 	})
 }
 

@@ -28,8 +28,12 @@ type Application struct {
 	IdentifierURIs           []string
 	WebRedirectURIs          []string
 	PublicClientRedirectURIs []string
+	SPARedirectURIs          []string
 	Tags                     []string
 	AppRoles                 []AppRole
+	OAuth2PermissionScopes   []PermissionScope
+	Info                     Info
+	OptionalClaims           OptionalClaims
 	RequiredResourceAccess   []RequiredResourceAccess
 	PasswordCredentials      []PasswordCredential
 	CreatedDateTime          time.Time
@@ -61,6 +65,30 @@ type PasswordCredential struct {
 	EndDateTime   time.Time
 }
 
+// Info is what the consent screen links to (Graph informationalUrl; the
+// logo is uploaded separately and not managed here).
+type Info struct {
+	MarketingURL, PrivacyStatementURL, TermsOfServiceURL, SupportURL string
+}
+
+// OptionalClaims are the claims the app asks to be added to its tokens
+// (Graph optionalClaims).
+type OptionalClaims struct {
+	IDToken, AccessToken, SAML2Token []OptionalClaim
+}
+
+// IsZero reports whether no token has an optional claim.
+func (o OptionalClaims) IsZero() bool {
+	return len(o.IDToken) == 0 && len(o.AccessToken) == 0 && len(o.SAML2Token) == 0
+}
+
+// OptionalClaim is one claim of one token type.
+type OptionalClaim struct {
+	Name, Source         string
+	Essential            bool
+	AdditionalProperties []string
+}
+
 // ApplicationPatch holds the properties to change; nil means unchanged.
 type ApplicationPatch struct {
 	DisplayName              *string
@@ -70,7 +98,11 @@ type ApplicationPatch struct {
 	IdentifierURIs           *[]string
 	WebRedirectURIs          *[]string
 	PublicClientRedirectURIs *[]string
+	SPARedirectURIs          *[]string
 	AppRoles                 *[]AppRole
+	OAuth2PermissionScopes   *[]PermissionScope
+	Info                     *Info
+	OptionalClaims           *OptionalClaims
 	Tags                     *[]string
 }
 
@@ -108,6 +140,37 @@ func toModel(p ApplicationPatch) models.Applicationable {
 		pc.SetRedirectUris(nonNil(*p.PublicClientRedirectURIs))
 		m.SetPublicClient(pc)
 	}
+	if p.SPARedirectURIs != nil {
+		spa := models.NewSpaApplication()
+		spa.SetRedirectUris(nonNil(*p.SPARedirectURIs))
+		m.SetSpa(spa)
+	}
+	if p.OAuth2PermissionScopes != nil {
+		// Only the scopes are sent: the api object's other properties stay
+		// as they are.
+		scopes := []models.PermissionScopeable{}
+		for _, sc := range *p.OAuth2PermissionScopes {
+			scopes = append(scopes, toPermissionScope(sc))
+		}
+		api := models.NewApiApplication()
+		api.SetOauth2PermissionScopes(scopes)
+		m.SetApi(api)
+	}
+	if p.Info != nil {
+		info := models.NewInformationalUrl()
+		info.SetMarketingUrl(emptyNil(p.Info.MarketingURL))
+		info.SetPrivacyStatementUrl(emptyNil(p.Info.PrivacyStatementURL))
+		info.SetTermsOfServiceUrl(emptyNil(p.Info.TermsOfServiceURL))
+		info.SetSupportUrl(emptyNil(p.Info.SupportURL))
+		m.SetInfo(info)
+	}
+	if p.OptionalClaims != nil {
+		oc := models.NewOptionalClaims()
+		oc.SetIdToken(toOptionalClaims(p.OptionalClaims.IDToken))
+		oc.SetAccessToken(toOptionalClaims(p.OptionalClaims.AccessToken))
+		oc.SetSaml2Token(toOptionalClaims(p.OptionalClaims.SAML2Token))
+		m.SetOptionalClaims(oc)
+	}
 	if p.AppRoles != nil {
 		roles := []models.AppRoleable{}
 		for _, r := range *p.AppRoles {
@@ -125,6 +188,51 @@ func toModel(p ApplicationPatch) models.Applicationable {
 		m.SetAppRoles(roles)
 	}
 	return m
+}
+
+func toPermissionScope(sc PermissionScope) models.PermissionScopeable {
+	ms := models.NewPermissionScope()
+	if id, err := uuid.Parse(sc.ID); err == nil {
+		ms.SetId(&id)
+	}
+	ms.SetValue(ptr(sc.Value))
+	ms.SetTypeEscaped(ptr(sc.Type))
+	ms.SetAdminConsentDisplayName(ptr(sc.AdminConsentDisplayName))
+	ms.SetAdminConsentDescription(ptr(sc.AdminConsentDescription))
+	ms.SetUserConsentDisplayName(emptyNil(sc.UserConsentDisplayName))
+	ms.SetUserConsentDescription(emptyNil(sc.UserConsentDescription))
+	ms.SetIsEnabled(ptr(sc.IsEnabled))
+	return ms
+}
+
+func toOptionalClaims(claims []OptionalClaim) []models.OptionalClaimable {
+	out := []models.OptionalClaimable{}
+	for _, c := range claims {
+		mc := models.NewOptionalClaim()
+		mc.SetName(ptr(c.Name))
+		mc.SetSource(emptyNil(c.Source))
+		mc.SetEssential(ptr(c.Essential))
+		mc.SetAdditionalProperties(nonNil(c.AdditionalProperties))
+		out = append(out, mc)
+	}
+	return out
+}
+
+func fromOptionalClaims(claims []models.OptionalClaimable) []OptionalClaim {
+	var out []OptionalClaim
+	for _, c := range claims {
+		out = append(out, OptionalClaim{Name: str(c.GetName()), Source: str(c.GetSource()), Essential: c.GetEssential() != nil && *c.GetEssential(),
+			AdditionalProperties: c.GetAdditionalProperties()})
+	}
+	return out
+}
+
+// emptyNil is nil for "", which Graph stores as null.
+func emptyNil(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
 
 func nonNil(v []string) []string {
@@ -152,8 +260,24 @@ func fromModel(m models.Applicationable) Application {
 	if pc := m.GetPublicClient(); pc != nil {
 		a.PublicClientRedirectURIs = pc.GetRedirectUris()
 	}
+	if spa := m.GetSpa(); spa != nil {
+		a.SPARedirectURIs = spa.GetRedirectUris()
+	}
 	for _, r := range m.GetAppRoles() {
 		a.AppRoles = append(a.AppRoles, fromAppRole(r))
+	}
+	if api := m.GetApi(); api != nil {
+		for _, sc := range api.GetOauth2PermissionScopes() {
+			a.OAuth2PermissionScopes = append(a.OAuth2PermissionScopes, fromPermissionScope(sc))
+		}
+	}
+	if info := m.GetInfo(); info != nil {
+		a.Info = Info{MarketingURL: str(info.GetMarketingUrl()), PrivacyStatementURL: str(info.GetPrivacyStatementUrl()),
+			TermsOfServiceURL: str(info.GetTermsOfServiceUrl()), SupportURL: str(info.GetSupportUrl())}
+	}
+	if oc := m.GetOptionalClaims(); oc != nil {
+		a.OptionalClaims = OptionalClaims{IDToken: fromOptionalClaims(oc.GetIdToken()), AccessToken: fromOptionalClaims(oc.GetAccessToken()),
+			SAML2Token: fromOptionalClaims(oc.GetSaml2Token())}
 	}
 	for _, r := range m.GetRequiredResourceAccess() {
 		rra := RequiredResourceAccess{ResourceAppID: str(r.GetResourceAppId())}
@@ -453,6 +577,45 @@ func (c *Client) RemovePassword(ctx context.Context, objectID, keyID string) err
 	body.SetKeyId(&id)
 	// A repeat after a lost answer is a 404: removed, as asked.
 	err = wrap(c.apps().ByApplicationId(objectID).RemovePassword().Post(markRepeatable(ctx), body, nil))
+	if IsNotFound(err) {
+		return nil
+	}
+	return err
+}
+
+// ListOwnerIDs lists the object IDs of the app's owners (users and service
+// principals), lower case (application-list-owners).
+func (c *Client) ListOwnerIDs(ctx context.Context, objectID string) ([]string, error) {
+	b := c.apps().ByApplicationId(objectID).Owners()
+	resp, err := b.Get(ctx, nil)
+	var out []string
+	for err == nil {
+		for _, o := range resp.GetValue() {
+			out = append(out, strings.ToLower(str(o.GetId())))
+		}
+		next := resp.GetOdataNextLink()
+		if next == nil || *next == "" {
+			return out, nil
+		}
+		resp, err = b.WithUrl(*next).Get(ctx, nil)
+	}
+	return nil, wrap(err)
+}
+
+// AddOwner makes a user or service principal an owner of the app
+// (POST /applications/{id}/owners/$ref, application-post-owners).
+func (c *Client) AddOwner(ctx context.Context, objectID, ownerID string) error {
+	body := models.NewReferenceCreate()
+	body.SetOdataId(ptr(c.adapter.GetBaseUrl() + "/directoryObjects/" + ownerID))
+	return c.retryWhile(ctx, IsNotFound, func() error {
+		return wrap(c.apps().ByApplicationId(objectID).Owners().Ref().Post(ctx, body, nil))
+	})
+}
+
+// RemoveOwner removes one owner; one already gone is fine
+// (DELETE /applications/{id}/owners/{ownerId}/$ref, application-delete-owners).
+func (c *Client) RemoveOwner(ctx context.Context, objectID, ownerID string) error {
+	err := wrap(c.apps().ByApplicationId(objectID).Owners().ByDirectoryObjectId(ownerID).Ref().Delete(ctx, nil))
 	if IsNotFound(err) {
 		return nil
 	}

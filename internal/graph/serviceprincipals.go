@@ -41,10 +41,26 @@ func fromAppRole(r models.AppRoleable) AppRole {
 	return ar
 }
 
-// PermissionScope is a delegated permission an API offers.
+// PermissionScope is a delegated permission an API offers; Type is "User"
+// (users may consent for themselves) or "Admin".
 type PermissionScope struct {
-	ID, Value, Type string
-	IsEnabled       bool
+	ID, Value, Type                                  string
+	AdminConsentDisplayName, AdminConsentDescription string
+	UserConsentDisplayName, UserConsentDescription   string
+	IsEnabled                                        bool
+}
+
+func fromPermissionScope(s models.PermissionScopeable) PermissionScope {
+	ps := PermissionScope{Value: str(s.GetValue()), Type: str(s.GetTypeEscaped()),
+		AdminConsentDisplayName: str(s.GetAdminConsentDisplayName()), AdminConsentDescription: str(s.GetAdminConsentDescription()),
+		UserConsentDisplayName: str(s.GetUserConsentDisplayName()), UserConsentDescription: str(s.GetUserConsentDescription())}
+	if s.GetId() != nil {
+		ps.ID = s.GetId().String()
+	}
+	if s.GetIsEnabled() != nil {
+		ps.IsEnabled = *s.GetIsEnabled()
+	}
+	return ps
 }
 
 func fromSP(m models.ServicePrincipalable) ServicePrincipal {
@@ -56,14 +72,7 @@ func fromSP(m models.ServicePrincipalable) ServicePrincipal {
 		sp.AppRoles = append(sp.AppRoles, fromAppRole(r))
 	}
 	for _, s := range m.GetOauth2PermissionScopes() {
-		ps := PermissionScope{Value: str(s.GetValue()), Type: str(s.GetTypeEscaped())}
-		if s.GetId() != nil {
-			ps.ID = s.GetId().String()
-		}
-		if s.GetIsEnabled() != nil {
-			ps.IsEnabled = *s.GetIsEnabled()
-		}
-		sp.OAuth2PermissionScopes = append(sp.OAuth2PermissionScopes, ps)
+		sp.OAuth2PermissionScopes = append(sp.OAuth2PermissionScopes, fromPermissionScope(s))
 	}
 	return sp
 }

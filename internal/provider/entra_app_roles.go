@@ -42,8 +42,9 @@ func appRoleBlock() schema.SetNestedBlock {
 		NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{Required: true, Validators: []validator.String{guidValidator()},
 				MarkdownDescription: "The role's ID, a GUID you choose (e.g. from `random_uuid`); it is what grants refer to, so keep it stable."},
-			"value": schema.StringAttribute{Required: true, Validators: []validator.String{stringvalidator.LengthBetween(1, 120)},
-				MarkdownDescription: "The permission's name, as it appears in the `roles` claim of tokens, e.g. `Payroll.Read.All`."},
+			"value": schema.StringAttribute{Required: true, Validators: []validator.String{entitlementValueValidator("Payroll.Read.All")},
+				MarkdownDescription: "The permission's name, as it appears in the `roles` claim of tokens, e.g. `Payroll.Read.All`: at most 120 characters, letters, digits and " +
+					"``:!#$%&'()*+,-./;<=>?@[]^_`{|}~``, no spaces, not starting with `.`. Unique across the app's app roles and scopes. Checked at plan."},
 			"display_name": schema.StringAttribute{Required: true, MarkdownDescription: "What consent screens and the admin center show."},
 			"description":  schema.StringAttribute{Required: true, MarkdownDescription: "What granting the role allows, shown to the admin who consents."},
 			"allowed_member_types": schema.SetAttribute{ElementType: types.StringType, Required: true,

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/onboard-tf/terraform-provider-onboard/internal/acctest"
@@ -47,8 +48,12 @@ func TestAccLeastPrivilege_applicationReadWriteOwnedBy(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: fmt.Sprintf(`
 resource "onboard_entra_app" "app" {
-  display_name     = %q
+  display_name     = %[1]q
   sign_in_audience = "AzureADMultipleOrgs"
+  owners           = [onboard_entra_app.operator.service_principal_id]
+}
+resource "onboard_entra_app" "operator" {
+  display_name = "%[1]s operator"
 }
 resource "onboard_client_secret" "app" {
   application_id = onboard_entra_app.app.id
@@ -66,6 +71,16 @@ resource "onboard_api_permission" "graph" {
 					"Mail.Send":      knownvalue.StringExact("b633e1c5-b582-4048-a93e-9f11b44c7e96"),
 					"Files.Read.All": knownvalue.StringExact("01d4889c-1287-42c6-ac1f-5d1e02578ef6"),
 				})),
+			},
+			// The automation identity owns what it created; the listed owner
+			// joins it, and nothing removes the automation identity.
+			Check: func(s *terraform.State) error {
+				operator := s.RootModule().Resources["onboard_entra_app.operator"].Primary.Attributes["service_principal_id"]
+				apps := emu.AppsNamed(emulator.DefaultHomeTenantID, name)
+				if len(apps) != 1 || len(apps[0].Owners) != 2 || apps[0].Owners[1] != operator {
+					return fmt.Errorf("owners: %+v, want the automation identity and %s", apps, operator)
+				}
+				return nil
 			},
 		}},
 	})

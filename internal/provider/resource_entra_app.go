@@ -27,12 +27,13 @@ import (
 )
 
 var (
-	_ resource.Resource                = &entraAppResource{}
-	_ resource.ResourceWithIdentity    = &entraAppResource{}
-	_ resource.ResourceWithConfigure   = &entraAppResource{}
-	_ resource.ResourceWithMoveState   = &entraAppResource{}
-	_ resource.ResourceWithImportState = &entraAppResource{}
-	_ resource.ResourceWithModifyPlan  = &entraAppResource{}
+	_ resource.Resource                   = &entraAppResource{}
+	_ resource.ResourceWithIdentity       = &entraAppResource{}
+	_ resource.ResourceWithConfigure      = &entraAppResource{}
+	_ resource.ResourceWithMoveState      = &entraAppResource{}
+	_ resource.ResourceWithImportState    = &entraAppResource{}
+	_ resource.ResourceWithModifyPlan     = &entraAppResource{}
+	_ resource.ResourceWithValidateConfig = &entraAppResource{}
 )
 
 func newEntraAppResource() resource.Resource { return &entraAppResource{} }
@@ -51,10 +52,18 @@ type entraAppModel struct {
 	SignInAudience           types.String   `tfsdk:"sign_in_audience"`
 	WebRedirectURIs          types.Set      `tfsdk:"web_redirect_uris"`
 	PublicClientRedirectURIs types.Set      `tfsdk:"public_client_redirect_uris"`
+	SPARedirectURIs          types.Set      `tfsdk:"spa_redirect_uris"`
 	AllowPublicClientFlows   types.Bool     `tfsdk:"allow_public_client_flows"`
 	IdentifierURIs           types.Set      `tfsdk:"identifier_uris"`
 	Notes                    types.String   `tfsdk:"notes"`
 	AppRoles                 types.Set      `tfsdk:"app_role"`
+	OAuth2PermissionScopes   types.Set      `tfsdk:"oauth2_permission_scope"`
+	MarketingURL             types.String   `tfsdk:"marketing_url"`
+	PrivacyStatementURL      types.String   `tfsdk:"privacy_statement_url"`
+	TermsOfServiceURL        types.String   `tfsdk:"terms_of_service_url"`
+	SupportURL               types.String   `tfsdk:"support_url"`
+	Owners                   types.Set      `tfsdk:"owners"`
+	OptionalClaims           types.List     `tfsdk:"optional_claims"`
 	OwnershipID              types.String   `tfsdk:"ownership_id"`
 	RestoreSoftDeleted       types.Bool     `tfsdk:"restore_soft_deleted"`
 	Timeouts                 timeouts.Value `tfsdk:"timeouts"`
@@ -103,6 +112,19 @@ func (r *entraAppResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			"public_client_redirect_uris": schema.SetAttribute{ElementType: types.StringType, Optional: true, Computed: true, Default: emptySet,
 				MarkdownDescription: "Redirect URIs of the mobile and desktop platform, e.g. `http://localhost`, `https://login.microsoftonline.com/common/oauth2/nativeclient` or the app's own scheme (`msal<client id>://auth`); never `javascript:`, `data:` or `file:`, nor plain http beyond `localhost`. Checked at plan.",
 				Validators:          []validator.Set{setvalidator.ValueStringsAre(redirectURIValidator(true))}},
+			"spa_redirect_uris": schema.SetAttribute{ElementType: types.StringType, Optional: true, Computed: true, Default: emptySet,
+				MarkdownDescription: "Redirect URIs of the single-page application platform (Graph `spa.redirectUris`: the authorization code flow with PKCE from a browser), " +
+					"e.g. `https://app.contoso.com/` or `http://localhost:3000`: https, or http to `localhost` or `127.0.0.1`, without a `#fragment`. Checked at plan.",
+				Validators: []validator.Set{setvalidator.ValueStringsAre(ruleValidator{"must be a SPA redirect URI Entra accepts", onboarding.CheckSPARedirectURI})}},
+			"marketing_url":         brandingAttribute("vendor's product page", "https://contoso.com/payroll"),
+			"privacy_statement_url": brandingAttribute("privacy statement", "https://contoso.com/privacy"),
+			"terms_of_service_url":  brandingAttribute("terms of service", "https://contoso.com/terms"),
+			"support_url":           brandingAttribute("support page", "https://contoso.com/support"),
+			"owners": schema.SetAttribute{ElementType: types.StringType, Optional: true,
+				Validators: []validator.Set{setvalidator.ValueStringsAre(guidValidator())},
+				MarkdownDescription: "Object IDs of users or service principals to make owners of the app registration (they can manage it in the Entra admin center). " +
+					"Only the owners listed here are managed: removing one from the list removes it from the app, while owners added elsewhere, and the provider's " +
+					"own identity (the owner of an app it creates with `Application.ReadWrite.OwnedBy`), are never removed. An owner removed outside Terraform shows as drift."},
 			"allow_public_client_flows": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
 				MarkdownDescription: "\"Allow public client flows\" (Graph `isFallbackPublicClient`): device code and similar flows without a client secret."},
 			"identifier_uris": schema.SetAttribute{ElementType: types.StringType, Optional: true, Computed: true, Default: emptySet,
@@ -117,7 +139,7 @@ func (r *entraAppResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 					"restore it on apply (the default): same client ID, so customer tenants keep their consent. With `false`, apply creates a new app " +
 					"and every customer must consent again."},
 		},
-		Blocks: map[string]schema.Block{"app_role": appRoleBlock(), "timeouts": timeoutsBlock(ctx, true, "")},
+		Blocks: map[string]schema.Block{"app_role": appRoleBlock(), "oauth2_permission_scope": permissionScopeBlock(), "optional_claims": optionalClaimsBlock(), "timeouts": timeoutsBlock(ctx, true, "")},
 	}
 }
 
@@ -175,6 +197,15 @@ func (r *entraAppResource) Create(ctx context.Context, req resource.CreateReques
 	plan.OwnershipID = types.StringValue(ownership)
 	if _, err := r.data.Graph.WaitForApplication(ctx, app.ID); err != nil {
 		apiError(&resp.Diagnostics, "reading the new app registration", err)
+		return
+	}
+	r.syncOwners(ctx, app.ID, plan.Owners, types.SetNull(types.StringType), &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		// Keep the app in state so the next apply adds the owners.
+		plan.ID, plan.ClientID, plan.UniqueName = types.StringValue(app.ID), types.StringValue(app.AppID), types.StringValue(unique)
+		plan.TenantID, plan.ServicePrincipalID, plan.Owners = types.StringValue(r.data.TenantID), types.StringValue(""), types.SetNull(types.StringType)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		resp.Diagnostics.Append(entraAppIdentity.fromState(ctx, resp.State, resp.Identity)...)
 		return
 	}
 	sp, err := r.data.Graph.EnsureServicePrincipal(ctx, app.AppID)
@@ -296,6 +327,7 @@ func (r *entraAppResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 	r.fromAPI(ctx, &state, app, &resp.Diagnostics)
+	r.readOwners(ctx, &state, &resp.Diagnostics)
 	if state.RestoreSoftDeleted.IsNull() { // import
 		state.RestoreSoftDeleted = types.BoolValue(true)
 	}
@@ -380,9 +412,23 @@ func (r *entraAppResource) Update(ctx context.Context, req resource.UpdateReques
 			}
 		}
 	}
+	if patch.OAuth2PermissionScopes != nil {
+		if off := scopesToDisable(scopesFromSet(ctx, state.OAuth2PermissionScopes, &resp.Diagnostics), *patch.OAuth2PermissionScopes); off != nil {
+			if err := r.data.Graph.UpdateApplication(ctx, state.ID.ValueString(), graph.ApplicationPatch{OAuth2PermissionScopes: &off}); err != nil {
+				apiError(&resp.Diagnostics, "disabling the scopes removed from app registration "+state.ID.String(), err)
+				return
+			}
+		}
+	}
 	if patch != (graph.ApplicationPatch{}) {
 		if err := r.data.Graph.UpdateApplication(ctx, state.ID.ValueString(), patch); err != nil {
 			apiError(&resp.Diagnostics, "updating app registration "+state.ID.String(), err)
+			return
+		}
+	}
+	if !plan.Owners.Equal(state.Owners) {
+		r.syncOwners(ctx, state.ID.ValueString(), plan.Owners, state.Owners, &resp.Diagnostics)
+		if resp.Diagnostics.HasError() {
 			return
 		}
 	}
@@ -587,6 +633,24 @@ func (r *entraAppResource) patch(ctx context.Context, plan entraAppModel, state 
 		v := appRolesFromSet(ctx, plan.AppRoles, diags)
 		p.AppRoles = &v
 	}
+	if state == nil && len(plan.SPARedirectURIs.Elements()) > 0 || state != nil && !plan.SPARedirectURIs.Equal(state.SPARedirectURIs) {
+		v := setStrings(ctx, plan.SPARedirectURIs, diags)
+		p.SPARedirectURIs = &v
+	}
+	if state == nil && len(plan.OAuth2PermissionScopes.Elements()) > 0 || state != nil && !plan.OAuth2PermissionScopes.Equal(state.OAuth2PermissionScopes) {
+		v := scopesFromSet(ctx, plan.OAuth2PermissionScopes, diags)
+		p.OAuth2PermissionScopes = &v
+	}
+	info := graph.Info{MarketingURL: plan.MarketingURL.ValueString(), PrivacyStatementURL: plan.PrivacyStatementURL.ValueString(),
+		TermsOfServiceURL: plan.TermsOfServiceURL.ValueString(), SupportURL: plan.SupportURL.ValueString()}
+	if state == nil && info != (graph.Info{}) || state != nil && (!plan.MarketingURL.Equal(state.MarketingURL) || !plan.PrivacyStatementURL.Equal(state.PrivacyStatementURL) ||
+		!plan.TermsOfServiceURL.Equal(state.TermsOfServiceURL) || !plan.SupportURL.Equal(state.SupportURL)) {
+		p.Info = &info
+	}
+	if state == nil && len(plan.OptionalClaims.Elements()) > 0 || state != nil && !plan.OptionalClaims.Equal(state.OptionalClaims) {
+		v := optionalClaimsFromList(ctx, plan.OptionalClaims, diags)
+		p.OptionalClaims = &v
+	}
 	return p
 }
 
@@ -606,4 +670,9 @@ func (r *entraAppResource) fromAPI(ctx context.Context, m *entraAppModel, app gr
 	m.AllowPublicClientFlows = types.BoolValue(app.IsFallbackPublicClient != nil && *app.IsFallbackPublicClient)
 	m.Notes = nullableString(app.Notes)
 	m.AppRoles = appRolesSet(ctx, app.AppRoles, diags)
+	m.SPARedirectURIs = stringSet(ctx, app.SPARedirectURIs, diags)
+	m.OAuth2PermissionScopes = scopesSet(ctx, app.OAuth2PermissionScopes, diags)
+	m.MarketingURL, m.PrivacyStatementURL = nullableString(app.Info.MarketingURL), nullableString(app.Info.PrivacyStatementURL)
+	m.TermsOfServiceURL, m.SupportURL = nullableString(app.Info.TermsOfServiceURL), nullableString(app.Info.SupportURL)
+	m.OptionalClaims = optionalClaimsList(ctx, app.OptionalClaims, diags)
 }

@@ -6,3 +6,8 @@ data "onboard_entra_app" "vendor" {
 data "onboard_entra_app" "by_name" {
   display_name = "Qezaro Orbit"
 }
+
+# What an API offers: require its scopes and roles by value.
+output "payroll_scopes" {
+  value = [for s in data.onboard_entra_app.by_name.oauth2_permission_scopes : s.value if s.enabled]
+}

@@ -9,12 +9,23 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/route"
 	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 )
 
 // Graph /applications (api-reference/v1.0/resources/application.md and the
 // create, upsert, update, delete, addPassword, removePassword pages).
+//
+// The shape of each property follows
+// https://learn.microsoft.com/en-us/graph/api/resources/application and the
+// page of its type: api (apiApplication: oauth2PermissionScopes, each a
+// permissionScope), appRoles (appRole), spa, web and publicClient (their
+// redirectUris), info (informationalUrl: marketingUrl, privacyStatementUrl,
+// supportUrl, termsOfServiceUrl, logoUrl, null when unset), optionalClaims
+// (optionalClaims: idToken, accessToken, saml2Token lists of optionalClaim;
+// null on a new app), owners (a navigation property, graph/owners.go).
 
 func appJSON(a *store.Application) map[string]any {
 	rra := a.RequiredResourceAccess
@@ -57,12 +68,14 @@ func appJSON(a *store.Application) map[string]any {
 			"implicitGrantSettings": map[string]any{"enableIdTokenIssuance": false, "enableAccessTokenIssuance": false}},
 		"publicClient":           map[string]any{"redirectUris": strs(a.PublicClientRedirectURIs)},
 		"spa":                    map[string]any{"redirectUris": strs(a.SPARedirectURIs)},
-		"api":                    map[string]any{"requestedAccessTokenVersion": nil, "oauth2PermissionScopes": scopes, "knownClientApplications": []string{}, "preAuthorizedApplications": []any{}},
+		"api":                    map[string]any{"requestedAccessTokenVersion": nil, "oauth2PermissionScopes": scopesJSON(scopes), "knownClientApplications": []string{}, "preAuthorizedApplications": []any{}},
 		"appRoles":               roles,
 		"requiredResourceAccess": rra,
 		"passwordCredentials":    pw,
 		"keyCredentials":         keys,
-		"info":                   map[string]any{"termsOfServiceUrl": nil, "supportUrl": nil, "privacyStatementUrl": nil, "marketingUrl": nil, "logoUrl": nil},
+		"info": map[string]any{"termsOfServiceUrl": nilIfEmpty(a.Info.TermsOfServiceURL), "supportUrl": nilIfEmpty(a.Info.SupportURL),
+			"privacyStatementUrl": nilIfEmpty(a.Info.PrivacyStatementURL), "marketingUrl": nilIfEmpty(a.Info.MarketingURL), "logoUrl": nil},
+		"optionalClaims": optionalClaimsJSON(a.OptionalClaims),
 	})
 }
 
@@ -122,6 +135,11 @@ func applyAppProps(a *store.Application, body map[string]json.RawMessage, creati
 				RedirectURIs *[]string `json:"redirectUris"`
 			}
 			if err = json.Unmarshal(raw, &v); err == nil && v.RedirectURIs != nil {
+				for _, u := range *v.RedirectURIs {
+					if msg := checkRedirectURI(u, "spa"); msg != "" {
+						return msg
+					}
+				}
 				a.SPARedirectURIs = *v.RedirectURIs
 			}
 		case "requiredResourceAccess":
@@ -139,6 +157,11 @@ func applyAppProps(a *store.Application, body map[string]json.RawMessage, creati
 		case "appRoles":
 			var v []store.AppRole
 			if err = json.Unmarshal(raw, &v); err == nil {
+				for _, r := range v {
+					if msg := checkEntitlement("appRoles", r.ID, r.Value); msg != "" {
+						return msg
+					}
+				}
 				if !creating && removesEnabled(a.AppRoles, v, func(r store.AppRole) (string, string, bool) { return r.ID, r.Value, r.IsEnabled }) {
 					return msgEnabledEntitlement
 				}
@@ -149,12 +172,48 @@ func applyAppProps(a *store.Application, body map[string]json.RawMessage, creati
 				Scopes *[]store.PermissionScope `json:"oauth2PermissionScopes"`
 			}
 			if err = json.Unmarshal(raw, &v); err == nil && v.Scopes != nil {
+				for _, sc := range *v.Scopes {
+					if msg := checkEntitlement("api.oauth2PermissionScopes", sc.ID, sc.Value); msg != "" {
+						return msg
+					}
+					if sc.Type != "User" && sc.Type != "Admin" {
+						return "Invalid value specified for property 'api.oauth2PermissionScopes.type' of resource 'Application'."
+					}
+				}
 				if !creating && removesEnabled(a.OAuth2PermissionScopes, *v.Scopes, func(p store.PermissionScope) (string, string, bool) { return p.ID, p.Value, p.IsEnabled }) {
 					return msgEnabledEntitlement
 				}
 				a.OAuth2PermissionScopes = *v.Scopes
 			}
-		case "info", "optionalClaims", "parentalControlSettings", "groupMembershipClaims", "tokenEncryptionKeyId", "isDeviceOnlyAuthSupported":
+		case "info":
+			var v store.InformationalURL
+			if err = unmarshalInfo(raw, &v); err == nil {
+				for _, u := range []struct{ name, url string }{{"marketingUrl", v.MarketingURL}, {"privacyStatementUrl", v.PrivacyStatementURL},
+					{"supportUrl", v.SupportURL}, {"termsOfServiceUrl", v.TermsOfServiceURL}} {
+					if msg := checkInfoURL(u.name, u.url); msg != "" {
+						return msg
+					}
+				}
+				a.Info = v
+			}
+		case "optionalClaims":
+			if string(raw) == "null" {
+				a.OptionalClaims = nil
+				continue
+			}
+			var v store.OptionalClaims
+			if err = json.Unmarshal(raw, &v); err == nil {
+				for _, c := range slices.Concat(v.IDToken, v.AccessToken, v.SAML2Token) {
+					if strings.TrimSpace(c.Name) == "" {
+						return "Invalid value specified for property 'optionalClaims.name' of resource 'Application'."
+					}
+					if c.Source != nil && *c.Source != "user" {
+						return "Invalid value specified for property 'optionalClaims.source' of resource 'Application'."
+					}
+				}
+				a.OptionalClaims = &v
+			}
+		case "parentalControlSettings", "groupMembershipClaims", "tokenEncryptionKeyId", "isDeviceOnlyAuthSupported":
 			// accepted and not modelled
 		case "uniqueName":
 			var v string
@@ -182,7 +241,128 @@ func applyAppProps(a *store.Application, body map[string]json.RawMessage, creati
 			return "Invalid value specified for property '" + k + "' of resource 'Application'."
 		}
 	}
+	return checkDuplicateEntitlements(a)
+}
+
+// checkEntitlement applies appRole's and permissionScope's rules for id and
+// value (graph/api/resources/approle, graph/api/resources/permissionscope):
+// "Must not exceed 120 characters in length. Allowed characters are
+// : ! # $ % & ' ( ) * + , - . / : ; < = > ? @ [ ] ^ + _ ` { | } ~, and
+// characters in the ranges 0-9, A-Z and a-z. Any other character, including
+// the space character, aren't allowed. May not begin with .."
+func checkEntitlement(property, id, value string) string {
+	if _, err := uuid.Parse(id); err != nil {
+		return "Invalid value specified for property '" + property + ".id' of resource 'Application'."
+	}
+	ok := value != "" && len(value) <= 120 && value[0] != '.'
+	for _, c := range value {
+		ok = ok && (c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || strings.ContainsRune(":!#$%&'()*+,-./;<=>?@[]^_`{|}~", c))
+	}
+	if !ok {
+		return "Invalid value specified for property '" + property + ".value' of resource 'Application'."
+	}
 	return ""
+}
+
+// msgDuplicateValue is Graph's DuplicateValue (400) for two app roles, two
+// scopes, or a role and a scope with one value or ID; a role and a scope
+// that are the same entry (same ID, value and texts) are allowed
+// (microsoftgraph/microsoft-graph-docs#21667, MicrosoftDocs/azure-docs#81899).
+const msgDuplicateValue = "Request contains a property with duplicate values."
+
+func checkDuplicateEntitlements(a *store.Application) string {
+	ids, values := map[string]string{}, map[string]string{}
+	seen := func(id, value, kind string) bool {
+		id = strings.ToLower(id)
+		if k, ok := ids[id]; ok && (k == kind || values[value] != id) {
+			return true
+		}
+		if other, ok := values[value]; ok && other != id {
+			return true
+		}
+		ids[id], values[value] = kind, id
+		return false
+	}
+	for _, r := range a.AppRoles {
+		if seen(r.ID, r.Value, "role") {
+			return msgDuplicateValue
+		}
+	}
+	for _, sc := range a.OAuth2PermissionScopes {
+		if seen(sc.ID, sc.Value, "scope") {
+			return msgDuplicateValue
+		}
+	}
+	return ""
+}
+
+// unmarshalInfo reads info; logoUrl is read-only here (the logo is
+// uploaded with PUT /applications/{id}/logo) and ignored as Graph does.
+func unmarshalInfo(raw json.RawMessage, v *store.InformationalURL) error {
+	var in struct {
+		MarketingURL        *string `json:"marketingUrl"`
+		PrivacyStatementURL *string `json:"privacyStatementUrl"`
+		SupportURL          *string `json:"supportUrl"`
+		TermsOfServiceURL   *string `json:"termsOfServiceUrl"`
+		LogoURL             *string `json:"logoUrl"`
+	}
+	if string(raw) == "null" {
+		return nil
+	}
+	if err := json.Unmarshal(raw, &in); err != nil {
+		return err
+	}
+	deref := func(p *string) string {
+		if p == nil {
+			return ""
+		}
+		return *p
+	}
+	*v = store.InformationalURL{MarketingURL: deref(in.MarketingURL), PrivacyStatementURL: deref(in.PrivacyStatementURL),
+		SupportURL: deref(in.SupportURL), TermsOfServiceURL: deref(in.TermsOfServiceURL)}
+	return nil
+}
+
+// checkInfoURL: the informationalUrl links are absolute http or https URLs
+// (graph/api/resources/informationalurl: "Link to the application's …").
+func checkInfoURL(name, u string) string {
+	if u == "" {
+		return ""
+	}
+	parsed, err := url.Parse(u)
+	if err != nil || (parsed.Scheme != "https" && parsed.Scheme != "http") || parsed.Host == "" {
+		return "Invalid value specified for property 'info." + name + "' of resource 'Application'."
+	}
+	return ""
+}
+
+func scopesJSON(scopes []store.PermissionScope) []map[string]any {
+	out := []map[string]any{}
+	for _, sc := range scopes {
+		out = append(out, map[string]any{"id": sc.ID, "value": sc.Value, "type": sc.Type, "isEnabled": sc.IsEnabled, "origin": "Application",
+			"adminConsentDisplayName": sc.AdminConsentDisplayName, "adminConsentDescription": sc.AdminConsentDescription,
+			"userConsentDisplayName": nilIfEmpty(sc.UserConsentDisplayName), "userConsentDescription": nilIfEmpty(sc.UserConsentDescription)})
+	}
+	return out
+}
+
+// optionalClaimsJSON is null until set, as on a new app registration.
+func optionalClaimsJSON(oc *store.OptionalClaims) any {
+	if oc == nil {
+		return nil
+	}
+	list := func(claims []store.OptionalClaim) []map[string]any {
+		out := []map[string]any{}
+		for _, c := range claims {
+			var source any
+			if c.Source != nil {
+				source = *c.Source
+			}
+			out = append(out, map[string]any{"name": c.Name, "source": source, "essential": c.Essential, "additionalProperties": strs(c.AdditionalProperties)})
+		}
+		return out
+	}
+	return map[string]any{"idToken": list(oc.IDToken), "accessToken": list(oc.AccessToken), "saml2Token": list(oc.SAML2Token)}
 }
 
 // Graph refuses to drop or rename an app role or scope that is still
@@ -230,6 +410,11 @@ func checkRedirectURI(u, kind string) string {
 	localhost := parsed.Hostname() == "localhost" || parsed.Hostname() == "127.0.0.1"
 	if parsed.Scheme != "https" && (parsed.Scheme != "http" || !localhost) {
 		return "Invalid value specified for property '" + kind + ".redirectUris' of resource 'Application': redirect URIs must use https, except http://localhost."
+	}
+	// "Redirect URIs can't contain URI fragments" (Redirect URI (reply URL)
+	// restrictions, learn.microsoft.com/entra/identity-platform/reply-url).
+	if strings.Contains(u, "#") {
+		return "Invalid value specified for property '" + kind + ".redirectUris' of resource 'Application': redirect URIs must not contain a fragment."
 	}
 	return ""
 }
@@ -361,7 +546,9 @@ func (s *Service) insertApplication(r *request, body map[string]json.RawMessage,
 			// what it creates, or it could never touch it again.
 			a.Owners = []string{r.p.ObjectID}
 		}
-		if msg := applyAppProps(a, body, true); msg != "" {
+		if msg := applyAppProps(a, body, true); msg == msgDuplicateValue {
+			return Errorf(http.StatusBadRequest, "DuplicateValue", msg)
+		} else if msg != "" {
 			return badRequest(msg)
 		}
 		if strings.TrimSpace(a.DisplayName) == "" {
@@ -466,6 +653,8 @@ func (s *Service) patchApplication(r *request) (*route.Response, error) {
 			return nil
 		case msgEnabledEntitlement:
 			return Errorf(http.StatusBadRequest, "CannotDeleteOrUpdateEnabledEntitlement", msg)
+		case msgDuplicateValue:
+			return Errorf(http.StatusBadRequest, "DuplicateValue", msg)
 		default:
 			return badRequest(msg)
 		}

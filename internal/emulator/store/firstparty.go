@@ -113,14 +113,23 @@ var BCApp = &Application{
 }
 
 // The other first-party APIs a tenant has service principals for, each with
-// a few of its real permissions. IDs: Exchange Online and SharePoint Online
-// from public dumps of those service principals (permission table per app,
-// "Office 365 Exchange Online (00000002-0000-0ff1-ce00-000000000000)"),
-// SharePoint's Sites.FullControl.All also in Microsoft's SharePoint Embedded
-// documentation (learn.microsoft.com/sharepoint/dev/embedded/development/auth);
-// Exchange.ManageAsApp in Microsoft's "App-only authentication in Exchange
-// Online PowerShell" steps; Azure Service Management's user_impersonation in
-// countless `az ad app permission add --api 797f4846-…` scripts.
+// a few of its real permissions. Every ID and display name below was checked
+// against a dump of that service principal's appRoles and
+// oauth2PermissionScopes from a real tenant, one page per app, in
+// github.com/maciejporebski/azure-ad-first-party-apps-permissions:
+//   - apps/Office 365 Exchange Online.md (app ID 00000002-0000-0ff1-ce00-000000000000):
+//     Exchange.ManageAsApp, full_access_as_app, IMAP.AccessAsApp,
+//     POP.AccessAsApp, Mail.Send (the same ID as Graph's Mail.Send),
+//     EWS.AccessAsUser.All, IMAP.AccessAsUser.All, SMTP.Send, Exchange.Manage;
+//     full_access_as_app and EWS.AccessAsUser.All also in Microsoft's
+//     "Authenticate an EWS application by using OAuth" manifest example.
+//   - apps/Office 365 SharePoint Online.md (00000003-0000-0ff1-ce00-000000000000):
+//     Sites.FullControl.All, Sites.Read.All, Sites.ReadWrite.All,
+//     Sites.Selected, AllSites.Read, AllSites.FullControl, MyFiles.Read.
+//   - apps/Windows Azure Service Management API.md (797f4846-ba00-4fd7-ba43-dac1f8f63013):
+//     user_impersonation, its only permission.
+//   - apps/Dynamics 365 Business Central.md (996def3d-b36c-4153-8607-a6fd3c01b89f)
+//     for BCApp above: its four app roles and two of its three scopes.
 var (
 	ExchangeApp = &Application{
 		TenantID: MicrosoftTenantID, ID: "00000002-0000-0ff1-ce00-00000000a0b2", AppID: "00000002-0000-0ff1-ce00-000000000000", DisplayName: "Office 365 Exchange Online",
@@ -158,7 +167,7 @@ var (
 		TenantID: MicrosoftTenantID, ID: "797f4846-ba00-4fd7-ba43-dac1f8f6a0b4", AppID: "797f4846-ba00-4fd7-ba43-dac1f8f63013", DisplayName: "Windows Azure Service Management API",
 		SignInAudience: "AzureADMultipleOrgs", IdentifierURIs: []string{"https://management.core.windows.net/", "https://management.azure.com/"},
 		OAuth2PermissionScopes: []PermissionScope{
-			scope("41094075-9dad-400e-a0bd-54e686782033", "user_impersonation", "Access Azure Service Management as organization users (preview)", "User"),
+			scope("41094075-9dad-400e-a0bd-54e686782033", "user_impersonation", "Access Azure Resource Manager as organization users", "User"),
 		},
 	}
 )

@@ -132,6 +132,8 @@ type Application struct {
 	FederatedCredentials     []FederatedCredential
 	AppRoles                 []AppRole
 	OAuth2PermissionScopes   []PermissionScope
+	Info                     InformationalURL
+	OptionalClaims           *OptionalClaims
 	PublisherDomain          string
 	CreatedDateTime          time.Time
 	// DeletedDateTime is when the app went to deletedItems; zero while live.
@@ -199,6 +201,31 @@ type PermissionScope struct {
 	UserConsentDisplayName  string `json:"userConsentDisplayName"`
 	UserConsentDescription  string `json:"userConsentDescription"`
 	IsEnabled               bool   `json:"isEnabled"`
+}
+
+// InformationalURL is the application's info: the links consent screens and
+// the admin center show (graph/api/resources/informationalurl).
+type InformationalURL struct {
+	MarketingURL        string `json:"marketingUrl,omitempty"`
+	PrivacyStatementURL string `json:"privacyStatementUrl,omitempty"`
+	SupportURL          string `json:"supportUrl,omitempty"`
+	TermsOfServiceURL   string `json:"termsOfServiceUrl,omitempty"`
+}
+
+// OptionalClaims are the claims added to the app's tokens
+// (graph/api/resources/optionalclaims); nil until set.
+type OptionalClaims struct {
+	IDToken     []OptionalClaim `json:"idToken"`
+	AccessToken []OptionalClaim `json:"accessToken"`
+	SAML2Token  []OptionalClaim `json:"saml2Token"`
+}
+
+// OptionalClaim is one claim (graph/api/resources/optionalclaim).
+type OptionalClaim struct {
+	Name                 string   `json:"name"`
+	Source               *string  `json:"source"`
+	Essential            bool     `json:"essential"`
+	AdditionalProperties []string `json:"additionalProperties"`
 }
 
 type ServicePrincipal struct {

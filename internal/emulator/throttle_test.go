@@ -3,6 +3,7 @@ package emulator
 import (
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -166,7 +167,13 @@ func TestThrottlingThroughServer(t *testing.T) {
 	if w.Code != http.StatusTooManyRequests || n < 1750 || w.Header().Get("Retry-After") == "" {
 		t.Fatalf("after %d requests: %d %v", n, w.Code, w.Header())
 	}
-	batch := httptest.NewRequest("POST", s.URL()+"/v1.0/$batch", strings.NewReader(`{"requests":[{"id":"1","method":"GET","url":"/applications"}]}`))
+	// The clock runs with real time, so the budget refills a little between
+	// requests: ten sub-requests, not one, are sure to meet the empty budget.
+	var subs []string
+	for i := 1; i <= 10; i++ {
+		subs = append(subs, fmt.Sprintf(`{"id":"%d","method":"GET","url":"/applications"}`, i))
+	}
+	batch := httptest.NewRequest("POST", s.URL()+"/v1.0/$batch", strings.NewReader(`{"requests":[`+strings.Join(subs, ",")+`]}`))
 	batch.Header.Set("Authorization", "Bearer "+tok)
 	batch.Header.Set("Content-Type", "application/json")
 	bw := httptest.NewRecorder()
@@ -174,15 +181,15 @@ func TestThrottlingThroughServer(t *testing.T) {
 	if bw.Code != 200 || !strings.Contains(bw.Body.String(), `"status":429`) {
 		t.Fatalf("$batch: %d %s", bw.Code, bw.Body)
 	}
-	if c := s.Counters(); c.Throttled != 2 {
-		t.Fatalf("throttled counter %d, want 2", c.Throttled)
+	if c := s.Counters(); c.Throttled < 2 {
+		t.Fatalf("throttled counter %d, want at least 2 (the request and a sub-request)", c.Throttled)
 	}
 	s.Advance(10 * time.Second)
 	if w := get(); w.Code != 200 {
 		t.Fatalf("after 10s: %d", w.Code)
 	}
 	s.SetThrottling(false)
-	if st := s.ThrottleState(); st.Enabled || st.Throttled["Tenant_Application"] != 2 {
+	if st := s.ThrottleState(); st.Enabled || st.Throttled["Tenant_Application"] < 2 {
 		t.Fatalf("state %+v", st)
 	}
 }

@@ -96,9 +96,13 @@ func TestPasswordsAndServicePrincipal(t *testing.T) {
 	if err != nil || sp2.ID != sp.ID {
 		t.Fatalf("SP again: %+v %v", sp2, err)
 	}
-	graphSP, err := c.GetServicePrincipalByAppID(ctx, "00000003-0000-0000-c000-000000000000")
+	graphSP, err := c.GetAPIPermissions(ctx, "00000003-0000-0000-c000-000000000000")
 	if err != nil || len(graphSP.AppRoles) < 10 {
 		t.Fatalf("Graph SP: %v", err)
+	}
+	// Finding a service principal asks for its ID, not its 1,500 permissions.
+	if found, err := c.GetServicePrincipalByAppID(ctx, "00000003-0000-0000-c000-000000000000"); err != nil || found.ID == "" || len(found.AppRoles) != 0 {
+		t.Fatalf("Graph SP by app ID: %d roles, %v", len(found.AppRoles), err)
 	}
 	if err := c.DeleteApplication(ctx, app.ID); err != nil {
 		t.Fatal(err)

@@ -77,9 +77,18 @@ func fromSP(m models.ServicePrincipalable) ServicePrincipal {
 	return sp
 }
 
-// GetServicePrincipalByAppID reads the tenant's service principal of an app.
+// spFields are what finding a service principal needs. Without $select an
+// API's service principal answers with every permission it offers (Graph's:
+// over 1,500, about 1 MB), read in every customer tenant: most of a large
+// run's peak memory (bench-results.md).
+var spFields = []string{"id", "appId", "displayName", "appOwnerOrganizationId"}
+
+// GetServicePrincipalByAppID finds the tenant's service principal of an app:
+// its ID and names, not its permissions (GetAPIPermissions reads those).
 func (c *Client) GetServicePrincipalByAppID(ctx context.Context, appID string) (ServicePrincipal, error) {
-	m, err := serviceprincipalswithappid.NewServicePrincipalsWithAppIdRequestBuilderInternal(c.base, c.adapter, &appID).Get(ctx, nil)
+	m, err := serviceprincipalswithappid.NewServicePrincipalsWithAppIdRequestBuilderInternal(c.base, c.adapter, &appID).Get(ctx,
+		&serviceprincipalswithappid.ServicePrincipalsWithAppIdRequestBuilderGetRequestConfiguration{
+			QueryParameters: &serviceprincipalswithappid.ServicePrincipalsWithAppIdRequestBuilderGetQueryParameters{Select: spFields}})
 	if err != nil {
 		return ServicePrincipal{}, wrap(err)
 	}

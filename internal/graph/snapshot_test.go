@@ -63,7 +63,7 @@ func TestEmulatorHasOtherFirstPartyAPIs(t *testing.T) {
 		"00000002-0000-0ff1-ce00-000000000000": {"Office 365 Exchange Online", "full_access_as_app", "dc890d15-9560-4a4c-9b7f-a736ec74ec40"},
 		"00000003-0000-0ff1-ce00-000000000000": {"Office 365 SharePoint Online", "Sites.FullControl.All", "678536fe-1083-478a-9c59-b99265e6b0d3"},
 	} {
-		sp, err := c.GetServicePrincipalByAppID(context.Background(), appID)
+		sp, err := c.GetAPIPermissions(context.Background(), appID)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -28,7 +28,7 @@ func (d *providerData) requiredPermissions(ctx context.Context, clientID string)
 	for _, rra := range app.RequiredResourceAccess {
 		api, err := onboarding.LookupAPI(rra.ResourceAppID)
 		if errors.Is(err, onboarding.ErrUnknownAPI) {
-			sp, serr := d.Graph.GetServicePrincipalByAppID(ctx, rra.ResourceAppID)
+			sp, serr := d.Graph.GetAPIPermissions(ctx, rra.ResourceAppID)
 			if serr != nil {
 				return nil, fmt.Errorf("reading API %s that app %s requires: %w", rra.ResourceAppID, clientID, serr)
 			}

@@ -35,7 +35,7 @@ func TestAccLeastPrivilege_applicationReadWriteOwnedBy(t *testing.T) {
 	if err := emu.Consent(emulator.DefaultHomeTenantID, clientID, "admin@"+emulator.DefaultHomeTenantDomain); err != nil {
 		t.Fatal(err)
 	}
-	_, secret, err := emu.AddSecret(emulator.DefaultHomeTenantID, objectID, "automation", time.Now().Add(90*24*time.Hour))
+	_, secret, err := emu.AddSecret(emulator.DefaultHomeTenantID, objectID, "automation", emu.Now().Add(90*24*time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}

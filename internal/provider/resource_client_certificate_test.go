@@ -74,11 +74,11 @@ func TestAccClientCertificate_uploadGenerateRotate(t *testing.T) {
 	srv := acctest.Emulator(t)
 	name := acctest.Name(t, "cert")
 	// The vendor's own certificate, whose key never reaches Terraform.
-	vendor, err := onboarding.GenerateCertificate("vendor-sync", time.Now().Add(-time.Hour), 365*24*time.Hour)
+	vendor, err := onboarding.GenerateCertificate("vendor-sync", srv.Now().Add(-time.Hour), 365*24*time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
-	foreign, _ := onboarding.GenerateCertificate("added-in-portal", time.Now().Add(-time.Hour), 365*24*time.Hour)
+	foreign, _ := onboarding.GenerateCertificate("added-in-portal", srv.Now().Add(-time.Hour), 365*24*time.Hour)
 	var appObjectID, clientID, foreignKey, firstGenerated string
 	keys := func() []emulator.KeyView {
 		k, _, err := srv.AppCredentials(emulator.DefaultHomeTenantID, appObjectID)

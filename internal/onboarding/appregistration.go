@@ -32,7 +32,7 @@ func CheckPermissionValue(v, example string) string {
 		return fail("it starts with \".\"")
 	}
 	for _, c := range v {
-		if !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || strings.ContainsRune(entitlementPunctuation, c)) {
+		if !entitlementRune(c) {
 			if c == ' ' {
 				return fail("it contains a space")
 			}
@@ -147,4 +147,9 @@ func OwnerChanges(current, planned, prior []string) (add, remove []string) {
 		}
 	}
 	return add, remove
+}
+
+// entitlementRune reports whether c may appear in an app role or scope value.
+func entitlementRune(c rune) bool {
+	return c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || strings.ContainsRune(entitlementPunctuation, c)
 }

@@ -1,7 +1,13 @@
 package provider_test
 
 import (
+	"bytes"
+	"encoding/base64"
 	"fmt"
+	"image"
+	"image/color"
+	"image/gif"
+	"image/png"
 	"regexp"
 	"slices"
 	"strings"
@@ -107,6 +113,10 @@ func TestAccEntraApp_vendorAPI(t *testing.T) {
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
+			{
+				Config:      vendorAPIConfig(name, role+`  logo_image = "`+base64.StdEncoding.EncodeToString([]byte("<svg/>"))+"\"\n", `"Payroll.Read"`),
+				ExpectError: regexp.MustCompile(`(?s)logo_image.*must be a PNG, JPEG or GIF image.*filebase64\("logo.png"\)`),
+			},
 			{
 				Config:      vendorAPIConfig(name, role+scopeHCL(payrollScopeReadID, "Payroll Read", "User"), `"Payroll Read"`),
 				ExpectError: regexp.MustCompile(`(?s)oauth2_permission_scope.*value.*it\s+contains\s+a\s+space,\s+e.g.\s+"Payroll.Read"`),
@@ -226,8 +236,55 @@ func TestAccEntraApp_vendorAPI(t *testing.T) {
 				},
 			},
 			{Config: vendorAPIConfig(name, reduced, `"Payroll.Read"`), PlanOnly: true},
+			// A logo added later is uploaded; Entra then serves it at logoUrl.
+			logoStep(emu, apiApp, name, reduced, "image/png", logoPNG),
+			// Refresh keeps the configured image: no drift.
+			{Config: vendorAPIConfig(name, reduced+`  logo_image = "`+base64.StdEncoding.EncodeToString(logoPNG)+"\"\n", `"Payroll.Read"`), PlanOnly: true},
+			// A changed logo is uploaded again, with its own content type.
+			logoStep(emu, apiApp, name, reduced, "image/gif", logoGIF),
 		},
 	})
+}
+
+// logoPNG and logoGIF are tiny real images for logo_image.
+var logoPNG, logoGIF = func() ([]byte, []byte) {
+	img := image.NewPaletted(image.Rect(0, 0, 4, 4), color.Palette{color.White, color.RGBA{0, 120, 212, 255}})
+	img.SetColorIndex(1, 1, 1)
+	var p, g bytes.Buffer
+	if err := png.Encode(&p, img); err != nil {
+		panic(err)
+	}
+	if err := gif.Encode(&g, img, nil); err != nil {
+		panic(err)
+	}
+	return p.Bytes(), g.Bytes()
+}()
+
+// logoStep sets the api app's logo_image to img and checks that plan
+// leaves logo_url to the apply, state gets Entra's https URL and the
+// emulator holds exactly these bytes with this content type.
+func logoStep(emu *emulator.Server, apiApp func() (emulator.AppView, error), name, api, contentType string, img []byte) resource.TestStep {
+	return resource.TestStep{
+		Config: vendorAPIConfig(name, api+`  logo_image = "`+base64.StdEncoding.EncodeToString(img)+"\"\n", `"Payroll.Read"`),
+		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+			plancheck.ExpectResourceAction("onboard_entra_app.api", plancheck.ResourceActionUpdate),
+			plancheck.ExpectUnknownValue("onboard_entra_app.api", tfjsonpath.New("logo_url")),
+		}},
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue("onboard_entra_app.api", tfjsonpath.New("logo_url"), knownvalue.StringRegexp(regexp.MustCompile(`^https://\S+$`))),
+		},
+		Check: func(*terraform.State) error {
+			a, err := apiApp()
+			if err != nil {
+				return err
+			}
+			got, ct := emu.AppLogo(emulator.DefaultHomeTenantID, a.ID)
+			if ct != contentType || !bytes.Equal(got, img) {
+				return fmt.Errorf("emulator logo: %d bytes of %q, want the %d bytes configured as %q", len(got), ct, len(img), contentType)
+			}
+			return nil
+		},
+	}
 }
 
 func mustDo(t *testing.T, err error) {

@@ -83,6 +83,7 @@ func TestAccEntraApp_vendorAPI(t *testing.T) {
   terms_of_service_url  = "https://contoso.com/terms"
   support_url           = "https://contoso.com/support"
   owners                = [onboard_entra_app.client.service_principal_id]
+  logo_image            = "` + base64.StdEncoding.EncodeToString(logoGIF) + `"
   optional_claims {
     access_token {
       name = "email"
@@ -148,6 +149,7 @@ func TestAccEntraApp_vendorAPI(t *testing.T) {
 							"additional_properties": knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("sam_account_name")})}),
 					})),
 					statecheck.ExpectKnownValue("data.onboard_entra_app.api", tfjsonpath.New("oauth2_permission_scopes"), knownvalue.SetSizeExact(2)),
+					statecheck.ExpectKnownValue("onboard_entra_app.api", tfjsonpath.New("logo_url"), knownvalue.StringRegexp(regexp.MustCompile(`^https://\S+$`))),
 					statecheck.ExpectKnownValue("data.onboard_entra_app.api", tfjsonpath.New("app_roles"), knownvalue.SetExact([]knownvalue.Check{
 						knownvalue.ObjectPartial(map[string]knownvalue.Check{"value": knownvalue.StringExact("Payroll.Read.All"), "id": knownvalue.StringExact(payrollReadID)}),
 					})),
@@ -184,6 +186,9 @@ func TestAccEntraApp_vendorAPI(t *testing.T) {
 					case strings.Join(api.Owners, ",") != clientSPID:
 						return fmt.Errorf("emulator owners: %v, want [%s]", api.Owners, clientSPID)
 					}
+					if logo, ct := emu.AppLogo(emulator.DefaultHomeTenantID, api.ID); ct != "image/gif" || !bytes.Equal(logo, logoGIF) {
+						return fmt.Errorf("emulator logo after create: %d bytes of %q", len(logo), ct)
+					}
 					apiClientID := res["onboard_entra_app.api"].Primary.Attributes["client_id"]
 					client := emu.AppsNamed(emulator.DefaultHomeTenantID, name+" client")
 					if want := "[Role:" + payrollReadID + " Scope:" + payrollScopeReadID + "]"; len(client) != 1 || fmt.Sprint(client[0].RequiredResourceAccess[apiClientID]) != want {
@@ -194,12 +199,13 @@ func TestAccEntraApp_vendorAPI(t *testing.T) {
 			},
 			{
 				// An admin adds an owner in the portal; the import reads
-				// everything back (owners are only what a configuration lists).
+				// everything back (owners are only what a configuration lists;
+				// the logo's bytes are not read back).
 				PreConfig:               func() { mustDo(t, emu.AddAppOwner(emulator.DefaultHomeTenantID, apiObjectID, apiSPID)) },
 				ResourceName:            "onboard_entra_app.api",
 				ImportState:             true,
 				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"owners"},
+				ImportStateVerifyIgnore: []string{"owners", "logo_image"},
 			},
 			{
 				Config: vendorAPIConfig(name, reduced, `"Payroll.Read"`),
@@ -207,6 +213,7 @@ func TestAccEntraApp_vendorAPI(t *testing.T) {
 					plancheck.ExpectResourceAction("onboard_entra_app.api", plancheck.ResourceActionUpdate),
 					plancheck.ExpectKnownValue("onboard_entra_app.api", tfjsonpath.New("support_url"), knownvalue.Null()),
 					plancheck.ExpectKnownValue("onboard_entra_app.api", tfjsonpath.New("optional_claims"), knownvalue.ListSizeExact(0)),
+					plancheck.ExpectKnownValue("onboard_entra_app.api", tfjsonpath.New("logo_image"), knownvalue.Null()),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("onboard_entra_app.api", tfjsonpath.New("oauth2_permission_scope"), knownvalue.SetSizeExact(1)),
@@ -231,6 +238,11 @@ func TestAccEntraApp_vendorAPI(t *testing.T) {
 					case strings.Join(api.Owners, ",") != apiSPID:
 						// The owner this configuration added is gone; the portal's stays.
 						return fmt.Errorf("emulator owners: %v, want [%s]", api.Owners, apiSPID)
+					}
+					// An application's logo is not nullable: dropping
+					// logo_image leaves it.
+					if logo, _ := emu.AppLogo(emulator.DefaultHomeTenantID, api.ID); !bytes.Equal(logo, logoGIF) {
+						return fmt.Errorf("emulator logo after logo_image was removed: %d bytes", len(logo))
 					}
 					return nil
 				},

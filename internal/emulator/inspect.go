@@ -340,7 +340,7 @@ func (s *Server) AppLogo(tenantID, objectID string) ([]byte, string) {
 	_ = s.store.View(func(tx *store.Tx) error {
 		a, err := app(tx, tenantID, objectID)
 		if err != nil {
-			return nil
+			return err // no such app: no logo
 		}
 		body, ct = append([]byte(nil), a.Logo...), a.LogoContentType
 		return nil

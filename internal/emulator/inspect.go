@@ -331,3 +331,19 @@ func (s *Server) DeletedApps(tenantID string) []string {
 // IssuedTokens returns every access token the identity platform has minted,
 // oldest first: tests grep logs and state files for them.
 func (s *Server) IssuedTokens() []string { return s.identity.IssuedTokens() }
+
+// AppLogo returns the logo PUT to the app and its content type; empty when
+// the app has none or does not exist.
+func (s *Server) AppLogo(tenantID, objectID string) ([]byte, string) {
+	var body []byte
+	var ct string
+	_ = s.store.View(func(tx *store.Tx) error {
+		a, err := app(tx, tenantID, objectID)
+		if err != nil {
+			return err // no such app: no logo
+		}
+		body, ct = append([]byte(nil), a.Logo...), a.LogoContentType
+		return nil
+	})
+	return body, ct
+}

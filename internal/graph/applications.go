@@ -65,10 +65,11 @@ type PasswordCredential struct {
 	EndDateTime   time.Time
 }
 
-// Info is what the consent screen links to (Graph informationalUrl; the
-// logo is uploaded separately and not managed here).
+// Info is what the consent screen links to (Graph informationalUrl). LogoURL
+// is read-only: Graph sets it once a logo is uploaded with SetApplicationLogo.
 type Info struct {
 	MarketingURL, PrivacyStatementURL, TermsOfServiceURL, SupportURL string
+	LogoURL                                                          string
 }
 
 // OptionalClaims are the claims the app asks to be added to its tokens
@@ -273,7 +274,7 @@ func fromModel(m models.Applicationable) Application {
 	}
 	if info := m.GetInfo(); info != nil {
 		a.Info = Info{MarketingURL: str(info.GetMarketingUrl()), PrivacyStatementURL: str(info.GetPrivacyStatementUrl()),
-			TermsOfServiceURL: str(info.GetTermsOfServiceUrl()), SupportURL: str(info.GetSupportUrl())}
+			TermsOfServiceURL: str(info.GetTermsOfServiceUrl()), SupportURL: str(info.GetSupportUrl()), LogoURL: str(info.GetLogoUrl())}
 	}
 	if oc := m.GetOptionalClaims(); oc != nil {
 		a.OptionalClaims = OptionalClaims{IDToken: fromOptionalClaims(oc.GetIdToken()), AccessToken: fromOptionalClaims(oc.GetAccessToken()),
@@ -525,6 +526,26 @@ func (c *Client) SetRequiredResourceAccess(ctx context.Context, objectID string,
 	return c.retryWhile(ctx, IsNotFound, func() error {
 		_, err := c.apps().ByApplicationId(objectID).Patch(ctx, m, nil)
 		return wrap(err)
+	})
+}
+
+// SetApplicationLogo uploads the app's logo, the image the consent screen
+// shows: PUT /applications/{id}/logo with the raw bytes and the image's
+// Content-Type (image/png, image/jpeg or image/gif). Graph then sets the
+// read-only info.logoUrl. The SDK labels the body application/octet-stream,
+// so the header is replaced with the image's type.
+// https://learn.microsoft.com/en-us/graph/api/resources/application
+func (c *Client) SetApplicationLogo(ctx context.Context, objectID, contentType string, image []byte) error {
+	defer c.forgetApps()
+	b := c.apps().ByApplicationId(objectID).Logo()
+	return c.retryWhile(ctx, IsNotFound, func() error {
+		ri, err := b.ToPutRequestInformation(ctx, image, nil)
+		if err != nil {
+			return err
+		}
+		ri.Headers.Remove("Content-Type")
+		ri.Headers.Add("Content-Type", contentType)
+		return wrap(c.adapter.SendNoContent(ctx, ri, odataErrors))
 	})
 }
 

@@ -1,7 +1,13 @@
 package provider_test
 
 import (
+	"bytes"
+	"encoding/base64"
 	"fmt"
+	"image"
+	"image/color"
+	"image/gif"
+	"image/png"
 	"regexp"
 	"slices"
 	"strings"
@@ -77,6 +83,7 @@ func TestAccEntraApp_vendorAPI(t *testing.T) {
   terms_of_service_url  = "https://contoso.com/terms"
   support_url           = "https://contoso.com/support"
   owners                = [onboard_entra_app.client.service_principal_id]
+  logo_image            = "` + base64.StdEncoding.EncodeToString(logoGIF) + `"
   optional_claims {
     access_token {
       name = "email"
@@ -108,6 +115,10 @@ func TestAccEntraApp_vendorAPI(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
+				Config:      vendorAPIConfig(name, role+`  logo_image = "`+base64.StdEncoding.EncodeToString([]byte("<svg/>"))+"\"\n", `"Payroll.Read"`),
+				ExpectError: regexp.MustCompile(`(?s)logo_image.*must be a PNG, JPEG or GIF image.*filebase64\("logo.png"\)`),
+			},
+			{
 				Config:      vendorAPIConfig(name, role+scopeHCL(payrollScopeReadID, "Payroll Read", "User"), `"Payroll Read"`),
 				ExpectError: regexp.MustCompile(`(?s)oauth2_permission_scope.*value.*it\s+contains\s+a\s+space,\s+e.g.\s+"Payroll.Read"`),
 			},
@@ -138,6 +149,7 @@ func TestAccEntraApp_vendorAPI(t *testing.T) {
 							"additional_properties": knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("sam_account_name")})}),
 					})),
 					statecheck.ExpectKnownValue("data.onboard_entra_app.api", tfjsonpath.New("oauth2_permission_scopes"), knownvalue.SetSizeExact(2)),
+					statecheck.ExpectKnownValue("onboard_entra_app.api", tfjsonpath.New("logo_url"), knownvalue.StringRegexp(regexp.MustCompile(`^https://\S+$`))),
 					statecheck.ExpectKnownValue("data.onboard_entra_app.api", tfjsonpath.New("app_roles"), knownvalue.SetExact([]knownvalue.Check{
 						knownvalue.ObjectPartial(map[string]knownvalue.Check{"value": knownvalue.StringExact("Payroll.Read.All"), "id": knownvalue.StringExact(payrollReadID)}),
 					})),
@@ -174,6 +186,9 @@ func TestAccEntraApp_vendorAPI(t *testing.T) {
 					case strings.Join(api.Owners, ",") != clientSPID:
 						return fmt.Errorf("emulator owners: %v, want [%s]", api.Owners, clientSPID)
 					}
+					if logo, ct := emu.AppLogo(emulator.DefaultHomeTenantID, api.ID); ct != "image/gif" || !bytes.Equal(logo, logoGIF) {
+						return fmt.Errorf("emulator logo after create: %d bytes of %q", len(logo), ct)
+					}
 					apiClientID := res["onboard_entra_app.api"].Primary.Attributes["client_id"]
 					client := emu.AppsNamed(emulator.DefaultHomeTenantID, name+" client")
 					if want := "[Role:" + payrollReadID + " Scope:" + payrollScopeReadID + "]"; len(client) != 1 || fmt.Sprint(client[0].RequiredResourceAccess[apiClientID]) != want {
@@ -184,12 +199,13 @@ func TestAccEntraApp_vendorAPI(t *testing.T) {
 			},
 			{
 				// An admin adds an owner in the portal; the import reads
-				// everything back (owners are only what a configuration lists).
+				// everything back (owners are only what a configuration lists;
+				// the logo's bytes are not read back).
 				PreConfig:               func() { mustDo(t, emu.AddAppOwner(emulator.DefaultHomeTenantID, apiObjectID, apiSPID)) },
 				ResourceName:            "onboard_entra_app.api",
 				ImportState:             true,
 				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"owners"},
+				ImportStateVerifyIgnore: []string{"owners", "logo_image"},
 			},
 			{
 				Config: vendorAPIConfig(name, reduced, `"Payroll.Read"`),
@@ -197,6 +213,7 @@ func TestAccEntraApp_vendorAPI(t *testing.T) {
 					plancheck.ExpectResourceAction("onboard_entra_app.api", plancheck.ResourceActionUpdate),
 					plancheck.ExpectKnownValue("onboard_entra_app.api", tfjsonpath.New("support_url"), knownvalue.Null()),
 					plancheck.ExpectKnownValue("onboard_entra_app.api", tfjsonpath.New("optional_claims"), knownvalue.ListSizeExact(0)),
+					plancheck.ExpectKnownValue("onboard_entra_app.api", tfjsonpath.New("logo_image"), knownvalue.Null()),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("onboard_entra_app.api", tfjsonpath.New("oauth2_permission_scope"), knownvalue.SetSizeExact(1)),
@@ -222,12 +239,64 @@ func TestAccEntraApp_vendorAPI(t *testing.T) {
 						// The owner this configuration added is gone; the portal's stays.
 						return fmt.Errorf("emulator owners: %v, want [%s]", api.Owners, apiSPID)
 					}
+					// An application's logo is not nullable: dropping
+					// logo_image leaves it.
+					if logo, _ := emu.AppLogo(emulator.DefaultHomeTenantID, api.ID); !bytes.Equal(logo, logoGIF) {
+						return fmt.Errorf("emulator logo after logo_image was removed: %d bytes", len(logo))
+					}
 					return nil
 				},
 			},
 			{Config: vendorAPIConfig(name, reduced, `"Payroll.Read"`), PlanOnly: true},
+			// A logo added later is uploaded; Entra then serves it at logoUrl.
+			logoStep(emu, apiApp, name, reduced, "image/png", logoPNG),
+			// Refresh keeps the configured image: no drift.
+			{Config: vendorAPIConfig(name, reduced+`  logo_image = "`+base64.StdEncoding.EncodeToString(logoPNG)+"\"\n", `"Payroll.Read"`), PlanOnly: true},
+			// A changed logo is uploaded again, with its own content type.
+			logoStep(emu, apiApp, name, reduced, "image/gif", logoGIF),
 		},
 	})
+}
+
+// logoPNG and logoGIF are tiny real images for logo_image.
+var logoPNG, logoGIF = func() ([]byte, []byte) {
+	img := image.NewPaletted(image.Rect(0, 0, 4, 4), color.Palette{color.White, color.RGBA{0, 120, 212, 255}})
+	img.SetColorIndex(1, 1, 1)
+	var p, g bytes.Buffer
+	if err := png.Encode(&p, img); err != nil {
+		panic(err)
+	}
+	if err := gif.Encode(&g, img, nil); err != nil {
+		panic(err)
+	}
+	return p.Bytes(), g.Bytes()
+}()
+
+// logoStep sets the api app's logo_image to img and checks that plan
+// leaves logo_url to the apply, state gets Entra's https URL and the
+// emulator holds exactly these bytes with this content type.
+func logoStep(emu *emulator.Server, apiApp func() (emulator.AppView, error), name, api, contentType string, img []byte) resource.TestStep {
+	return resource.TestStep{
+		Config: vendorAPIConfig(name, api+`  logo_image = "`+base64.StdEncoding.EncodeToString(img)+"\"\n", `"Payroll.Read"`),
+		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+			plancheck.ExpectResourceAction("onboard_entra_app.api", plancheck.ResourceActionUpdate),
+			plancheck.ExpectUnknownValue("onboard_entra_app.api", tfjsonpath.New("logo_url")),
+		}},
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue("onboard_entra_app.api", tfjsonpath.New("logo_url"), knownvalue.StringRegexp(regexp.MustCompile(`^https://\S+$`))),
+		},
+		Check: func(*terraform.State) error {
+			a, err := apiApp()
+			if err != nil {
+				return err
+			}
+			got, ct := emu.AppLogo(emulator.DefaultHomeTenantID, a.ID)
+			if ct != contentType || !bytes.Equal(got, img) {
+				return fmt.Errorf("emulator logo: %d bytes of %q, want the %d bytes configured as %q", len(got), ct, len(img), contentType)
+			}
+			return nil
+		},
+	}
 }
 
 func mustDo(t *testing.T, err error) {

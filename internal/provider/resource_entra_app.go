@@ -21,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/onboard-tf/terraform-provider-onboard/internal/graph"
 	"github.com/onboard-tf/terraform-provider-onboard/internal/onboarding"
@@ -62,6 +63,8 @@ type entraAppModel struct {
 	PrivacyStatementURL      types.String   `tfsdk:"privacy_statement_url"`
 	TermsOfServiceURL        types.String   `tfsdk:"terms_of_service_url"`
 	SupportURL               types.String   `tfsdk:"support_url"`
+	LogoImage                types.String   `tfsdk:"logo_image"`
+	LogoURL                  types.String   `tfsdk:"logo_url"`
 	Owners                   types.Set      `tfsdk:"owners"`
 	OptionalClaims           types.List     `tfsdk:"optional_claims"`
 	OwnershipID              types.String   `tfsdk:"ownership_id"`
@@ -120,6 +123,14 @@ func (r *entraAppResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			"privacy_statement_url": brandingAttribute("privacy statement", "https://contoso.com/privacy"),
 			"terms_of_service_url":  brandingAttribute("terms of service", "https://contoso.com/terms"),
 			"support_url":           brandingAttribute("support page", "https://contoso.com/support"),
+			"logo_image": schema.StringAttribute{Optional: true,
+				MarkdownDescription: "The logo the consent screen and My Apps show, base64-encoded, e.g. `filebase64(\"logo.png\")`: a PNG, JPEG or GIF " +
+					"(recognised by its first bytes) of at most 100 KB, as the portal takes. Checked at plan; uploaded on create and whenever it changes. " +
+					"Graph cannot hand the image back cheaply, so refresh keeps the configured value: a logo changed in the portal does not show as drift, " +
+					"and removing the attribute leaves the uploaded logo in place (an application's logo is not nullable).",
+				Validators: []validator.String{ruleValidator{"must be a base64 PNG, JPEG or GIF of at most 100 KB", onboarding.CheckLogoImage}}},
+			"logo_url": schema.StringAttribute{Computed: true, PlanModifiers: []planmodifier.String{logoURLFollowsImage{}},
+				MarkdownDescription: "Where Entra serves the uploaded logo (Graph `info.logoUrl`, read-only); null while the app has no logo."},
 			"owners": schema.SetAttribute{ElementType: types.StringType, Optional: true,
 				Validators: []validator.Set{setvalidator.ValueStringsAre(guidValidator())},
 				MarkdownDescription: "Object IDs of users or service principals to make owners of the app registration (they can manage it in the Entra admin center). " +
@@ -203,6 +214,7 @@ func (r *entraAppResource) Create(ctx context.Context, req resource.CreateReques
 	if resp.Diagnostics.HasError() {
 		// Keep the app in state so the next apply adds the owners.
 		plan.ID, plan.ClientID, plan.UniqueName = types.StringValue(app.ID), types.StringValue(app.AppID), types.StringValue(unique)
+		plan.LogoImage, plan.LogoURL = types.StringNull(), types.StringNull()
 		plan.TenantID, plan.ServicePrincipalID, plan.Owners = types.StringValue(r.data.TenantID), types.StringValue(""), types.SetNull(types.StringType)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		resp.Diagnostics.Append(entraAppIdentity.fromState(ctx, resp.State, resp.Identity)...)
@@ -212,6 +224,7 @@ func (r *entraAppResource) Create(ctx context.Context, req resource.CreateReques
 	if err != nil {
 		// Keep the app in state so the next apply finishes the job.
 		plan.ID, plan.ClientID, plan.UniqueName = types.StringValue(app.ID), types.StringValue(app.AppID), types.StringValue(unique)
+		plan.LogoImage, plan.LogoURL = types.StringNull(), types.StringNull()
 		plan.TenantID, plan.ServicePrincipalID = types.StringValue(r.data.TenantID), types.StringValue("")
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		resp.Diagnostics.Append(entraAppIdentity.fromState(ctx, resp.State, resp.Identity)...)
@@ -220,6 +233,10 @@ func (r *entraAppResource) Create(ctx context.Context, req resource.CreateReques
 	}
 	plan.ID, plan.ClientID, plan.UniqueName = types.StringValue(app.ID), types.StringValue(app.AppID), types.StringValue(unique)
 	plan.TenantID, plan.ServicePrincipalID = types.StringValue(r.data.TenantID), types.StringValue(sp.ID)
+	if !r.uploadLogo(ctx, &plan, types.StringNull(), &resp.Diagnostics) {
+		// Keep the app in state without the logo so the next apply uploads it.
+		plan.LogoImage, plan.LogoURL = types.StringNull(), types.StringNull()
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(entraAppIdentity.fromState(ctx, resp.State, resp.Identity)...)
 	// Done: the "creating" marker goes, and with it any chance that a later
@@ -442,9 +459,66 @@ func (r *entraAppResource) Update(ctx context.Context, req resource.UpdateReques
 	}
 	plan.ID, plan.ClientID, plan.TenantID, plan.UniqueName, plan.ServicePrincipalID = state.ID, state.ClientID, state.TenantID, state.UniqueName, state.ServicePrincipalID
 	plan.OwnershipID = types.StringValue(ownership)
+	if !r.uploadLogo(ctx, &plan, state.LogoImage, &resp.Diagnostics) {
+		plan.LogoImage, plan.LogoURL = state.LogoImage, state.LogoURL
+	}
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, adoptKey, nil)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(entraAppIdentity.fromState(ctx, resp.State, resp.Identity)...)
+}
+
+// uploadLogo uploads plan's logo_image when it differs from prior (null on
+// create) and settles logo_url, which plan leaves unknown then: Graph sets
+// info.logoUrl on upload. A logo_image removed from the configuration leaves
+// the logo in place, as Graph has no way to clear it. It reports false, with
+// the error in diags, when the upload failed.
+func (r *entraAppResource) uploadLogo(ctx context.Context, plan *entraAppModel, prior types.String, diags *diag.Diagnostics) bool {
+	if !plan.LogoImage.IsNull() && !plan.LogoImage.Equal(prior) {
+		image, contentType, msg := onboarding.DecodeLogo(plan.LogoImage.ValueString())
+		if msg != "" {
+			diags.AddAttributeError(path.Root("logo_image"), "Invalid value for logo_image", "logo_image: "+msg+".")
+			return false
+		}
+		tflog.Info(ctx, "uploading app registration logo", map[string]any{"id": plan.ID.ValueString(), "content_type": contentType, "bytes": len(image)})
+		if err := r.data.Graph.SetApplicationLogo(ctx, plan.ID.ValueString(), contentType, image); err != nil {
+			apiError(diags, "uploading the logo of app registration "+plan.ID.String(), err)
+			return false
+		}
+	}
+	if !plan.LogoURL.IsUnknown() {
+		return true
+	}
+	app, err := r.data.Graph.GetApplication(ctx, plan.ID.ValueString())
+	if err != nil {
+		apiError(diags, "reading the logo URL of app registration "+plan.ID.String(), err)
+		return false
+	}
+	plan.LogoURL = nullableString(app.Info.LogoURL)
+	return true
+}
+
+// logoURLFollowsImage keeps logo_url from state unless logo_image changes,
+// when Entra gives the new logo a new URL.
+type logoURLFollowsImage struct{}
+
+func (logoURLFollowsImage) Description(context.Context) string {
+	return "logo_url changes when logo_image does."
+}
+
+func (m logoURLFollowsImage) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
+
+func (logoURLFollowsImage) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || !req.PlanValue.IsUnknown() {
+		return
+	}
+	var planned, prior types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("logo_image"), &planned)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("logo_image"), &prior)...)
+	if planned.Equal(prior) {
+		resp.PlanValue = req.StateValue
+	}
 }
 
 // restoreIfDeleted restores the app from deleted items when it is there
@@ -675,4 +749,7 @@ func (r *entraAppResource) fromAPI(ctx context.Context, m *entraAppModel, app gr
 	m.MarketingURL, m.PrivacyStatementURL = nullableString(app.Info.MarketingURL), nullableString(app.Info.PrivacyStatementURL)
 	m.TermsOfServiceURL, m.SupportURL = nullableString(app.Info.TermsOfServiceURL), nullableString(app.Info.SupportURL)
 	m.OptionalClaims = optionalClaimsList(ctx, app.OptionalClaims, diags)
+	// logo_image stays as configured: Graph serves the bytes only from
+	// GET /applications/{id}/logo, a download per refresh.
+	m.LogoURL = nullableString(app.Info.LogoURL)
 }

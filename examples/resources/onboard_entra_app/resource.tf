@@ -12,8 +12,8 @@ resource "onboard_entra_app" "bc_connector" {
 }
 
 # A vendor's API that other apps (and customers' admins) consent to: an app
-# role for daemons, delegated scopes for users, a SPA front end, the links the
-# consent screen shows, owners and optional claims.
+# role for daemons, delegated scopes for users, a SPA front end, the links and
+# logo the consent screen shows, owners and optional claims.
 resource "onboard_entra_app" "payroll_api" {
   display_name     = "Contoso Payroll"
   sign_in_audience = "AzureADMultipleOrgs"
@@ -51,6 +51,9 @@ resource "onboard_entra_app" "payroll_api" {
   privacy_statement_url = "https://contoso.com/privacy"
   terms_of_service_url  = "https://contoso.com/terms"
   support_url           = "https://contoso.com/support"
+
+  # The consent screen's logo: a PNG, JPEG or GIF of at most 100 KB.
+  logo_image = filebase64("${path.module}/logo.png")
 
   # Object IDs of users or service principals; owners added elsewhere stay.
   owners = ["4b1f3d2e-9c8a-4e7b-a6d5-c4b3a2918f70"]

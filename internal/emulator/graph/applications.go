@@ -3,9 +3,11 @@ package graph
 import (
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -74,7 +76,7 @@ func appJSON(a *store.Application) map[string]any {
 		"passwordCredentials":    pw,
 		"keyCredentials":         keys,
 		"info": map[string]any{"termsOfServiceUrl": nilIfEmpty(a.Info.TermsOfServiceURL), "supportUrl": nilIfEmpty(a.Info.SupportURL),
-			"privacyStatementUrl": nilIfEmpty(a.Info.PrivacyStatementURL), "marketingUrl": nilIfEmpty(a.Info.MarketingURL), "logoUrl": nil},
+			"privacyStatementUrl": nilIfEmpty(a.Info.PrivacyStatementURL), "marketingUrl": nilIfEmpty(a.Info.MarketingURL), "logoUrl": logoURL(a)},
 		"optionalClaims": optionalClaimsJSON(a.OptionalClaims),
 	})
 }
@@ -815,4 +817,76 @@ func (s *Service) deleteFIC(r *request) (*route.Response, error) {
 		return nil, err
 	}
 	return route.Empty(http.StatusNoContent), nil
+}
+
+// maxLogoBytes is the largest logo the app registration portal accepts
+// (Branding & properties: "100 KB max").
+// https://learn.microsoft.com/entra/identity-platform/howto-add-branding-in-apps
+const maxLogoBytes = 100 * 1024
+
+// logoURL is info.logoUrl: read-only, null until a logo is uploaded, then a
+// CDN URL of the image.
+func logoURL(a *store.Application) any {
+	if len(a.Logo) == 0 {
+		return nil
+	}
+	return "https://aadcdn.msftauthimages.net/" + a.AppID + "/logo?v=" + strconv.Itoa(len(a.Logo))
+}
+
+// putLogo stores the application's logo: PUT /applications/{id}/logo with
+// the image as the body, answered 204. The logo is "the main logo for the
+// application. Not nullable." (stream property of application).
+// https://learn.microsoft.com/en-us/graph/api/resources/application
+// https://learn.microsoft.com/powershell/module/azuread/set-azureadmsapplicationlogo
+func (s *Service) putLogo(r *request) (*route.Response, error) {
+	ref := r.PathValue("ref")
+	ct := strings.ToLower(strings.TrimSpace(strings.Split(r.Header.Get("Content-Type"), ";")[0]))
+	if ct != "image/png" && ct != "image/jpeg" && ct != "image/gif" {
+		return nil, badRequest("The logo must be an image/png, image/jpeg or image/gif stream; got Content-Type '" + ct + "'.")
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxLogoBytes+1))
+	if err != nil {
+		return nil, badRequest("The logo stream could not be read.")
+	}
+	if len(body) == 0 {
+		return nil, badRequest("The logo stream is empty; the logo is not nullable.")
+	}
+	if len(body) > maxLogoBytes {
+		return nil, badRequest("The logo is larger than 100 KB.")
+	}
+	err = s.store.Update(func(tx *store.Tx) error {
+		a := appByRef(r.tenant(tx), ref)
+		if a == nil {
+			return appNotFound(ref)
+		}
+		a.Logo, a.LogoContentType = body, ct
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return route.Empty(http.StatusNoContent), nil
+}
+
+// getLogo returns the stored logo with its content type; an app without a
+// logo answers 404.
+func (s *Service) getLogo(r *request) (*route.Response, error) {
+	ref := r.PathValue("ref")
+	var body []byte
+	var ct string
+	err := s.store.View(func(tx *store.Tx) error {
+		a := appByRef(r.tenant(tx), ref)
+		if a == nil || tx.Replicating(a.ID) {
+			return appNotFound(ref)
+		}
+		body, ct = a.Logo, a.LogoContentType
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(body) == 0 {
+		return nil, &Error{Status: http.StatusNotFound, Code: "Request_ResourceNotFound", Message: "The application has no logo."}
+	}
+	return (&route.Response{Status: http.StatusOK, Raw: body}).With("Content-Type", ct), nil
 }

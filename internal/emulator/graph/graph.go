@@ -59,6 +59,8 @@ func (s *Service) routes() []route.Route {
 		{Method: "DELETE", Pattern: "/v1.0/applications/{ref}/federatedIdentityCredentials/{fic}", Handler: s.serve(appsWrite, s.ownedApp(s.deleteFIC))},
 		{Method: "POST", Pattern: "/v1.0/applications/{ref}/addKey", Handler: s.serve(appsWrite, s.ownedApp(s.addKey))},
 		{Method: "POST", Pattern: "/v1.0/applications/{ref}/removeKey", Handler: s.serve(appsWrite, s.ownedApp(s.removeKey))},
+		{Method: "PUT", Pattern: "/v1.0/applications/{ref}/logo", Handler: s.serve(appsWrite, s.ownedApp(s.putLogo))},
+		{Method: "GET", Pattern: "/v1.0/applications/{ref}/logo", Handler: s.serve(appsRead, s.getLogo)},
 		{Method: "GET", Pattern: "/v1.0/applications/{ref}/owners", Handler: s.serve(appsRead, s.listOwners)},
 		{Method: "POST", Pattern: "/v1.0/applications/{ref}/owners/$ref", Handler: s.serve(appsWrite, s.ownedApp(s.addOwner))},
 		{Method: "DELETE", Pattern: "/v1.0/applications/{ref}/owners/{id}/$ref", Handler: s.serve(appsWrite, s.ownedApp(s.removeOwner))},

@@ -141,6 +141,10 @@ type Application struct {
 	// Owners holds the object IDs of the app's owners (users or service
 	// principals); Application.ReadWrite.OwnedBy only reaches owned apps.
 	Owners []string
+	// Logo and LogoContentType are the image PUT to /applications/{id}/logo;
+	// info.logoUrl is served once Logo is set.
+	Logo            []byte
+	LogoContentType string
 }
 
 type RequiredResourceAccess struct {

@@ -28,6 +28,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -391,7 +392,7 @@ func runSharded(cfg config, n, shards int, one time.Duration) ([]row, error) {
 	for i := range shardDirs {
 		shardDirs[i] = filepath.Join(dir, fmt.Sprint("shard", i))
 	}
-	srv, tenants, env, err := setup(cfg, dir, n, true, append(shardDirs, ownerDir)...)
+	srv, tenants, env, err := setup(cfg, dir, n, true, append(slices.Clone(shardDirs), ownerDir)...)
 	if err != nil {
 		return nil, err
 	}

@@ -24,8 +24,8 @@ type lruItem[V any] struct {
 	el *list.Element
 }
 
-func newLRU[K comparable, V any](max int) *lru[K, V] {
-	return &lru[K, V]{max: max, order: list.New(), items: map[K]lruItem[V]{}}
+func newLRU[K comparable, V any](size int) *lru[K, V] {
+	return &lru[K, V]{max: size, order: list.New(), items: map[K]lruItem[V]{}}
 }
 
 func (c *lru[K, V]) get(k K) (V, bool) {

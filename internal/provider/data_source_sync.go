@@ -217,6 +217,7 @@ func (d *syncDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 						MarkdownDescription: "Within `secret_warning_days`, but another secret of the app is valid now and is not: the old secret of a rotation, which is not counted as expiring."},
 					"managed": schema.BoolAttribute{Computed: true,
 						MarkdownDescription: "An `onboard_client_secret` in this configuration holds this secret (as its `key_id`, or as the `previous_key_id` an overlap rotation keeps). " +
+							"Null unless `client_secret_key_id` is set: only then is the sync read after the configuration's secrets. " +
 							"On an app this configuration owns (its ownership marker), the others count in `summary.secrets_unmanaged` and plan warns once about them, " +
 							"with how to remove them (portal or `az ad app credential delete`) or adopt them (an `import` block with `<app object id>/<key id>`)."},
 				}}},
@@ -237,7 +238,8 @@ func (d *syncDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 					"secrets_expiring": schema.Int64Attribute{Computed: true,
 						MarkdownDescription: "Secrets with `expiring = true`: within `secret_warning_days` of their end (or expired) and not superseded by a newer valid secret."},
 					"secrets_unmanaged": schema.Int64Attribute{Computed: true,
-						MarkdownDescription: "Secrets with `managed = false` on an app this configuration owns (0 for an app it does not): left by `terraform state rm` or added outside Terraform."},
+						MarkdownDescription: "Secrets with `managed = false` on an app this configuration owns (0 for an app it does not): left by `terraform state rm` or added outside Terraform. " +
+							"Null unless `client_secret_key_id` is set."},
 				}},
 		},
 	}
@@ -361,7 +363,11 @@ func (d *syncDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	for i, pc := range pcs {
 		keys[i] = onboarding.SecretKey{KeyID: pc.KeyID, DisplayName: pc.DisplayName, End: pc.EndDateTime}
 	}
-	unmanaged := onboarding.UnmanagedSecrets(onboarding.OwnerOf(app.Tags) != "", keys, d.data.credentials.manages)
+	// Only a sync that refers to client_secret_key_id is read after every
+	// onboard_client_secret of the run; another may be read before them
+	// and would see every secret as unmanaged, so it does not judge.
+	judge := !m.SecretKeyID.IsNull()
+	unmanaged := onboarding.UnmanagedSecrets(judge && onboarding.OwnerOf(app.Tags) != "", keys, d.data.credentials.manages)
 	if len(unmanaged) > 0 {
 		resp.Diagnostics.AddWarning(onboarding.UnmanagedSecretsWarning(app.ID, clientID, unmanaged))
 	}
@@ -374,13 +380,19 @@ func (d *syncDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 		}
 		secrets = append(secrets, syncSecret{KeyID: types.StringValue(pcs[i].KeyID), DisplayName: types.StringValue(pcs[i].DisplayName),
 			EndDate: types.StringValue(pcs[i].EndDateTime.Format(time.RFC3339)), DaysToExpiry: types.Int64Value(st.DaysToExpiry),
-			Expiring: types.BoolValue(counts), Superseded: types.BoolValue(st.Expiring && st.Superseded), Managed: types.BoolValue(d.data.credentials.manages(pcs[i].KeyID))})
+			Expiring: types.BoolValue(counts), Superseded: types.BoolValue(st.Expiring && st.Superseded), Managed: types.BoolNull()})
+		if judge {
+			secrets[len(secrets)-1].Managed = types.BoolValue(d.data.credentials.manages(pcs[i].KeyID))
+		}
 	}
 	tally := onboarding.Count(standings)
 	summary := syncSummary{Total: types.Int64Value(tally.Total()), OK: types.Int64Value(tally.OK), PendingConsent: types.Int64Value(tally.PendingConsent),
 		Revoked: types.Int64Value(tally.Revoked), Unreachable: types.Int64Value(tally.Unreachable), NotOnboarded: types.Int64Value(tally.NotOnboarded),
 		TenantsOK: types.Int64Value(tally.Reachable()), TenantsFailing: types.Int64Value(tally.Unreachable),
-		TenantsPendingConsent: types.Int64Value(tally.NeedConsent()), SecretsExpiring: types.Int64Value(expiring), SecretsUnmanaged: types.Int64Value(int64(len(unmanaged)))}
+		TenantsPendingConsent: types.Int64Value(tally.NeedConsent()), SecretsExpiring: types.Int64Value(expiring), SecretsUnmanaged: types.Int64Null()}
+	if judge {
+		summary.SecretsUnmanaged = types.Int64Value(int64(len(unmanaged)))
+	}
 	var diags diag.Diagnostics
 	m.Results, diags = types.MapValueFrom(ctx, syncTenantType, results)
 	resp.Diagnostics.Append(diags...)

@@ -1,6 +1,7 @@
 package onboarding
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"time"
@@ -170,4 +171,40 @@ func PlanOverlap(now, end time.Time, keep time.Duration) Overlap {
 // goes at now (Entra's clock): from the first apply after the window.
 func PreviousDue(now, removeAfter time.Time) bool {
 	return !now.Before(removeAfter)
+}
+
+// UnmanagedSecrets are the secrets of an app this configuration owns that
+// no onboard_client_secret in this run holds (managed reports a key ID it
+// does): left by `terraform state rm`, or added by someone else. None for
+// an app the configuration does not own: its secrets are not ours to judge.
+func UnmanagedSecrets(owned bool, secrets []SecretKey, managed func(keyID string) bool) []SecretKey {
+	if !owned {
+		return nil
+	}
+	var out []SecretKey
+	for _, s := range secrets {
+		if !managed(strings.ToLower(s.KeyID)) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// UnmanagedSecretsWarning is the one warning about an owned app's
+// unmanaged secrets: which they are, and how to remove or adopt each.
+func UnmanagedSecretsWarning(appObjectID, clientID string, unmanaged []SecretKey) (summary, detail string) {
+	summary = fmt.Sprintf("%d client secret(s) of app %s are not managed by this configuration", len(unmanaged), clientID)
+	var b strings.Builder
+	b.WriteString("The app is owned by this configuration, but no onboard_client_secret holds these secrets ")
+	b.WriteString("(left by `terraform state rm`, or added in the portal or by another tool). A secret nobody tracks is never rotated and stays usable until it expires.\n")
+	for _, s := range unmanaged {
+		fmt.Fprintf(&b, "\n- key ID %s, display name %q, ends %s", s.KeyID, s.DisplayName, s.End.UTC().Format(time.RFC3339))
+	}
+	b.WriteString("\n\nRemove one in the portal (App registrations → Certificates & secrets) or with:\n")
+	for _, s := range unmanaged {
+		fmt.Fprintf(&b, "  az ad app credential delete --id %s --key-id %s\n", appObjectID, s.KeyID)
+	}
+	b.WriteString("\nOr adopt one into this configuration with an import block:\n")
+	fmt.Fprintf(&b, "  import {\n    to = onboard_client_secret.adopted\n    id = \"%s/%s\"\n  }", appObjectID, unmanaged[0].KeyID)
+	return summary, b.String()
 }

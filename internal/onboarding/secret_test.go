@@ -1,6 +1,7 @@
 package onboarding
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -171,6 +172,66 @@ func TestPreviousDue(t *testing.T) {
 	} {
 		if got := PreviousDue(c.now, after); got != c.want {
 			t.Errorf("PreviousDue(%s) = %v, want %v", c.now, got, c.want)
+		}
+	}
+}
+
+func TestUnmanagedSecrets(t *testing.T) {
+	end := time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC)
+	held := SecretKey{KeyID: "11111111-1111-1111-1111-111111111111", DisplayName: "replicator", End: end}
+	kept := SecretKey{KeyID: "22222222-2222-2222-2222-222222222222", DisplayName: "replicator", End: end.AddDate(0, -2, 0)}
+	stray := SecretKey{KeyID: "33333333-3333-3333-3333-333333333333", DisplayName: "portal", End: end.AddDate(1, 0, 0)}
+	// Key IDs as Graph may spell them, upper case; the registry is lower case.
+	managed := func(ids ...string) func(string) bool {
+		return func(k string) bool { return slices.Contains(ids, k) }
+	}
+	for _, tc := range []struct {
+		name    string
+		owned   bool
+		secrets []SecretKey
+		managed func(string) bool
+		want    []string
+	}{
+		{"all held", true, []SecretKey{held, kept}, managed(held.KeyID, kept.KeyID), nil},
+		{"one out of band", true, []SecretKey{held, stray}, managed(held.KeyID), []string{stray.KeyID}},
+		{"upper-case key ID still matches", true, []SecretKey{{KeyID: strings.ToUpper(held.KeyID)}}, managed(held.KeyID), nil},
+		{"no onboard_client_secret at all", true, []SecretKey{held, stray}, managed(), []string{held.KeyID, stray.KeyID}},
+		{"app not owned: not ours to judge", false, []SecretKey{held, stray}, managed(), nil},
+		{"no secrets", true, nil, managed(held.KeyID), nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			for _, s := range UnmanagedSecrets(tc.owned, tc.secrets, tc.managed) {
+				got = append(got, s.KeyID)
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("got %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestUnmanagedSecretsWarning(t *testing.T) {
+	end := time.Date(2027, 3, 1, 12, 0, 0, 0, time.UTC)
+	app := "aaaaaaaa-0000-0000-0000-000000000001"
+	summary, detail := UnmanagedSecretsWarning(app, "cccccccc-0000-0000-0000-000000000002", []SecretKey{
+		{KeyID: "33333333-3333-3333-3333-333333333333", DisplayName: "portal", End: end},
+		{KeyID: "44444444-4444-4444-4444-444444444444", DisplayName: "", End: end},
+	})
+	if want := "2 client secret(s) of app cccccccc-0000-0000-0000-000000000002 are not managed by this configuration"; summary != want {
+		t.Errorf("summary %q, want %q", summary, want)
+	}
+	for _, want := range []string{
+		`key ID 33333333-3333-3333-3333-333333333333, display name "portal", ends 2027-03-01T12:00:00Z`,
+		`key ID 44444444-4444-4444-4444-444444444444, display name "", ends`,
+		"az ad app credential delete --id " + app + " --key-id 33333333-3333-3333-3333-333333333333",
+		"az ad app credential delete --id " + app + " --key-id 44444444-4444-4444-4444-444444444444",
+		`id = "` + app + `/33333333-3333-3333-3333-333333333333"`,
+		"to = onboard_client_secret.adopted",
+		"Certificates & secrets",
+	} {
+		if !strings.Contains(detail, want) {
+			t.Errorf("detail lacks %q:\n%s", want, detail)
 		}
 	}
 }

@@ -74,6 +74,7 @@ type appCredentials struct {
 	mu      sync.Mutex
 	secrets map[string]heldSecret // by client ID, lower case
 	byKey   map[string]string     // secret text by key ID, lower case
+	managed map[string]bool       // key IDs an onboard_client_secret holds, lower case
 }
 
 type heldSecret struct {
@@ -93,6 +94,29 @@ func (c *appCredentials) holdKey(clientID, keyID, value string, end time.Time) {
 		c.mu.Unlock()
 	}
 	c.hold(clientID, value, end)
+}
+
+// manage records key IDs an onboard_client_secret holds in this run (its
+// secret, and the previous one kept by an overlap rotation), text or not:
+// onboard_sync reports the app's other secrets as unmanaged.
+func (c *appCredentials) manage(keyIDs ...string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.managed == nil {
+		c.managed = map[string]bool{}
+	}
+	for _, k := range keyIDs {
+		if k != "" {
+			c.managed[strings.ToLower(k)] = true
+		}
+	}
+}
+
+// manages reports whether an onboard_client_secret holds key keyID.
+func (c *appCredentials) manages(keyID string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.managed[strings.ToLower(keyID)]
 }
 
 // keySecret is the text of secret keyID held in this run, "" when none.

@@ -109,7 +109,7 @@ func TestAccAppCredential_secretStoredOnce(t *testing.T) {
 	t.Setenv("TF_LOG", "TRACE")
 	tokensBefore := len(srv.IssuedTokens())
 	seen := map[string]bool{}
-	var clientID string
+	var clientID, stray string
 	once := func(s *terraform.State) error {
 		current := s.RootModule().Resources["onboard_client_secret.orbit"].Primary.Attributes["value"]
 		for v, n := range secretsIn(s, appSecrets(t, srv, name, seen)) {
@@ -192,6 +192,43 @@ func TestAccAppCredential_secretStoredOnce(t *testing.T) {
 					statecheck.ExpectKnownValue("data.onboard_sync.all", fabrikam("status"), knownvalue.StringExact("ok")),
 				},
 				Check: once,
+			},
+			{
+				// A secret added outside Terraform (the portal, another tool, or
+				// one left by `terraform state rm`): the sync names it unmanaged;
+				// the rotated secret and the previous one it keeps are managed.
+				PreConfig: func() {
+					apps := srv.AppsNamed(emulator.DefaultHomeTenantID, name)
+					if len(apps) != 1 {
+						t.Fatalf("want one app named %q, got %d", name, len(apps))
+					}
+					var err error
+					if stray, _, err = srv.AddSecret(emulator.DefaultHomeTenantID, apps[0].ID, "portal", srv.Now().Add(365*24*time.Hour)); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: oneCopyConfig(name),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.onboard_sync.all", tfjsonpath.New("summary").AtMapKey("secrets_unmanaged"), knownvalue.Int64Exact(1)),
+					// Soonest end first: the kept previous one, the current one, the stray.
+					statecheck.ExpectKnownValue("data.onboard_sync.all", tfjsonpath.New("secrets"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.ObjectPartial(map[string]knownvalue.Check{"managed": knownvalue.Bool(true)}),
+						knownvalue.ObjectPartial(map[string]knownvalue.Check{"managed": knownvalue.Bool(true)}),
+						knownvalue.ObjectPartial(map[string]knownvalue.Check{"managed": knownvalue.Bool(false), "display_name": knownvalue.StringExact("portal")}),
+					})),
+				},
+				Check: func(s *terraform.State) error {
+					a := s.RootModule().Resources["data.onboard_sync.all"].Primary.Attributes
+					if a["secrets.2.key_id"] != stray {
+						return fmt.Errorf("unmanaged secret %s, want the one added out of band, %s", a["secrets.2.key_id"], stray)
+					}
+					secret := s.RootModule().Resources["onboard_client_secret.orbit"].Primary.Attributes
+					if a["secrets.0.key_id"] != secret["previous_key_id"] || a["secrets.1.key_id"] != secret["key_id"] {
+						return fmt.Errorf("managed secrets %s, %s; want the previous %s and the current %s",
+							a["secrets.0.key_id"], a["secrets.1.key_id"], secret["previous_key_id"], secret["key_id"])
+					}
+					return nil
+				},
 			},
 		},
 	})

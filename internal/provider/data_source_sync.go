@@ -94,6 +94,7 @@ type syncSecret struct {
 	DaysToExpiry types.Int64  `tfsdk:"days_to_expiry"`
 	Expiring     types.Bool   `tfsdk:"expiring"`
 	Superseded   types.Bool   `tfsdk:"superseded"`
+	Managed      types.Bool   `tfsdk:"managed"`
 }
 
 // syncSummary counts each tenant once by its standing; the tenants_* counts
@@ -109,6 +110,7 @@ type syncSummary struct {
 	TenantsFailing        types.Int64 `tfsdk:"tenants_failing"`
 	TenantsPendingConsent types.Int64 `tfsdk:"tenants_pending_consent"`
 	SecretsExpiring       types.Int64 `tfsdk:"secrets_expiring"`
+	SecretsUnmanaged      types.Int64 `tfsdk:"secrets_unmanaged"`
 }
 
 var (
@@ -120,10 +122,11 @@ var (
 		"bc_authorized": types.BoolType, "bc_consented": types.BoolType, "bc_environments": types.ListType{ElemType: bcEnvViewType},
 	})}
 	syncSecretType = types.ObjectType{AttrTypes: map[string]attr.Type{"key_id": types.StringType, "display_name": types.StringType, "end_date": types.StringType,
-		"days_to_expiry": types.Int64Type, "expiring": types.BoolType, "superseded": types.BoolType}}
+		"days_to_expiry": types.Int64Type, "expiring": types.BoolType, "superseded": types.BoolType, "managed": types.BoolType}}
 	syncSummaryType = map[string]attr.Type{"total": types.Int64Type, "ok": types.Int64Type, "pending_consent": types.Int64Type, "revoked": types.Int64Type,
 		"unreachable": types.Int64Type, "not_onboarded": types.Int64Type,
-		"tenants_ok": types.Int64Type, "tenants_failing": types.Int64Type, "tenants_pending_consent": types.Int64Type, "secrets_expiring": types.Int64Type}
+		"tenants_ok": types.Int64Type, "tenants_failing": types.Int64Type, "tenants_pending_consent": types.Int64Type, "secrets_expiring": types.Int64Type,
+		"secrets_unmanaged": types.Int64Type}
 )
 
 func (d *syncDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -212,6 +215,11 @@ func (d *syncDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 						MarkdownDescription: "Fewer than `secret_warning_days` days left (or expired) and not `superseded`: this secret counts in `summary.secrets_expiring`."},
 					"superseded": schema.BoolAttribute{Computed: true,
 						MarkdownDescription: "Within `secret_warning_days`, but another secret of the app is valid now and is not: the old secret of a rotation, which is not counted as expiring."},
+					"managed": schema.BoolAttribute{Computed: true,
+						MarkdownDescription: "An `onboard_client_secret` in this configuration holds this secret (as its `key_id`, or as the `previous_key_id` an overlap rotation keeps). " +
+							"Null unless `client_secret_key_id` is set: only then is the sync read after the configuration's secrets. " +
+							"On an app this configuration owns (its ownership marker), the others count in `summary.secrets_unmanaged` and plan warns once about them, " +
+							"with how to remove them (portal or `az ad app credential delete`) or adopt them (an `import` block with `<app object id>/<key id>`)."},
 				}}},
 			"summary": schema.SingleNestedAttribute{Computed: true,
 				MarkdownDescription: "Counts for `check` blocks. Every tenant counts exactly once, by its `standing`: `ok + pending_consent + revoked + unreachable + not_onboarded = total`.",
@@ -229,6 +237,9 @@ func (d *syncDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 						MarkdownDescription: "Derived, kept from earlier releases: tenants read whose consent is not complete, `pending_consent + revoked + not_onboarded`."},
 					"secrets_expiring": schema.Int64Attribute{Computed: true,
 						MarkdownDescription: "Secrets with `expiring = true`: within `secret_warning_days` of their end (or expired) and not superseded by a newer valid secret."},
+					"secrets_unmanaged": schema.Int64Attribute{Computed: true,
+						MarkdownDescription: "Secrets with `managed = false` on an app this configuration owns (0 for an app it does not): left by `terraform state rm` or added outside Terraform. " +
+							"Null unless `client_secret_key_id` is set."},
 				}},
 		},
 	}
@@ -348,6 +359,18 @@ func (d *syncDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	for i, pc := range pcs {
 		dates[i] = onboarding.SecretDates{Start: pc.StartDateTime, End: pc.EndDateTime}
 	}
+	keys := make([]onboarding.SecretKey, len(pcs))
+	for i, pc := range pcs {
+		keys[i] = onboarding.SecretKey{KeyID: pc.KeyID, DisplayName: pc.DisplayName, End: pc.EndDateTime}
+	}
+	// Only a sync that refers to client_secret_key_id is read after every
+	// onboard_client_secret of the run; another may be read before them
+	// and would see every secret as unmanaged, so it does not judge.
+	judge := !m.SecretKeyID.IsNull()
+	unmanaged := onboarding.UnmanagedSecrets(judge && onboarding.OwnerOf(app.Tags) != "", keys, d.data.credentials.manages)
+	if len(unmanaged) > 0 {
+		resp.Diagnostics.AddWarning(onboarding.UnmanagedSecretsWarning(app.ID, clientID, unmanaged))
+	}
 	for i, st := range onboarding.ReviewSecrets(now, warn, dates) {
 		// The old secret of a rotation (a newer one is valid and not
 		// expiring) is on its way out, not a reason to warn.
@@ -357,13 +380,19 @@ func (d *syncDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 		}
 		secrets = append(secrets, syncSecret{KeyID: types.StringValue(pcs[i].KeyID), DisplayName: types.StringValue(pcs[i].DisplayName),
 			EndDate: types.StringValue(pcs[i].EndDateTime.Format(time.RFC3339)), DaysToExpiry: types.Int64Value(st.DaysToExpiry),
-			Expiring: types.BoolValue(counts), Superseded: types.BoolValue(st.Expiring && st.Superseded)})
+			Expiring: types.BoolValue(counts), Superseded: types.BoolValue(st.Expiring && st.Superseded), Managed: types.BoolNull()})
+		if judge {
+			secrets[len(secrets)-1].Managed = types.BoolValue(d.data.credentials.manages(pcs[i].KeyID))
+		}
 	}
 	tally := onboarding.Count(standings)
 	summary := syncSummary{Total: types.Int64Value(tally.Total()), OK: types.Int64Value(tally.OK), PendingConsent: types.Int64Value(tally.PendingConsent),
 		Revoked: types.Int64Value(tally.Revoked), Unreachable: types.Int64Value(tally.Unreachable), NotOnboarded: types.Int64Value(tally.NotOnboarded),
 		TenantsOK: types.Int64Value(tally.Reachable()), TenantsFailing: types.Int64Value(tally.Unreachable),
-		TenantsPendingConsent: types.Int64Value(tally.NeedConsent()), SecretsExpiring: types.Int64Value(expiring)}
+		TenantsPendingConsent: types.Int64Value(tally.NeedConsent()), SecretsExpiring: types.Int64Value(expiring), SecretsUnmanaged: types.Int64Null()}
+	if judge {
+		summary.SecretsUnmanaged = types.Int64Value(int64(len(unmanaged)))
+	}
 	var diags diag.Diagnostics
 	m.Results, diags = types.MapValueFrom(ctx, syncTenantType, results)
 	resp.Diagnostics.Append(diags...)

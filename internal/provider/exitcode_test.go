@@ -142,7 +142,8 @@ var warningLine = regexp.MustCompile(`(?m)^Warning: `)
 func TestAccDrift_exitCodes(t *testing.T) {
 	srv := acctest.Emulator(t)
 	acctest.PreCheck(t)
-	c := acctest.NewCLI(t, map[string]string{"main.tf": mspConfig(t, acctest.Name(t, "orbit"), map[string]string{
+	name := acctest.Name(t, "orbit")
+	c := acctest.NewCLI(t, map[string]string{"main.tf": mspConfig(t, name, map[string]string{
 		"Fabrikam": emulator.FabrikamTenantID, "Northwind Traders": emulator.NorthwindTenantID})})
 
 	planExit(t, c, "fresh", 2)
@@ -205,7 +206,26 @@ func TestAccDrift_exitCodes(t *testing.T) {
 	// warning for the secret it replaced.
 	mustApply(t, c)
 	out = planExit(t, c, "rotated", 0)
+	// The previous secret, kept a week beside the new one, is managed.
 	expectNotIn(t, "rotated", out, "Warning:")
+
+	// A secret added in the portal (or left by `terraform state rm`): one
+	// warning at plan naming it, with how to remove or adopt it; nothing
+	// for apply to do.
+	apps := srv.AppsNamed(emulator.DefaultHomeTenantID, name)
+	if len(apps) != 1 {
+		t.Fatalf("want one app named %q, got %d", name, len(apps))
+	}
+	stray, _, err := srv.AddSecret(emulator.DefaultHomeTenantID, apps[0].ID, "portal", srv.Now().Add(365*24*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out = planExit(t, c, "secret added out of band", 0)
+	expectIn(t, "secret added out of band", out, "Warning: 1 client secret(s) of app "+clientID+" are not managed by this configuration",
+		"key ID "+stray+`, display name "portal"`, "az ad app credential delete --id "+apps[0].ID+" --key-id "+stray, `id = "`+apps[0].ID+"/"+stray+`"`)
+	if got := len(warningLine.FindAllString(out, -1)); got != 1 {
+		t.Errorf("secret added out of band: %d warnings, want 1:\n%s", got, out)
+	}
 }
 
 // Warnings scale: 40 customers waiting for consent make a few warnings, not

@@ -313,6 +313,7 @@ func (r *clientSecretResource) add(ctx context.Context, plan *clientSecretModel,
 	plan.StartDate = types.StringValue(created.StartDateTime.Format(time.RFC3339))
 	plan.EndDate = types.StringValue(created.EndDateTime.Format(time.RFC3339))
 	r.data.credentials.holdKey(current.AppID, created.KeyID, created.SecretText, created.EndDateTime)
+	r.data.credentials.manage(created.KeyID, plan.PreviousKeyID.ValueString())
 	return true
 }
 
@@ -389,6 +390,7 @@ func (r *clientSecretResource) Read(ctx context.Context, req resource.ReadReques
 			// Consumers refreshed after this one sign in with it, without
 			// a copy in their state (app_credential.go).
 			r.data.credentials.holdKey(app.AppID, pc.KeyID, state.Value.ValueString(), pc.EndDateTime)
+			r.data.credentials.manage(pc.KeyID, state.PreviousKeyID.ValueString())
 			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 			return
 		}
@@ -425,6 +427,7 @@ func (r *clientSecretResource) Update(ctx context.Context, req resource.UpdateRe
 			end, _ := time.Parse(time.RFC3339, state.EndDate.ValueString())
 			r.data.credentials.holdKey(app.AppID, state.KeyID.ValueString(), state.Value.ValueString(), end)
 		}
+		r.data.credentials.manage(state.KeyID.ValueString(), plan.PreviousKeyID.ValueString())
 	}
 	if prev := state.PreviousKeyID; !prev.IsNull() && !prev.Equal(plan.PreviousKeyID) {
 		err := r.data.Graph.RemovePassword(ctx, state.ApplicationID.ValueString(), prev.ValueString())

@@ -18,6 +18,11 @@ provider "onboard" {}
 variable "shard_index" {
   type        = number
   description = "This shard, from 0 to shard_count - 1."
+
+  validation {
+    condition     = var.shard_index >= 0 && floor(var.shard_index) == var.shard_index
+    error_message = "shard_index must be a whole number from 0 to shard_count - 1, e.g. 0."
+  }
 }
 
 variable "shard_count" {
@@ -25,8 +30,21 @@ variable "shard_count" {
   description = "How many shards the customers are split into."
 
   validation {
-    condition     = var.shard_count >= 1 && var.shard_index >= 0 && var.shard_index < var.shard_count
-    error_message = "shard_index must be from 0 to shard_count - 1."
+    condition     = var.shard_count >= 1 && floor(var.shard_count) == var.shard_count
+    error_message = "shard_count must be a whole number of at least 1, e.g. 4."
+  }
+}
+
+# A shard_index past the last shard would select no customer, and a plan
+# would propose to destroy every customer this shard onboarded: refused at
+# plan. (A precondition here, not a cross-variable validation, which needs
+# Terraform 1.9.)
+output "shard" {
+  value = "${var.shard_index + 1} of ${var.shard_count}"
+
+  precondition {
+    condition     = var.shard_index < var.shard_count
+    error_message = "shard_index must be from 0 to shard_count - 1 (shard_index = ${var.shard_index}, shard_count = ${var.shard_count})."
   }
 }
 

@@ -5,8 +5,6 @@ package auth
 
 import (
 	"context"
-	"crypto"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -158,14 +156,9 @@ func New(cfg Config) (*Authenticator, error) {
 	case cfg.ClientSecret != "":
 		a.cred, err = confidential.NewCredFromSecret(cfg.ClientSecret)
 	case len(cfg.ClientCertificate) > 0:
-		var certs []*x509.Certificate
-		var key crypto.PrivateKey
-		certs, key, err = confidential.CertFromPEM(cfg.ClientCertificate, cfg.ClientCertificatePassword)
-		if err != nil {
-			certs, key, err = fromPKCS12(cfg.ClientCertificate, cfg.ClientCertificatePassword)
-		}
-		if err == nil {
-			a.cred, err = confidential.NewCredFromCert(certs, key)
+		var c ClientCertificate
+		if c, err = ParseClientCertificate(cfg.ClientCertificate, cfg.ClientCertificatePassword); err == nil {
+			a.cred, err = confidential.NewCredFromCert(c.Certificates, c.Key)
 		}
 	default:
 		a.cred = confidential.NewCredFromAssertionCallback(a.oidcAssertion)

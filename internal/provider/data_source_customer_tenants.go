@@ -32,7 +32,7 @@ type customerTenantsDataSource struct {
 type customerTenantsModel struct {
 	ExpiryWarningDays   types.Int64  `tfsdk:"expiry_warning_days"`
 	ClientID            types.String `tfsdk:"client_id"`
-	ClientSecret        types.String `tfsdk:"client_secret"`
+	dataSourceCredentialModel
 	Customers           types.Map    `tfsdk:"customers"`
 	BCManageableTenants types.List   `tfsdk:"bc_manageable_tenants"`
 }
@@ -71,11 +71,11 @@ func (d *customerTenantsDataSource) Schema(_ context.Context, _ datasource.Schem
 		MarkdownDescription: "Discovery (seed 000 \"Fetch tenants\"): the customers the partner reaches through GDAP, with their relationships, roles and end dates. " +
 			"Microsoft serves GDAP lists only to a signed-in partner user, so this needs the provider's `partner` credential. The result is keyed by tenant ID " +
 			"and fits `for_each` directly; a relationship that ends within `expiry_warning_days` is reported as a warning.",
-		Attributes: map[string]schema.Attribute{
+		Attributes: withDataSourceCredential(map[string]schema.Attribute{
 			"expiry_warning_days": schema.Int64Attribute{Optional: true, MarkdownDescription: "Warn about active relationships ending within this many days (default 30)."},
 			"client_id": schema.StringAttribute{Optional: true, Validators: []validator.String{guidValidator()},
-				MarkdownDescription: "With `client_secret`: an app whose Business Central manageable tenants to list (tenants whose admin center authorized it)."},
-			"client_secret": schema.StringAttribute{Optional: true, Sensitive: true, MarkdownDescription: "A secret of `client_id`."},
+				MarkdownDescription: "With one of its credentials (`client_secret`, `client_secret_key_id`, `client_certificate` or `client_certificate_key_id`): " +
+					"an app whose Business Central manageable tenants to list (tenants whose admin center authorized it)."},
 			"bc_manageable_tenants": schema.ListAttribute{ElementType: types.StringType, Computed: true,
 				MarkdownDescription: "Tenants where `client_id` is authorized in the Business Central admin center (`manageableTenants`, app-only; needs the app's `AdminCenter.ReadWrite.All` in the provider's home tenant). Empty without `client_id`."},
 			"customers": schema.MapNestedAttribute{Computed: true, MarkdownDescription: "Customers by tenant ID.",
@@ -87,7 +87,7 @@ func (d *customerTenantsDataSource) Schema(_ context.Context, _ datasource.Schem
 					"end_date_time": schema.StringAttribute{Computed: true, MarkdownDescription: "When the last active relationship ends (RFC 3339); empty when none is active."},
 					"relationships": schema.ListAttribute{ElementType: types.StringType, Computed: true, MarkdownDescription: "Relationships as `<display name> (<status>)`."},
 				}}},
-		},
+		}, "of `client_id`, to list its Business Central manageable tenants app-only."),
 	}
 }
 
@@ -106,10 +106,10 @@ func (d *customerTenantsDataSource) Read(ctx context.Context, req datasource.Rea
 		return
 	}
 	m.BCManageableTenants = types.ListValueMust(types.StringType, []attr.Value{})
-	if !m.ClientID.IsNull() && m.ClientSecret.ValueString() != "" {
+	if cred := d.data.dataSourceCredential(m.ClientID.ValueString(), m.dataSourceCredentialModel); !m.ClientID.IsNull() && cred.Set() {
 		c := call{doing: "listing the Business Central manageable tenants of app " + m.ClientID.ValueString(), cred: session.App,
 			tenant: d.data.TenantID, client: m.ClientID.ValueString()}
-		bc, err := d.data.Session.BC(session.BCCredentials{ClientID: m.ClientID.ValueString(), Secret: m.ClientSecret.ValueString()}, session.Standard)
+		bc, err := d.data.Session.BC(bcCredentials(cred, false), session.Standard)
 		var ids []string
 		if err == nil {
 			ids, err = bc.ListManageableTenants(ctx, d.data.TenantID)

@@ -10,7 +10,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -39,9 +38,7 @@ type syncDataSource struct {
 
 type syncModel struct {
 	ClientID          types.String `tfsdk:"client_id"`
-	ClientSecret      types.String `tfsdk:"client_secret"`
-	SecretKeyID       types.String `tfsdk:"client_secret_key_id"`
-	ClientCertificate types.String `tfsdk:"client_certificate"`
+	dataSourceCredentialModel
 	Tenants           types.List   `tfsdk:"tenants"`
 	Customers         types.Map    `tfsdk:"customers"`
 	MaxParallel       types.Int64  `tfsdk:"max_parallel"`
@@ -139,18 +136,9 @@ func (d *syncDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 			"which required permissions are consented, the organization, and inventory counts (users, groups, devices, license subscriptions) — counted, " +
 			"not listed, so a 10,000-user tenant costs a few calls. One tenant's failure never hides the others. Also lists the app's secrets with days to expiry. " +
 			"Use it in `check` blocks so `terraform plan` warns about revoked consent or expiring secrets without failing.",
-		Attributes: map[string]schema.Attribute{
+		Attributes: withDataSourceCredential(map[string]schema.Attribute{
 			"client_id": schema.StringAttribute{Required: true, MarkdownDescription: "Client ID of the onboarded app (registered in the provider's home tenant).",
 				Validators: []validator.String{guidValidator()}},
-			"client_secret": schema.StringAttribute{Optional: true, Sensitive: true,
-				MarkdownDescription: "A secret of the app, to sign in as it in each tenant. Stored in this data source's state: a copy of the secret. " +
-					"With `onboard_client_secret` in the same configuration, use `client_secret_key_id` instead.",
-				Validators: []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("client_secret_key_id"))}},
-			"client_secret_key_id": schema.StringAttribute{Optional: true,
-				MarkdownDescription: "The key ID of the app's secret (`onboard_client_secret.<name>.key_id`): the provider signs in with the secret that " +
-					"`onboard_client_secret` holds, read or created in the same run, and no copy is stored here. A data source cannot take write-only " +
-					"or ephemeral values, so this keeps the secret to its one copy. The reference also orders the read after the secret's; " +
-					"after a rotation the data source is read during apply, with the new secret."},
 			"tenants": schema.ListAttribute{ElementType: types.StringType, Optional: true,
 				MarkdownDescription: "Tenants to read, by ID or domain; `results` is keyed by these strings. Set this or `customers`. " +
 					"Take them from the same list the `onboard_customer_tenant` resources come from (e.g. `[for c in local.customers : c.TenantId]`), " +
@@ -159,7 +147,6 @@ func (d *syncDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 			"customers": schema.MapAttribute{ElementType: types.StringType, Optional: true,
 				MarkdownDescription: "Tenants to read by customer name: name → tenant ID or domain, e.g. `{ for name, c in local.customers : name => c.TenantId }`; " +
 					"`results` is keyed by the names. Set this or `tenants`."},
-			"client_certificate": clientCertificateDataSourceAttribute(),
 			"max_parallel": schema.Int64Attribute{Optional: true, MarkdownDescription: "How many tenants are read at once (default 8).",
 				Validators: []validator.Int64{int64validator.Between(1, 64)}},
 			"tenant_timeout": schema.StringAttribute{Optional: true, MarkdownDescription: "Time allowed per tenant (default `60s`, at most `10m`); a tenant that takes longer is reported as failing.",
@@ -241,7 +228,7 @@ func (d *syncDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 						MarkdownDescription: "Secrets with `managed = false` on an app this configuration owns (0 for an app it does not): left by `terraform state rm` or added outside Terraform. " +
 							"Null unless `client_secret_key_id` is set."},
 				}},
-		},
+		}, "to sign in as it in each tenant."),
 	}
 }
 
@@ -279,18 +266,10 @@ func (d *syncDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 		return
 	}
 	clientID := strings.ToLower(m.ClientID.ValueString())
-	secret := m.ClientSecret.ValueString()
-	if !m.SecretKeyID.IsNull() {
-		// Read at plan, after onboard_client_secret's refresh; read at
-		// apply (a dependency changes), what a changed consumer was handed.
-		if secret = d.data.credentials.keySecret(m.SecretKeyID.ValueString()); secret == "" {
-			secret = d.data.credentials.secret(clientID)
-		}
-	}
-	cred := session.AppCredential{ClientID: clientID, Secret: secret}
-	if v := m.ClientCertificate.ValueString(); v != "" {
-		cred = session.AppCredential{ClientID: clientID, Certificate: []byte(v)}
-	}
+	// With a key ID: read at plan, after onboard_client_secret's or
+	// onboard_client_certificate's refresh; read at apply (a dependency
+	// changes), what a changed consumer was handed.
+	cred := d.data.dataSourceCredential(clientID, m.dataSourceCredentialModel)
 	app, err := d.data.Graph.GetApplicationByAppID(ctx, clientID)
 	if err != nil {
 		apiError(&resp.Diagnostics, "reading app "+clientID, err)
@@ -366,7 +345,7 @@ func (d *syncDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	// Only a sync that refers to client_secret_key_id is read after every
 	// onboard_client_secret of the run; another may be read before them
 	// and would see every secret as unmanaged, so it does not judge.
-	judge := !m.SecretKeyID.IsNull()
+	judge := !m.ClientSecretKeyID.IsNull()
 	unmanaged := onboarding.UnmanagedSecrets(judge && onboarding.OwnerOf(app.Tags) != "", keys, d.data.credentials.manages)
 	if len(unmanaged) > 0 {
 		resp.Diagnostics.AddWarning(onboarding.UnmanagedSecretsWarning(app.ID, clientID, unmanaged))
@@ -477,7 +456,7 @@ func (d *syncDataSource) syncBC(ctx context.Context, r *syncTenant, tenantID str
 		return nil
 	}
 	r.BCConsented = types.BoolValue(consented)
-	c, err := d.data.Session.BC(session.BCCredentials{ClientID: cred.ClientID, Secret: cred.Secret, Certificate: cred.Certificate}, session.Sweep)
+	c, err := d.data.Session.BC(bcCredentials(cred, false), session.Sweep)
 	if err != nil {
 		return err
 	}

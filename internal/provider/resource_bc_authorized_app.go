@@ -38,11 +38,9 @@ type bcAuthorizedAppModel struct {
 	ID                  types.String   `tfsdk:"id"`
 	TenantID            types.String   `tfsdk:"tenant_id"`
 	ClientID            types.String   `tfsdk:"client_id"`
-	ClientSecret        types.String   `tfsdk:"client_secret"`
-	ClientSecretWO      types.String   `tfsdk:"client_secret_wo"`
-	ClientSecretVersion types.String   `tfsdk:"client_secret_wo_version"`
 	AdminConsentGranted types.Bool     `tfsdk:"admin_consent_granted"`
 	Timeouts            timeouts.Value `tfsdk:"timeouts"`
+	appCredentialModel
 }
 
 func (r *bcAuthorizedAppResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -55,7 +53,7 @@ func (r *bcAuthorizedAppResource) Schema(ctx context.Context, _ resource.SchemaR
 		MarkdownDescription: "The app authorized in a tenant's Business Central admin center (\"Authorized Microsoft Entra apps\"), which the admin center " +
 			"UI offers only one tenant at a time. Microsoft allows authorizing only with a signed-in Dynamics 365 Administrator or Business Central " +
 			"Administrator (directly or through GDAP): the provider uses its `partner` credential. Every refresh reads the authorization, so removal in the " +
-			"admin center shows as drift. With `client_secret` set, one app-only `manageableTenants` call per app and run answers for every tenant " +
+			"admin center shows as drift. With the app's own credential (a `client_secret*` or `client_certificate*` attribute), one app-only `manageableTenants` call per app and run answers for every tenant " +
 			"(the fast path for many customers); otherwise, or for a tenant it does not list, the partner credential reads the tenant's authorized apps.",
 		Attributes: withAppCredential(map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true, PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
@@ -82,9 +80,9 @@ func (r *bcAuthorizedAppResource) Configure(_ context.Context, req resource.Conf
 }
 
 // bc is a Business Central client with the partner's delegated
-// credential and, when given, the app's own.
-func (r *bcAuthorizedAppResource) bc(clientID, secret string) (*bcadmin.Client, error) {
-	return r.data.Session.BC(session.BCCredentials{ClientID: clientID, Secret: secret, Partner: true}, session.Standard)
+// credential and, when set, the app's own (secret or certificate).
+func (r *bcAuthorizedAppResource) bc(cred session.AppCredential) (*bcadmin.Client, error) {
+	return r.data.Session.BC(bcCredentials(cred, true), session.Standard)
 }
 
 type manageableRead struct {
@@ -149,9 +147,9 @@ func (r *bcAuthorizedAppResource) Create(ctx context.Context, req resource.Creat
 		r.needsAdmin(&resp.Diagnostics, plan, nil)
 		return
 	}
-	wo := writeOnlySecret(ctx, req.Config)
-	resp.Diagnostics.Append(recordWriteOnly(ctx, resp.Private, wo)...)
-	c, err := r.bc(plan.ClientID.ValueString(), r.data.appSecret(plan.ClientID.ValueString(), plan.ClientSecret, wo))
+	cred, diags := r.data.planCredential(ctx, plan.ClientID.ValueString(), plan.appCredentialModel, req.Config, resp.Private)
+	resp.Diagnostics.Append(diags...)
+	c, err := r.bc(cred)
 	if err != nil {
 		addError(&resp.Diagnostics, r.call("preparing the authorization", session.App, plan), err)
 		return
@@ -207,25 +205,25 @@ func (r *bcAuthorizedAppResource) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 	tenant, client := strings.ToLower(state.TenantID.ValueString()), strings.ToLower(state.ClientID.ValueString())
-	secret := r.data.refreshSecret(ctx, client, state.ClientSecret, req.Private)
-	c, err := r.bc(client, secret)
+	cred := r.data.refreshCredential(ctx, client, state.appCredentialModel, req.Private)
+	c, err := r.bc(cred)
 	if err != nil {
 		addError(&resp.Diagnostics, r.call("preparing to read the authorization", session.App, state), err)
 		return
 	}
 	listed := false
-	if secret != "" {
+	if cred.Set() {
 		// One manageableTenants call per app and run answers for every
 		// tenant; only a tenant it does not list is read one by one.
 		var tenants []string
 		tenants, err = r.data.manageableTenants(ctx, c, client, tenant)
 		listed = err == nil && containsFold(tenants, tenant)
 	}
-	cred := session.App
-	decision := onboarding.ReadBCAuthorization(secret != "", bcOutcome(err), listed, r.data.HasPartner)
+	used := session.App
+	decision := onboarding.ReadBCAuthorization(cred.Set(), bcOutcome(err), listed, r.data.HasPartner)
 	if decision == onboarding.AuthorizationAskPartner {
 		var a bcadmin.AuthorizedApp
-		cred = session.Partner
+		used = session.Partner
 		a, err = c.GetAuthorizedApp(ctx, tenant, client)
 		if decision = onboarding.BCAuthorizationFromAdminCenter(bcOutcome(err)); decision == onboarding.AuthorizationKept {
 			state.AdminConsentGranted = types.BoolValue(a.IsAdminConsentGranted)
@@ -236,11 +234,11 @@ func (r *bcAuthorizedAppResource) Read(ctx context.Context, req resource.ReadReq
 		resp.State.RemoveResource(ctx) // removed in the admin center: plan authorizes again
 		return
 	case onboarding.AuthorizationFailed:
-		addError(&resp.Diagnostics, r.call("reading the authorization", cred, state), err)
+		addError(&resp.Diagnostics, r.call("reading the authorization", used, state), err)
 		return
 	case onboarding.AuthorizationUnchecked:
 		resp.Diagnostics.AddWarning("Business Central authorization not checked",
-			"Without a partner credential or client_secret the provider cannot read whether app "+client+" is still authorized in tenant "+tenant+".")
+			"Without a partner credential or the app's own credential (client_secret, client_certificate or their write-only forms) the provider cannot read whether app "+client+" is still authorized in tenant "+tenant+".")
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
@@ -249,11 +247,10 @@ func (r *bcAuthorizedAppResource) Update(ctx context.Context, req resource.Updat
 	var plan, state bcAuthorizedAppModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	wo := writeOnlySecret(ctx, req.Config)
 	if r.data != nil {
-		r.data.appSecret(plan.ClientID.ValueString(), plan.ClientSecret, wo)
+		_, diags := r.data.planCredential(ctx, plan.ClientID.ValueString(), plan.appCredentialModel, req.Config, resp.Private)
+		resp.Diagnostics.Append(diags...)
 	}
-	resp.Diagnostics.Append(recordWriteOnly(ctx, resp.Private, wo)...)
 	plan.ID, plan.AdminConsentGranted = state.ID, state.AdminConsentGranted
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(tenantAppIdentity.fromState(ctx, resp.State, resp.Identity)...)
@@ -276,7 +273,7 @@ func (r *bcAuthorizedAppResource) Delete(ctx context.Context, req resource.Delet
 			"Without a partner credential the provider cannot remove app "+state.ClientID.ValueString()+" from the admin center of tenant "+state.TenantID.ValueString()+"; an administrator there can.")
 		return
 	}
-	c, err := r.bc(state.ClientID.ValueString(), "")
+	c, err := r.bc(session.AppCredential{}) // the partner's alone removes an authorization
 	if err == nil {
 		err = c.RemoveAuthorizedApp(ctx, strings.ToLower(state.TenantID.ValueString()), strings.ToLower(state.ClientID.ValueString()))
 	}

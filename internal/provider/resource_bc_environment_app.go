@@ -44,17 +44,16 @@ type bcEnvironmentAppModel struct {
 	Environment    types.String `tfsdk:"environment"`
 	ClientID       types.String `tfsdk:"client_id"`
 	Description    types.String `tfsdk:"description"`
-	ClientSecret   types.String `tfsdk:"client_secret"`
-	ClientSecretWO types.String `tfsdk:"client_secret_wo"`
-	SecretVersion  types.String `tfsdk:"client_secret_wo_version"`
 	PermissionSets types.Set    `tfsdk:"permission_sets"`
 	State          types.String `tfsdk:"state"`
 	UserName       types.String `tfsdk:"user_name"`
 
-	// secret is the app's secret for this call (app_credential.go); never
-	// in state.
-	secret   string         `tfsdk:"-"`
-	Timeouts timeouts.Value `tfsdk:"timeouts"`
+	appCredentialModel
+
+	// cred is the app's credential for this call (app_credential.go);
+	// never in state.
+	cred     session.AppCredential `tfsdk:"-"`
+	Timeouts timeouts.Value        `tfsdk:"timeouts"`
 }
 
 type permissionSetModel struct {
@@ -75,7 +74,7 @@ func (r *bcEnvironmentAppResource) Schema(ctx context.Context, _ resource.Schema
 			"Microsoft has no API that creates the card, so a person creates it once in the Business Central client; until then plan shows this " +
 			"resource to be created and apply fails with the exact steps. Once the card exists (and was enabled once), the provider assigns and removes " +
 			"permission sets through the automation API and reports changed permission sets or state as drift. A card disabled in Business Central also shuts " +
-			"the app out: signing in with `client_secret`, the refresh cannot see it, so plan shows the resource to be created and apply says to enable the card. The automation API shows the " +
+			"the app out: signing in as the app (`client_secret*` or `client_certificate*`), the refresh cannot see it, so plan shows the resource to be created and apply says to enable the card. The automation API shows the " +
 			"app's user only by name, which is the card's description in upper case: `description` must be what was typed on the card.",
 		Attributes: withAppCredential(map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true, PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
@@ -109,21 +108,22 @@ func (r *bcEnvironmentAppResource) Configure(_ context.Context, req resource.Con
 
 func (r *bcEnvironmentAppResource) client(m bcEnvironmentAppModel) (*bcadmin.Client, error) {
 	switch {
-	case m.secret != "":
-		return r.data.Session.BC(session.BCCredentials{ClientID: m.ClientID.ValueString(), Secret: m.secret}, session.Standard)
+	case m.cred.Set():
+		return r.data.Session.BC(bcCredentials(m.cred, false), session.Standard)
 	case r.data.HasPartner:
 		return r.data.Session.BC(session.BCCredentials{Partner: true}, session.Standard)
 	default:
-		return nil, errors.New("set client_secret (the app's own secret) or the provider's partner block: the automation API needs one of them")
+		return nil, errors.New("set the app's own credential (client_secret_wo or client_certificate_wo; client_secret or client_certificate before Terraform 1.11) " +
+			"or the provider's partner block: the automation API needs one of them")
 	}
 }
 
 // call describes a request about m's app for the diagnostics table: made
-// with the app's own secret when set, else with the partner's credential.
+// with the app's own credential when set, else with the partner's credential.
 func (r *bcEnvironmentAppResource) call(doing string, m bcEnvironmentAppModel) call {
 	tenant, client := strings.ToLower(m.TenantID.ValueString()), strings.ToLower(m.ClientID.ValueString())
 	c := call{doing: doing + " in Business Central environment " + m.Environment.ValueString() + " of tenant " + tenant, cred: session.Partner, tenant: tenant, client: client}
-	if m.secret != "" {
+	if m.cred.Set() {
 		c.cred = session.App
 	}
 	return c
@@ -199,7 +199,7 @@ func (r *bcEnvironmentAppResource) apply(ctx context.Context, m *bcEnvironmentAp
 // cardMissing: no app user, or (app-only) Business Central's 401 for an app
 // without an enabled "Microsoft Entra Applications" card.
 func cardMissing(err error, m bcEnvironmentAppModel) bool {
-	return onboarding.CardMissing(bcOutcome(err), m.secret != "")
+	return onboarding.CardMissing(bcOutcome(err), m.cred.Set())
 }
 
 func permissionSetExists(sets []bcadmin.PermissionSet, role string) bool {
@@ -228,9 +228,9 @@ func (r *bcEnvironmentAppResource) save(ctx context.Context, planned tfsdk.Plan,
 	if diags.HasError() {
 		return
 	}
-	wo := writeOnlySecret(ctx, config)
-	plan.secret = r.data.appSecret(plan.ClientID.ValueString(), plan.ClientSecret, wo)
-	diags.Append(recordWriteOnly(ctx, private, wo)...)
+	cred, d := r.data.planCredential(ctx, plan.ClientID.ValueString(), plan.appCredentialModel, config, private)
+	diags.Append(d...)
+	plan.cred = cred
 	r.apply(ctx, &plan, diags)
 	if diags.HasError() {
 		return
@@ -250,7 +250,7 @@ func (r *bcEnvironmentAppResource) Read(ctx context.Context, req resource.ReadRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	state.secret = r.data.refreshSecret(ctx, state.ClientID.ValueString(), state.ClientSecret, req.Private)
+	state.cred = r.data.refreshCredential(ctx, state.ClientID.ValueString(), state.appCredentialModel, req.Private)
 	c, err := r.client(state)
 	if err != nil {
 		// Right after import the secret is not known yet: keep what is there.
@@ -300,7 +300,7 @@ func (r *bcEnvironmentAppResource) Delete(ctx context.Context, req resource.Dele
 		return
 	}
 	state.PermissionSets = types.SetValueMust(permissionSetType, nil)
-	state.secret = r.data.refreshSecret(ctx, state.ClientID.ValueString(), state.ClientSecret, req.Private)
+	state.cred = r.data.refreshCredential(ctx, state.ClientID.ValueString(), state.appCredentialModel, req.Private)
 	var tmp diag.Diagnostics
 	r.apply(ctx, &state, &tmp)
 	if tmp.HasError() {

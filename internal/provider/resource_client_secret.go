@@ -312,7 +312,7 @@ func (r *clientSecretResource) add(ctx context.Context, plan *clientSecretModel,
 	plan.Value = types.StringValue(created.SecretText)
 	plan.StartDate = types.StringValue(created.StartDateTime.Format(time.RFC3339))
 	plan.EndDate = types.StringValue(created.EndDateTime.Format(time.RFC3339))
-	r.data.credentials.holdKey(current.AppID, created.KeyID, created.SecretText, created.EndDateTime)
+	r.data.credentials.holdSecret(current.AppID, created.KeyID, created.SecretText, created.EndDateTime)
 	r.data.credentials.manage(created.KeyID, plan.PreviousKeyID.ValueString())
 	return true
 }
@@ -389,7 +389,7 @@ func (r *clientSecretResource) Read(ctx context.Context, req resource.ReadReques
 			}
 			// Consumers refreshed after this one sign in with it, without
 			// a copy in their state (app_credential.go).
-			r.data.credentials.holdKey(app.AppID, pc.KeyID, state.Value.ValueString(), pc.EndDateTime)
+			r.data.credentials.holdSecret(app.AppID, pc.KeyID, state.Value.ValueString(), pc.EndDateTime)
 			r.data.credentials.manage(pc.KeyID, state.PreviousKeyID.ValueString())
 			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 			return
@@ -425,7 +425,7 @@ func (r *clientSecretResource) Update(ctx context.Context, req resource.UpdateRe
 		plan.ID, plan.KeyID, plan.Value, plan.StartDate, plan.EndDate = state.ID, state.KeyID, state.Value, state.StartDate, state.EndDate
 		if app, err := r.data.Graph.GetApplication(ctx, state.ApplicationID.ValueString()); err == nil {
 			end, _ := time.Parse(time.RFC3339, state.EndDate.ValueString())
-			r.data.credentials.holdKey(app.AppID, state.KeyID.ValueString(), state.Value.ValueString(), end)
+			r.data.credentials.holdSecret(app.AppID, state.KeyID.ValueString(), state.Value.ValueString(), end)
 		}
 		r.data.credentials.manage(state.KeyID.ValueString(), plan.PreviousKeyID.ValueString())
 	}

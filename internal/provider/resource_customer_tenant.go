@@ -46,10 +46,6 @@ type customerTenantModel struct {
 	AdminEmail          types.String `tfsdk:"admin_email"`
 	Categories          types.Set    `tfsdk:"categories"`
 	RedirectURI         types.String `tfsdk:"redirect_uri"`
-	ClientSecret        types.String `tfsdk:"client_secret"`
-	ClientSecretWO      types.String `tfsdk:"client_secret_wo"`
-	ClientSecretVersion types.String `tfsdk:"client_secret_wo_version"`
-	ClientCertificate   types.String `tfsdk:"client_certificate"`
 	WaitForConsent      types.String `tfsdk:"wait_for_consent"`
 	RevokeOnDestroy     types.Bool   `tfsdk:"revoke_on_destroy"`
 	ConsentState        types.String `tfsdk:"consent_state"`
@@ -59,11 +55,12 @@ type customerTenantModel struct {
 	ServicePrincipalID  types.String `tfsdk:"service_principal_id"`
 	TenantDisplayName   types.String `tfsdk:"tenant_display_name"`
 	TenantDefaultDomain types.String `tfsdk:"tenant_default_domain"`
+	appCredentialModel
 
-	// secret is the app's secret for this call (app_credential.go); never
-	// in state.
-	secret   string         `tfsdk:"-"`
-	Timeouts timeouts.Value `tfsdk:"timeouts"`
+	// cred is the app's credential for this call (app_credential.go);
+	// never in state.
+	cred     session.AppCredential `tfsdk:"-"`
+	Timeouts timeouts.Value        `tfsdk:"timeouts"`
 }
 
 func (r *customerTenantResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -95,7 +92,6 @@ func (r *customerTenantResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"redirect_uri": schema.StringAttribute{Optional: true,
 				MarkdownDescription: "Where Microsoft sends the administrator after consent; one of the app's web redirect URIs (refresh warns when it is not, as Microsoft would answer AADSTS50011). Without it the alphabetically first of them is used (they are a set).",
 				Validators:          []validator.String{redirectURIValidator(false)}},
-			"client_certificate": clientCertificateAttribute(),
 			"wait_for_consent": schema.StringAttribute{Optional: true,
 				MarkdownDescription: "How long apply waits for consent to appear (e.g. `15m`) before finishing with the pending warning; at most `2h`. Default: don't wait.",
 				Validators:          []validator.String{durationValidator("must be a duration such as \"15m\" or \"1h\""), durationBetween(0, 2*time.Hour, "15m")}},
@@ -192,7 +188,7 @@ func (r *customerTenantResource) observeFor(ctx context.Context, m *customerTena
 	tenantID := m.TenantID.ValueString()
 	var o consentObservation
 	spID := ""
-	cred := appCredential(m.ClientID, types.StringValue(m.secret), m.ClientCertificate)
+	cred := m.cred
 	c := call{doing: "reading the consent of app " + m.ClientID.ValueString() + " in tenant " + tenantID, tenant: tenantID, client: m.ClientID.ValueString()}
 	fallback := ""
 	source := onboarding.ChooseConsentSource(cred.Set(), strings.EqualFold(tenantID, r.data.TenantID), r.data.HasPartner, refreshing)
@@ -283,7 +279,8 @@ func (r *customerTenantResource) ModifyPlan(ctx context.Context, req resource.Mo
 		return
 	}
 	// Held for what runs after this resource (the sync, at apply).
-	r.data.appSecret(plan.ClientID.ValueString(), plan.ClientSecret, writeOnlySecret(ctx, req.Config))
+	_, diags := r.data.planCredential(ctx, plan.ClientID.ValueString(), plan.appCredentialModel, req.Config, nil)
+	resp.Diagnostics.Append(diags...)
 	if req.State.Raw.IsNull() {
 		if id := r.resolveTenant(ctx, plan.Tenant.ValueString(), &resp.Diagnostics); id != "" {
 			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("tenant_id"), id)...)
@@ -435,9 +432,9 @@ func (r *customerTenantResource) Create(ctx context.Context, req resource.Create
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	wo := writeOnlySecret(ctx, req.Config)
-	plan.secret = r.data.appSecret(plan.ClientID.ValueString(), plan.ClientSecret, wo)
-	resp.Diagnostics.Append(recordWriteOnly(ctx, resp.Private, wo)...)
+	cred, diags := r.data.planCredential(ctx, plan.ClientID.ValueString(), plan.appCredentialModel, req.Config, resp.Private)
+	resp.Diagnostics.Append(diags...)
+	plan.cred = cred
 	if plan.TenantID.IsUnknown() || plan.TenantID.ValueString() == "" {
 		id := r.resolveTenant(ctx, plan.Tenant.ValueString(), &resp.Diagnostics)
 		if resp.Diagnostics.HasError() {
@@ -477,7 +474,7 @@ func (r *customerTenantResource) Read(ctx context.Context, req resource.ReadRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	state.secret = r.data.refreshSecret(ctx, state.ClientID.ValueString(), state.ClientSecret, req.Private)
+	state.cred = r.data.refreshCredential(ctx, state.ClientID.ValueString(), state.appCredentialModel, req.Private)
 	r.observeFor(ctx, &state, true, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -499,9 +496,9 @@ func (r *customerTenantResource) Update(ctx context.Context, req resource.Update
 		return
 	}
 	plan.ID, plan.TenantID, plan.TenantDisplayName, plan.TenantDefaultDomain = state.ID, state.TenantID, state.TenantDisplayName, state.TenantDefaultDomain
-	wo := writeOnlySecret(ctx, req.Config)
-	plan.secret = r.data.appSecret(plan.ClientID.ValueString(), plan.ClientSecret, wo)
-	resp.Diagnostics.Append(recordWriteOnly(ctx, resp.Private, wo)...)
+	cred, diags := r.data.planCredential(ctx, plan.ClientID.ValueString(), plan.appCredentialModel, req.Config, resp.Private)
+	resp.Diagnostics.Append(diags...)
+	plan.cred = cred
 	r.apply(ctx, &plan, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return

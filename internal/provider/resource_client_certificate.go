@@ -77,7 +77,7 @@ func (r *clientCertificateResource) Schema(_ context.Context, _ resource.SchemaR
 			"instead of a client secret, as Microsoft recommends. Either upload a public `certificate` whose private key never leaves your key store " +
 			"(recommended: nothing secret enters Terraform), or set `generate = true` to have the provider create an RSA key pair and a self-signed certificate; " +
 			"its private key is then kept in state, once, in the sensitive `private_key_pem` (a key that must never be in state belongs in an uploaded " +
-			"certificate's key store). Consumers sign in as the app with `client_certificate`. The provider writes the app's certificates whole (`PATCH keyCredentials`, as Graph's `addKey` " +
+			"certificate's key store). Consumers sign in as the app with `client_certificate_wo` (Terraform 1.11 or later) or `client_certificate`; the data sources `onboard_sync` and `onboard_customer_tenants` with `client_certificate_key_id`, the certificate the provider holds in the run. The provider writes the app's certificates whole (`PATCH keyCredentials`, as Graph's `addKey` " +
 			"needs a proof signed by a private key the provider does not hold) and always keeps every certificate it did not add.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true, PlanModifiers: keep, MarkdownDescription: "`<application object id>/<key id>`."},
@@ -233,7 +233,8 @@ func (r *clientCertificateResource) Create(ctx context.Context, req resource.Cre
 	defer r.data.lockApp(app)()
 	// Reading the app first checks it exists and sets the client's clock to
 	// Entra's, which a generated certificate's validity counts from.
-	if _, err := r.data.Graph.WaitForApplication(ctx, app); err != nil {
+	registration, err := r.data.Graph.WaitForApplication(ctx, app)
+	if err != nil {
 		if graph.IsNotFound(err) {
 			resp.Diagnostics.AddAttributeError(path.Root("application_id"), "App registration not found",
 				"No app registration with object ID "+app+" exists in tenant "+r.data.TenantID+". Use onboard_entra_app.<name>.id (the object ID, not the client ID).")
@@ -261,7 +262,6 @@ func (r *clientCertificateResource) Create(ctx context.Context, req resource.Cre
 		}
 		cert, plan.PrivateKeyPEM = g.Certificate, types.StringValue(g.KeyPEM)
 	} else {
-		var err error
 		if cert, err = onboarding.ParseCertificatePEM(plan.Certificate.ValueString()); err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("certificate"), "Invalid certificate", err.Error()+".")
 			return
@@ -285,8 +285,22 @@ func (r *clientCertificateResource) Create(ctx context.Context, req resource.Cre
 	plan.StartDate = types.StringValue(cert.NotBefore.Format(time.RFC3339))
 	plan.EndDate = types.StringValue(cert.NotAfter.Format(time.RFC3339))
 	plan.CertificatePEM = types.StringValue(cert.PEM())
+	r.hold(registration.AppID, plan)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(clientCertificateIdentity.fromState(ctx, resp.State, resp.Identity)...)
+}
+
+// hold makes the certificate available to the consumers and data sources
+// after this resource in the run, without a copy in their state
+// (app_credential.go): a generated one with its private key, by the app's
+// client ID and by key ID; an uploaded one, whose key Terraform never
+// sees, only names its key ID for a consumer handed the key write-only.
+func (r *clientCertificateResource) hold(clientID string, m clientCertificateModel) {
+	r.data.credentials.nameCertificate(m.KeyID.ValueString(), m.Thumbprint.ValueString())
+	if key := m.PrivateKeyPEM.ValueString(); key != "" && clientID != "" {
+		end, _ := time.Parse(time.RFC3339, m.EndDate.ValueString())
+		r.data.credentials.holdCertificate(clientID, m.KeyID.ValueString(), m.CertificatePEM.ValueString()+key, end)
+	}
 }
 
 // changeKeys reads the app's certificates, changes them and writes them
@@ -339,6 +353,14 @@ func (r *clientCertificateResource) Read(ctx context.Context, req resource.ReadR
 			state.CertificatePEM = types.StringValue(c.PEM())
 			state.Thumbprint = types.StringValue(c.Thumbprint)
 		}
+		clientID := ""
+		if state.PrivateKeyPEM.ValueString() != "" {
+			// Only a generated certificate's key is held by client ID.
+			if registration, err := r.data.Graph.GetApplication(ctx, state.ApplicationID.ValueString()); err == nil {
+				clientID = registration.AppID
+			}
+		}
+		r.hold(clientID, state)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 		return
 	}

@@ -30,11 +30,11 @@ type customerTenantsDataSource struct {
 }
 
 type customerTenantsModel struct {
-	ExpiryWarningDays   types.Int64  `tfsdk:"expiry_warning_days"`
-	ClientID            types.String `tfsdk:"client_id"`
+	ExpiryWarningDays types.Int64  `tfsdk:"expiry_warning_days"`
+	ClientID          types.String `tfsdk:"client_id"`
 	dataSourceCredentialModel
-	Customers           types.Map    `tfsdk:"customers"`
-	BCManageableTenants types.List   `tfsdk:"bc_manageable_tenants"`
+	Customers           types.Map  `tfsdk:"customers"`
+	BCManageableTenants types.List `tfsdk:"bc_manageable_tenants"`
 }
 
 type gdapCustomer struct {

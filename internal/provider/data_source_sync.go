@@ -37,7 +37,7 @@ type syncDataSource struct {
 }
 
 type syncModel struct {
-	ClientID          types.String `tfsdk:"client_id"`
+	ClientID types.String `tfsdk:"client_id"`
 	dataSourceCredentialModel
 	Tenants           types.List   `tfsdk:"tenants"`
 	Customers         types.Map    `tfsdk:"customers"`

@@ -58,6 +58,9 @@ func ParseClientCertificate(data []byte, password string) (ClientCertificate, er
 			der = decoded
 		}
 		if certs, key, err = fromPKCS12(der, password); err != nil {
+			if _, certErr := x509.ParseCertificate(der); certErr == nil {
+				return ClientCertificate{}, errors.New("this is only a certificate, without its private key: give the certificate with its key, as " + clientCertificateForms)
+			}
 			return ClientCertificate{}, err
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"crypto/sha1" //nolint:gosec // Entra names certificates by their SHA-1 thumbprint
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/asn1"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/pem"
 	"errors"
@@ -75,6 +77,60 @@ func ParseCertificatePEM(text string) (Certificate, error) {
 		return Certificate{}, errors.New("no PEM certificate found: want -----BEGIN CERTIFICATE-----")
 	}
 	return certificateFrom(der)
+}
+
+// ErrPKCS12Upload: an upload is a PKCS#12 bundle, which carries the
+// private key.
+var ErrPKCS12Upload = errors.New("this is a PKCS#12 bundle (certificate with its private key, e.g. a Key Vault secret's value): " +
+	"upload only the public certificate, PEM or base64 DER (azurerm_key_vault_certificate's certificate_data_base64)")
+
+// ParseCertificate reads the one public certificate of an upload: PEM
+// (-----BEGIN CERTIFICATE-----), or base64 of its DER, which is what Azure
+// Key Vault serves as a certificate's public part
+// (azurerm_key_vault_certificate's certificate_data_base64, the
+// certificate's "cer"). Private keys are refused in either form.
+func ParseCertificate(text string) (Certificate, error) {
+	trimmed := strings.TrimSpace(text)
+	if strings.Contains(trimmed, "-----BEGIN") || trimmed == "" {
+		return ParseCertificatePEM(trimmed)
+	}
+	compact := strings.Join(strings.Fields(trimmed), "")
+	var der []byte
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		if b, err := enc.DecodeString(compact); err == nil {
+			der = b
+			break
+		}
+	}
+	if der == nil {
+		return Certificate{}, errors.New("neither PEM (-----BEGIN CERTIFICATE-----) nor base64 of a DER certificate")
+	}
+	c, err := certificateFrom(der)
+	if err == nil {
+		return c, nil
+	}
+	if looksLikePKCS12(der) {
+		return Certificate{}, ErrPKCS12Upload
+	}
+	if _, keyErr := x509.ParsePKCS8PrivateKey(der); keyErr == nil {
+		return Certificate{}, ErrPrivateKeyInCertificate
+	}
+	if _, keyErr := x509.ParsePKCS1PrivateKey(der); keyErr == nil {
+		return Certificate{}, ErrPrivateKeyInCertificate
+	}
+	return Certificate{}, fmt.Errorf("base64 that is not a DER certificate (%v)", err)
+}
+
+// looksLikePKCS12 recognises PFX's outer structure: SEQUENCE { INTEGER 3,
+// ... } (RFC 7292 §4).
+func looksLikePKCS12(der []byte) bool {
+	var pfx struct {
+		Version  int
+		AuthSafe asn1.RawValue
+		MacData  asn1.RawValue `asn1:"optional"`
+	}
+	_, err := asn1.Unmarshal(der, &pfx)
+	return err == nil && pfx.Version == 3
 }
 
 // GeneratedCertificate is a new self-signed certificate and its private key.

@@ -1,6 +1,9 @@
 package onboarding
 
 import (
+	"encoding/asn1"
+	"encoding/base64"
+	"encoding/pem"
 	"errors"
 	"strings"
 	"testing"
@@ -73,5 +76,65 @@ func TestFederatedCredentialRules(t *testing.T) {
 		if got := CheckFederatedSubject(subject) == ""; got != ok {
 			t.Errorf("subject %q: ok = %v, want %v", subject, got, ok)
 		}
+	}
+}
+
+// An upload is the public certificate in the forms users have it: PEM,
+// or base64 DER (Key Vault's certificate_data_base64); anything carrying a
+// private key is refused, PKCS#12 with a hint about which Key Vault value
+// to use.
+func TestParseCertificateForms(t *testing.T) {
+	g, err := GenerateCertificate("vault", time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), 24*time.Hour*30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b64 := base64.StdEncoding.EncodeToString(g.DER)
+	var wrapped strings.Builder
+	for i := 0; i < len(b64); i += 64 {
+		wrapped.WriteString(b64[i:min(i+64, len(b64))] + "\n")
+	}
+	keyBlock, _ := pem.Decode([]byte(g.KeyPEM))
+	pfx, err := asn1.Marshal(struct {
+		Version  int
+		AuthSafe asn1.RawValue
+	}{3, asn1.RawValue{Tag: asn1.TagSequence, IsCompound: true, Class: asn1.ClassUniversal, Bytes: []byte{0x02, 0x01, 0x00}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name, text string
+		wantErr    string // "" = accepted
+		wantIs     error
+	}{
+		{name: "PEM", text: g.PEM()},
+		{name: "PEM with surrounding blank lines", text: "\n\n" + g.PEM() + "\n"},
+		{name: "base64 DER", text: b64},
+		{name: "base64 DER wrapped at 64 columns", text: wrapped.String()},
+		{name: "base64url DER without padding", text: base64.RawURLEncoding.EncodeToString(g.DER)},
+		{name: "PEM with its key", text: g.PEM() + g.KeyPEM, wantIs: ErrPrivateKeyInCertificate},
+		{name: "base64 of the PKCS#8 key", text: base64.StdEncoding.EncodeToString(keyBlock.Bytes), wantIs: ErrPrivateKeyInCertificate},
+		{name: "base64 of PKCS#12", text: base64.StdEncoding.EncodeToString(pfx), wantIs: ErrPKCS12Upload},
+		{name: "base64 of something else", text: base64.StdEncoding.EncodeToString([]byte("hello, world")), wantErr: "not a DER certificate"},
+		{name: "neither", text: "not a certificate!", wantErr: "neither PEM"},
+		{name: "empty", text: "  ", wantErr: "no PEM certificate"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := ParseCertificate(c.text)
+			switch {
+			case c.wantIs != nil:
+				if !errors.Is(err, c.wantIs) {
+					t.Fatalf("err = %v, want %v", err, c.wantIs)
+				}
+			case c.wantErr != "":
+				if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+					t.Fatalf("err = %v, want %q", err, c.wantErr)
+				}
+			default:
+				if err != nil || got.Thumbprint != g.Thumbprint || !got.NotAfter.Equal(g.NotAfter) || got.CommonName != "vault" {
+					t.Fatalf("got %+v, %v; want thumbprint %s", got, err, g.Thumbprint)
+				}
+			}
+		})
 	}
 }

@@ -86,7 +86,9 @@ func (r *clientCertificateResource) Schema(_ context.Context, _ resource.SchemaR
 			"display_name": schema.StringAttribute{Optional: true, Computed: true, PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIfConfigured(), stringplanmodifier.UseStateForUnknown()},
 				MarkdownDescription: "Description of the certificate in the Entra admin center; default `CN=<common name>`.", Validators: []validator.String{notBlank("vendor sync")}},
 			"certificate": schema.StringAttribute{Optional: true, PlanModifiers: replace,
-				MarkdownDescription: "The public certificate to upload, PEM (`-----BEGIN CERTIFICATE-----`); a private key in it is refused. Conflicts with `generate`.",
+				MarkdownDescription: "The public certificate to upload: PEM (`-----BEGIN CERTIFICATE-----`, e.g. `file(\"sync.crt\")`) or base64 of its DER " +
+					"(`azurerm_key_vault_certificate.<name>.certificate_data_base64`, for a key pair made in Azure Key Vault). A private key or a PKCS#12 bundle is refused. " +
+					"Consumers then sign in with the certificate and its key from the key store, `client_certificate_wo` (e.g. `ephemeral \"azurerm_key_vault_secret\"`'s value). Conflicts with `generate`.",
 				Validators:          []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("generate"))}},
 			"generate": schema.BoolAttribute{Optional: true, PlanModifiers: []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
 				MarkdownDescription: "Generate an RSA 2048 key pair and a self-signed certificate valid for `lifetime`. The private key is stored in state (`private_key_pem`, sensitive): " +
@@ -143,9 +145,10 @@ func (r *clientCertificateResource) ValidateConfig(ctx context.Context, req reso
 		}
 	}
 	if !m.Certificate.IsNull() {
-		if _, err := onboarding.ParseCertificatePEM(m.Certificate.ValueString()); err != nil {
+		if _, err := onboarding.ParseCertificate(m.Certificate.ValueString()); err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("certificate"), "Invalid certificate",
-				err.Error()+". Example: certificate = file(\"sync.crt\"), where sync.crt starts with -----BEGIN CERTIFICATE-----.")
+				"certificate: "+err.Error()+". It must be one public certificate, PEM or base64 DER. Example: certificate = file(\"sync.crt\"), where sync.crt starts with "+
+					"-----BEGIN CERTIFICATE-----, or certificate = azurerm_key_vault_certificate.sync.certificate_data_base64.")
 		}
 	}
 	lifetime, _ := onboarding.ParseDuration(defaultCertificateLifetime)
@@ -183,7 +186,7 @@ func (r *clientCertificateResource) ModifyPlan(ctx context.Context, req resource
 	}
 	if req.State.Raw.IsNull() {
 		if !plan.Certificate.IsNull() && !plan.Certificate.IsUnknown() {
-			if c, err := onboarding.ParseCertificatePEM(plan.Certificate.ValueString()); err == nil {
+			if c, err := onboarding.ParseCertificate(plan.Certificate.ValueString()); err == nil {
 				if msg := onboarding.CheckCertificateUpload(c, time.Now()); msg != "" {
 					resp.Diagnostics.AddAttributeError(path.Root("certificate"), "Certificate expired", msg+".")
 				}
@@ -262,7 +265,7 @@ func (r *clientCertificateResource) Create(ctx context.Context, req resource.Cre
 		}
 		cert, plan.PrivateKeyPEM = g.Certificate, types.StringValue(g.KeyPEM)
 	} else {
-		if cert, err = onboarding.ParseCertificatePEM(plan.Certificate.ValueString()); err != nil {
+		if cert, err = onboarding.ParseCertificate(plan.Certificate.ValueString()); err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("certificate"), "Invalid certificate", err.Error()+".")
 			return
 		}

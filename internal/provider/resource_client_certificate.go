@@ -89,7 +89,7 @@ func (r *clientCertificateResource) Schema(_ context.Context, _ resource.SchemaR
 				MarkdownDescription: "The public certificate to upload: PEM (`-----BEGIN CERTIFICATE-----`, e.g. `file(\"sync.crt\")`) or base64 of its DER " +
 					"(`azurerm_key_vault_certificate.<name>.certificate_data_base64`, for a key pair made in Azure Key Vault). A private key or a PKCS#12 bundle is refused. " +
 					"Consumers then sign in with the certificate and its key from the key store, `client_certificate_wo` (e.g. `ephemeral \"azurerm_key_vault_secret\"`'s value). Conflicts with `generate`.",
-				Validators:          []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("generate"))}},
+				Validators: []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("generate"))}},
 			"generate": schema.BoolAttribute{Optional: true, PlanModifiers: []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
 				MarkdownDescription: "Generate an RSA 2048 key pair and a self-signed certificate valid for `lifetime`. The private key is stored in state (`private_key_pem`, sensitive): " +
 					"treat the state as secret, or upload a `certificate` instead."},

@@ -6,4 +6,9 @@ resource "onboard_bc_authorized_app" "customer" {
 
   tenant_id = each.value.tenant_id
   client_id = onboard_entra_app.orbit.client_id
+
+  # Optional: the app's own credential reads every authorization with one
+  # app-only manageableTenants call per run. A certificate, write-only:
+  client_certificate_wo         = "${onboard_client_certificate.generated.certificate_pem}${onboard_client_certificate.generated.private_key_pem}"
+  client_certificate_wo_version = onboard_client_certificate.generated.key_id
 }

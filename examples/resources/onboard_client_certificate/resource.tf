@@ -11,6 +11,13 @@ resource "onboard_client_certificate" "sync" {
   }
 }
 
+# A key pair made in Azure Key Vault: upload its public part (base64 DER).
+resource "onboard_client_certificate" "vault" {
+  application_id = onboard_entra_app.orbit.id
+  display_name   = "ROGER365 sync (azurerm)"
+  certificate    = azurerm_key_vault_certificate.sync.certificate_data_base64
+}
+
 # Or let the provider generate a key pair. The private key is kept once, in
 # this resource's state (sensitive): treat the state as a secret.
 resource "onboard_client_certificate" "generated" {
@@ -25,9 +32,18 @@ resource "onboard_client_certificate" "generated" {
   }
 }
 
-# Consumers sign in as the app with the certificate and its key.
+# Consumers sign in as the app with the certificate and its key, write-only
+# (Terraform 1.11 or later): no copy of the key in their state.
 resource "onboard_customer_tenant" "northwind" {
-  client_id          = onboard_entra_app.orbit.client_id
-  client_certificate = "${onboard_client_certificate.generated.certificate_pem}${onboard_client_certificate.generated.private_key_pem}"
-  tenant             = "northwind.com"
+  client_id                     = onboard_entra_app.orbit.client_id
+  client_certificate_wo         = "${onboard_client_certificate.generated.certificate_pem}${onboard_client_certificate.generated.private_key_pem}"
+  client_certificate_wo_version = onboard_client_certificate.generated.key_id # a new key pair re-reads at once
+  tenant                        = "northwind.com"
+}
+
+# The sync names the certificate; the provider signs in with the one it holds.
+data "onboard_sync" "all" {
+  client_id                 = onboard_entra_app.orbit.client_id
+  client_certificate_key_id = onboard_client_certificate.generated.key_id
+  tenants                   = [onboard_customer_tenant.northwind.tenant_id]
 }

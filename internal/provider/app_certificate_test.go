@@ -360,14 +360,20 @@ data "onboard_sync" "all" {
 			},
 		},
 	})
-	byCert, _ := certificateSignIns(t, srv.IssuedTokens()[tokensBefore:], clientID)
+	tokens := srv.IssuedTokens()[tokensBefore:]
+	byCert, _ := certificateSignIns(t, tokens, clientID)
 	if byCert[emulator.NorthwindTenantID+" https://graph.microsoft.com"] == 0 {
 		t.Errorf("no Graph token issued to the app by certificate in Northwind; got %v", byCert)
 	}
 	log := readLog(t, logFile)
-	for _, l := range append(lines, pfxB64[:64]) {
+	for _, l := range append(lines, pfxB64[:64], pfxB64[len(pfxB64)/2:len(pfxB64)/2+64]) {
 		if strings.Contains(log, l) {
 			t.Fatalf("the certificate's private key is in the TRACE log")
+		}
+	}
+	for _, tok := range tokens {
+		if sig := tok[strings.LastIndex(tok, ".")+1:]; strings.Contains(log, sig) {
+			t.Fatalf("an access token the emulator issued is in the TRACE log")
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package provider_test
 
 import (
+	"fmt"
 	"regexp"
 	"testing"
 
@@ -101,6 +102,42 @@ data "onboard_customer_tenants" "all" {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.onboard_customer_tenants.all", tfjsonpath.New("bc_manageable_tenants"), knownvalue.ListExact([]knownvalue.Check{
 						knownvalue.StringExact(emulator.FabrikamTenantID), knownvalue.StringExact(emulator.DefaultHomeTenantID)})),
+				},
+			},
+			{
+				// No copy of a credential: the secret onboard_client_secret
+				// holds, named by its key ID; then a generated certificate,
+				// named by its.
+				Config: base + `
+data "onboard_customer_tenants" "all" {
+  client_id            = onboard_entra_app.app.client_id
+  client_secret_key_id = onboard_client_secret.app.key_id
+}
+resource "onboard_client_certificate" "app" {
+  application_id = onboard_entra_app.app.id
+  generate       = true
+}
+data "onboard_customer_tenants" "by_certificate" {
+  client_id                 = onboard_entra_app.app.client_id
+  client_certificate_key_id = onboard_client_certificate.app.key_id
+}
+`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.onboard_customer_tenants.all", tfjsonpath.New("client_secret"), knownvalue.Null()),
+					statecheck.ExpectKnownValue("data.onboard_customer_tenants.all", tfjsonpath.New("bc_manageable_tenants"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.StringExact(emulator.FabrikamTenantID), knownvalue.StringExact(emulator.DefaultHomeTenantID)})),
+					statecheck.ExpectKnownValue("data.onboard_customer_tenants.by_certificate", tfjsonpath.New("client_certificate"), knownvalue.Null()),
+					statecheck.ExpectKnownValue("data.onboard_customer_tenants.by_certificate", tfjsonpath.New("bc_manageable_tenants"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.StringExact(emulator.FabrikamTenantID), knownvalue.StringExact(emulator.DefaultHomeTenantID)})),
+				},
+				Check: func(*terraform.State) error {
+					// The app has a secret too: the list alone does not tell
+					// which credential was used; the token does.
+					byCert, _ := certificateSignIns(t, srv.IssuedTokens(), clientID)
+					if byCert[emulator.DefaultHomeTenantID+" https://api.businesscentral.dynamics.com"] == 0 {
+						return fmt.Errorf("no Business Central token was issued to the app by certificate; got %v", byCert)
+					}
+					return nil
 				},
 			},
 		},

@@ -428,3 +428,93 @@ resource "onboard_client_certificate" "c" {
 		},
 	})
 }
+
+// onboard_bc_environment_app uses the automation API as the app, signed
+// in by its certificate (write-only) rather than a secret.
+func TestAccAppCertificate_bcEnvironmentApp(t *testing.T) {
+	srv := acctest.Emulator(t)
+	if err := srv.SeedBCEnvironment(emulator.DefaultHomeTenantID, emulator.BCEnvironmentSpec{Name: "CertSandbox"}); err != nil {
+		t.Fatal(err)
+	}
+	name := acctest.Name(t, "mosaic cert")
+	base := fmt.Sprintf(`
+resource "onboard_entra_app" "app" {
+  display_name = %q
+}
+resource "onboard_client_certificate" "app" {
+  application_id = onboard_entra_app.app.id
+  generate       = true
+}
+resource "onboard_api_permission" "bc" {
+  application_id          = onboard_entra_app.app.id
+  api                     = "Dynamics 365 Business Central"
+  application_permissions = ["API.ReadWrite.All", "Automation.ReadWrite.All"]
+}
+resource "onboard_customer_tenant" "home" {
+  client_id  = onboard_entra_app.app.client_id
+  tenant     = %q
+  depends_on = [onboard_api_permission.bc]
+}
+`, name, emulator.DefaultHomeTenantID)
+	withApp := base + `
+resource "onboard_bc_environment_app" "sandbox" {
+  tenant_id                     = onboard_customer_tenant.home.tenant_id
+  environment                   = "CertSandbox"
+  client_id                     = onboard_entra_app.app.client_id
+  client_certificate_wo         = "${onboard_client_certificate.app.certificate_pem}${onboard_client_certificate.app.private_key_pem}"
+  client_certificate_wo_version = onboard_client_certificate.app.key_id
+  description                   = "Mosaic Business Central"
+  permission_sets               = [{ role_id = "D365 AUTOMATION" }, { role_id = "LOGIN" }]
+}
+`
+	var clientID string
+	tokensBefore := len(srv.IssuedTokens())
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		Steps: []resource.TestStep{
+			{
+				Config: base,
+				Check: func(s *terraform.State) error {
+					clientID = s.RootModule().Resources["onboard_entra_app.app"].Primary.Attributes["client_id"]
+					return nil
+				},
+			},
+			{
+				// A person creates the card; the provider assigns the rest as the app.
+				PreConfig: func() {
+					if _, err := srv.CreateBCEntraApp(emulator.DefaultHomeTenantID, "CertSandbox", emulator.BCEntraAppSpec{ClientID: clientID,
+						Description: "Mosaic Business Central", State: "Enabled", PermissionSets: []emulator.BCPermission{{RoleID: "D365 AUTOMATION"}}}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: withApp,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("onboard_bc_environment_app.sandbox", tfjsonpath.New("user_name"), knownvalue.StringExact("MOSAIC BUSINESS CENTRAL")),
+					statecheck.ExpectKnownValue("onboard_bc_environment_app.sandbox", tfjsonpath.New("client_certificate_wo"), knownvalue.Null()),
+				},
+				Check: func(*terraform.State) error {
+					st, err := srv.BCEntraApp(emulator.DefaultHomeTenantID, "CertSandbox", clientID)
+					if err != nil {
+						return err
+					}
+					var roles []string
+					for _, p := range st.PermissionSets {
+						roles = append(roles, p.RoleID)
+					}
+					if len(roles) != 2 {
+						return fmt.Errorf("permission sets in Business Central: %v, want D365 AUTOMATION and LOGIN", roles)
+					}
+					return nil
+				},
+			},
+			// The refresh reads as the app with the certificate held in the run.
+			{Config: withApp, PlanOnly: true},
+		},
+	})
+	byCert, bySecret := certificateSignIns(t, srv.IssuedTokens()[tokensBefore:], clientID)
+	if byCert[emulator.DefaultHomeTenantID+" https://api.businesscentral.dynamics.com"] == 0 || bySecret != 0 {
+		t.Errorf("Business Central tokens by certificate %v, by secret %d; want some by certificate, none by secret", byCert, bySecret)
+	}
+}

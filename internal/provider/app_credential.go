@@ -205,9 +205,10 @@ func (d *providerData) planCredential(ctx context.Context, clientID string, stor
 		c := session.AppCredential{ClientID: clientID, Certificate: []byte(certWO)}
 		if parsed, err := auth.ParseClientCertificate(c.Certificate, ""); err == nil {
 			d.credentials.hold(c, parsed.NotAfter)
-			// Data sources name an uploaded certificate by its key ID,
-			// which Entra derives from nothing here: hold it by thumbprint
-			// too, which onboard_client_certificate's key ID maps to.
+			// Data sources name a certificate by the key ID
+			// onboard_client_certificate has; for an uploaded one only the
+			// thumbprint links that key ID to this key, so hold it by
+			// thumbprint too.
 			d.credentials.holdThumbprint(parsed, c)
 		}
 		return c, diags

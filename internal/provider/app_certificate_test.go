@@ -340,14 +340,16 @@ data "onboard_sync" "all" {
 			{
 				// The customer's admin consents. The refresh cannot see the
 				// write-only certificate and nothing in Terraform holds its
-				// key, so the apply reads consent with it: granted.
+				// key, so it keeps "pending"; plan reads consent with the
+				// configuration's certificate (granted) and apply records
+				// it. The plan after it is empty: the refresh keeps
+				// "granted" and plan reads the same.
 				PreConfig: func() {
 					if err := srv.Consent(emulator.NorthwindTenantID, clientID, "admin@northwind.onmicrosoft.com"); err != nil {
 						t.Fatal(err)
 					}
 				},
-				Config:             config,
-				ExpectNonEmptyPlan: true,
+				Config: config,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("onboard_customer_tenant.northwind", tfjsonpath.New("consent_state"), knownvalue.StringExact("granted")),
 					statecheck.ExpectKnownValue("onboard_customer_tenant.northwind", tfjsonpath.New("granted_permissions"),
@@ -357,6 +359,24 @@ data "onboard_sync" "all" {
 					statecheck.ExpectKnownValue("data.onboard_sync.all", northwind("organization_name"), knownvalue.StringExact("Northwind Traders")),
 				},
 				Check: noKey,
+			},
+			{
+				// Consent revoked in the portal: plan, reading with the
+				// write-only certificate, shows the drift.
+				PreConfig: func() {
+					if err := srv.Revoke(emulator.NorthwindTenantID, clientID); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("onboard_customer_tenant.northwind", plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue("onboard_customer_tenant.northwind", tfjsonpath.New("consent_state")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("onboard_customer_tenant.northwind", tfjsonpath.New("consent_state"), knownvalue.StringExact("pending")),
+				},
+				ExpectNonEmptyPlan: true,
 			},
 		},
 	})

@@ -59,9 +59,19 @@ type customerTenantModel struct {
 
 	// cred is the app's credential for this call (app_credential.go);
 	// never in state.
-	cred     session.AppCredential `tfsdk:"-"`
-	Timeouts timeouts.Value        `tfsdk:"timeouts"`
+	cred session.AppCredential `tfsdk:"-"`
+	// writeOnly says the resource was applied with a write-only
+	// credential; unverified, that a refresh had none to read with and
+	// kept the consent as last read (ModifyPlan reads it with the
+	// configuration's write-only credential).
+	writeOnly, unverified bool
+	Timeouts              timeouts.Value `tfsdk:"timeouts"`
 }
+
+// unverifiedKey marks, in private state, a refresh that could not read
+// consent: a certificate handed only write-only (its key in the user's own
+// store) is seen by plan, never by refresh.
+const unverifiedKey = "consent_unverified"
 
 func (r *customerTenantResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_customer_tenant"
@@ -215,6 +225,14 @@ func (r *customerTenantResource) observeFor(ctx context.Context, m *customerTena
 	}
 	switch source {
 	case onboarding.ReadLater:
+		if refreshing && m.writeOnly {
+			// Nothing held for a write-only credential: keep what the last
+			// read found instead of "unknown", which would show a change at
+			// every plan; ModifyPlan reads with the configuration's
+			// credential and shows any drift.
+			m.unverified = true
+			return
+		}
 		summary, detail := onboarding.ConsentNotReadYet(tenantLabel(*m), tenantID, m.ClientID.ValueString())
 		diags.AddWarning(summary, detail+fallback)
 		markUnknown(m)
@@ -279,7 +297,7 @@ func (r *customerTenantResource) ModifyPlan(ctx context.Context, req resource.Mo
 		return
 	}
 	// Held for what runs after this resource (the sync, at apply).
-	_, diags := r.data.planCredential(ctx, plan.ClientID.ValueString(), plan.appCredentialModel, req.Config, nil)
+	cred, diags := r.data.planCredential(ctx, plan.ClientID.ValueString(), plan.appCredentialModel, req.Config, nil)
 	resp.Diagnostics.Append(diags...)
 	if req.State.Raw.IsNull() {
 		if id := r.resolveTenant(ctx, plan.Tenant.ValueString(), &resp.Diagnostics); id != "" {
@@ -298,6 +316,17 @@ func (r *customerTenantResource) ModifyPlan(ctx context.Context, req resource.Mo
 	}
 	if !plan.ClientID.IsUnknown() {
 		r.checkListedOnce(state.TenantID.ValueString(), plan, &resp.Diagnostics)
+	}
+	if mark, _ := req.Private.GetKey(ctx, unverifiedKey); string(mark) == "true" && cred.Set() {
+		// The refresh could not read consent; the configuration's
+		// write-only credential can. What it finds counts as read.
+		observed := state
+		observed.cred = cred
+		r.observeFor(ctx, &observed, true, &resp.Diagnostics)
+		if !observed.unverified && !resp.Diagnostics.HasError() {
+			state.ConsentState, state.GrantedPermissions, state.MissingPermissions = observed.ConsentState, observed.GrantedPermissions, observed.MissingPermissions
+			state.ServicePrincipalID, state.ConsentURL = observed.ServicePrincipalID, observed.ConsentURL
+		}
 	}
 	decision := onboarding.PlanConsent(onboarding.ConsentState(state.ConsentState.ValueString()))
 	if !decision.Update {
@@ -475,10 +504,16 @@ func (r *customerTenantResource) Read(ctx context.Context, req resource.ReadRequ
 		return
 	}
 	state.cred = r.data.refreshCredential(ctx, state.ClientID.ValueString(), state.appCredentialModel, req.Private)
+	state.writeOnly = usedWriteOnly(ctx, req.Private)
 	r.observeFor(ctx, &state, true, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	var mark []byte
+	if state.unverified {
+		mark = []byte("true")
+	}
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, unverifiedKey, mark)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 

@@ -94,7 +94,8 @@ func TestAccDocsExamples(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv("ONBOARD_PARTNER_REFRESH_TOKEN", rt)
-	writeOnly := terraformAtLeast(t, 1, 11)
+	major, minor := terraformVersion(t)
+	writeOnly := major > 1 || major == 1 && minor >= 11
 	prelude, err := os.ReadFile("../../examples/provider/provider.tf")
 	if err != nil {
 		t.Fatal(err)
@@ -112,7 +113,7 @@ func TestAccDocsExamples(t *testing.T) {
 			}
 		}
 	}
-	for _, ex := range docExamples {
+	for n, ex := range docExamples {
 		t.Run(strings.ReplaceAll(ex.dir, "/", "_"), func(t *testing.T) {
 			t.Parallel()
 			src := filepath.Join("../../examples", ex.dir)
@@ -128,7 +129,7 @@ func TestAccDocsExamples(t *testing.T) {
 			// one emulator, and two apps may not share a name.
 			names := map[string]string{}
 			for _, m := range regexp.MustCompile(`(?s)resource "onboard_entra_app" "[^"]+" \{.*?\n  display_name\s*=\s*"([^"]+)"`).FindAllStringSubmatch(config, -1) {
-				names[m[1]] = fmt.Sprintf("%s (%s)", m[1], filepath.Base(ex.dir))
+				names[m[1]] = fmt.Sprintf("%s (docs %d)", m[1], n)
 			}
 			for from, to := range names {
 				config = strings.ReplaceAll(config, fmt.Sprintf("%q", from), fmt.Sprintf("%q", to))
@@ -192,6 +193,11 @@ func importAgain(t *testing.T, c *acctest.CLI, script string) {
 	}
 	for _, m := range ms {
 		addr, shown := strings.Trim(m[1], "'"), strings.Trim(m[2], `"`)
+		typ, _, _ := strings.Cut(addr, ".")
+		if why := importSkips[typ]; why != "" {
+			t.Logf("%s: not imported again: %s", addr, why)
+			continue
+		}
 		r := stateResource(t, c, addr)
 		id := r["id"].(string)
 		if strings.HasPrefix(addr, "onboard_bc_environment_app.") {
@@ -206,8 +212,46 @@ func importAgain(t *testing.T, c *acctest.CLI, script string) {
 		if out, code := c.Run("import", "-input=false", "-no-color", addr, id); code != 0 {
 			t.Fatalf("terraform import %s %s: exit %d\n%s", addr, id, code, out)
 		}
+		if got := stateResource(t, c, addr)["id"]; got != r["id"] {
+			t.Errorf("%s: imported id %v, was %v", addr, got, r["id"])
+		}
+		if after, ok := afterImport[typ]; ok {
+			out := planExit(t, c, "the plan after import", 2)
+			if !after.plan.MatchString(out) {
+				t.Errorf("%s: the plan after import does not show %s (%s):\n%s", addr, after.plan, after.why, out)
+			}
+			continue
+		}
+		planExit(t, c, "the plan after import", 0)
 	}
-	planExit(t, c, "the plan after import", 0)
+}
+
+// importSkips are the resource types whose import the test does not repeat,
+// and why.
+var importSkips = map[string]string{
+	"onboard_bc_environment_app": "the example gives the app's secret write-only, so the state an import makes has no " +
+		"credential to read Business Central with until the next apply; the read after import falls back to the partner " +
+		"credential, which has no GDAP into the home tenant",
+}
+
+// afterImport is, per resource type, what the first plan after an import
+// shows although nothing changed, because the API cannot give back what the
+// configuration says (the page's Import section says so): the test fails
+// when that changes, so the docs can say it no longer happens.
+var afterImport = map[string]struct {
+	plan *regexp.Regexp
+	why  string
+}{
+	"onboard_entra_app": {regexp.MustCompile(`ownership_id\s+= "[^"]+" -> \(known after apply\)`),
+		"the first apply after import writes the ownership tag"},
+	"onboard_client_secret": {regexp.MustCompile(`lifetime\s+= "8760h" # forces replacement`),
+		"Entra never gives back a secret's value, nor the lifetime it was made with: plan replaces it"},
+	"onboard_client_certificate": {regexp.MustCompile(`certificate\s+= <<-EOT # forces replacement`),
+		"the uploaded certificate is not read back: plan uploads it again"},
+	"onboard_customer_tenant": {regexp.MustCompile(`tenant\s+= "[0-9a-f-]{36}" -> "fabrikam.onmicrosoft.com" # forces replacement`),
+		"import sets tenant to the tenant ID: a domain in the configuration replaces the resource"},
+	"onboard_api_permission": {regexp.MustCompile(`api\s+= "00000003-0000-0000-c000-000000000000" -> "Microsoft Graph"`),
+		"import sets api to the API's client ID: a name in the configuration is an update in place"},
 }
 
 var guidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
@@ -320,9 +364,9 @@ func writeSyncCertificate(t *testing.T, srv *emulator.Server, c *acctest.CLI, _ 
 	c.Write("sync.crt", string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})))
 }
 
-// terraformAtLeast tells whether the Terraform CLI the tests run is at
-// least major.minor.
-func terraformAtLeast(t *testing.T, major, minor int) bool {
+// terraformVersion is the major and minor version of the Terraform CLI
+// the tests run.
+func terraformVersion(t *testing.T) (major, minor int) {
 	t.Helper()
 	c := acctest.NewCLI(t, map[string]string{})
 	out, code := c.Run("version", "-json")
@@ -336,13 +380,13 @@ func terraformAtLeast(t *testing.T, major, minor int) bool {
 		t.Fatalf("terraform version -json: %v\n%s", err, out)
 	}
 	parts := strings.SplitN(ver.Version, ".", 3)
-	if len(parts) < 2 {
+	var err1, err2 error
+	if len(parts) >= 2 {
+		major, err1 = strconv.Atoi(parts[0])
+		minor, err2 = strconv.Atoi(parts[1])
+	}
+	if len(parts) < 2 || err1 != nil || err2 != nil {
 		t.Fatalf("terraform version %q", ver.Version)
 	}
-	maj, err1 := strconv.Atoi(parts[0])
-	mnr, err2 := strconv.Atoi(parts[1])
-	if err1 != nil || err2 != nil {
-		t.Fatalf("terraform version %q", ver.Version)
-	}
-	return maj > major || maj == major && mnr >= minor
+	return major, minor
 }

@@ -13,6 +13,7 @@ resource "onboard_entra_app" "payroll_api" {
   oauth2_permission_scope {
     id                         = "7a2c3b4d-5e6f-4a70-8b9c-0d1e2f3a4b01"
     value                      = "Payroll.Read"
+    type                       = "User"
     admin_consent_display_name = "Read payroll data"
     admin_consent_description  = "Allows the app to read payroll data on behalf of the signed-in user."
   }

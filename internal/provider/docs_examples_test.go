@@ -127,10 +127,7 @@ func TestAccDocsExamples(t *testing.T) {
 			}
 			// Apps are named per example: the examples run at once against
 			// one emulator, and two apps may not share a name.
-			names := map[string]string{}
-			for _, m := range regexp.MustCompile(`(?s)resource "onboard_entra_app" "[^"]+" \{.*?\n  display_name\s*=\s*"([^"]+)"`).FindAllStringSubmatch(config, -1) {
-				names[m[1]] = fmt.Sprintf("%s (docs %d)", m[1], n)
-			}
+			names := uniqueAppNames(config, fmt.Sprintf("docs %d", n))
 			for from, to := range names {
 				config = strings.ReplaceAll(config, fmt.Sprintf("%q", from), fmt.Sprintf("%q", to))
 			}
@@ -173,6 +170,16 @@ func TestAccDocsExamples(t *testing.T) {
 			importAgain(t, c, filepath.Join(src, "import.sh"))
 		})
 	}
+}
+
+// uniqueAppNames maps the display name of each onboard_entra_app a
+// configuration declares to the same name with tag.
+func uniqueAppNames(config, tag string) map[string]string {
+	names := map[string]string{}
+	for _, m := range regexp.MustCompile(`(?s)resource "onboard_entra_app" "[^"]+" \{.*?\n  display_name\s*=\s*"([^"]+)"`).FindAllStringSubmatch(config, -1) {
+		names[m[1]] = fmt.Sprintf("%s (%s)", m[1], tag)
+	}
+	return names
 }
 
 // importAgain forgets, then imports each resource import.sh names with the

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/onboard-tf/terraform-provider-onboard/internal/acctest"
+	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator"
 )
 
 // guideModule is the blocks of one page that make one configuration, with
@@ -21,6 +22,12 @@ type guideModule struct {
 	files   map[string]string // beside it, e.g. the CSV a block reads
 	// minTF is the oldest Terraform (major, minor) that knows the syntax.
 	minTF [2]int
+	// apply: the configuration is whole, so it is also applied against the
+	// emulator (with the partner admin's refresh token, as `make emulator`
+	// sets it) and must succeed; plan is then what
+	// `plan -detailed-exitcode` must exit with (0: nothing left to do).
+	apply bool
+	plan  int
 }
 
 // docPages are the pages whose ```terraform blocks are validated: the
@@ -48,6 +55,13 @@ resource "onboard_client_secret" "orbit" {
 // guideModules says how a page's blocks group into configurations; a page
 // not listed here is one configuration made of all its blocks.
 var guideModules = map[string][]guideModule{
+	"README.md":                      {{blocks: []int{0}, apply: true}},
+	"docs/index.md":                  {{blocks: []int{0}, apply: true}, {blocks: []int{1}}},
+	"docs/guides/graph-user-sync.md": {{blocks: []int{0, 1, 2, 3, 4}, apply: true}},
+	"docs/guides/vendor-service-without-secrets.md": {{blocks: []int{0}, apply: true}},
+	// Fabrikam's GDAP roles cannot grant every permission: consent stays
+	// partial, and plan says so (exit 2), as the guide shows.
+	"docs/guides/connect-customer-by-domain-with-gdap.md": {{blocks: []int{0, 1, 2, 3}, apply: true, plan: 2}},
 	// Two ways to configure the provider: each on its own.
 	"docs/guides/authentication.md": {
 		{blocks: []int{0}, context: `variable "pfx_password" {
@@ -73,7 +87,8 @@ var guideModules = map[string][]guideModule{
 		{blocks: []int{0, 2}, minTF: [2]int{1, 12}}, // import by identity
 	},
 	"docs/guides/msp-multi-tenant-onboarding.md": {
-		{blocks: []int{0, 1, 2, 3, 4}, files: map[string]string{"customers.csv": "companyname,TenantId,AdminEmail,CategoryName\nFabrikam,fabrikam.onmicrosoft.com,,Gold\n"}},
+		{blocks: []int{0, 1, 2, 3, 4}, files: map[string]string{"customers.csv": "companyname,TenantId,AdminEmail,CategoryName\n" +
+			"Northwind Traders,northwind.onmicrosoft.com,admin@northwind.onmicrosoft.com,Gold\n"}, apply: true},
 	},
 	"docs/guides/sharding-large-msps.md": {
 		{blocks: []int{0}, context: `variable "customers_csv" {
@@ -102,7 +117,7 @@ data "onboard_sync" "all" {
 
 // guideBlockSkips are the blocks not validated, and why.
 var guideBlockSkips = map[string]string{
-	"docs/guides/keeping-secrets-out-of-state.md#2":   "needs the azurerm provider (azurerm_key_vault_secret)",
+	"docs/guides/keeping-secrets-out-of-state.md#2":  "needs the azurerm provider (azurerm_key_vault_secret)",
 	"docs/guides/drift-checks-in-pull-requests.md#0": "one argument line, not a configuration: the pattern the guide warns against",
 }
 
@@ -116,6 +131,12 @@ func TestAccDocsGuidesValidate(t *testing.T) {
 		t.Skip("acceptance test: set TF_ACC=1 (runs terraform validate)")
 	}
 	major, minor := terraformVersion(t)
+	srv := acctest.Emulator(t)
+	rt, err := srv.IssueRefreshToken(emulator.DefaultPartnerAdminUPN, "04b07795-8ddb-461a-bbee-02f9e1bf7b46")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("ONBOARD_PARTNER_REFRESH_TOKEN", rt)
 	var pages []string
 	for _, p := range docPages {
 		m, err := filepath.Glob(filepath.Join("../..", p))
@@ -183,6 +204,17 @@ func TestAccDocsGuidesValidate(t *testing.T) {
 				if out, code := c.Run("validate", "-no-color"); code != 0 {
 					t.Fatalf("terraform validate exited %d:\n%s\n--- the configuration:\n%s", code, out, config.String())
 				}
+				if !m.apply {
+					return
+				}
+				// Apps are named per page: two apps may not share a name.
+				applied := config.String()
+				for from, to := range uniqueAppNames(applied, name) {
+					applied = strings.ReplaceAll(applied, fmt.Sprintf("%q", from), fmt.Sprintf("%q", to))
+				}
+				c.Write("main.tf", applied)
+				mustApply(t, c)
+				planExit(t, c, "the plan after apply", m.plan)
 			})
 		}
 	}

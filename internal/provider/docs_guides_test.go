@@ -80,10 +80,11 @@ var guideModules = map[string][]guideModule{
 	"docs/guides/keeping-secrets-out-of-state.md": {
 		{blocks: []int{0, 1}, context: orbitContext, minTF: [2]int{1, 11}},
 	},
-	// The resources and their moved blocks, then each way of importing.
+	// The resources and their moved blocks (from another provider's types:
+	// Terraform 1.8), then each way of importing.
 	"docs/guides/migrating-from-azuread.md": {
-		{blocks: []int{0}},
-		{blocks: []int{0, 1}},
+		{blocks: []int{0}, minTF: [2]int{1, 8}},
+		{blocks: []int{0, 1}, minTF: [2]int{1, 8}},
 		{blocks: []int{0, 2}, minTF: [2]int{1, 12}}, // import by identity
 	},
 	"docs/guides/msp-multi-tenant-onboarding.md": {

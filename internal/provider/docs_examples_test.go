@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -113,9 +114,10 @@ func TestAccDocsExamples(t *testing.T) {
 			}
 		}
 	}
+	run, wait := concurrently(t, docsConcurrency)
+	defer wait()
 	for n, ex := range docExamples {
-		t.Run(strings.ReplaceAll(ex.dir, "/", "_"), func(t *testing.T) {
-			t.Parallel()
+		run(strings.ReplaceAll(ex.dir, "/", "_"), func(t *testing.T) {
 			src := filepath.Join("../../examples", ex.dir)
 			b, err := os.ReadFile(filepath.Join(src, ex.file))
 			if err != nil {
@@ -180,6 +182,28 @@ func uniqueAppNames(config, tag string) map[string]string {
 		names[m[1]] = fmt.Sprintf("%s (%s)", m[1], tag)
 	}
 	return names
+}
+
+// docsConcurrency is how many documentation configurations run at once:
+// each is mostly Terraform CLI processes waiting on the provider and the
+// emulator, so more than the test binary's -parallel (the CPU count).
+const docsConcurrency = 6
+
+// concurrently returns run, which starts a subtest in its own goroutine
+// with at most n running at once, and wait, which returns once all have
+// ended.
+func concurrently(t *testing.T, n int) (run func(name string, f func(t *testing.T)), wait func()) {
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, n)
+	return func(name string, f func(t *testing.T)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			t.Run(name, f)
+		}()
+	}, wg.Wait
 }
 
 // importAgain forgets, then imports each resource import.sh names with the

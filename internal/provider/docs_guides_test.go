@@ -146,6 +146,8 @@ func TestAccDocsGuidesValidate(t *testing.T) {
 		}
 		pages = append(pages, m...)
 	}
+	run, wait := concurrently(t, docsConcurrency)
+	defer wait()
 	for _, path := range pages {
 		page, _ := filepath.Rel("../..", path)
 		b, err := os.ReadFile(path)
@@ -182,8 +184,7 @@ func TestAccDocsGuidesValidate(t *testing.T) {
 		}
 		for n, m := range modules {
 			name := fmt.Sprintf("%s/%d", strings.TrimSuffix(filepath.Base(page), ".md"), n)
-			t.Run(name, func(t *testing.T) {
-				t.Parallel()
+			run(name, func(t *testing.T) {
 				if major < m.minTF[0] || major == m.minTF[0] && minor < m.minTF[1] {
 					t.Skipf("needs Terraform %d.%d", m.minTF[0], m.minTF[1])
 				}

@@ -1,7 +1,9 @@
 # Seed 002 (Mosaic): a single-tenant connector registered inside your own
 # Business Central environment with its permission sets. Create the
 # "Microsoft Entra Applications" card once by hand (apply prints the steps
-# until it exists); Terraform manages the rest.
+# until it exists); Terraform manages the rest. (The emulator's home tenant
+# has no Business Central until you add an environment: see the emulator
+# reference, PUT /_emulator/bc/tenants/{tenant}/environments/Production.)
 resource "onboard_entra_app" "bc_connector" {
   display_name              = "Mosaic Business Central"
   allow_public_client_flows = true

@@ -73,6 +73,8 @@ var docExamples = []docExample{
 	{dir: "data-sources/onboard_entra_app", file: "data-source.tf"},
 	{dir: "data-sources/onboard_customer_tenants", file: "data-source.tf"},
 	{dir: "data-sources/onboard_sync", file: "data-source.tf"},
+	{dir: "functions/admin_consent_url", file: "function.tf"},
+	{dir: "functions/permission_id", file: "function.tf"},
 	{dir: "quickstart", file: "main.tf"},
 }
 
@@ -98,6 +100,7 @@ func TestAccDocsExamples(t *testing.T) {
 	t.Setenv("ONBOARD_PARTNER_REFRESH_TOKEN", rt)
 	major, minor := terraformVersion(t)
 	writeOnly := major > 1 || major == 1 && minor >= 11
+	functions := major > 1 || major == 1 && minor >= 8
 	prelude, err := os.ReadFile("../../examples/provider/provider.tf")
 	if err != nil {
 		t.Fatal(err)
@@ -106,7 +109,7 @@ func TestAccDocsExamples(t *testing.T) {
 	for _, ex := range docExamples {
 		listed[ex.dir] = true
 	}
-	for _, pattern := range []string{"../../examples/resources/*", "../../examples/data-sources/*"} {
+	for _, pattern := range []string{"../../examples/resources/*", "../../examples/data-sources/*", "../../examples/functions/*"} {
 		dirs, _ := filepath.Glob(pattern)
 		for _, d := range dirs {
 			rel, _ := filepath.Rel("../../examples", d)
@@ -127,6 +130,9 @@ func TestAccDocsExamples(t *testing.T) {
 			config := string(b)
 			if !writeOnly && strings.Contains(config, "_wo ") {
 				t.Skip("uses write-only arguments (Terraform 1.11)")
+			}
+			if !functions && strings.Contains(config, "provider::") {
+				t.Skip("calls provider functions (Terraform 1.8)")
 			}
 			// Apps are named per example: the examples run at once against
 			// one emulator, and two apps may not share a name.

@@ -27,7 +27,7 @@ resource "onboard_client_secret" "replicator" {
   application_id = onboard_entra_app.replicator.id
   display_name   = "replicator"
   lifetime       = "4380h" # six months
-  rotate_before  = "336h"  # plan replaces it two weeks before expiry
+  rotate_before  = "336h"  # plan rotates it two weeks before expiry
 
   lifecycle {
     create_before_destroy = true

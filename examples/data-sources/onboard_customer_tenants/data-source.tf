@@ -1,7 +1,26 @@
 # "Fetch tenants": every customer reachable through an active GDAP
-# relationship, onboarded with for_each. Needs the provider's partner block.
+# relationship, onboarded with for_each. Needs a partner credential (the
+# provider's partner block or ONBOARD_PARTNER_REFRESH_TOKEN).
 data "onboard_customer_tenants" "gdap" {
   expiry_warning_days = 45
+}
+
+resource "onboard_entra_app" "orbit" {
+  display_name     = "Qezaro Orbit"
+  sign_in_audience = "AzureADMultipleOrgs"
+}
+
+resource "onboard_client_secret" "orbit" {
+  application_id = onboard_entra_app.orbit.id
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "onboard_api_permission" "graph" {
+  application_id          = onboard_entra_app.orbit.id
+  api                     = "Microsoft Graph"
+  application_permissions = ["Organization.Read.All"]
 }
 
 resource "onboard_customer_tenant" "gdap" {
@@ -12,4 +31,11 @@ resource "onboard_customer_tenant" "gdap" {
   client_secret_wo_version = onboard_client_secret.orbit.key_id
   tenant                   = each.key
   company_name             = each.value.display_name
+  depends_on               = [onboard_api_permission.graph]
+}
+
+# What each relationship lets the partner admin do; plan warns about
+# relationships ending within expiry_warning_days.
+output "gdap_roles" {
+  value = { for id, c in data.onboard_customer_tenants.gdap.customers : c.display_name => c.roles }
 }

@@ -1,3 +1,8 @@
+resource "onboard_entra_app" "orbit" {
+  display_name     = "Qezaro Orbit"
+  sign_in_audience = "AzureADMultipleOrgs"
+}
+
 # Any of Microsoft Graph's permissions, by name: checked at plan against the
 # Graph service principal in your tenant, with "did you mean" on a typo.
 resource "onboard_api_permission" "graph" {

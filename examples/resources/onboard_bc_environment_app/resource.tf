@@ -1,6 +1,34 @@
-# Seed 002 (Mosaic), part 3: the app inside Business Central with its
-# permission sets. Create the "Microsoft Entra Applications" card once by hand
-# (apply prints the steps until it exists); Terraform manages the rest.
+# Seed 002 (Mosaic): a single-tenant connector registered inside your own
+# Business Central environment with its permission sets. Create the
+# "Microsoft Entra Applications" card once by hand (apply prints the steps
+# until it exists); Terraform manages the rest. (The emulator's home tenant
+# has no Business Central until you add an environment: see the emulator
+# reference, PUT /_emulator/bc/tenants/{tenant}/environments/Production.)
+resource "onboard_entra_app" "bc_connector" {
+  display_name              = "Mosaic Business Central"
+  allow_public_client_flows = true
+}
+
+resource "onboard_client_secret" "bc_connector" {
+  application_id = onboard_entra_app.bc_connector.id
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "onboard_api_permission" "business_central" {
+  application_id          = onboard_entra_app.bc_connector.id
+  api                     = "Dynamics 365 Business Central"
+  application_permissions = ["API.ReadWrite.All", "Automation.ReadWrite.All"]
+}
+
+# Admin consent in your own tenant, granted by the provider's automation identity.
+resource "onboard_customer_tenant" "home" {
+  client_id  = onboard_entra_app.bc_connector.client_id
+  tenant     = onboard_entra_app.bc_connector.tenant_id
+  depends_on = [onboard_api_permission.business_central]
+}
+
 resource "onboard_bc_environment_app" "production" {
   tenant_id   = onboard_customer_tenant.home.tenant_id
   environment = "Production"

@@ -1,3 +1,8 @@
+resource "onboard_entra_app" "orbit" {
+  display_name     = "Qezaro Orbit"
+  sign_in_audience = "AzureADMultipleOrgs"
+}
+
 resource "onboard_client_secret" "replicator" {
   application_id = onboard_entra_app.orbit.id
   display_name   = "ROGER365 replicator"

@@ -11,6 +11,12 @@ resource "onboard_entra_app" "bc_connector" {
   allow_public_client_flows = true
 }
 
+variable "payroll_owners" {
+  description = "Object IDs of the users or service principals that own the payroll API."
+  type        = list(string)
+  default     = []
+}
+
 # A vendor's API that other apps (and customers' admins) consent to: an app
 # role for daemons, delegated scopes for users, a SPA front end, the links and
 # logo the consent screen shows, owners and optional claims.
@@ -56,7 +62,7 @@ resource "onboard_entra_app" "payroll_api" {
   logo_image = filebase64("${path.module}/logo.png")
 
   # Object IDs of users or service principals; owners added elsewhere stay.
-  owners = ["4b1f3d2e-9c8a-4e7b-a6d5-c4b3a2918f70"]
+  owners = var.payroll_owners
 
   optional_claims {
     access_token {

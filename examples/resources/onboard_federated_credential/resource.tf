@@ -1,3 +1,8 @@
+resource "onboard_entra_app" "orbit" {
+  display_name     = "Qezaro Orbit"
+  sign_in_audience = "AzureADMultipleOrgs"
+}
+
 # GitHub Actions: jobs of the repository's "prod" environment sign in as the
 # app (azure/login, or MSAL with the job's OIDC token) without any secret.
 resource "onboard_federated_credential" "github_prod" {

@@ -79,6 +79,7 @@ var guideModules = map[string][]guideModule{
 	},
 	"docs/guides/keeping-secrets-out-of-state.md": {
 		{blocks: []int{0, 1}, context: orbitContext, minTF: [2]int{1, 11}},
+		{blocks: []int{3}, context: orbitContext, minTF: [2]int{1, 11}},
 	},
 	// The resources and their moved blocks (from another provider's types:
 	// Terraform 1.8), then each way of importing.
@@ -119,6 +120,7 @@ data "onboard_sync" "all" {
 // guideBlockSkips are the blocks not validated, and why.
 var guideBlockSkips = map[string]string{
 	"docs/guides/keeping-secrets-out-of-state.md#2":  "needs the azurerm provider (azurerm_key_vault_secret)",
+	"docs/guides/keeping-secrets-out-of-state.md#4":  "needs the azurerm provider (azurerm_key_vault_certificate, ephemeral azurerm_key_vault_secret)",
 	"docs/guides/drift-checks-in-pull-requests.md#0": "one argument line, not a configuration: the pattern the guide warns against",
 }
 

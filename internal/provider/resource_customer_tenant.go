@@ -91,8 +91,8 @@ func (r *customerTenantResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"client_id": schema.StringAttribute{Required: true, PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 				MarkdownDescription: "Client ID of the app to onboard (`onboard_entra_app.<name>.client_id`); it must be registered in the provider's home tenant.",
 				Validators:          []validator.String{guidValidator()}},
-			"tenant": schema.StringAttribute{Required: true, PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				MarkdownDescription: "The customer tenant: its ID (GUID) or a verified domain such as `contoso.onmicrosoft.com` or `contoso.com`. Domains are resolved at plan.",
+			"tenant": schema.StringAttribute{Required: true,
+				MarkdownDescription: "The customer tenant: its ID (GUID) or a verified domain such as `contoso.onmicrosoft.com` or `contoso.com`. Domains are resolved at plan. Naming another tenant replaces the resource; the same tenant by its ID or another of its domains (e.g. a domain after an import, which records the ID) is an in-place update.",
 				Validators:          []validator.String{tenantRefValidator()}},
 			"tenant_id":    schema.StringAttribute{Computed: true, PlanModifiers: keep, MarkdownDescription: "The tenant's ID."},
 			"company_name": schema.StringAttribute{Optional: true, MarkdownDescription: "Label: the customer's company name (CSV column `companyname`)."},
@@ -130,6 +130,19 @@ func (r *customerTenantResource) IdentitySchema(_ context.Context, _ resource.Id
 
 func (r *customerTenantResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = configureData(req.ProviderData, &resp.Diagnostics)
+}
+
+// otherTenant reports whether ref names another tenant than tenantID: an
+// import records the tenant's ID, and a configuration naming the same
+// tenant by a domain must adopt it, not revoke consent and grant it again.
+// A domain that cannot be resolved fails the plan (resolveTenant says why)
+// rather than proposing a replacement.
+func (r *customerTenantResource) otherTenant(ctx context.Context, ref, tenantID string, diags *diag.Diagnostics) bool {
+	if onboarding.IsGUID(ref) || tenantID == "" {
+		return !strings.EqualFold(ref, tenantID)
+	}
+	resolved := r.resolveTenant(ctx, ref, diags)
+	return resolved != "" && !strings.EqualFold(resolved, tenantID)
 }
 
 // resolveTenant turns a GUID or domain into the tenant's ID.
@@ -293,7 +306,13 @@ func (r *customerTenantResource) ModifyPlan(ctx context.Context, req resource.Mo
 	}
 	var plan customerTenantModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || plan.Tenant.IsUnknown() {
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if plan.Tenant.IsUnknown() {
+		if !req.State.Raw.IsNull() {
+			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("tenant"))
+		}
 		return
 	}
 	// Held for what runs after this resource (the sync, at apply).
@@ -312,6 +331,13 @@ func (r *customerTenantResource) ModifyPlan(ctx context.Context, req resource.Mo
 	var state customerTenantModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if plan.Tenant.ValueString() != state.Tenant.ValueString() && r.otherTenant(ctx, plan.Tenant.ValueString(), state.TenantID.ValueString(), &resp.Diagnostics) {
+		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("tenant"))
+		for _, p := range []string{"id", "tenant_id"} {
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(p), types.StringUnknown())...)
+		}
 		return
 	}
 	if !plan.ClientID.IsUnknown() {

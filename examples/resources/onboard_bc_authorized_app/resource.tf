@@ -29,6 +29,13 @@ resource "onboard_customer_tenant" "customer" {
   depends_on   = [onboard_api_permission.business_central]
 }
 
+# The app's own credential: a certificate whose private key the provider
+# generates and keeps once, in this resource's state.
+resource "onboard_client_certificate" "generated" {
+  application_id = onboard_entra_app.orbit.id
+  generate       = true
+}
+
 resource "onboard_bc_authorized_app" "customer" {
   for_each = onboard_customer_tenant.customer
 

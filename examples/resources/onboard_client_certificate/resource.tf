@@ -17,12 +17,9 @@ resource "onboard_client_certificate" "sync" {
   }
 }
 
-# A key pair made in Azure Key Vault: upload its public part (base64 DER).
-resource "onboard_client_certificate" "vault" {
-  application_id = onboard_entra_app.orbit.id
-  display_name   = "ROGER365 sync (azurerm)"
-  certificate    = azurerm_key_vault_certificate.sync.certificate_data_base64
-}
+# A key pair made in Azure Key Vault works the same way: certificate takes
+# base64 DER too, e.g. azurerm_key_vault_certificate.<name>.certificate_data_base64
+# (see the guide "Keeping secrets out of state").
 
 # Or let the provider generate a key pair. The private key is kept once, in
 # this resource's state (sensitive): treat the state as a secret.

@@ -107,8 +107,8 @@ type Session struct {
 	partner *auth.RefreshTokenSource
 
 	// apps are authenticators of onboarded apps, per app and secret: one
-	// MSAL client per tenant each, kept so that consent checks reuse the
-	// tenant's discovery and tokens across resources.
+	// MSAL client each for every tenant, kept so that consent checks reuse
+	// each tenant's discovery and tokens across resources.
 	apps sync.Map // key -> *auth.Authenticator
 	// graphs are per tenant: bounded, so a run over 10,000 customers keeps
 	// those in use, not one client per customer.

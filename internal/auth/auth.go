@@ -77,6 +77,9 @@ type Config struct {
 	// each wait.
 	MaxRetryWait time.Duration
 	Log          func(ctx context.Context, msg string, fields map[string]any)
+
+	// TokenCache, when set, keeps tokens between provider runs.
+	TokenCache *TokenFile
 }
 
 // AccessToken is a bearer token and its expiry.
@@ -99,6 +102,8 @@ type TokenSource interface {
 type Authenticator struct {
 	cfg  Config
 	cred confidential.Credential
+	// credID names the credential in TokenCache keys.
+	credID string
 
 	clientOnce sync.Once
 	client     confidential.Client
@@ -182,8 +187,10 @@ func New(cfg Config) (*Authenticator, error) {
 	var err error
 	switch {
 	case cfg.ClientSecret != "":
+		a.credID = credentialID("secret", cfg.Cloud.LoginEndpoint, cfg.ClientID, []byte(cfg.ClientSecret))
 		a.cred, err = confidential.NewCredFromSecret(cfg.ClientSecret)
 	case len(cfg.ClientCertificate) > 0:
+		a.credID = credentialID("certificate", cfg.Cloud.LoginEndpoint, cfg.ClientID, cfg.ClientCertificate, []byte(cfg.ClientCertificatePassword))
 		var certs []*x509.Certificate
 		var key crypto.PrivateKey
 		certs, key, err = confidential.CertFromPEM(cfg.ClientCertificate, cfg.ClientCertificatePassword)
@@ -194,6 +201,9 @@ func New(cfg Config) (*Authenticator, error) {
 			a.cred, err = confidential.NewCredFromCert(certs, key)
 		}
 	default:
+		// Whichever federated token signs the request, the tokens are
+		// the app's.
+		a.credID = credentialID("oidc", cfg.Cloud.LoginEndpoint, cfg.ClientID)
 		a.cred = confidential.NewCredFromAssertionCallback(a.oidcAssertion)
 	}
 	if err != nil {
@@ -221,6 +231,15 @@ func (a *Authenticator) Token(ctx context.Context, tenantID, resource string) (A
 	if t, ok := cachedToken(); ok {
 		return t, nil // another caller's request, just served
 	}
+	fk := fileKey(a.credID, key.tenant, key.resource)
+	if a.cfg.TokenCache != nil {
+		if t, ok := a.cfg.TokenCache.get(fk, 5*time.Minute); ok {
+			a.mu.Lock()
+			a.tokens[key] = t
+			a.mu.Unlock()
+			return t, nil // an earlier run's
+		}
+	}
 	c, err := a.msal()
 	if err != nil {
 		return AccessToken{}, err
@@ -238,6 +257,9 @@ func (a *Authenticator) Token(ctx context.Context, tenantID, resource string) (A
 			a.mu.Lock()
 			a.tokens[key] = t
 			a.mu.Unlock()
+			if a.cfg.TokenCache != nil {
+				a.cfg.TokenCache.put(fk, t)
+			}
 			return t, nil
 		}
 		if !transient(err) || attempt >= maxTokenAttempts {
@@ -323,6 +345,9 @@ func (a *Authenticator) ForgetTenant(tenantID string) {
 		}
 	}
 	a.mu.Unlock()
+	if a.cfg.TokenCache != nil {
+		a.cfg.TokenCache.forget(tenantPrefix(a.credID, tenantID))
+	}
 }
 
 // FreshToken is Token without the cache: a new token, whose roles claim
@@ -331,9 +356,13 @@ func (a *Authenticator) FreshToken(ctx context.Context, tenantID, resource strin
 	if tenantID == "" {
 		tenantID = a.cfg.TenantID
 	}
+	key := tokenKey{strings.ToLower(tenantID), strings.TrimSuffix(resource, "/")}
 	a.mu.Lock()
-	delete(a.tokens, tokenKey{strings.ToLower(tenantID), strings.TrimSuffix(resource, "/")})
+	delete(a.tokens, key)
 	a.mu.Unlock()
+	if a.cfg.TokenCache != nil {
+		a.cfg.TokenCache.drop(fileKey(a.credID, key.tenant, key.resource))
+	}
 	return a.Token(ctx, tenantID, resource)
 }
 

@@ -45,6 +45,12 @@ func main() {
 		Address: "registry.terraform.io/onboard-tf/onboard",
 		Debug:   debug,
 	})
+	// Serve returns when Terraform stops the provider gracefully: the last
+	// new tokens go to token_cache_path now (they are otherwise written
+	// every few seconds).
+	if ferr := provider.FlushTokenCaches(); ferr != nil {
+		log.Printf("writing the token cache: %v", ferr)
+	}
 	if err != nil {
 		log.Fatal(err.Error())
 	}

@@ -64,7 +64,8 @@ var (
 )
 
 // OpenTokenFile reads the token cache at path (absent: empty) and returns
-// it; the same path opened twice in a process is one TokenFile. A file
+// it; the same path opened twice in a process is one TokenFile (until
+// FlushTokenFiles). A file
 // that is not a token cache is an error, so that a wrong path does not
 // overwrite something else.
 func OpenTokenFile(path string) (*TokenFile, error) {
@@ -76,6 +77,9 @@ func OpenTokenFile(path string) (*TokenFile, error) {
 	defer openFilesMu.Unlock()
 	if f, ok := openFiles[abs]; ok {
 		return f, nil
+	}
+	if fi, err := os.Stat(filepath.Dir(abs)); err != nil || !fi.IsDir() {
+		return nil, fmt.Errorf("the token cache's directory %s does not exist", filepath.Dir(abs))
 	}
 	entries, err := readTokenFile(abs)
 	if err != nil {
@@ -219,13 +223,16 @@ func writeFileAtomic(path string, b []byte) error {
 	return nil
 }
 
-// FlushTokenFiles writes every open token cache; the provider calls it when
-// Terraform stops it.
+// FlushTokenFiles writes every open token cache and lets go of it: the
+// next OpenTokenFile of its path reads the file again. The provider calls
+// it when Terraform stops it. A TokenFile still in use goes on working
+// (and writing) on its own.
 func FlushTokenFiles() error {
 	openFilesMu.Lock()
 	files := make([]*TokenFile, 0, len(openFiles))
-	for _, f := range openFiles {
+	for path, f := range openFiles {
 		files = append(files, f)
+		delete(openFiles, path)
 	}
 	openFilesMu.Unlock()
 	var errs []error

@@ -110,9 +110,10 @@ type Authenticator struct {
 	clientErr  error
 
 	mu sync.Mutex
-	// tokens are kept here rather than in MSAL's cache so that one
-	// tenant's tokens can be dropped (ForgetTenant, FreshToken): MSAL's
-	// AcquireTokenByCredential answers from its cache whenever it can.
+	// tokens are kept here (or, with Config.TokenCache, in the file's
+	// map) rather than in MSAL's cache so that one tenant's tokens can be
+	// dropped (ForgetTenant, FreshToken): MSAL's AcquireTokenByCredential
+	// answers from its cache whenever it can.
 	tokens map[tokenKey]AccessToken
 	// requesting holds one lock per key while a request for it is wanted:
 	// callers that miss the cache at once wait for the one request in
@@ -218,7 +219,12 @@ func (a *Authenticator) Token(ctx context.Context, tenantID, resource string) (A
 		tenantID = a.cfg.TenantID
 	}
 	key := tokenKey{strings.ToLower(tenantID), strings.TrimSuffix(resource, "/")}
+	fk := fileKey(a.credID, key.tenant, key.resource)
 	cachedToken := func() (AccessToken, bool) {
+		if a.cfg.TokenCache != nil {
+			// The file's tokens are in memory already: no second copy.
+			return a.cfg.TokenCache.get(fk, 5*time.Minute)
+		}
 		a.mu.Lock()
 		defer a.mu.Unlock()
 		cached, ok := a.tokens[key]
@@ -230,15 +236,6 @@ func (a *Authenticator) Token(ctx context.Context, tenantID, resource string) (A
 	defer a.lockKey(key)()
 	if t, ok := cachedToken(); ok {
 		return t, nil // another caller's request, just served
-	}
-	fk := fileKey(a.credID, key.tenant, key.resource)
-	if a.cfg.TokenCache != nil {
-		if t, ok := a.cfg.TokenCache.get(fk, 5*time.Minute); ok {
-			a.mu.Lock()
-			a.tokens[key] = t
-			a.mu.Unlock()
-			return t, nil // an earlier run's
-		}
 	}
 	c, err := a.msal()
 	if err != nil {
@@ -254,11 +251,12 @@ func (a *Authenticator) Token(ctx context.Context, tenantID, resource string) (A
 		res, err := c.AcquireTokenByCredential(ctx, scopes, tenant)
 		if err == nil {
 			t := AccessToken{Value: res.AccessToken, ExpiresOn: res.ExpiresOn}
-			a.mu.Lock()
-			a.tokens[key] = t
-			a.mu.Unlock()
 			if a.cfg.TokenCache != nil {
 				a.cfg.TokenCache.put(fk, t)
+			} else {
+				a.mu.Lock()
+				a.tokens[key] = t
+				a.mu.Unlock()
 			}
 			return t, nil
 		}

@@ -51,15 +51,14 @@ func (s *RefreshTokenSource) Token(ctx context.Context, tenantID, resource strin
 	key := strings.ToLower(tenantID) + " " + resource
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if t, ok := s.cache[key]; ok && time.Until(t.ExpiresOn) > 2*time.Minute {
-		return t, nil
-	}
 	fk := fileKey(s.credID, tenantID, resource)
 	if s.Cache != nil {
+		// The file's tokens are in memory already: no second copy.
 		if t, ok := s.Cache.get(fk, 2*time.Minute); ok {
-			s.cache[key] = t
-			return t, nil // an earlier run's
+			return t, nil
 		}
+	} else if t, ok := s.cache[key]; ok && time.Until(t.ExpiresOn) > 2*time.Minute {
+		return t, nil
 	}
 	form := url.Values{
 		"grant_type":    {"refresh_token"},
@@ -111,9 +110,10 @@ func (s *RefreshTokenSource) Token(ctx context.Context, tenantID, resource strin
 		s.refresh = ok.RefreshToken
 	}
 	t := AccessToken{Value: ok.AccessToken, ExpiresOn: time.Now().Add(time.Duration(ok.ExpiresIn) * time.Second)}
-	s.cache[key] = t
 	if s.Cache != nil {
 		s.Cache.put(fk, t)
+	} else {
+		s.cache[key] = t
 	}
 	return t, nil
 }

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -24,9 +25,9 @@ import (
 // tenant and API, so the automation identity, onboarded apps and the
 // partner share one file and never get each other's tokens. The file is
 // read once when opened; new tokens are written back in the background
-// (at most every flushEvery, and by Flush when the provider stops), merged
-// with what other processes wrote meanwhile, to a temporary file renamed
-// over the old one, mode 0600.
+// (every few seconds, and by Flush when the provider stops), merged with
+// what other processes wrote meanwhile, to a temporary file renamed over
+// the old one, mode 0600.
 //
 // MSAL's own cache serialization (cache.ExportReplace) is not used: MSAL
 // marshals and unmarshals its whole cache around every token request, which
@@ -40,6 +41,11 @@ type TokenFile struct {
 	dirty   bool
 	timer   *time.Timer
 	err     error // the last write's
+	// written is the file as this process last wrote it: unchanged since,
+	// a write need not merge what is on disk first.
+	written fs.FileInfo
+	// interval is the least time between writes.
+	interval time.Duration
 }
 
 type fileToken struct {
@@ -162,13 +168,15 @@ func (f *TokenFile) forget(prefix string) {
 func (f *TokenFile) changed() {
 	f.dirty = true
 	if f.timer == nil {
-		f.timer = time.AfterFunc(flushEvery, func() { _ = f.Flush() })
+		f.timer = time.AfterFunc(max(f.interval, flushEvery), func() { _ = f.Flush() })
 	}
 }
 
 // Flush writes the tokens now if any changed: merged with the file as it
-// is (another provider process may have written tokens of other tenants),
-// to a temporary file in the same directory, mode 0600, renamed over it.
+// is when another provider process wrote it since (tokens of other tenants
+// or credentials), to a temporary file in the same directory, mode 0600,
+// renamed over it. Entries are written one by one, so a cache of 20,000
+// tokens is not copied into one buffer.
 func (f *TokenFile) Flush() error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -179,48 +187,85 @@ func (f *TokenFile) Flush() error {
 	if !f.dirty {
 		return f.err
 	}
-	onDisk, err := readTokenFile(f.path)
-	if err != nil {
-		onDisk = map[string]fileToken{}
+	start := time.Now()
+	if fi, err := os.Stat(f.path); err == nil && !sameFile(fi, f.written) {
+		if onDisk, err := readTokenFile(f.path); err == nil {
+			for k, t := range onDisk {
+				if _, ok := f.entries[k]; !ok {
+					f.entries[k] = t
+				}
+			}
+		}
 	}
-	for k, t := range f.entries {
-		onDisk[k] = t
-	}
-	b, err := json.Marshal(tokenFileFormat{Version: tokenFileVersion, Tokens: onDisk})
-	if err == nil {
-		err = writeFileAtomic(f.path, b)
-	}
-	f.dirty, f.err = false, err
+	fi, err := writeTokenFile(f.path, f.entries)
+	f.dirty, f.err, f.written = false, err, fi
+	// A large cache is not rewritten more often than its writing costs
+	// time twenty times over (2 s at first, 10 s when a write takes 0.5 s).
+	f.interval = max(flushEvery, 20*time.Since(start))
 	return err
 }
 
-func writeFileAtomic(path string, b []byte) error {
+// sameFile reports whether the file is as this process last wrote it.
+func sameFile(now, written fs.FileInfo) bool {
+	return written != nil && now.Size() == written.Size() && now.ModTime().Equal(written.ModTime())
+}
+
+// writeTokenFile writes entries to a temporary file renamed over path and
+// returns what it wrote.
+func writeTokenFile(path string, entries map[string]fileToken) (fs.FileInfo, error) {
+	fail := func(err error) (fs.FileInfo, error) { return nil, fmt.Errorf("writing the token cache: %w", err) }
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
-		return fmt.Errorf("writing the token cache: %w", err)
+		return fail(err)
 	}
 	defer os.Remove(tmp.Name()) // after a successful rename, nothing is there
 	// CreateTemp makes the file 0600 already; Chmod says so for umasks
 	// and platforms that differ.
 	if err := tmp.Chmod(0o600); err != nil {
 		tmp.Close()
-		return fmt.Errorf("writing the token cache: %w", err)
+		return fail(err)
 	}
-	if _, err := tmp.Write(b); err != nil {
+	w := bufio.NewWriter(tmp)
+	fmt.Fprintf(w, "{\"version\":%d,\"tokens\":{", tokenFileVersion)
+	now, first := time.Now(), true
+	for k, t := range entries {
+		if !t.ExpiresOn.After(now) {
+			continue
+		}
+		kb, _ := json.Marshal(k)
+		tb, err := json.Marshal(t)
+		if err != nil {
+			tmp.Close()
+			return fail(err)
+		}
+		if !first {
+			_ = w.WriteByte(',')
+		}
+		first = false
+		_, _ = w.Write(kb) // bufio keeps the first error for Flush
+		_ = w.WriteByte(':')
+		_, _ = w.Write(tb)
+	}
+	_, _ = w.WriteString("}}\n")
+	if err := w.Flush(); err != nil {
 		tmp.Close()
-		return fmt.Errorf("writing the token cache: %w", err)
+		return fail(err)
 	}
 	if err := tmp.Sync(); err != nil {
 		tmp.Close()
-		return fmt.Errorf("writing the token cache: %w", err)
+		return fail(err)
 	}
 	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing the token cache: %w", err)
+		return fail(err)
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("writing the token cache: %w", err)
+		return fail(err)
 	}
-	return nil
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, nil // written; the next write merges first
+	}
+	return fi, nil
 }
 
 // FlushTokenFiles writes every open token cache and lets go of it: the

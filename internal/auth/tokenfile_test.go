@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator"
 )
@@ -136,5 +137,33 @@ func TestTokenFileRefusesAnotherFile(t *testing.T) {
 	openFilesMu.Unlock()
 	if _, err := OpenTokenFile(path); err == nil || !strings.Contains(err.Error(), "is not a token cache") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// Two provider processes sharing a file (two roots, two shards): each
+// write keeps what the other wrote; expired tokens are left out.
+func TestTokenFileMergesOtherProcesses(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "tokens.json")
+	one := reopen(t, path)
+	openFilesMu.Lock()
+	delete(openFiles, one.Path())
+	openFilesMu.Unlock()
+	two := reopen(t, path)
+	later := time.Now().Add(time.Hour)
+	one.put("a tenant1 https://graph.microsoft.com", AccessToken{Value: "token-1", ExpiresOn: later})
+	one.put("a tenant0 https://graph.microsoft.com", AccessToken{Value: "expired", ExpiresOn: time.Now().Add(-time.Minute)})
+	if err := one.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	two.put("b tenant2 https://graph.microsoft.com", AccessToken{Value: "token-2", ExpiresOn: later})
+	if err := two.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	got, err := readTokenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got["a tenant1 https://graph.microsoft.com"].Value != "token-1" || got["b tenant2 https://graph.microsoft.com"].Value != "token-2" {
+		t.Fatalf("file holds %v", got)
 	}
 }

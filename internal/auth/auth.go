@@ -1,6 +1,7 @@
 // Package auth acquires Microsoft Entra access tokens for the provider with
-// MSAL Go: one confidential client per tenant, so tokens are cached per
-// tenant and resource for the life of the provider process.
+// MSAL Go: one confidential client per credential (and so per authority
+// host), asking for each customer tenant's token with WithTenantID; tokens
+// are cached per tenant and resource for the life of the provider process.
 package auth
 
 import (
@@ -74,6 +75,9 @@ type Config struct {
 	// each wait.
 	MaxRetryWait time.Duration
 	Log          func(ctx context.Context, msg string, fields map[string]any)
+
+	// TokenCache, when set, keeps tokens between provider runs.
+	TokenCache *TokenFile
 }
 
 // AccessToken is a bearer token and its expiry.
@@ -87,37 +91,65 @@ type TokenSource interface {
 	Token(ctx context.Context, tenantID, resource string) (AccessToken, error)
 }
 
-// Authenticator is a TokenSource backed by MSAL confidential clients.
+// Authenticator is a TokenSource backed by one MSAL confidential client.
+//
+// One client serves every tenant (confidential.WithTenantID per request):
+// a client per tenant cost about 4 KiB each, held for the whole run, which
+// at 10,000 tenants was the largest thing the provider kept. MSAL resolves
+// and remembers each tenant's endpoints inside that client.
 type Authenticator struct {
 	cfg  Config
 	cred confidential.Credential
+	// credID names the credential in TokenCache keys.
+	credID string
 
-	mu      sync.Mutex
-	clients map[string]confidential.Client
-	// tokens are kept here rather than in MSAL's cache so that one
-	// tenant's tokens can be dropped (ForgetTenant) while its MSAL client,
-	// with the tenant's endpoint discovery, stays.
+	clientOnce sync.Once
+	client     confidential.Client
+	clientErr  error
+
+	mu sync.Mutex
+	// tokens are kept here (or, with Config.TokenCache, in the file's
+	// map) rather than in MSAL's cache so that one tenant's tokens can be
+	// dropped (ForgetTenant, FreshToken): MSAL's AcquireTokenByCredential
+	// answers from its cache whenever it can.
 	tokens map[tokenKey]AccessToken
-	// requesting holds one lock per key: callers that miss the cache at
-	// once wait for the one request in flight instead of each asking, and
-	// so all honour the Retry-After it may get.
-	requesting map[tokenKey]*sync.Mutex
+	// requesting holds one lock per key while a request for it is wanted:
+	// callers that miss the cache at once wait for the one request in
+	// flight instead of each asking, and so all honour the Retry-After it
+	// may get. An entry goes when its last caller is done, so the map does
+	// not grow with the tenants of a run.
+	requesting map[tokenKey]*keyLock
 }
 
 type tokenKey struct{ tenant, resource string }
 
-func (a *Authenticator) requestLock(key tokenKey) *sync.Mutex {
+type keyLock struct {
+	sync.Mutex
+	users int
+}
+
+// lockKey takes key's request lock; the returned func releases it.
+func (a *Authenticator) lockKey(key tokenKey) func() {
 	a.mu.Lock()
-	defer a.mu.Unlock()
 	if a.requesting == nil {
-		a.requesting = map[tokenKey]*sync.Mutex{}
+		a.requesting = map[tokenKey]*keyLock{}
 	}
 	l := a.requesting[key]
 	if l == nil {
-		l = &sync.Mutex{}
+		l = &keyLock{}
 		a.requesting[key] = l
 	}
-	return l
+	l.users++
+	a.mu.Unlock()
+	l.Lock()
+	return func() {
+		l.Unlock()
+		a.mu.Lock()
+		if l.users--; l.users == 0 {
+			delete(a.requesting, key)
+		}
+		a.mu.Unlock()
+	}
 }
 
 // noCache keeps MSAL's own token cache empty; see Authenticator.tokens.
@@ -150,17 +182,22 @@ func New(cfg Config) (*Authenticator, error) {
 	if kinds > 1 {
 		return nil, errors.New("more than one credential is set: use exactly one of client_secret, a client certificate, or OIDC")
 	}
-	a := &Authenticator{cfg: cfg, clients: map[string]confidential.Client{}, tokens: map[tokenKey]AccessToken{}}
+	a := &Authenticator{cfg: cfg, tokens: map[tokenKey]AccessToken{}}
 	var err error
 	switch {
 	case cfg.ClientSecret != "":
+		a.credID = credentialID("secret", cfg.Cloud.LoginEndpoint, cfg.ClientID, []byte(cfg.ClientSecret))
 		a.cred, err = confidential.NewCredFromSecret(cfg.ClientSecret)
 	case len(cfg.ClientCertificate) > 0:
+		a.credID = credentialID("certificate", cfg.Cloud.LoginEndpoint, cfg.ClientID, cfg.ClientCertificate, []byte(cfg.ClientCertificatePassword))
 		var c ClientCertificate
 		if c, err = ParseClientCertificate(cfg.ClientCertificate, cfg.ClientCertificatePassword); err == nil {
 			a.cred, err = confidential.NewCredFromCert(c.Certificates, c.Key)
 		}
 	default:
+		// Whichever federated token signs the request, the tokens are
+		// the app's.
+		a.credID = credentialID("oidc", cfg.Cloud.LoginEndpoint, cfg.ClientID)
 		a.cred = confidential.NewCredFromAssertionCallback(a.oidcAssertion)
 	}
 	if err != nil {
@@ -175,7 +212,12 @@ func (a *Authenticator) Token(ctx context.Context, tenantID, resource string) (A
 		tenantID = a.cfg.TenantID
 	}
 	key := tokenKey{strings.ToLower(tenantID), strings.TrimSuffix(resource, "/")}
+	fk := fileKey(a.credID, key.tenant, key.resource)
 	cachedToken := func() (AccessToken, bool) {
+		if a.cfg.TokenCache != nil {
+			// The file's tokens are in memory already: no second copy.
+			return a.cfg.TokenCache.get(fk, 5*time.Minute)
+		}
 		a.mu.Lock()
 		defer a.mu.Unlock()
 		cached, ok := a.tokens[key]
@@ -184,28 +226,31 @@ func (a *Authenticator) Token(ctx context.Context, tenantID, resource string) (A
 	if t, ok := cachedToken(); ok {
 		return t, nil
 	}
-	l := a.requestLock(key)
-	l.Lock()
-	defer l.Unlock()
+	defer a.lockKey(key)()
 	if t, ok := cachedToken(); ok {
 		return t, nil // another caller's request, just served
 	}
-	c, err := a.client(tenantID)
+	c, err := a.msal()
 	if err != nil {
 		return AccessToken{}, err
 	}
 	scopes := []string{key.resource + "/.default"}
+	tenant := confidential.WithTenantID(key.tenant)
 	// MSAL does not retry a throttled or failing token endpoint; a bounded
 	// backoff here (or the endpoint's Retry-After) keeps one 429 from
 	// failing a whole apply.
 	delay := 500 * time.Millisecond
 	for attempt := 0; ; attempt++ {
-		res, err := c.AcquireTokenByCredential(ctx, scopes)
+		res, err := c.AcquireTokenByCredential(ctx, scopes, tenant)
 		if err == nil {
 			t := AccessToken{Value: res.AccessToken, ExpiresOn: res.ExpiresOn}
-			a.mu.Lock()
-			a.tokens[key] = t
-			a.mu.Unlock()
+			if a.cfg.TokenCache != nil {
+				a.cfg.TokenCache.put(fk, t)
+			} else {
+				a.mu.Lock()
+				a.tokens[key] = t
+				a.mu.Unlock()
+			}
 			return t, nil
 		}
 		if !transient(err) || attempt >= maxTokenAttempts {
@@ -281,7 +326,7 @@ func tokenPath(tenantID string) string { return "/" + tenantID + "/oauth2/v2.0/t
 
 // ForgetTenant drops the tenant's cached tokens: roles are fixed when a
 // token is issued, so after consent changes a new token is needed. The
-// tenant's MSAL client (and its endpoint discovery) stays.
+// tenant's endpoint discovery (in the MSAL client) stays.
 func (a *Authenticator) ForgetTenant(tenantID string) {
 	tenantID = strings.ToLower(tenantID)
 	a.mu.Lock()
@@ -291,6 +336,9 @@ func (a *Authenticator) ForgetTenant(tenantID string) {
 		}
 	}
 	a.mu.Unlock()
+	if a.cfg.TokenCache != nil {
+		a.cfg.TokenCache.forget(tenantPrefix(a.credID, tenantID))
+	}
 }
 
 // FreshToken is Token without the cache: a new token, whose roles claim
@@ -299,37 +347,36 @@ func (a *Authenticator) FreshToken(ctx context.Context, tenantID, resource strin
 	if tenantID == "" {
 		tenantID = a.cfg.TenantID
 	}
+	key := tokenKey{strings.ToLower(tenantID), strings.TrimSuffix(resource, "/")}
 	a.mu.Lock()
-	delete(a.tokens, tokenKey{strings.ToLower(tenantID), strings.TrimSuffix(resource, "/")})
+	delete(a.tokens, key)
 	a.mu.Unlock()
+	if a.cfg.TokenCache != nil {
+		a.cfg.TokenCache.drop(fileKey(a.credID, key.tenant, key.resource))
+	}
 	return a.Token(ctx, tenantID, resource)
 }
 
-func (a *Authenticator) client(tenantID string) (confidential.Client, error) {
-	if tenantID == "" {
-		tenantID = a.cfg.TenantID
-	}
-	key := strings.ToLower(tenantID)
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if c, ok := a.clients[key]; ok {
-		return c, nil
-	}
-	opts := []confidential.Option{confidential.WithCache(noCache{})}
-	if a.cfg.HTTPClient != nil {
-		opts = append(opts, confidential.WithHTTPClient(a.cfg.HTTPClient))
-	}
-	if !isMicrosoftHost(a.cfg.Cloud.LoginEndpoint) {
-		// A non-Microsoft authority (an emulator, a proxy) would otherwise
-		// be validated against login.microsoftonline.com.
-		opts = append(opts, confidential.WithInstanceDiscovery(false))
-	}
-	c, err := confidential.New(strings.TrimSuffix(a.cfg.Cloud.LoginEndpoint, "/")+"/"+tenantID, a.cfg.ClientID, a.cred, opts...)
-	if err != nil {
-		return confidential.Client{}, fmt.Errorf("preparing the token client for tenant %s: %w", tenantID, err)
-	}
-	a.clients[key] = c
-	return c, nil
+// msal is the one MSAL client, for the home tenant's authority; requests
+// name their tenant with WithTenantID. Its own token cache is kept empty
+// (noCache): Authenticator.tokens is the cache.
+func (a *Authenticator) msal() (confidential.Client, error) {
+	a.clientOnce.Do(func() {
+		opts := []confidential.Option{confidential.WithCache(noCache{})}
+		if a.cfg.HTTPClient != nil {
+			opts = append(opts, confidential.WithHTTPClient(a.cfg.HTTPClient))
+		}
+		if !isMicrosoftHost(a.cfg.Cloud.LoginEndpoint) {
+			// A non-Microsoft authority (an emulator, a proxy) would
+			// otherwise be validated against login.microsoftonline.com.
+			opts = append(opts, confidential.WithInstanceDiscovery(false))
+		}
+		a.client, a.clientErr = confidential.New(strings.TrimSuffix(a.cfg.Cloud.LoginEndpoint, "/")+"/"+a.cfg.TenantID, a.cfg.ClientID, a.cred, opts...)
+		if a.clientErr != nil {
+			a.clientErr = fmt.Errorf("preparing the token client for tenant %s: %w", a.cfg.TenantID, a.clientErr)
+		}
+	})
+	return a.client, a.clientErr
 }
 
 func isMicrosoftHost(endpoint string) bool {

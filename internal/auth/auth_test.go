@@ -220,3 +220,51 @@ func TestConcurrentCallersShareOneTokenRequest(t *testing.T) {
 		}
 	}
 }
+
+// One MSAL client serves every tenant: each request names its tenant
+// (WithTenantID), so a token asked for by another name of a tenant is sent
+// to that tenant's endpoint, and per-key request locks do not pile up.
+func TestOneClientServesEveryTenant(t *testing.T) {
+	srv, cloud := emulatorCloud(t)
+	a, err := New(Config{Cloud: cloud, TenantID: emulator.DefaultHomeTenantID, ClientID: emulator.DefaultAutomationClientID,
+		ClientSecret: emulator.DefaultAutomationClientSecret, HTTPClient: srv.HTTPClient()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, tenant := range []string{emulator.DefaultHomeTenantID, emulator.DefaultHomeTenantDomain} {
+		tok, err := a.Token(ctx, tenant, cloud.GraphResource)
+		if err != nil {
+			t.Fatalf("%s: %v", tenant, err)
+		}
+		if tid := claim(t, tok.Value, "tid"); tid != emulator.DefaultHomeTenantID {
+			t.Fatalf("%s: tid %q, want %q", tenant, tid, emulator.DefaultHomeTenantID)
+		}
+	}
+	_, err = a.Token(ctx, "00000000-0000-4000-8000-0000000000aa", cloud.GraphResource)
+	var te *TokenError
+	if !errors.As(err, &te) || te.Code != 90002 {
+		t.Fatalf("unknown tenant: %v, want AADSTS90002", err)
+	}
+	c := srv.Counters()
+	for _, path := range []string{"POST /" + emulator.DefaultHomeTenantID + "/oauth2/v2.0/token", "POST /" + emulator.DefaultHomeTenantDomain + "/oauth2/v2.0/token"} {
+		if c.ByPath[path] != 1 {
+			t.Errorf("%s: %d requests, want 1 (%v)", path, c.ByPath[path], c.ByPath)
+		}
+	}
+	if len(a.requesting) != 0 {
+		t.Errorf("%d request locks left after the requests", len(a.requesting))
+	}
+}
+
+func claim(t *testing.T, tok, name string) string {
+	t.Helper()
+	b, err := base64.RawURLEncoding.DecodeString(strings.Split(tok, ".")[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c map[string]any
+	_ = json.Unmarshal(b, &c)
+	s, _ := c[name].(string)
+	return s
+}

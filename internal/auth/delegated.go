@@ -26,7 +26,12 @@ type RefreshTokenSource struct {
 	// MaxRetryWait and Log: as in Config.
 	MaxRetryWait time.Duration
 	Log          func(ctx context.Context, msg string, fields map[string]any)
+	// Cache, when set, keeps access tokens between provider runs (not the
+	// refresh token: the configured one is used each run).
+	Cache *TokenFile
 
+	// credID names the configured refresh token in Cache keys.
+	credID  string
 	mu      sync.Mutex
 	refresh string
 	cache   map[string]AccessToken
@@ -37,7 +42,8 @@ func NewRefreshTokenSource(cloud Cloud, clientID, refreshToken string, hc *http.
 	if hc == nil {
 		hc = http.DefaultClient
 	}
-	return &RefreshTokenSource{Cloud: cloud, ClientID: clientID, HTTPClient: hc, refresh: refreshToken, cache: map[string]AccessToken{}}
+	return &RefreshTokenSource{Cloud: cloud, ClientID: clientID, HTTPClient: hc, refresh: refreshToken, cache: map[string]AccessToken{},
+		credID: credentialID("refresh_token", cloud.LoginEndpoint, clientID, []byte(refreshToken))}
 }
 
 // Token returns a delegated token for resource in tenantID.
@@ -45,7 +51,13 @@ func (s *RefreshTokenSource) Token(ctx context.Context, tenantID, resource strin
 	key := strings.ToLower(tenantID) + " " + resource
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if t, ok := s.cache[key]; ok && time.Until(t.ExpiresOn) > 2*time.Minute {
+	fk := fileKey(s.credID, tenantID, resource)
+	if s.Cache != nil {
+		// The file's tokens are in memory already: no second copy.
+		if t, ok := s.Cache.get(fk, 2*time.Minute); ok {
+			return t, nil
+		}
+	} else if t, ok := s.cache[key]; ok && time.Until(t.ExpiresOn) > 2*time.Minute {
 		return t, nil
 	}
 	form := url.Values{
@@ -98,7 +110,11 @@ func (s *RefreshTokenSource) Token(ctx context.Context, tenantID, resource strin
 		s.refresh = ok.RefreshToken
 	}
 	t := AccessToken{Value: ok.AccessToken, ExpiresOn: time.Now().Add(time.Duration(ok.ExpiresIn) * time.Second)}
-	s.cache[key] = t
+	if s.Cache != nil {
+		s.Cache.put(fk, t)
+	} else {
+		s.cache[key] = t
+	}
 	return t, nil
 }
 
@@ -110,5 +126,8 @@ func (s *RefreshTokenSource) ForgetTenant(tenantID string) {
 		if strings.HasPrefix(k, strings.ToLower(tenantID)+" ") {
 			delete(s.cache, k)
 		}
+	}
+	if s.Cache != nil {
+		s.Cache.forget(tenantPrefix(s.credID, tenantID))
 	}
 }

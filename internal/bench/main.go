@@ -6,7 +6,7 @@
 //
 // For each N it times a first apply, a no-change plan (full refresh), a plan
 // after consent was revoked in 1% of the tenants, and onboard_sync over all
-// tenants; it counts the requests each made (from the emulator), samples the
+// tenants (-steps picks which of the last three run); it counts the requests each made (from the emulator), samples the
 // provider process's peak RSS and compares the wall time with the lower
 // bound requests x latency / parallelism.
 package main
@@ -46,6 +46,26 @@ type config struct {
 	parallelism int // terraform -parallelism
 	syncPar     int // onboard_sync max_parallel
 	work        string
+	steps       map[string]bool // which optional steps run: plan, revoked, sync
+}
+
+// optionalSteps are what -steps may name; the first apply always runs.
+var optionalSteps = []string{"plan", "revoked", "sync"}
+
+// parseSteps reads -steps: a comma-separated subset of optionalSteps.
+func parseSteps(list string) (map[string]bool, error) {
+	steps := map[string]bool{}
+	for _, s := range strings.Split(list, ",") {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			continue
+		}
+		if !slices.Contains(optionalSteps, s) {
+			return nil, fmt.Errorf("unknown step %q: use %s", s, strings.Join(optionalSteps, ", "))
+		}
+		steps[s] = true
+	}
+	return steps, nil
 }
 
 // row is one line of the table.
@@ -73,7 +93,8 @@ func main() {
 	latency := flag.Duration("latency", 50*time.Millisecond, "latency the emulator adds to every request")
 	parallelism := flag.Int("parallelism", 10, "terraform -parallelism")
 	syncPar := flag.Int("sync-parallel", 8, "onboard_sync max_parallel")
-	out := flag.String("out", "bench-results.md", "write the table to this file as well")
+	out := flag.String("out", "bench-results/latest.md", "write the table to this file as well (bench-results/ is not committed; bench-results.md is prose, edited by hand)")
+	stepList := flag.String("steps", strings.Join(optionalSteps, ","), "steps after the first apply: plan (no-change plan), revoked (plan after revoking consent in 1% of the tenants), sync (onboard_sync)")
 	tf := flag.String("terraform", "", "Terraform CLI (default: scripts/terraform-path.sh)")
 	provider := flag.String("provider", "", "directory with a built terraform-provider-onboard")
 	work := flag.String("work", "", "working directory (default: a temporary one, removed at the end)")
@@ -85,7 +106,11 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	cfg := config{repo: repo, terraform: *tf, provider: *provider, latency: *latency, parallelism: *parallelism, syncPar: *syncPar, work: *work}
+	steps, err := parseSteps(*stepList)
+	if err != nil {
+		log.Fatalf("bench: -steps: %v", err)
+	}
+	cfg := config{repo: repo, terraform: *tf, provider: *provider, latency: *latency, parallelism: *parallelism, syncPar: *syncPar, work: *work, steps: steps}
 	if cfg.terraform == "" {
 		b, err := exec.Command(filepath.Join(repo, "scripts/terraform-path.sh")).Output()
 		if err != nil {
@@ -143,6 +168,9 @@ func main() {
 	printTable(&b, cfg, rows)
 	os.Stdout.Write(b.Bytes())
 	if *out != "" {
+		if err := os.MkdirAll(filepath.Dir(*out), 0o755); err != nil {
+			log.Fatal(err)
+		}
 		if err := os.WriteFile(*out, b.Bytes(), 0o644); err != nil {
 			log.Fatal(err)
 		}
@@ -184,21 +212,29 @@ func runSize(cfg config, n int) ([]row, error) {
 	if err := step("first apply", applyDir, cfg.parallelism, 0, "apply", "-auto-approve", "-input=false", "-no-color", par); err != nil {
 		return rows, err
 	}
-	if err := step("no-change plan", applyDir, cfg.parallelism, 0, "plan", "-detailed-exitcode", "-input=false", "-no-color", par); err != nil {
-		return rows, err
+	if cfg.steps["plan"] {
+		if err := step("no-change plan", applyDir, cfg.parallelism, 0, "plan", "-detailed-exitcode", "-input=false", "-no-color", par); err != nil {
+			return rows, err
+		}
 	}
 	out, err := outputs(cfg.terraform, applyDir, env)
 	if err != nil {
 		return rows, err
 	}
-	revoked := (n + 99) / 100
-	for _, t := range tenants[:revoked] {
-		if err := srv.Revoke(t.id, out.ClientID); err != nil {
-			return rows, fmt.Errorf("revoking consent in %s: %w", t.id, err)
+	revoked := 0
+	if cfg.steps["revoked"] {
+		revoked = (n + 99) / 100
+		for _, t := range tenants[:revoked] {
+			if err := srv.Revoke(t.id, out.ClientID); err != nil {
+				return rows, fmt.Errorf("revoking consent in %s: %w", t.id, err)
+			}
+		}
+		if err := step(fmt.Sprintf("plan, %d revoked", revoked), applyDir, cfg.parallelism, 2, "plan", "-detailed-exitcode", "-input=false", "-no-color", par); err != nil {
+			return rows, err
 		}
 	}
-	if err := step(fmt.Sprintf("plan, %d revoked", revoked), applyDir, cfg.parallelism, 2, "plan", "-detailed-exitcode", "-input=false", "-no-color", par); err != nil {
-		return rows, err
+	if !cfg.steps["sync"] {
+		return rows, nil
 	}
 	vars, _ := json.Marshal(map[string]any{"client_id": out.ClientID, "client_secret": out.ClientSecret, "tenants": out.TenantIDs, "max_parallel": cfg.syncPar})
 	if err := os.WriteFile(filepath.Join(syncDir, "terraform.tfvars.json"), vars, 0o600); err != nil {

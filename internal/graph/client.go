@@ -85,8 +85,14 @@ func New(opts Options) (*Client, error) {
 	rt := &retryTransport{next: parent, maxRetries: opts.MaxRetries, baseDelay: opts.RetryBaseDelay, maxWait: opts.MaxRetryWait, log: opts.Log}
 	var middleware []khttp.Middleware
 	for _, m := range core.GetDefaultMiddlewaresWithOptions(&core.GraphClientOptions{GraphServiceVersion: "v1.0"}) {
-		if _, isRetry := m.(*khttp.RetryHandler); isRetry {
+		switch m.(type) {
+		case *khttp.RetryHandler:
 			continue // retryTransport retries, bounded by the context
+		case *khttp.CompressionHandler:
+			// It gzips every request body through a new flate writer
+			// (about 1 MB each): at 10,000 tenants that was a fifth of
+			// all allocations, to shrink bodies of a few hundred bytes.
+			continue
 		}
 		middleware = append(middleware, m)
 	}

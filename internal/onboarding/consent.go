@@ -143,6 +143,25 @@ func ApplicationPermissions(required []RequiredPermission) []RequiredPermission 
 	return out
 }
 
+// TokenShowsAll reports whether a token already held (issued earlier in
+// this run, or in an earlier run and kept in the token cache file) may
+// answer for consent to the API resourceAppID: its roles claim lists every
+// required application permission of that API. One that lacks any must be
+// confirmed with a new token, since consent may have been granted after it
+// was issued; a token that shows everything is trusted until it expires (a
+// revocation in between shows with the next token).
+func TokenShowsAll(tokenRoles []string, required []RequiredPermission, resourceAppID string) bool {
+	for _, p := range required {
+		if p.Kind != Application || !strings.EqualFold(p.ResourceAppID, resourceAppID) {
+			continue
+		}
+		if !slices.ContainsFunc(tokenRoles, func(r string) bool { return strings.EqualFold(r, p.Name) }) {
+			return false
+		}
+	}
+	return true
+}
+
 // ConsentSource is how the provider reads consent in a tenant.
 type ConsentSource int
 

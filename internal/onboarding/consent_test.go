@@ -190,3 +190,30 @@ func TestConsentRedirectAndResources(t *testing.T) {
 		t.Fatalf("ConsentResources = %q", res)
 	}
 }
+
+func TestTokenShowsAll(t *testing.T) {
+	const graphID, bcID = "00000003-0000-0000-c000-000000000000", "996def3d-b36c-4153-8607-a6fd3c01b89f"
+	required := []RequiredPermission{
+		{ResourceAppID: graphID, Name: "User.Read.All", Kind: Application},
+		{ResourceAppID: graphID, Name: "Group.Read.All", Kind: Application},
+		{ResourceAppID: graphID, Name: "User.Read", Kind: Delegated}, // never in an app-only token
+		{ResourceAppID: bcID, Name: "API.ReadWrite.All", Kind: Application},
+	}
+	for _, c := range []struct {
+		name  string
+		roles []string
+		api   string
+		want  bool
+	}{
+		{"every Graph role, any case", []string{"group.read.all", "User.Read.All"}, graphID, true},
+		{"one Graph role missing: ask again", []string{"User.Read.All"}, graphID, false},
+		{"no roles: ask again", nil, graphID, false},
+		{"Business Central's role", []string{"API.ReadWrite.All"}, bcID, true},
+		{"Graph's roles do not answer for Business Central", []string{"User.Read.All", "Group.Read.All"}, bcID, false},
+		{"an API with nothing required", nil, "11111111-1111-1111-1111-111111111111", true},
+	} {
+		if got := TokenShowsAll(c.roles, required, c.api); got != c.want {
+			t.Errorf("%s: TokenShowsAll(%v, %s) = %v, want %v", c.name, c.roles, c.api, got, c.want)
+		}
+	}
+}

@@ -90,6 +90,14 @@ func (o consentObservation) consent() onboarding.Consent {
 // token for each API, issued to the app in that tenant, lists the granted
 // application permissions in its roles claim. Delegated permissions cannot
 // be seen this way and are left out.
+//
+// A token already held (this run's, or an earlier run's from
+// token_cache_path) answers when its roles hold every required permission
+// of the API; one that lacks any is asked for again, since consent may
+// have been granted since it was issued (by this apply, or by an admin
+// following the consent URL). So a no-change plan costs one token per API
+// and tenant at most, and none within the tokens' lifetime with a token
+// cache file; a revocation shows once the cached token has expired.
 func (d *providerData) observeWithAppToken(ctx context.Context, tenantID string, cred session.AppCredential, required []requiredPermission) (consentObservation, error) {
 	roles := onboarding.ApplicationPermissions(required)
 	var grants []onboarding.Grant
@@ -101,7 +109,11 @@ func (d *providerData) observeWithAppToken(ctx context.Context, tenantID string,
 			continue
 		}
 		seen[p.ResourceAppID] = true
-		c, err := d.Session.AppTokenClaimsAs(ctx, tenantID, cred, d.resourceURI(p.ResourceAppID))
+		resource := d.resourceURI(p.ResourceAppID)
+		c, err := d.Session.CachedAppTokenClaimsAs(ctx, tenantID, cred, resource)
+		if err == nil && !onboarding.TokenShowsAll(c.Roles, roles, p.ResourceAppID) {
+			c, err = d.Session.AppTokenClaimsAs(ctx, tenantID, cred, resource)
+		}
 		if te, ok := auth.AsTokenError(err); ok && onboarding.AppAbsent(te.Code) {
 			present = false
 			break // the app is not in the tenant: nothing is consented

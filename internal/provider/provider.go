@@ -58,6 +58,7 @@ type providerModel struct {
 	Partner                   *partnerModel   `tfsdk:"partner"`
 	CACertFile                types.String    `tfsdk:"ca_cert_file"`
 	MaxRetryWait              types.String    `tfsdk:"max_retry_wait"`
+	TokenCachePath            types.String    `tfsdk:"token_cache_path"`
 }
 
 type partnerModel struct {
@@ -180,6 +181,14 @@ func (p *onboardProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				"and a wait that would outlast the operation's time limit (such as `onboard_sync`'s `tenant_timeout`) is not started: the service's answer is reported at once. "+
 				"Every wait is logged at INFO (`TF_LOG=INFO`) with the API, method, path, status, delay and retry number. Environment: `ONBOARD_MAX_RETRY_WAIT`.", false,
 				durationValidator("must be a duration such as \"5m\" (units d, h, m, s)"), durationBetween(time.Second, time.Hour, "5m")),
+			"token_cache_path": str("A file in which the provider keeps the access tokens it gets (automation identity, onboarded apps, partner), "+
+				"so that the next run within the tokens' lifetime (about an hour) asks for none: without it every `terraform plan` asks for a token per API and customer tenant. "+
+				"Created if absent, mode `0600`, rewritten atomically; several roots may share one. "+
+				"**The file holds live access tokens: treat it like a secret** (anyone who reads it can call Graph and Business Central as the provider until the tokens expire); "+
+				"keep it out of version control and out of shared CI caches and artifacts. It holds no client secret or refresh token. "+
+				"Consent read from a cached token is the consent when the token was issued: a permission the token lacks is checked again with a new token, "+
+				"but a revocation outside Terraform shows only once the cached token expires (delete the file to see it at once). "+
+				"Environment: `ONBOARD_TOKEN_CACHE_PATH`.", false),
 		},
 	}
 }
@@ -302,7 +311,8 @@ func (p *onboardProvider) Configure(ctx context.Context, req provider.ConfigureR
 	}
 	opts := session.Options{Auth: cfg, Cloud: cloud, CACertFile: setting(m.CACertFile, "ONBOARD_CA_CERT_FILE"),
 		UserAgent: "terraform-provider-onboard/" + p.version, Log: logHTTP, MaxRetryWait: maxWait, RetryLog: logRetry,
-		ReplicationWait: envDuration("ONBOARD_REPLICATION_WAIT"), RetryBaseDelay: envDuration("ONBOARD_RETRY_BASE_DELAY")}
+		ReplicationWait: envDuration("ONBOARD_REPLICATION_WAIT"), RetryBaseDelay: envDuration("ONBOARD_RETRY_BASE_DELAY"),
+		TokenCachePath: setting(m.TokenCachePath, "ONBOARD_TOKEN_CACHE_PATH")}
 	if rt := setting(pm.RefreshToken, "ONBOARD_PARTNER_REFRESH_TOKEN"); rt != "" {
 		opts.PartnerRefreshToken, opts.PartnerClientID = rt, setting(pm.ClientID, "ONBOARD_PARTNER_CLIENT_ID")
 		if opts.PartnerClientID == "" {
@@ -312,7 +322,12 @@ func (p *onboardProvider) Configure(ctx context.Context, req provider.ConfigureR
 	s, err := session.New(opts)
 	var caErr *session.CAError
 	var credErr *session.CredentialError
+	var cacheErr *session.TokenCacheError
 	switch {
+	case errors.As(err, &cacheErr):
+		resp.Diagnostics.AddAttributeError(path.Root("token_cache_path"), "Cannot use the token cache file",
+			err.Error()+". Point token_cache_path (or ONBOARD_TOKEN_CACHE_PATH) at a file only the provider writes, or delete the file to start an empty cache.")
+		return
 	case errors.As(err, &caErr):
 		resp.Diagnostics.AddAttributeError(path.Root("ca_cert_file"), "Cannot read the CA certificate file",
 			err.Error()+". Point ca_cert_file (or ONBOARD_CA_CERT_FILE) at a readable PEM file.")
@@ -407,3 +422,7 @@ func configureData(raw any, diags interface{ AddError(string, string) }) *provid
 	}
 	return d
 }
+
+// FlushTokenCaches writes tokens not yet written to every token cache file
+// (token_cache_path); main calls it when Terraform stops the provider.
+func FlushTokenCaches() error { return session.FlushTokenCaches() }

@@ -75,6 +75,10 @@ type Options struct {
 	// client (identity platform, Graph, Business Central): API, method,
 	// path, status, delay, retry n of m.
 	RetryLog func(ctx context.Context, msg string, fields map[string]any)
+	// TokenCachePath, when set, is a file that keeps access tokens
+	// between runs (auth.TokenFile): every token source of the session
+	// (automation identity, onboarded apps, partner) reads and adds to it.
+	TokenCachePath string
 }
 
 // DefaultMaxRetryWait is the cap on one wait when Options set none: long
@@ -102,13 +106,14 @@ const (
 type Session struct {
 	opts    Options
 	http    *http.Client
+	tokens  *auth.TokenFile // nil without TokenCachePath
 	auth    *auth.Authenticator
 	home    *graph.Client
 	partner *auth.RefreshTokenSource
 
 	// apps are authenticators of onboarded apps, per app and secret: one
-	// MSAL client per tenant each, kept so that consent checks reuse the
-	// tenant's discovery and tokens across resources.
+	// MSAL client each for every tenant, kept so that consent checks reuse
+	// each tenant's discovery and tokens across resources.
 	apps sync.Map // key -> *auth.Authenticator
 	// graphs are per tenant: bounded, so a run over 10,000 customers keeps
 	// those in use, not one client per customer.
@@ -132,8 +137,13 @@ func New(o Options) (*Session, error) {
 		o.MaxRetryWait = DefaultMaxRetryWait
 	}
 	s := &Session{opts: o, http: hc, graphs: newLRU[clientKey, *graph.Client](clientCacheSize)}
+	if o.TokenCachePath != "" {
+		if s.tokens, err = auth.OpenTokenFile(o.TokenCachePath); err != nil {
+			return nil, &TokenCacheError{Path: o.TokenCachePath, Err: err}
+		}
+	}
 	cfg := o.Auth
-	cfg.Cloud, cfg.HTTPClient = o.Cloud, hc
+	cfg.Cloud, cfg.HTTPClient, cfg.TokenCache = o.Cloud, hc, s.tokens
 	cfg.MaxRetryWait, cfg.Log = o.MaxRetryWait, o.RetryLog
 	if s.auth, err = auth.New(cfg); err != nil {
 		return nil, &CredentialError{Err: err}
@@ -143,7 +153,7 @@ func New(o Options) (*Session, error) {
 	}
 	if o.PartnerRefreshToken != "" {
 		s.partner = auth.NewRefreshTokenSource(o.Cloud, o.PartnerClientID, o.PartnerRefreshToken, hc)
-		s.partner.MaxRetryWait, s.partner.Log = o.MaxRetryWait, o.RetryLog
+		s.partner.MaxRetryWait, s.partner.Log, s.partner.Cache = o.MaxRetryWait, o.RetryLog, s.tokens
 	}
 	return s, nil
 }
@@ -156,6 +166,20 @@ type CAError struct {
 
 func (e *CAError) Error() string { return e.Err.Error() }
 func (e *CAError) Unwrap() error { return e.Err }
+
+// TokenCacheError: the token cache file cannot be read.
+type TokenCacheError struct {
+	Path string
+	Err  error
+}
+
+func (e *TokenCacheError) Error() string { return e.Err.Error() }
+func (e *TokenCacheError) Unwrap() error { return e.Err }
+
+// FlushTokenCaches writes new tokens to every token cache file now; the
+// provider's process calls it when Terraform stops it (new tokens are
+// otherwise written within seconds).
+func FlushTokenCaches() error { return auth.FlushTokenFiles() }
 
 // CredentialError: the automation identity's configuration is not usable.
 type CredentialError struct{ Err error }
@@ -236,6 +260,22 @@ func (s *Session) BC(c BCCredentials, p Profile) (*bcadmin.Client, error) {
 // a token is issued, so a cached token would not do).
 func (s *Session) AppTokenClaims(ctx context.Context, tenantID, clientID, secret, resource string) (Claims, error) {
 	return s.AppTokenClaimsAs(ctx, tenantID, AppCredential{ClientID: clientID, Secret: secret}, resource)
+}
+
+// CachedAppTokenClaimsAs is AppTokenClaimsAs from a token already held
+// (this run's, or the token cache file's) when there is one: its roles are
+// those consented when it was issued, so a caller that finds a permission
+// missing asks AppTokenClaimsAs to be sure.
+func (s *Session) CachedAppTokenClaimsAs(ctx context.Context, tenantID string, c AppCredential, resource string) (Claims, error) {
+	a, err := s.appAs(c)
+	if err != nil {
+		return Claims{}, err
+	}
+	tok, err := a.Token(ctx, tenantID, resource)
+	if err != nil {
+		return Claims{}, err
+	}
+	return ParseClaims(tok.Value), nil
 }
 
 // AppTokenClaimsAs is AppTokenClaims with the app's secret or certificate.

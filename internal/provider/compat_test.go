@@ -92,36 +92,21 @@ func compatTests(t *testing.T) []string {
 	return names
 }
 
-func TestCompatTestsListed(t *testing.T) {
-	fset := token.NewFileSet()
+// testDecls is the external test package's top-level declarations by name
+// (a method counts as part of its receiver's type) and its acceptance tests.
+type testDecls struct {
+	decls map[string][]ast.Node
+	tests []string
+}
+
+func readTestDecls(t *testing.T) testDecls {
+	t.Helper()
 	files, err := filepath.Glob("*_test.go")
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Every top-level declaration of the external test package: what it
-	// refers to by name, and the first marker in it. A method counts as
-	// part of its receiver's type.
-	type decl struct {
-		refs   []string
-		marker string
-	}
-	decls := map[string]*decl{}
-	var tests []string
-	add := func(name string, n ast.Node) {
-		if decls[name] == nil {
-			decls[name] = &decl{}
-		}
-		d := decls[name]
-		ast.Inspect(n, func(n ast.Node) bool {
-			if id, ok := n.(*ast.Ident); ok {
-				d.refs = append(d.refs, id.Name)
-			}
-			if d.marker == "" {
-				d.marker = compatMarker(n)
-			}
-			return true
-		})
-	}
+	td := testDecls{decls: map[string][]ast.Node{}}
+	fset := token.NewFileSet()
 	for _, f := range files {
 		file, err := parser.ParseFile(fset, f, nil, 0)
 		if err != nil {
@@ -143,56 +128,122 @@ func TestCompatTestsListed(t *testing.T) {
 						name = id.Name
 					}
 				} else if strings.HasPrefix(name, "TestAcc") {
-					tests = append(tests, name)
+					td.tests = append(td.tests, name)
 				}
-				add(name, d)
+				td.decls[name] = append(td.decls[name], d)
 			case *ast.GenDecl:
 				for _, s := range d.Specs {
 					switch s := s.(type) {
 					case *ast.TypeSpec:
-						add(s.Name.Name, s)
+						td.decls[s.Name.Name] = append(td.decls[s.Name.Name], s)
 					case *ast.ValueSpec:
 						for _, n := range s.Names {
-							add(n.Name, s)
+							td.decls[n.Name] = append(td.decls[n.Name], s)
 						}
 					}
 				}
 			}
 		}
 	}
-	// why returns the chain from name to a marker, or nil.
-	var why func(name string, seen map[string]bool) []string
-	why = func(name string, seen map[string]bool) []string {
-		d := decls[name]
-		if d == nil || seen[name] {
+	if len(td.tests) < 20 {
+		t.Fatalf("found only %d acceptance tests: does the test read the right directory?", len(td.tests))
+	}
+	return td
+}
+
+// why returns the chain from the declaration name, through the package's
+// declarations it refers to, to the first node marker describes, or nil.
+func (td testDecls) why(name string, marker func(ast.Node) string) []string {
+	seen := map[string]bool{}
+	var walk func(name string) []string
+	walk = func(name string) []string {
+		if seen[name] || td.decls[name] == nil {
 			return nil
 		}
 		seen[name] = true
-		if d.marker != "" {
-			return []string{name, d.marker}
+		var refs []string
+		var found string
+		for _, d := range td.decls[name] {
+			ast.Inspect(d, func(n ast.Node) bool {
+				if found != "" {
+					return false
+				}
+				if found = marker(n); found != "" {
+					return false
+				}
+				if id, ok := n.(*ast.Ident); ok && id.Name != name {
+					refs = append(refs, id.Name)
+				}
+				return true
+			})
 		}
-		for _, r := range d.refs {
-			if r == name {
-				continue
-			}
-			if chain := why(r, seen); chain != nil {
+		if found != "" {
+			return []string{name, found}
+		}
+		for _, r := range refs {
+			if chain := walk(r); chain != nil {
 				return append([]string{name}, chain...)
 			}
 		}
 		return nil
 	}
+	return walk(name)
+}
+
+func TestCompatTestsListed(t *testing.T) {
+	td := readTestDecls(t)
 	listed := compatTests(t)
-	for _, name := range tests {
-		if chain := why(name, map[string]bool{}); chain != nil && !slices.Contains(listed, name) {
+	for _, name := range td.tests {
+		if chain := td.why(name, compatMarker); chain != nil && !slices.Contains(listed, name) {
 			t.Errorf("%s depends on the Terraform CLI's version (%s): add it to COMPAT_TESTS in GNUmakefile", name, strings.Join(chain, " → "))
 		}
 	}
 	for _, name := range listed {
-		if !slices.Contains(tests, name) {
+		if !slices.Contains(td.tests, name) {
 			t.Errorf("COMPAT_TESTS in GNUmakefile names %s, which is no acceptance test of internal/provider", name)
 		}
 	}
-	if len(tests) < 20 {
-		t.Fatalf("found only %d acceptance tests: does the test read the right directory?", len(tests))
+}
+
+// Parallel acceptance tests run together once every sequential test has
+// finished, so the emulator's clock stands still while they run. A test that
+// calls t.Parallel() must therefore change nothing the others see and read
+// nothing the others change: no clock, faults, throttling, replication delay,
+// counters, tenants or Business Central environments seeded or deleted, no
+// t.Setenv (which Go refuses in a parallel test anyway).
+var sharedStateCalls = []string{"Advance", "InjectFault", "ClearFaults", "SetThrottling", "SetReplicationDelay", "Counters",
+	"ResetCounters", "Retries", "IssuedTokens", "SeedTenant", "DeleteTenant", "AddGDAPRelationship", "SetConsentAdmin",
+	"SeedBCEnvironment", "Reset", "PutState", "Setenv"}
+
+func sharedStateMarker(n ast.Node) string {
+	if sel, ok := n.(*ast.SelectorExpr); ok && slices.Contains(sharedStateCalls, sel.Sel.Name) {
+		return "calls " + sel.Sel.Name
+	}
+	return ""
+}
+
+func isParallelCall(n ast.Node) string {
+	if call, ok := n.(*ast.CallExpr); ok {
+		if sel, ok := call.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "Parallel" {
+			return "t.Parallel"
+		}
+	}
+	return ""
+}
+
+func TestParallelTestsLeaveSharedStateAlone(t *testing.T) {
+	td := readTestDecls(t)
+	parallel := 0
+	for _, name := range td.tests {
+		if td.why(name, isParallelCall) == nil {
+			continue
+		}
+		parallel++
+		if chain := td.why(name, sharedStateMarker); chain != nil {
+			t.Errorf("%s runs in parallel but changes or reads the shared emulator's state (%s): remove t.Parallel()", name, strings.Join(chain, " → "))
+		}
+	}
+	if parallel == 0 {
+		t.Fatal("no acceptance test calls t.Parallel(): does the test read the right directory?")
 	}
 }

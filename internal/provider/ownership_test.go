@@ -48,6 +48,7 @@ func appByUnique(srv *emulator.Server, unique string) (emulator.AppView, bool) {
 // the other team's app, and an app another configuration has since
 // imported.
 func TestAccEntraApp_sharedHomeTenant(t *testing.T) {
+	t.Parallel()
 	srv := acctest.Emulator(t)
 	prefix := "onboard-acc-shared-"
 	otherTeam, otherClientID, err := srv.RegisterApp(home, prefix+"給与チーム", "給与チーム")
@@ -194,6 +195,7 @@ resource "onboard_client_secret" "test" {
 // once purged, or with restore_soft_deleted = false, plan creates a new app
 // and a new secret instead of failing.
 func TestAccEntraApp_deletedOutOfBand(t *testing.T) {
+	t.Parallel()
 	srv := acctest.Emulator(t)
 	name := acctest.Name(t, "deleted")
 	sameID := statecheck.CompareValue(compare.ValuesSame())
@@ -348,6 +350,7 @@ resource "onboard_client_secret" "test" {
 // tenant's refresh warns instead of failing, apply restores the app with
 // its client ID, and the customer's consent still holds.
 func TestAccEntraApp_restoreKeepsCustomerConsent(t *testing.T) {
+	t.Parallel()
 	srv := acctest.Emulator(t)
 	name := acctest.Name(t, "consented")
 	config := fmt.Sprintf(`

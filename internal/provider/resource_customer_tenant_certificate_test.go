@@ -18,6 +18,7 @@ import (
 // customer tenant, and the sync reads the tenant, signing in as the app by
 // certificate.
 func TestAccCustomerTenant_readsConsentByCertificate(t *testing.T) {
+	t.Parallel()
 	srv := acctest.Emulator(t)
 	name := acctest.Name(t, "certificate only")
 	config := fmt.Sprintf(`

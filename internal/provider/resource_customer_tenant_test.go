@@ -22,6 +22,7 @@ import (
 // Seeds 001-003: a single-tenant app; the provider's automation identity
 // grants admin consent in its own tenant, and plan shows a revocation.
 func TestAccCustomerTenant_homeTenantConsent(t *testing.T) {
+	t.Parallel()
 	srv := acctest.Emulator(t)
 	name := acctest.Name(t, "connector")
 	config := fmt.Sprintf(`
@@ -205,6 +206,7 @@ resource "onboard_customer_tenant" "northwind" {
 }
 
 func TestAccCustomerTenant_unknownDomain(t *testing.T) {
+	t.Parallel()
 	acctest.Emulator(t)
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
@@ -224,6 +226,7 @@ resource "onboard_customer_tenant" "x" {
 // imported state has no client_secret, so the consent is read on the next
 // apply, which stores it.
 func TestAccCustomerTenant_import(t *testing.T) {
+	t.Parallel()
 	srv := acctest.Emulator(t)
 	name := acctest.Name(t, "import")
 	app := graphAppConfig(name)
@@ -283,6 +286,7 @@ func TestAccCustomerTenant_import(t *testing.T) {
 // A spreadsheet that lists a customer by domain and again by tenant ID is
 // refused at plan, naming both.
 func TestAccCustomerTenant_listedTwice(t *testing.T) {
+	t.Parallel()
 	acctest.Emulator(t)
 	name := acctest.Name(t, "twice")
 	app := fmt.Sprintf(`

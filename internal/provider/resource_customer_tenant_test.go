@@ -60,10 +60,7 @@ resource "onboard_customer_tenant" "home" {
 					statecheck.ExpectKnownValue("onboard_customer_tenant.home", tfjsonpath.New("tenant_display_name"), knownvalue.StringExact(emulator.DefaultHomeTenantName)),
 					statecheck.ExpectKnownValue("onboard_customer_tenant.home", tfjsonpath.New("service_principal_id"), knownvalue.StringRegexp(guid)),
 				},
-				Check: func(s *terraform.State) error {
-					clientID = s.RootModule().Resources["onboard_entra_app.app"].Primary.Attributes["client_id"]
-					return nil
-				},
+				Check: saveAttr("onboard_entra_app.app", "client_id", &clientID),
 			},
 			{Config: config, PlanOnly: true},
 			{
@@ -238,17 +235,10 @@ func TestAccCustomerTenant_import(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: app,
-				Check: func(s *terraform.State) error {
-					clientID = s.RootModule().Resources["onboard_entra_app.app"].Primary.Attributes["client_id"]
-					return nil
-				},
+				Check:  saveAttr("onboard_entra_app.app", "client_id", &clientID),
 			},
 			{
-				PreConfig: func() {
-					if err := srv.Consent(emulator.NorthwindTenantID, clientID, "admin@northwind.onmicrosoft.com"); err != nil {
-						t.Fatal(err)
-					}
-				},
+				PreConfig:          consentAs(t, srv, emulator.NorthwindTenantID, &clientID, "admin@northwind.onmicrosoft.com"),
 				Config:             withCustomer,
 				ResourceName:       "onboard_customer_tenant.northwind",
 				ImportState:        true,

@@ -3,8 +3,6 @@
 package acctest
 
 import (
-	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -13,12 +11,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
-	"github.com/hashicorp/go-plugin"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator"
 	"github.com/onboard-tf/terraform-provider-onboard/internal/provider"
@@ -122,38 +117,4 @@ func PreCheck(t *testing.T) {
 // Name returns a unique display name for a test object.
 func Name(t *testing.T, suffix string) string {
 	return fmt.Sprintf("acc %s %s", t.Name(), suffix)
-}
-
-// Reattach serves the provider from the test process to Terraform CLI runs
-// the test makes itself (outside terraform-plugin-testing, whose state shim
-// cannot read for_each instances): it returns the TF_REATTACH_PROVIDERS
-// value for registry.terraform.io/onboard-tf/onboard. One server per
-// concurrent Terraform process; each stops when the test ends.
-func Reattach(t *testing.T) string {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	config := make(chan *plugin.ReattachConfig, 1)
-	closed := make(chan struct{})
-	const addr = "registry.terraform.io/onboard-tf/onboard"
-	go func() {
-		_ = tf6server.Serve(addr, providerserver.NewProtocol6(provider.New("test")()), tf6server.WithDebug(ctx, config, closed),
-			tf6server.WithLoggingSink(t), tf6server.WithoutLogStderrOverride())
-	}()
-	var c *plugin.ReattachConfig
-	select {
-	case c = <-config:
-	case <-time.After(30 * time.Second):
-		cancel()
-		t.Fatal("the provider did not start serving")
-	}
-	t.Cleanup(func() {
-		cancel()
-		<-closed
-	})
-	b, err := json.Marshal(map[string]any{addr: map[string]any{"Protocol": string(c.Protocol), "ProtocolVersion": c.ProtocolVersion,
-		"Pid": c.Pid, "Test": true, "Addr": map[string]string{"Network": c.Addr.Network(), "String": c.Addr.String()}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }

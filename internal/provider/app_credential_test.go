@@ -164,11 +164,7 @@ func TestAccAppCredential_secretStoredOnce(t *testing.T) {
 			{
 				// The customer consents: the refresh reads it as the app with
 				// the secret onboard_client_secret holds, and plan is empty.
-				PreConfig: func() {
-					if err := srv.Consent(emulator.FabrikamTenantID, clientID, "admin@fabrikam.onmicrosoft.com"); err != nil {
-						t.Fatal(err)
-					}
-				},
+				PreConfig:        consentAs(t, srv, emulator.FabrikamTenantID, &clientID, "admin@fabrikam.onmicrosoft.com"),
 				Config:           oneCopyConfig(name),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				ConfigStateChecks: []statecheck.StateCheck{

@@ -70,10 +70,7 @@ check "secrets" {
 		Steps: []resource.TestStep{
 			{
 				Config: base,
-				Check: func(s *terraform.State) error {
-					clientID = s.RootModule().Resources["onboard_entra_app.app"].Primary.Attributes["client_id"]
-					return nil
-				},
+				Check:  saveAttr("onboard_entra_app.app", "client_id", &clientID),
 			},
 			{
 				PreConfig: func() {

@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/onboard-tf/terraform-provider-onboard/internal/acctest"
@@ -81,10 +80,7 @@ data "onboard_sync" "all" {
 		Steps: []resource.TestStep{
 			{
 				Config: base,
-				Check: func(s *terraform.State) error {
-					clientID = s.RootModule().Resources["onboard_entra_app.app"].Primary.Attributes["client_id"]
-					return nil
-				},
+				Check:  saveAttr("onboard_entra_app.app", "client_id", &clientID),
 			},
 			{
 				PreConfig: func() {

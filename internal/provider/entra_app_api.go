@@ -50,12 +50,13 @@ func permissionScopeBlock() schema.SetNestedBlock {
 			"other apps require it by its `value` in `delegated_permissions` of `onboard_api_permission` (`api` = this app's `client_id`), and users or " +
 			"admins consent to it. Set `identifier_uris` (e.g. `api://<client id>`) so clients can request it. Removing or renaming an enabled scope " +
 			"disables it first, as Microsoft Graph requires (\"To delete a permission, this property must first be set to false\").",
-		NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{Required: true, Validators: []validator.String{guidValidator()},
-				MarkdownDescription: "The scope's ID, a GUID you choose (e.g. from `random_uuid`); grants refer to it, so keep it stable."},
-			"value": schema.StringAttribute{Required: true, Validators: []validator.String{entitlementValueValidator("Payroll.Read")},
-				MarkdownDescription: "The scope's name, as it appears in the `scp` claim of tokens, e.g. `Payroll.Read`: at most 120 characters, letters, digits and " +
-					"``:!#$%&'()*+,-./;<=>?@[]^_`{|}~``, no spaces, not starting with `.`. Unique across the app's scopes and app roles. Checked at plan."},
+		NestedObject: schema.NestedBlockObject{Attributes: entitlementAttributes(entitlementText{
+			ID: "The scope's ID, a GUID you choose (e.g. from `random_uuid`); grants refer to it, so keep it stable.",
+			Value: "The scope's name, as it appears in the `scp` claim of tokens, e.g. `Payroll.Read`: at most 120 characters, letters, digits and " +
+				"``:!#$%&'()*+,-./;<=>?@[]^_`{|}~``, no spaces, not starting with `.`. Unique across the app's scopes and app roles. Checked at plan.",
+			Enabled: "Whether the scope can be requested and granted (default `true`).",
+			Example: "Payroll.Read",
+		}, map[string]schema.Attribute{
 			// Required, not defaulted: the framework matches a set element to
 			// its configuration by value, so a second default in one element
 			// (after enabled's) would be applied over a configured value.
@@ -70,17 +71,13 @@ func permissionScopeBlock() schema.SetNestedBlock {
 				MarkdownDescription: "The permission's title when a user consents for themselves."},
 			"user_consent_description": schema.StringAttribute{Optional: true,
 				MarkdownDescription: "What consenting allows, shown to a user who consents for themselves."},
-			"enabled": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(true),
-				MarkdownDescription: "Whether the scope can be requested and granted (default `true`)."},
-		}},
+		})},
 	}
 }
 
 func scopesFromSet(ctx context.Context, set types.Set, diags *diag.Diagnostics) []graph.PermissionScope {
-	var models []permissionScopeModel
-	diags.Append(set.ElementsAs(ctx, &models, false)...)
 	out := []graph.PermissionScope{}
-	for _, m := range models {
+	for _, m := range modelsFromSet[permissionScopeModel](ctx, set, diags) {
 		out = append(out, graph.PermissionScope{ID: strings.ToLower(m.ID.ValueString()), Value: m.Value.ValueString(), Type: m.Type.ValueString(),
 			AdminConsentDisplayName: m.AdminConsentDisplayName.ValueString(), AdminConsentDescription: m.AdminConsentDescription.ValueString(),
 			UserConsentDisplayName: m.UserConsentDisplayName.ValueString(), UserConsentDescription: m.UserConsentDescription.ValueString(),
@@ -97,27 +94,13 @@ func scopesSet(ctx context.Context, scopes []graph.PermissionScope, diags *diag.
 			UserConsentDisplayName: nullableString(s.UserConsentDisplayName), UserConsentDescription: nullableString(s.UserConsentDescription),
 			Enabled: types.BoolValue(s.IsEnabled)})
 	}
-	v, d := types.SetValueFrom(ctx, types.ObjectType{AttrTypes: permissionScopeAttrTypes}, models)
-	diags.Append(d...)
-	return v
+	return setOfModels(ctx, permissionScopeAttrTypes, models, diags)
 }
 
-// scopesToDisable is rolesToDisable for scopes: the state's scopes with
-// those the plan removes or renames turned off, or nil when none is.
+// scopesToDisable is rolesToDisable for scopes.
 func scopesToDisable(current, planned []graph.PermissionScope) []graph.PermissionScope {
-	var out []graph.PermissionScope
-	disabling := false
-	for _, c := range current {
-		keep := slices.ContainsFunc(planned, func(p graph.PermissionScope) bool { return strings.EqualFold(p.ID, c.ID) && p.Value == c.Value })
-		if c.IsEnabled && !keep {
-			c.IsEnabled, disabling = false, true
-		}
-		out = append(out, c)
-	}
-	if !disabling {
-		return nil
-	}
-	return out
+	return entitlementsToDisable(current, planned, func(s graph.PermissionScope) (string, string) { return s.ID, s.Value },
+		func(s *graph.PermissionScope) *bool { return &s.IsEnabled })
 }
 
 // brandingURLValidator: the consent screen's links, https only.

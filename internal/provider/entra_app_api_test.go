@@ -73,6 +73,7 @@ data "onboard_entra_app" "api" {
 // first), drops the owner it added but not one added in the portal, and
 // clears links and claims. Invalid values fail at plan.
 func TestAccEntraApp_vendorAPI(t *testing.T) {
+	t.Parallel()
 	emu := acctest.Emulator(t)
 	name := acctest.Name(t, "vendor-api")
 	role := appRoleHCL(payrollReadID, "Payroll.Read.All")

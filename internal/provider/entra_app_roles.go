@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -39,28 +38,25 @@ func appRoleBlock() schema.SetNestedBlock {
 		MarkdownDescription: "An app role the app exposes (\"App roles\" in the Entra admin center): with `allowed_member_types = [\"Application\"]` it is an " +
 			"application permission other apps require by its `value` with `onboard_api_permission` (`api` = this app's `client_id`). " +
 			"Removing or renaming an enabled role disables it first, as Microsoft Graph requires.",
-		NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{Required: true, Validators: []validator.String{guidValidator()},
-				MarkdownDescription: "The role's ID, a GUID you choose (e.g. from `random_uuid`); it is what grants refer to, so keep it stable."},
-			"value": schema.StringAttribute{Required: true, Validators: []validator.String{entitlementValueValidator("Payroll.Read.All")},
-				MarkdownDescription: "The permission's name, as it appears in the `roles` claim of tokens, e.g. `Payroll.Read.All`: at most 120 characters, letters, digits and " +
-					"``:!#$%&'()*+,-./;<=>?@[]^_`{|}~``, no spaces, not starting with `.`. Unique across the app's app roles and scopes. Checked at plan."},
+		NestedObject: schema.NestedBlockObject{Attributes: entitlementAttributes(entitlementText{
+			ID: "The role's ID, a GUID you choose (e.g. from `random_uuid`); it is what grants refer to, so keep it stable.",
+			Value: "The permission's name, as it appears in the `roles` claim of tokens, e.g. `Payroll.Read.All`: at most 120 characters, letters, digits and " +
+				"``:!#$%&'()*+,-./;<=>?@[]^_`{|}~``, no spaces, not starting with `.`. Unique across the app's app roles and scopes. Checked at plan.",
+			Enabled: "Whether the role can be required and granted (default `true`).",
+			Example: "Payroll.Read.All",
+		}, map[string]schema.Attribute{
 			"display_name": schema.StringAttribute{Required: true, MarkdownDescription: "What consent screens and the admin center show."},
 			"description":  schema.StringAttribute{Required: true, MarkdownDescription: "What granting the role allows, shown to the admin who consents."},
 			"allowed_member_types": schema.SetAttribute{ElementType: types.StringType, Required: true,
 				Validators:          []validator.Set{setvalidator.SizeAtLeast(1), setvalidator.ValueStringsAre(stringvalidator.OneOf("Application", "User"))},
 				MarkdownDescription: "`Application` (an application permission for other apps), `User` (assignable to users and groups), or both."},
-			"enabled": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(true),
-				MarkdownDescription: "Whether the role can be required and granted (default `true`)."},
-		}},
+		})},
 	}
 }
 
 func appRolesFromSet(ctx context.Context, set types.Set, diags *diag.Diagnostics) []graph.AppRole {
-	var models []appRoleModel
-	diags.Append(set.ElementsAs(ctx, &models, false)...)
 	out := []graph.AppRole{}
-	for _, m := range models {
+	for _, m := range modelsFromSet[appRoleModel](ctx, set, diags) {
 		out = append(out, graph.AppRole{ID: strings.ToLower(m.ID.ValueString()), Value: m.Value.ValueString(), DisplayName: m.DisplayName.ValueString(),
 			Description: m.Description.ValueString(), AllowedMemberTypes: setStrings(ctx, m.AllowedMemberTypes, diags), IsEnabled: m.Enabled.ValueBool()})
 	}
@@ -73,29 +69,13 @@ func appRolesSet(ctx context.Context, roles []graph.AppRole, diags *diag.Diagnos
 		models = append(models, appRoleModel{ID: types.StringValue(strings.ToLower(r.ID)), Value: types.StringValue(r.Value), DisplayName: types.StringValue(r.DisplayName),
 			Description: types.StringValue(r.Description), AllowedMemberTypes: stringSet(ctx, r.AllowedMemberTypes, diags), Enabled: types.BoolValue(r.IsEnabled)})
 	}
-	v, d := types.SetValueFrom(ctx, types.ObjectType{AttrTypes: appRoleAttrTypes}, models)
-	diags.Append(d...)
-	return v
+	return setOfModels(ctx, appRoleAttrTypes, models, diags)
 }
 
 // rolesToDisable is the state's roles with those the plan removes or
 // renames turned off, or nil when none is: Graph refuses to delete or
 // change the value of an enabled role, so updates disable it first.
 func rolesToDisable(current, planned []graph.AppRole) []graph.AppRole {
-	var out []graph.AppRole
-	disabling := false
-	for _, c := range current {
-		keep := false
-		for _, p := range planned {
-			keep = keep || (strings.EqualFold(p.ID, c.ID) && p.Value == c.Value)
-		}
-		if c.IsEnabled && !keep {
-			c.IsEnabled, disabling = false, true
-		}
-		out = append(out, c)
-	}
-	if !disabling {
-		return nil
-	}
-	return out
+	return entitlementsToDisable(current, planned, func(r graph.AppRole) (string, string) { return r.ID, r.Value },
+		func(r *graph.AppRole) *bool { return &r.IsEnabled })
 }

@@ -56,6 +56,7 @@ func appRoleHCL(id, value string) string {
 // is the authority, for typos too. Removing an enabled role disables it
 // first, as Graph requires.
 func TestAccEntraApp_appRoleRequiredBySecondApp(t *testing.T) {
+	t.Parallel()
 	emu := acctest.Emulator(t)
 	name := acctest.Name(t, "payroll")
 	both := appRoleHCL(payrollReadID, "Payroll.Read.All") + appRoleHCL(payrollWriteID, "Payroll.ReadWrite.All")

@@ -214,10 +214,7 @@ func TestAccFaults_oneCustomerFailsAlone(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: app,
-				Check: func(s *terraform.State) error {
-					clientID = s.RootModule().Resources["onboard_entra_app.app"].Primary.Attributes["client_id"]
-					return nil
-				},
+				Check:  saveAttr("onboard_entra_app.app", "client_id", &clientID),
 			},
 			{
 				// A wrong secret fails its customer; the three others are created.

@@ -5,7 +5,9 @@ import (
 	"regexp"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator"
 )
@@ -63,4 +65,28 @@ func expectNoop(addrs ...string) []plancheck.PlanCheck {
 		out = append(out, plancheck.ExpectResourceAction(a, plancheck.ResourceActionNoop))
 	}
 	return out
+}
+
+// saveAttr is a check that copies attribute attr of resource addr from the
+// step's state into *dst, for the next steps.
+func saveAttr(addr, attr string, dst *string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		r, ok := s.RootModule().Resources[addr]
+		if !ok {
+			return fmt.Errorf("%s is not in state", addr)
+		}
+		*dst = r.Primary.Attributes[attr]
+		return nil
+	}
+}
+
+// consentAs is a PreConfig in which upn, an admin of tenant, consents to
+// the app *clientID (read when the step runs, after saveAttr set it).
+func consentAs(t *testing.T, srv *emulator.Server, tenant string, clientID *string, upn string) func() {
+	return func() {
+		t.Helper()
+		if err := srv.Consent(tenant, *clientID, upn); err != nil {
+			t.Fatal(err)
+		}
+	}
 }

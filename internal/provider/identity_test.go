@@ -79,6 +79,7 @@ func TestIdentityImportOverProtocol(t *testing.T) {
 
 // The same through the CLI, with an import block's identity (1.12+).
 func TestAccEntraApp_importByIdentity(t *testing.T) {
+	t.Parallel()
 	srv := acctest.Emulator(t)
 	name := acctest.Name(t, "identity-cli")
 	objectID, _, err := srv.RegisterApp(emulator.DefaultHomeTenantID, "", name)

@@ -28,6 +28,7 @@ import (
 // with `moved` blocks: nothing is created or replaced, and the secret's
 // value, which exists only in state, comes along.
 func TestAccMovedFromAzuread(t *testing.T) {
+	t.Parallel()
 	srv := acctest.Emulator(t)
 	name := acctest.Name(t, "moved")
 	objectID, clientID, err := srv.RegisterApp(emulator.DefaultHomeTenantID, "", name)
@@ -39,7 +40,7 @@ func TestAccMovedFromAzuread(t *testing.T) {
 		"resourceAppId": graphAppID, "resourceAccess": []map[string]any{{"id": userReadAll, "type": "Role"}}}}}); err != nil {
 		t.Fatal(err)
 	}
-	end := time.Now().Add(180 * 24 * time.Hour).UTC().Truncate(time.Second).Format(time.RFC3339)
+	end := srv.Now().Add(180 * 24 * time.Hour).UTC().Truncate(time.Second).Format(time.RFC3339)
 	endTime, _ := time.Parse(time.RFC3339, end)
 	keyID, secret, err := srv.AddSecret(emulator.DefaultHomeTenantID, objectID, "", endTime)
 	if err != nil {

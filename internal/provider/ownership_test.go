@@ -48,6 +48,7 @@ func appByUnique(srv *emulator.Server, unique string) (emulator.AppView, bool) {
 // the other team's app, and an app another configuration has since
 // imported.
 func TestAccEntraApp_sharedHomeTenant(t *testing.T) {
+	t.Parallel()
 	srv := acctest.Emulator(t)
 	prefix := "onboard-acc-shared-"
 	otherTeam, otherClientID, err := srv.RegisterApp(home, prefix+"給与チーム", "給与チーム")
@@ -194,6 +195,7 @@ resource "onboard_client_secret" "test" {
 // once purged, or with restore_soft_deleted = false, plan creates a new app
 // and a new secret instead of failing.
 func TestAccEntraApp_deletedOutOfBand(t *testing.T) {
+	t.Parallel()
 	srv := acctest.Emulator(t)
 	name := acctest.Name(t, "deleted")
 	sameID := statecheck.CompareValue(compare.ValuesSame())
@@ -348,29 +350,10 @@ resource "onboard_client_secret" "test" {
 // tenant's refresh warns instead of failing, apply restores the app with
 // its client ID, and the customer's consent still holds.
 func TestAccEntraApp_restoreKeepsCustomerConsent(t *testing.T) {
+	t.Parallel()
 	srv := acctest.Emulator(t)
 	name := acctest.Name(t, "consented")
-	config := fmt.Sprintf(`
-resource "onboard_entra_app" "app" {
-  display_name     = %q
-  sign_in_audience = "AzureADMultipleOrgs"
-}
-resource "onboard_client_secret" "app" {
-  application_id = onboard_entra_app.app.id
-  lifetime       = "720h"
-}
-resource "onboard_api_permission" "graph" {
-  application_id          = onboard_entra_app.app.id
-  api                     = "Microsoft Graph"
-  application_permissions = ["User.Read.All"]
-}
-resource "onboard_customer_tenant" "fabrikam" {
-  client_id     = onboard_entra_app.app.client_id
-  client_secret = onboard_client_secret.app.value
-  tenant        = %q
-  depends_on    = [onboard_api_permission.graph]
-}
-`, name, emulator.FabrikamTenantID)
+	config := graphAppConfig(name) + customerConfig("fabrikam", emulator.FabrikamTenantID, "onboard_client_secret.app.value")
 	sameClient := statecheck.CompareValue(compare.ValuesSame())
 	var clientID string
 	resource.Test(t, resource.TestCase{
@@ -378,22 +361,15 @@ resource "onboard_customer_tenant" "fabrikam" {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: config,
-				Check: func(s *terraform.State) error {
-					clientID = s.RootModule().Resources["onboard_entra_app.app"].Primary.Attributes["client_id"]
-					return nil
-				},
+				Config:            config,
+				Check:             saveAttr("onboard_entra_app.app", "client_id", &clientID),
 				ConfigStateChecks: []statecheck.StateCheck{sameClient.AddStateValue("onboard_entra_app.app", tfjsonpath.New("client_id"))},
 				// Fabrikam has not consented yet: plan keeps showing it pending.
 				ExpectNonEmptyPlan: true,
 			},
 			{
-				PreConfig: func() {
-					if err := srv.Consent(emulator.FabrikamTenantID, clientID, "admin@fabrikam.onmicrosoft.com"); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: config,
+				PreConfig: consentAs(t, srv, emulator.FabrikamTenantID, &clientID, "admin@fabrikam.onmicrosoft.com"),
+				Config:    config,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("onboard_customer_tenant.fabrikam", tfjsonpath.New("consent_state"), knownvalue.StringExact("granted")),
 				},

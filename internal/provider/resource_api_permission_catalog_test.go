@@ -172,6 +172,7 @@ resource "onboard_customer_tenant" "northwind" {
 // Any API, named by its service principal's display name (any case) in the
 // home tenant: Exchange Online's and Azure Service Management's real IDs.
 func TestAccAPIPermission_apiByDisplayName(t *testing.T) {
+	t.Parallel()
 	emu := acctest.Emulator(t)
 	name := acctest.Name(t, "exo")
 	config := func(api, app, del string) string {
@@ -252,6 +253,7 @@ resource "onboard_api_permission" "arm" {
 // Diagnostics at plan name what is wrong and what was meant, from the list
 // the tenant's service principal offers.
 func TestAccAPIPermission_preciseDiagnostics(t *testing.T) {
+	t.Parallel()
 	acctest.Emulator(t)
 	words := func(s string) *regexp.Regexp {
 		return regexp.MustCompile(strings.Join(strings.Fields(regexp.QuoteMeta(s)), `\s+`))

@@ -43,6 +43,7 @@ resource "onboard_api_permission" "bc" {
 }
 
 func TestAccAPIPermission_twoAPIsOnOneApp(t *testing.T) {
+	t.Parallel()
 	srv := acctest.Emulator(t)
 	name := acctest.Name(t, "mosaic")
 	rra := func() map[string][]string {
@@ -166,6 +167,7 @@ resource "onboard_api_permission" "graph" {
 }
 
 func TestAccDataSourceEntraAppAndFunctions(t *testing.T) {
+	t.Parallel()
 	srv := acctest.Emulator(t)
 	name := acctest.Name(t, "vendor app")
 	_, clientID, err := srv.RegisterApp(emulator.DefaultHomeTenantID, "", name)
@@ -214,6 +216,7 @@ output "consent_url_bc" {
 }
 
 func TestAccFunctionAdminConsentURL_unknownAPI(t *testing.T) {
+	t.Parallel()
 	acctest.Emulator(t)
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },

@@ -150,6 +150,7 @@ data "onboard_sync" "all" {
 }
 
 func TestAccBCAuthorizedApp_needsDelegatedAdmin(t *testing.T) {
+	t.Parallel()
 	acctest.Emulator(t)
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },

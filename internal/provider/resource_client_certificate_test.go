@@ -198,6 +198,7 @@ func TestAccClientCertificate_uploadGenerateRotate(t *testing.T) {
 }
 
 func TestAccClientCertificate_validation(t *testing.T) {
+	t.Parallel()
 	acctest.Emulator(t)
 	vendor, _ := onboarding.GenerateCertificate("vendor", time.Now().Add(-time.Hour), 24*time.Hour)
 	cfg := func(body string) string {

@@ -7,7 +7,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/onboard-tf/terraform-provider-onboard/internal/acctest"
@@ -18,6 +17,7 @@ import (
 // customer tenant, and the sync reads the tenant, signing in as the app by
 // certificate.
 func TestAccCustomerTenant_readsConsentByCertificate(t *testing.T) {
+	t.Parallel()
 	srv := acctest.Emulator(t)
 	name := acctest.Name(t, "certificate only")
 	config := fmt.Sprintf(`
@@ -58,19 +58,12 @@ data "onboard_sync" "all" {
 					statecheck.ExpectKnownValue("onboard_customer_tenant.northwind", tfjsonpath.New("consent_state"), knownvalue.StringExact("pending")),
 				},
 				ExpectNonEmptyPlan: true,
-				Check: func(s *terraform.State) error {
-					clientID = s.RootModule().Resources["onboard_entra_app.app"].Primary.Attributes["client_id"]
-					return nil
-				},
+				Check:              saveAttr("onboard_entra_app.app", "client_id", &clientID),
 			},
 			{
 				// The customer's admin consents; the refresh reads it with the certificate.
-				PreConfig: func() {
-					if err := srv.Consent(emulator.NorthwindTenantID, clientID, "admin@northwind.onmicrosoft.com"); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: config,
+				PreConfig: consentAs(t, srv, emulator.NorthwindTenantID, &clientID, "admin@northwind.onmicrosoft.com"),
+				Config:    config,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("onboard_customer_tenant.northwind", tfjsonpath.New("consent_state"), knownvalue.StringExact("granted")),
 					statecheck.ExpectKnownValue("onboard_customer_tenant.northwind", tfjsonpath.New("granted_permissions"),

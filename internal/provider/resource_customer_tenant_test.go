@@ -22,6 +22,7 @@ import (
 // Seeds 001-003: a single-tenant app; the provider's automation identity
 // grants admin consent in its own tenant, and plan shows a revocation.
 func TestAccCustomerTenant_homeTenantConsent(t *testing.T) {
+	t.Parallel()
 	srv := acctest.Emulator(t)
 	name := acctest.Name(t, "connector")
 	config := fmt.Sprintf(`
@@ -59,10 +60,7 @@ resource "onboard_customer_tenant" "home" {
 					statecheck.ExpectKnownValue("onboard_customer_tenant.home", tfjsonpath.New("tenant_display_name"), knownvalue.StringExact(emulator.DefaultHomeTenantName)),
 					statecheck.ExpectKnownValue("onboard_customer_tenant.home", tfjsonpath.New("service_principal_id"), knownvalue.StringRegexp(guid)),
 				},
-				Check: func(s *terraform.State) error {
-					clientID = s.RootModule().Resources["onboard_entra_app.app"].Primary.Attributes["client_id"]
-					return nil
-				},
+				Check: saveAttr("onboard_entra_app.app", "client_id", &clientID),
 			},
 			{Config: config, PlanOnly: true},
 			{
@@ -205,6 +203,7 @@ resource "onboard_customer_tenant" "northwind" {
 }
 
 func TestAccCustomerTenant_unknownDomain(t *testing.T) {
+	t.Parallel()
 	acctest.Emulator(t)
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
@@ -224,6 +223,7 @@ resource "onboard_customer_tenant" "x" {
 // imported state has no client_secret, so the consent is read on the next
 // apply, which stores it.
 func TestAccCustomerTenant_import(t *testing.T) {
+	t.Parallel()
 	srv := acctest.Emulator(t)
 	name := acctest.Name(t, "import")
 	app := graphAppConfig(name)
@@ -235,17 +235,10 @@ func TestAccCustomerTenant_import(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: app,
-				Check: func(s *terraform.State) error {
-					clientID = s.RootModule().Resources["onboard_entra_app.app"].Primary.Attributes["client_id"]
-					return nil
-				},
+				Check:  saveAttr("onboard_entra_app.app", "client_id", &clientID),
 			},
 			{
-				PreConfig: func() {
-					if err := srv.Consent(emulator.NorthwindTenantID, clientID, "admin@northwind.onmicrosoft.com"); err != nil {
-						t.Fatal(err)
-					}
-				},
+				PreConfig:          consentAs(t, srv, emulator.NorthwindTenantID, &clientID, "admin@northwind.onmicrosoft.com"),
 				Config:             withCustomer,
 				ResourceName:       "onboard_customer_tenant.northwind",
 				ImportState:        true,
@@ -283,6 +276,7 @@ func TestAccCustomerTenant_import(t *testing.T) {
 // A spreadsheet that lists a customer by domain and again by tenant ID is
 // refused at plan, naming both.
 func TestAccCustomerTenant_listedTwice(t *testing.T) {
+	t.Parallel()
 	acctest.Emulator(t)
 	name := acctest.Name(t, "twice")
 	app := fmt.Sprintf(`

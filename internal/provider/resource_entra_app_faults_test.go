@@ -77,6 +77,7 @@ resource "onboard_client_secret" "test" {
 // An apply that died after Graph created the app (state never written) is
 // followed by one that adopts that app.
 func TestAccEntraApp_adoptsAppOfACrashedApply(t *testing.T) {
+	t.Parallel()
 	srv := acctest.Emulator(t)
 	name := acctest.Name(t, "crash")
 	objectID, _, err := srv.RegisterApp(emulator.DefaultHomeTenantID, "onboard-acc-testaccentraapp-adoptsappofacrashedapply-crash", name)
@@ -113,6 +114,7 @@ resource "onboard_entra_app" "test" {
 }
 
 func TestAccEntraApp_badInput(t *testing.T) {
+	t.Parallel()
 	acctest.Emulator(t)
 	cases := []struct{ config, want string }{
 		{`resource "onboard_entra_app" "x" {
@@ -188,6 +190,7 @@ func TestAccEntraApp_badInput(t *testing.T) {
 // scheme. An identifier URI on a domain the tenant has not verified is
 // Graph's HostNameNotOnVerifiedDomain, explained with the forms that work.
 func TestAccEntraApp_urisEntraAccepts(t *testing.T) {
+	t.Parallel()
 	srv := acctest.Emulator(t)
 	name := acctest.Name(t, "uris")
 	config := func(identifierURI string) string {

@@ -20,6 +20,7 @@ import (
 // a third only differs from the first in an accent: three apps, each with
 // its own unique name, shown in the plan before anything is created.
 func TestAccEntraApp_uniqueNamesInAnyScript(t *testing.T) {
+	t.Parallel()
 	srv := acctest.Emulator(t)
 	names := map[string]string{
 		"payroll": "給与チーム " + t.Name(),
@@ -65,6 +66,7 @@ func TestAccEntraApp_uniqueNamesInAnyScript(t *testing.T) {
 // "Café <test>") keeps its unique name: the new default applies to new apps
 // only, so an existing configuration plans no replacement.
 func TestAccEntraApp_existingUniqueNameKept(t *testing.T) {
+	t.Parallel()
 	srv := acctest.Emulator(t)
 	name := "Café " + t.Name()
 	old := "onboard-caf-testaccentraapp-existinguniquenamekept"

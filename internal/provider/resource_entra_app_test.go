@@ -31,6 +31,7 @@ resource "onboard_entra_app" "test" {
 }
 
 func TestAccEntraApp_lifecycle(t *testing.T) {
+	t.Parallel()
 	srv := acctest.Emulator(t)
 	name := acctest.Name(t, "orbit")
 	sameID := statecheck.CompareValue(compare.ValuesSame())
@@ -145,6 +146,7 @@ resource "onboard_entra_app" "test" {
 // portal is drift: plan shows the update that makes it again, and apply
 // does, with the plan's promise kept.
 func TestAccEntraApp_servicePrincipalDeletedOutOfBand(t *testing.T) {
+	t.Parallel()
 	srv := acctest.Emulator(t)
 	name := acctest.Name(t, "sp-deleted")
 	config := fmt.Sprintf("resource \"onboard_entra_app\" \"test\" {\n  display_name = %q\n}\n", name)

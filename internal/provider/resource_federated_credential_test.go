@@ -55,6 +55,7 @@ resource "onboard_federated_credential" "github" {
 }
 
 func TestAccFederatedCredential_githubActions(t *testing.T) {
+	t.Parallel()
 	srv := acctest.Emulator(t)
 	name := acctest.Name(t, "ci")
 	var appObjectID, clientID string
@@ -136,6 +137,7 @@ func TestAccFederatedCredential_githubActions(t *testing.T) {
 }
 
 func TestAccFederatedCredential_validation(t *testing.T) {
+	t.Parallel()
 	acctest.Emulator(t)
 	cfg := func(name, issuer, subject string) string {
 		return fmt.Sprintf(`

@@ -74,6 +74,7 @@ resource "onboard_entra_app" "test" {
 }
 
 func TestAccProvider_maxRetryWaitBounded(t *testing.T) {
+	t.Parallel()
 	acctest.Emulator(t)
 	for _, c := range []struct{ value, want string }{
 		{"9999h", `must be from 1s to 1h, such as "5m", got: "9999h"`},

@@ -4,10 +4,8 @@ import (
 	"crypto/sha1"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -23,11 +21,12 @@ import (
 // app and its secret, then both shards at once (each its own root and
 // state) onboard their half of the customers, split by the hash of the
 // tenant ID, consent granted and Business Central authorized through GDAP,
-// and plan no change on a second run. The Terraform CLI runs directly:
-// terraform-plugin-testing cannot read for_each instances' state.
+// and plan no change on a second run. The Terraform CLI runs through
+// acctest.CLI, one directory per root: terraform-plugin-testing cannot read
+// for_each instances' state.
 func TestAccExample_mspSharded(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
+		t.Skip("acceptance test: set TF_ACC=1 (runs the Terraform CLI)")
 	}
 	srv := acctest.Emulator(t)
 	srv.SetThrottling(true)
@@ -38,7 +37,6 @@ func TestAccExample_mspSharded(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv("ONBOARD_PARTNER_REFRESH_TOKEN", rt)
-	dir := t.TempDir()
 	var csv strings.Builder
 	csv.WriteString("companyname,TenantId,AdminEmail,CategoryName\n")
 	var names [2][]string
@@ -65,108 +63,71 @@ func TestAccExample_mspSharded(t *testing.T) {
 	if len(names[0]) == 0 || len(names[1]) == 0 {
 		t.Fatalf("pick tenant IDs that fill both shards: %v", names)
 	}
-	csvFile := filepath.Join(dir, "customers.csv")
+	csvFile := filepath.Join(t.TempDir(), "customers.csv")
 	if err := os.WriteFile(csvFile, []byte(csv.String()), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	// The example as it is, run by the Terraform CLI with the provider
 	// served from this process, each root in its own directory and state.
-	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if tf == "" {
-		tf = "terraform"
-	}
-	rc := filepath.Join(dir, "terraformrc")
-	if err := os.WriteFile(rc, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	root := func(name string) string {
-		d := filepath.Join(dir, name)
-		src := "shard"
-		if name == "owner" {
-			src = "owner"
-		}
+	example := func(src string) string {
 		b, err := os.ReadFile(filepath.Join("..", "..", "examples", "msp-sharded", src, "main.tf"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if name == "owner" {
-			b = []byte(strings.Replace(string(b), `"Qezaro Orbit"`, fmt.Sprintf("%q", acctest.Name(t, "sharded")), 1))
-		}
-		if err := os.MkdirAll(d, 0o700); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(d, "main.tf"), b, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return d
+		return string(b)
 	}
-	run := func(d, reattach string, args ...string) (string, int) {
-		cmd := exec.Command(tf, append([]string{"-chdir=" + d}, args...)...)
-		cmd.Env = append(os.Environ(), "TF_REATTACH_PROVIDERS="+reattach, "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
-		out, err := cmd.CombinedOutput()
-		code := 0
-		if err != nil {
-			code = -1
-			var exit *exec.ExitError
-			if errors.As(err, &exit) {
-				code = exit.ExitCode()
-			}
-		}
-		return string(out), code
-	}
-	must := func(d, reattach string, args ...string) string {
-		out, code := run(d, reattach, args...)
+	must := func(c *acctest.CLI, args ...string) string {
+		t.Helper()
+		out, code := c.Run(args...)
 		if code != 0 {
-			t.Fatalf("terraform %s in %s: exit %d\n%s", strings.Join(args, " "), filepath.Base(d), code, out)
+			t.Fatalf("terraform %s in %s: exit %d\n%s", strings.Join(args, " "), filepath.Base(c.Dir), code, out)
 		}
 		return out
 	}
-	owner, ownerServer := root("owner"), acctest.Reattach(t)
-	must(owner, ownerServer, "init", "-input=false", "-no-color")
-	t.Cleanup(func() { run(owner, ownerServer, "destroy", "-auto-approve", "-input=false", "-no-color") })
-	must(owner, ownerServer, "apply", "-auto-approve", "-input=false", "-no-color")
-	clientID := strings.TrimSpace(must(owner, ownerServer, "output", "-raw", "client_id"))
-	secret := strings.TrimSpace(must(owner, ownerServer, "output", "-raw", "client_secret"))
+	destroyAtEnd := func(c *acctest.CLI) {
+		t.Cleanup(func() { c.Run("destroy", "-auto-approve", "-input=false", "-no-color") })
+	}
+	owner := acctest.NewCLI(t, map[string]string{
+		"main.tf": strings.Replace(example("owner"), `"Qezaro Orbit"`, fmt.Sprintf("%q", acctest.Name(t, "sharded")), 1),
+	})
+	destroyAtEnd(owner)
+	must(owner, "apply", "-auto-approve", "-input=false", "-no-color")
+	clientID := strings.TrimSpace(must(owner, "output", "-raw", "client_id"))
+	secret := strings.TrimSpace(must(owner, "output", "-raw", "client_secret"))
 
-	// Both shards at once, each with its own provider server and state.
+	// Both shards at once, each its own root and state.
+	shards := make([]*acctest.CLI, 2)
+	for i := range shards {
+		shards[i] = acctest.NewCLI(t, map[string]string{
+			"main.tf": example("shard"),
+			"terraform.tfvars.json": fmt.Sprintf(`{"shard_index": %d, "shard_count": 2, "customers_csv": %q, "client_id": %q, "client_secret": %q}`,
+				i, csvFile, clientID, secret),
+		})
+		destroyAtEnd(shards[i])
+	}
 	var wg sync.WaitGroup
 	outs := make([]string, 2)
 	codes := make([]int, 2)
-	shards := make([]string, 2)
-	servers := make([]string, 2)
-	for i := range 2 {
-		shards[i], servers[i] = root(fmt.Sprint("shard", i)), acctest.Reattach(t)
-		vars := fmt.Sprintf(`{"shard_index": %d, "shard_count": 2, "customers_csv": %q, "client_id": %q, "client_secret": %q}`, i, csvFile, clientID, secret)
-		if err := os.WriteFile(filepath.Join(shards[i], "terraform.tfvars.json"), []byte(vars), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		must(shards[i], servers[i], "init", "-input=false", "-no-color")
-		t.Cleanup(func() { run(shards[i], servers[i], "destroy", "-auto-approve", "-input=false", "-no-color") })
-	}
-	for i := range 2 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			outs[i], codes[i] = run(shards[i], servers[i], "apply", "-auto-approve", "-input=false", "-no-color")
-		}()
+	for i, shard := range shards {
+		wg.Go(func() { outs[i], codes[i] = shard.Run("apply", "-auto-approve", "-input=false", "-no-color") })
 	}
 	wg.Wait()
-	for i := range 2 {
+	for i, shard := range shards {
 		if codes[i] != 0 {
 			t.Fatalf("shard %d apply: exit %d\n%s", i, codes[i], outs[i])
 		}
 		var got []string
-		if err := json.Unmarshal([]byte(must(shards[i], servers[i], "output", "-json", "customers")), &got); err != nil {
+		if err := json.Unmarshal([]byte(must(shard, "output", "-json", "customers")), &got); err != nil {
 			t.Fatal(err)
 		}
 		if strings.Join(got, ",") != strings.Join(names[i], ",") {
 			t.Errorf("shard %d manages %v, want %v", i, got, names[i])
 		}
 		// Consent granted and Business Central authorized everywhere.
-		if pending := strings.TrimSpace(must(shards[i], servers[i], "output", "-json", "pending_consent")); pending != "{}" {
+		if pending := strings.TrimSpace(must(shard, "output", "-json", "pending_consent")); pending != "{}" {
 			t.Errorf("shard %d: pending consent %s", i, pending)
 		}
-		state := must(shards[i], servers[i], "state", "list")
+		state := must(shard, "state", "list")
 		for _, n := range names[i] {
 			for _, addr := range []string{fmt.Sprintf("onboard_customer_tenant.customer[%q]", n), fmt.Sprintf("onboard_bc_authorized_app.customer[%q]", n)} {
 				if !strings.Contains(state, addr) {
@@ -175,7 +136,7 @@ func TestAccExample_mspSharded(t *testing.T) {
 			}
 		}
 		// A second run plans no change.
-		if out, code := run(shards[i], servers[i], "plan", "-detailed-exitcode", "-input=false", "-no-color"); code != 0 {
+		if out, code := shard.Run("plan", "-detailed-exitcode", "-input=false", "-no-color"); code != 0 {
 			t.Errorf("shard %d second plan: exit %d\n%s", i, code, out)
 		}
 	}

@@ -14,6 +14,7 @@ import (
 // Each invalid input fails at plan (nothing is created), and the error
 // names the rule and a valid value.
 func TestAccValidation_refusedAtPlan(t *testing.T) {
+	t.Parallel()
 	acctest.Emulator(t)
 	const app = "00000000-0000-4000-8000-000000000000"
 	cases := []struct{ name, config, want string }{
@@ -98,6 +99,7 @@ func TestAccValidation_refusedAtPlan(t *testing.T) {
 // What Microsoft accepts passes: https, http to localhost, a public
 // client's own scheme.
 func TestAccValidation_validRedirectURIsPlan(t *testing.T) {
+	t.Parallel()
 	acctest.Emulator(t)
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },

@@ -263,6 +263,18 @@ func (r *bcEnvironmentAppResource) Read(ctx context.Context, req resource.ReadRe
 		resp.State.RemoveResource(ctx) // the card (or its user) is gone: plan shows it missing
 		return
 	}
+	if err != nil && !state.cred.Set() && refused(err) {
+		// No app credential in state (right after an import, or one given
+		// write-only that nothing holds in this run) and the partner is
+		// refused (e.g. no GDAP relationship with the home tenant): keep
+		// what is there, as a customer tenant's refresh does; the next
+		// apply reads with the configuration's credential.
+		resp.Diagnostics.AddWarning("Business Central app not read",
+			"The partner credential was refused: "+strings.TrimSuffix(explain(r.call("reading the app", state), err).Cause, ".")+
+				". The app's own credential (client_secret_wo or client_certificate_wo) is not known to this refresh, e.g. right after an import; the next apply reads the app with it.")
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		return
+	}
 	if err != nil {
 		addError(&resp.Diagnostics, r.call("reading the app", state), err)
 		return

@@ -56,7 +56,7 @@ resource "onboard_client_secret" "orbit" {
 // not listed here is one configuration made of all its blocks.
 var guideModules = map[string][]guideModule{
 	"README.md":                      {{blocks: []int{0}, apply: true}},
-	"docs/index.md":                  {{blocks: []int{0}, apply: true}, {blocks: []int{1}}},
+	"docs/index.md":                  {{blocks: []int{0}, apply: true}, {blocks: []int{1}}, {blocks: []int{2}}},
 	"docs/guides/graph-user-sync.md": {{blocks: []int{0, 1, 2, 3, 4}, apply: true}},
 	"docs/guides/vendor-service-without-secrets.md": {{blocks: []int{0}, apply: true}},
 	// Fabrikam's GDAP roles cannot grant every permission: consent stays

@@ -131,14 +131,14 @@ func (f *TokenFile) get(key string, margin time.Duration) (AccessToken, bool) {
 	if !ok || time.Until(t.ExpiresOn) <= margin {
 		return AccessToken{}, false
 	}
-	return AccessToken{Value: t.Value, ExpiresOn: t.ExpiresOn}, true
+	return AccessToken(t), true
 }
 
 // put keeps a token and schedules a write.
 func (f *TokenFile) put(key string, t AccessToken) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.entries[key] = fileToken{Value: t.Value, ExpiresOn: t.ExpiresOn}
+	f.entries[key] = fileToken(t)
 	f.changed()
 }
 
@@ -213,17 +213,17 @@ func sameFile(now, written fs.FileInfo) bool {
 // writeTokenFile writes entries to a temporary file renamed over path and
 // returns what it wrote.
 func writeTokenFile(path string, entries map[string]fileToken) (fs.FileInfo, error) {
-	fail := func(err error) (fs.FileInfo, error) { return nil, fmt.Errorf("writing the token cache: %w", err) }
+	fail := func(err error) error { return fmt.Errorf("writing the token cache: %w", err) }
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
-		return fail(err)
+		return nil, fail(err)
 	}
 	defer os.Remove(tmp.Name()) // after a successful rename, nothing is there
 	// CreateTemp makes the file 0600 already; Chmod says so for umasks
 	// and platforms that differ.
 	if err := tmp.Chmod(0o600); err != nil {
 		tmp.Close()
-		return fail(err)
+		return nil, fail(err)
 	}
 	w := bufio.NewWriter(tmp)
 	fmt.Fprintf(w, "{\"version\":%d,\"tokens\":{", tokenFileVersion)
@@ -236,7 +236,7 @@ func writeTokenFile(path string, entries map[string]fileToken) (fs.FileInfo, err
 		tb, err := json.Marshal(t)
 		if err != nil {
 			tmp.Close()
-			return fail(err)
+			return nil, fail(err)
 		}
 		if !first {
 			_ = w.WriteByte(',')
@@ -249,17 +249,17 @@ func writeTokenFile(path string, entries map[string]fileToken) (fs.FileInfo, err
 	_, _ = w.WriteString("}}\n")
 	if err := w.Flush(); err != nil {
 		tmp.Close()
-		return fail(err)
+		return nil, fail(err)
 	}
 	if err := tmp.Sync(); err != nil {
 		tmp.Close()
-		return fail(err)
+		return nil, fail(err)
 	}
 	if err := tmp.Close(); err != nil {
-		return fail(err)
+		return nil, fail(err)
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fail(err)
+		return nil, fail(err)
 	}
 	fi, err := os.Stat(path)
 	if err != nil {

@@ -192,11 +192,10 @@ func (d *providerData) planCredential(ctx context.Context, clientID string, stor
 	if private != nil {
 		diags.Append(recordWriteOnly(ctx, private, secretWO != "" || certWO != "")...)
 	}
+	if c, ok := storedCredential(clientID, stored.ClientSecret, stored.ClientCertificate); ok {
+		return c, diags
+	}
 	switch {
-	case stored.ClientSecret.ValueString() != "":
-		return session.AppCredential{ClientID: clientID, Secret: stored.ClientSecret.ValueString()}, diags
-	case stored.ClientCertificate.ValueString() != "":
-		return session.AppCredential{ClientID: clientID, Certificate: []byte(stored.ClientCertificate.ValueString())}, diags
 	case secretWO != "":
 		c := session.AppCredential{ClientID: clientID, Secret: secretWO}
 		d.credentials.hold(c, time.Time{})
@@ -221,12 +220,10 @@ func (d *providerData) planCredential(ctx context.Context, clientID string, stor
 // applied with a write-only one, the credential held in this run (refresh
 // never sees write-only values).
 func (d *providerData) refreshCredential(ctx context.Context, clientID string, stored appCredentialModel, private privateData) session.AppCredential {
-	switch {
-	case stored.ClientSecret.ValueString() != "":
-		return session.AppCredential{ClientID: clientID, Secret: stored.ClientSecret.ValueString()}
-	case stored.ClientCertificate.ValueString() != "":
-		return session.AppCredential{ClientID: clientID, Certificate: []byte(stored.ClientCertificate.ValueString())}
-	case usedWriteOnly(ctx, private):
+	if c, ok := storedCredential(clientID, stored.ClientSecret, stored.ClientCertificate); ok {
+		return c
+	}
+	if usedWriteOnly(ctx, private) {
 		return d.credentials.credential(clientID)
 	}
 	return session.AppCredential{ClientID: clientID}
@@ -238,11 +235,8 @@ func (d *providerData) refreshCredential(ctx context.Context, clientID string, s
 // client_certificate_key_id (else for the app, e.g. during apply, what a
 // changed consumer was handed).
 func (d *providerData) dataSourceCredential(clientID string, m dataSourceCredentialModel) session.AppCredential {
-	switch {
-	case m.ClientSecret.ValueString() != "":
-		return session.AppCredential{ClientID: clientID, Secret: m.ClientSecret.ValueString()}
-	case m.ClientCertificate.ValueString() != "":
-		return session.AppCredential{ClientID: clientID, Certificate: []byte(m.ClientCertificate.ValueString())}
+	if c, ok := storedCredential(clientID, m.ClientSecret, m.ClientCertificate); ok {
+		return c
 	}
 	for _, keyID := range []types.String{m.ClientSecretKeyID, m.ClientCertificateKeyID} {
 		if keyID.IsNull() {
@@ -254,6 +248,19 @@ func (d *providerData) dataSourceCredential(clientID string, m dataSourceCredent
 		return d.credentials.credential(clientID)
 	}
 	return session.AppCredential{ClientID: clientID}
+}
+
+// storedCredential is the credential stored in a consumer's own state or
+// data source configuration (client_secret, else client_certificate), and
+// whether there is one.
+func storedCredential(clientID string, secret, certificate types.String) (session.AppCredential, bool) {
+	switch {
+	case secret.ValueString() != "":
+		return session.AppCredential{ClientID: clientID, Secret: secret.ValueString()}, true
+	case certificate.ValueString() != "":
+		return session.AppCredential{ClientID: clientID, Certificate: []byte(certificate.ValueString())}, true
+	}
+	return session.AppCredential{}, false
 }
 
 // bcCredentials is a Business Central client's credentials: the app's own

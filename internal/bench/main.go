@@ -47,6 +47,9 @@ type config struct {
 	syncPar     int // onboard_sync max_parallel
 	work        string
 	steps       map[string]bool // which optional steps run: plan, revoked, sync
+	// states, when set, keeps every root's state behind Terraform's http
+	// backend instead of a local file (-backend=http).
+	states *stateServer
 }
 
 // optionalSteps are what -steps may name; the first apply always runs.
@@ -98,6 +101,7 @@ func main() {
 	tf := flag.String("terraform", "", "Terraform CLI (default: scripts/terraform-path.sh)")
 	provider := flag.String("provider", "", "directory with a built terraform-provider-onboard")
 	work := flag.String("work", "", "working directory (default: a temporary one, removed at the end)")
+	backend := flag.String("backend", "local", "where Terraform keeps state: local (a file per root) or http (an in-memory HTTPS state server, as a remote backend behaves: see statebackend.go)")
 	shards := flag.Int("shards", 0, "also run the sharded scenario (examples/msp-sharded) with this many shards at once over the largest tenant count, throttling on")
 	flag.Parse()
 	log.SetFlags(0)
@@ -111,6 +115,14 @@ func main() {
 		log.Fatalf("bench: -steps: %v", err)
 	}
 	cfg := config{repo: repo, terraform: *tf, provider: *provider, latency: *latency, parallelism: *parallelism, syncPar: *syncPar, work: *work, steps: steps}
+	switch *backend {
+	case "local":
+	case "http":
+		cfg.states = newStateServer()
+		defer cfg.states.Close()
+	default:
+		log.Fatalf("bench: -backend %q: use local or http", *backend)
+	}
 	if cfg.terraform == "" {
 		b, err := exec.Command(filepath.Join(repo, "scripts/terraform-path.sh")).Output()
 		if err != nil {
@@ -190,6 +202,9 @@ func runSize(cfg config, n int) ([]row, error) {
 	if err := writeScenario(cfg.repo, applyDir, tenants); err != nil {
 		return nil, err
 	}
+	if err := initBackend(cfg, env, fmt.Sprintf("%d-onboard", n), applyDir); err != nil {
+		return nil, err
+	}
 	// The lower bound of tokens per tenant: one per API (Graph, whose
 	// roles claim answers consent; Business Central) per tenant.
 	bounds := map[string]float64{"no-change plan": 2, "onboard_sync": 2}
@@ -241,6 +256,9 @@ func runSize(cfg config, n int) ([]row, error) {
 		return rows, err
 	}
 	if err := os.WriteFile(filepath.Join(syncDir, "main.tf"), []byte(syncConfig), 0o644); err != nil {
+		return rows, err
+	}
+	if err := initBackend(cfg, env, fmt.Sprintf("%d-sync", n), syncDir); err != nil {
 		return rows, err
 	}
 	if err := step("onboard_sync", syncDir, cfg.syncPar, 0, "apply", "-auto-approve", "-input=false", "-no-color"); err != nil {
@@ -443,6 +461,9 @@ func runSharded(cfg config, n, shards int, one time.Duration) ([]row, error) {
 	if err := copyFile("owner/main.tf", filepath.Join(ownerDir, "main.tf")); err != nil {
 		return nil, err
 	}
+	if err := initBackend(cfg, env, fmt.Sprintf("%d-owner", n), ownerDir); err != nil {
+		return nil, err
+	}
 	csvPath := filepath.Join(dir, "customers.csv")
 	if err := writeCSV(csvPath, tenants); err != nil {
 		return nil, err
@@ -475,6 +496,9 @@ func runSharded(cfg config, n, shards int, one time.Duration) ([]row, error) {
 	}
 	for i, d := range shardDirs {
 		if err := copyFile("shard/main.tf", filepath.Join(d, "main.tf")); err != nil {
+			return rows, err
+		}
+		if err := initBackend(cfg, env, fmt.Sprintf("%d-shard%d", n, i), d); err != nil {
 			return rows, err
 		}
 		vars, _ := json.Marshal(map[string]any{"shard_index": i, "shard_count": shards, "customers_csv": csvPath,
@@ -520,6 +544,30 @@ func runSharded(cfg config, n, shards int, one time.Duration) ([]row, error) {
 	rows = append(rows, all)
 	log.Printf("   %-28s %8s  %6d requests  %d 429s  %d failed", all.Step, all.Wall.Round(100*time.Millisecond), all.Counters.Total, all.Counters.Throttled, failed)
 	return rows, errors.Join(errs...)
+}
+
+// initBackend points dir's root at the http state server (when the bench
+// uses one) and runs terraform init, which a backend needs.
+func initBackend(cfg config, env []string, name, dir string) error {
+	if cfg.states == nil {
+		return nil
+	}
+	if err := cfg.states.writeBackend(dir, name); err != nil {
+		return err
+	}
+	// init installs providers even with dev_overrides, and there is no
+	// registry offline: it gets the built provider from a filesystem mirror.
+	// The other commands keep the dev override.
+	rc, err := cfg.states.mirror(cfg.work, cfg.provider)
+	if err != nil {
+		return err
+	}
+	env = append(slices.Clone(env), "TF_CLI_CONFIG_FILE="+rc)
+	_, code, output, err := runTerraform(cfg.terraform, dir, env, "init", "-input=false", "-no-color")
+	if err != nil || code != 0 {
+		return fmt.Errorf("terraform init in %s: exit %d: %v\n%s", dir, code, err, tail(output, 30))
+	}
+	return nil
 }
 
 type scenarioOutputs struct {
@@ -655,8 +703,12 @@ func providerSample(pid int, peak *int64, cpu map[int]time.Duration) {
 }
 
 func printTable(w io.Writer, cfg config, rows []row) {
-	fmt.Fprintf(w, "\nonboard provider benchmark: seed 000 scenario (examples/msp-multitenant), %s latency per request, terraform -parallelism=%d, onboard_sync max_parallel=%d\n\n",
-		cfg.latency, cfg.parallelism, cfg.syncPar)
+	backend := "local (a state file per root)"
+	if cfg.states != nil {
+		backend = "http (an in-memory HTTPS state server)"
+	}
+	fmt.Fprintf(w, "\nonboard provider benchmark: seed 000 scenario (examples/msp-multitenant), %s latency per request, terraform -parallelism=%d, onboard_sync max_parallel=%d, state backend %s\n\n",
+		cfg.latency, cfg.parallelism, cfg.syncPar, backend)
 	fmt.Fprintln(w, "| tenants | step | wall | requests | per tenant: all | token (bound) | Graph | BC | 429s | provider peak RSS | provider CPU | Terraform CPU | lower bound | wall / bound | wall / one run |")
 	fmt.Fprintln(w, "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, r := range rows {

@@ -53,7 +53,7 @@ type config struct {
 }
 
 // optionalSteps are what -steps may name; the first apply always runs.
-var optionalSteps = []string{"plan", "revoked", "sync"}
+var optionalSteps = []string{"plan", "cached", "revoked", "sync"}
 
 // parseSteps reads -steps: a comma-separated subset of optionalSteps.
 func parseSteps(list string) (map[string]bool, error) {
@@ -84,8 +84,9 @@ type row struct {
 	// ProviderCPU is the provider processes' CPU time (from /proc),
 	// TerraformCPU Terraform's own (its rusage less the provider's).
 	ProviderCPU, TerraformCPU time.Duration
-	// Bound is the requests per tenant of the lower bound (0: none stated).
-	Bound float64
+	// Bound is the tokens per tenant of the lower bound, if HasBound.
+	Bound    float64
+	HasBound bool
 	// VsOne is this row's wall time over the single run it is compared
 	// with (sharded rows).
 	VsOne float64
@@ -97,11 +98,12 @@ func main() {
 	parallelism := flag.Int("parallelism", 10, "terraform -parallelism")
 	syncPar := flag.Int("sync-parallel", 8, "onboard_sync max_parallel")
 	out := flag.String("out", "bench-results/latest.md", "write the table to this file as well (bench-results/ is not committed; bench-results.md is prose, edited by hand)")
-	stepList := flag.String("steps", strings.Join(optionalSteps, ","), "steps after the first apply: plan (no-change plan), revoked (plan after revoking consent in 1% of the tenants), sync (onboard_sync)")
+	stepList := flag.String("steps", strings.Join(optionalSteps, ","), "steps after the first apply: plan (no-change plan), cached (a no-change plan with token_cache_path, after one that filled the file), revoked (plan after revoking consent in 1% of the tenants), sync (onboard_sync)")
 	tf := flag.String("terraform", "", "Terraform CLI (default: scripts/terraform-path.sh)")
 	provider := flag.String("provider", "", "directory with a built terraform-provider-onboard")
 	work := flag.String("work", "", "working directory (default: a temporary one, removed at the end)")
 	backend := flag.String("backend", "local", "where Terraform keeps state: local (a file per root) or http (an in-memory HTTPS state server, as a remote backend behaves: see statebackend.go)")
+	shardedOnly := flag.Bool("sharded-only", false, "with -shards: run only the sharded scenario, over the largest tenant count (no single-configuration runs)")
 	shards := flag.Int("shards", 0, "also run the sharded scenario (examples/msp-sharded) with this many shards at once over the largest tenant count, throttling on")
 	flag.Parse()
 	log.SetFlags(0)
@@ -155,6 +157,9 @@ func main() {
 			log.Fatalf("bench: bad tenant count %q", s)
 		}
 		largest = max(largest, n)
+		if *shardedOnly && *shards > 0 {
+			continue
+		}
 		r, err := runSize(cfg, n)
 		rows = append(rows, r...)
 		if err != nil {
@@ -207,14 +212,15 @@ func runSize(cfg config, n int) ([]row, error) {
 	}
 	// The lower bound of tokens per tenant: one per API (Graph, whose
 	// roles claim answers consent; Business Central) per tenant.
-	bounds := map[string]float64{"no-change plan": 2, "onboard_sync": 2}
+	bounds := map[string]float64{"no-change plan": 2, "onboard_sync": 2, "no-change plan, token cache": 0}
 	par := fmt.Sprintf("-parallelism=%d", cfg.parallelism)
 	var rows []row
 	step := func(name, d string, parallel int, want int, args ...string) error {
 		srv.ResetCounters()
 		m, code, output, err := runTerraform(cfg.terraform, d, env, args...)
 		r := row{N: n, Step: name, Wall: m.wall, Counters: srv.Counters(), PeakRSS: m.rss, Parallel: parallel, Latency: cfg.latency,
-			ProviderCPU: m.providerCPU, TerraformCPU: m.terraformCPU, Bound: bounds[name]}
+			ProviderCPU: m.providerCPU, TerraformCPU: m.terraformCPU}
+		r.Bound, r.HasBound = bounds[name]
 		wall, rss := m.wall, m.rss
 		rows = append(rows, r)
 		log.Printf("   %-28s %8s  %6d requests  peak RSS %s", name, wall.Round(100*time.Millisecond), r.Counters.Total, mib(rss))
@@ -229,6 +235,21 @@ func runSize(cfg config, n int) ([]row, error) {
 	}
 	if cfg.steps["plan"] {
 		if err := step("no-change plan", applyDir, cfg.parallelism, 0, "plan", "-detailed-exitcode", "-input=false", "-no-color", par); err != nil {
+			return rows, err
+		}
+	}
+	if cfg.steps["cached"] {
+		// token_cache_path: the first plan fills the file, the second is
+		// measured. Its bound is no token at all: every token is in the file.
+		cached := append(slices.Clone(env), "ONBOARD_TOKEN_CACHE_PATH="+filepath.Join(dir, "tokens.json"))
+		if _, code, output, err := runTerraform(cfg.terraform, applyDir, cached, "plan", "-detailed-exitcode", "-input=false", "-no-color", par); err != nil || code != 0 {
+			return rows, fmt.Errorf("plan filling the token cache: exit %d: %v\n%s", code, err, tail(output, 60))
+		}
+		saved := env
+		env = cached
+		err := step("no-change plan, token cache", applyDir, cfg.parallelism, 0, "plan", "-detailed-exitcode", "-input=false", "-no-color", par)
+		env = saved
+		if err != nil {
 			return rows, err
 		}
 	}
@@ -721,7 +742,7 @@ func printTable(w io.Writer, cfg config, rows []row) {
 		if r.VsOne > 0 {
 			vsOne = fmt.Sprintf("%.2f", r.VsOne)
 		}
-		if r.Bound > 0 {
+		if r.HasBound {
 			tokBound = fmt.Sprintf(" (%.0f)", r.Bound)
 		}
 		step := r.Step

@@ -12,6 +12,7 @@ func TestParseSteps(t *testing.T) {
 		err  bool
 	}{
 		{in: "plan,revoked,sync", want: map[string]bool{"plan": true, "revoked": true, "sync": true}},
+		{in: "cached", want: map[string]bool{"cached": true}},
 		{in: "plan, sync", want: map[string]bool{"plan": true, "sync": true}},
 		{in: "", want: map[string]bool{}},
 		{in: "plan,apply", err: true},

@@ -21,7 +21,7 @@ import (
 
 // batchTenant is a tenant of the $batch tests with its seeded counts.
 type batchTenant struct {
-	id, name, short       string
+	id, name, short        string
 	users, groups, devices int
 }
 

@@ -39,8 +39,9 @@ var (
 	}
 )
 
-// batchSyncTest seeds and consents tenants and runs steps after a first
-// one that creates the app; cfg is the sync's configuration over them.
+// batchSyncTest seeds tenants and, after a first step that creates the app,
+// runs the step that step builds from the configuration with the sync over
+// them (max_parallel given) and a function that consents the app in each.
 func batchSyncTest(t *testing.T, srv *emulator.Server, tenants []batchTenant, maxParallel int,
 	step func(withSync string, consent func()) resource.TestStep) {
 	t.Helper()

@@ -3,6 +3,7 @@ package emulator
 import (
 	"net/http"
 	"testing"
+	"time"
 )
 
 func TestGraphBatchRules(t *testing.T) {
@@ -78,5 +79,77 @@ func TestGraphUnknownPathAndMethod(t *testing.T) {
 	}
 	if r := call(t, s, "GET", "/v1.0/nonsense", tok, nil); r.Status != http.StatusBadRequest || field(r.Body, "error.message") != "Resource not found for the segment 'nonsense'." {
 		t.Fatalf("GET /nonsense: %d %s", r.Status, r.Raw)
+	}
+}
+
+// A $batch is one HTTP request to Graph, but each of its requests is
+// evaluated on its own (https://learn.microsoft.com/graph/json-batching,
+// "Response format" and "Throttling"): an injected fault answers one
+// sub-request inside a 200 batch response, a 429 with its own Retry-After
+// header, while its siblings succeed. The counters the bench reads count
+// the $batch once and none of its sub-requests.
+func TestGraphBatchSubRequestFaultsAndCounters(t *testing.T) {
+	s := newTestServer(t)
+	tok := automationToken(t, s)
+	for _, f := range []Fault{
+		{Service: "graph", Method: "GET", Path: `^/v1.0/subscribedSkus$`, Status: http.StatusTooManyRequests, RetryAfter: 7, Count: 1},
+		{Service: "graph", Method: "GET", Path: `^/v1.0/groups$`, Status: http.StatusServiceUnavailable, Count: 1},
+	} {
+		if err := s.InjectFault(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.ResetCounters()
+	batch := map[string]any{"requests": []any{
+		map[string]any{"id": "org", "method": "GET", "url": "/organization"},
+		map[string]any{"id": "skus", "method": "GET", "url": "/subscribedSkus"},
+		map[string]any{"id": "groups", "method": "GET", "url": "/groups?$count=true&$top=1", "headers": map[string]string{"ConsistencyLevel": "eventual"}},
+	}}
+	byID := func(r response) map[string]map[string]any {
+		t.Helper()
+		if r.Status != http.StatusOK {
+			t.Fatalf("batch: %d %s", r.Status, r.Raw)
+		}
+		out := map[string]map[string]any{}
+		for _, v := range r.Body["responses"].([]any) {
+			out[v.(map[string]any)["id"].(string)] = v.(map[string]any)
+		}
+		return out
+	}
+	got := byID(call(t, s, "POST", "/v1.0/$batch", tok, batch))
+	if got["org"]["status"] != float64(200) {
+		t.Fatalf("organization: %v", got["org"])
+	}
+	if u := got["skus"]; u["status"] != float64(429) || field(u, "headers.Retry-After") != "7" || field(u, "body.error.code") != "TooManyRequests" {
+		t.Fatalf("subscribedSkus: want 429 with Retry-After 7 inside the batch, got %v", u)
+	}
+	if g := got["groups"]; g["status"] != float64(503) || field(g, "body.error.code") != "serviceUnavailable" {
+		t.Fatalf("groups: want 503, got %v", g)
+	}
+	c := s.Counters()
+	if c.Total != 1 || c.ByService["graph"] != 1 || c.ByPath["POST /v1.0/$batch"] != 1 || c.ByPath["GET /v1.0/subscribedSkus"] != 0 || c.ByPath["GET /v1.0/organization"] != 0 {
+		t.Fatalf("counters after one batch: %+v; want the $batch once and no sub-request", c)
+	}
+
+	// The faults are spent: the same batch again reaches Graph, which checks
+	// each request's permission on its own (the automation identity holds
+	// Organization.Read.All, not Group.Read.All), and the retried
+	// subscribedSkus request is on record with the Retry-After it got.
+	got = byID(call(t, s, "POST", "/v1.0/$batch", tok, batch))
+	if got["org"]["status"] != float64(200) || got["skus"]["status"] != float64(200) {
+		t.Fatalf("second batch: %v", got)
+	}
+	if _, ok := field(got["skus"], "body.value").([]any); !ok {
+		t.Fatalf("subscribedSkus on the second batch: %v", got["skus"])
+	}
+	if g := got["groups"]; g["status"] != float64(403) || field(g, "body.error.code") != "Authorization_RequestDenied" {
+		t.Fatalf("groups on the second batch: want 403, got %v", g)
+	}
+	retries := s.Retries()
+	if len(retries) != 1 || retries[0].Request != "GET /v1.0/subscribedSkus" || retries[0].RetryAfter != 7*time.Second {
+		t.Fatalf("retries %+v, want the subscribedSkus sub-request once after Retry-After 7s", retries)
+	}
+	if c := s.Counters(); c.Total != 2 || c.ByPath["POST /v1.0/$batch"] != 2 {
+		t.Fatalf("counters after two batches: %+v", c)
 	}
 }

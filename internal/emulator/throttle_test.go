@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -180,6 +181,25 @@ func TestThrottlingThroughServer(t *testing.T) {
 	s.ServeHTTP(bw, batch)
 	if bw.Code != 200 || !strings.Contains(bw.Body.String(), `"status":429`) {
 		t.Fatalf("$batch: %d %s", bw.Code, bw.Body)
+	}
+	// The throttled sub-request carries its own Retry-After and throttle
+	// scope in the batch response (json-batching.md, "Throttling").
+	var answer struct {
+		Responses []struct {
+			Status  int               `json:"status"`
+			Headers map[string]string `json:"headers"`
+		} `json:"responses"`
+	}
+	if err := json.Unmarshal(bw.Body.Bytes(), &answer); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range answer.Responses {
+		if r.Status != http.StatusTooManyRequests {
+			continue
+		}
+		if secs, err := strconv.Atoi(r.Headers["Retry-After"]); err != nil || secs < 1 || !strings.HasPrefix(r.Headers["X-Ms-Throttle-Scope"], "Tenant_Application/") {
+			t.Fatalf("throttled sub-request's headers: %v", r.Headers)
+		}
 	}
 	if c := s.Counters(); c.Throttled < 2 {
 		t.Fatalf("throttled counter %d, want at least 2 (the request and a sub-request)", c.Throttled)

@@ -1,15 +1,10 @@
 package graph
 
 import (
-	"context"
 	"time"
 
 	abs "github.com/microsoft/kiota-abstractions-go"
-	"github.com/microsoftgraph/msgraph-sdk-go/devices"
-	"github.com/microsoftgraph/msgraph-sdk-go/groups"
-	"github.com/microsoftgraph/msgraph-sdk-go/organization"
-	"github.com/microsoftgraph/msgraph-sdk-go/subscribedskus"
-	"github.com/microsoftgraph/msgraph-sdk-go/users"
+	"github.com/microsoftgraph/msgraph-sdk-go/models"
 )
 
 // Organization is the tenant as it describes itself.
@@ -27,12 +22,9 @@ type Domain struct {
 	IsDefault, Initial bool
 }
 
-// GetOrganization reads the caller's tenant.
-func (c *Client) GetOrganization(ctx context.Context) (Organization, error) {
-	resp, err := organization.NewOrganizationRequestBuilderInternal(c.base, c.adapter).Get(ctx, nil)
-	if err != nil {
-		return Organization{}, wrap(err)
-	}
+// organizationFrom reads the tenant's organization object from the
+// answer to GET /organization.
+func organizationFrom(resp models.OrganizationCollectionResponseable) (Organization, error) {
 	orgs := resp.GetValue()
 	if len(orgs) == 0 {
 		return Organization{}, &APIError{StatusCode: 404, Code: "Request_ResourceNotFound", Message: "no organization"}
@@ -56,46 +48,6 @@ func eventual() *abs.RequestHeaders {
 	return h
 }
 
-// Count counts users, groups or devices with one request ($count=true,
-// $top=1), however large the tenant.
-func (c *Client) Count(ctx context.Context, collection string) (int, error) {
-	yes, one := true, int32(1)
-	var n *int64
-	var err error
-	switch collection {
-	case "users":
-		var r interface{ GetOdataCount() *int64 }
-		r, err = users.NewUsersRequestBuilderInternal(c.base, c.adapter).Get(ctx, &users.UsersRequestBuilderGetRequestConfiguration{
-			Headers: eventual(), QueryParameters: &users.UsersRequestBuilderGetQueryParameters{Count: &yes, Top: &one}})
-		if err == nil {
-			n = r.GetOdataCount()
-		}
-	case "groups":
-		var r interface{ GetOdataCount() *int64 }
-		r, err = groups.NewGroupsRequestBuilderInternal(c.base, c.adapter).Get(ctx, &groups.GroupsRequestBuilderGetRequestConfiguration{
-			Headers: eventual(), QueryParameters: &groups.GroupsRequestBuilderGetQueryParameters{Count: &yes, Top: &one}})
-		if err == nil {
-			n = r.GetOdataCount()
-		}
-	case "devices":
-		var r interface{ GetOdataCount() *int64 }
-		r, err = devices.NewDevicesRequestBuilderInternal(c.base, c.adapter).Get(ctx, &devices.DevicesRequestBuilderGetRequestConfiguration{
-			Headers: eventual(), QueryParameters: &devices.DevicesRequestBuilderGetQueryParameters{Count: &yes, Top: &one}})
-		if err == nil {
-			n = r.GetOdataCount()
-		}
-	default:
-		return 0, &APIError{StatusCode: 400, Code: "BadRequest", Message: "cannot count " + collection}
-	}
-	if err != nil {
-		return 0, wrap(err)
-	}
-	if n == nil {
-		return 0, &APIError{StatusCode: 500, Code: "NoCount", Message: "Graph returned no @odata.count for " + collection}
-	}
-	return int(*n), nil
-}
-
 // SubscribedSku is a license subscription of the tenant.
 type SubscribedSku struct {
 	SkuPartNumber string
@@ -104,12 +56,9 @@ type SubscribedSku struct {
 	EnabledUnits int
 }
 
-// ListSubscribedSkus lists the tenant's license subscriptions.
-func (c *Client) ListSubscribedSkus(ctx context.Context) ([]SubscribedSku, error) {
-	resp, err := subscribedskus.NewSubscribedSkusRequestBuilderInternal(c.base, c.adapter).Get(ctx, nil)
-	if err != nil {
-		return nil, wrap(err)
-	}
+// skusFrom reads the license subscriptions from the answer to
+// GET /subscribedSkus.
+func skusFrom(resp models.SubscribedSkuCollectionResponseable) []SubscribedSku {
 	var out []SubscribedSku
 	for _, s := range resp.GetValue() {
 		sku := SubscribedSku{SkuPartNumber: str(s.GetSkuPartNumber())}
@@ -121,5 +70,5 @@ func (c *Client) ListSubscribedSkus(ctx context.Context) ([]SubscribedSku, error
 		}
 		out = append(out, sku)
 	}
-	return out, nil
+	return out
 }

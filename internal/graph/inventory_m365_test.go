@@ -14,6 +14,13 @@ import (
 // requires (and was granted there) the given Graph application permissions.
 func fabrikamClient(t *testing.T, perms ...string) (*emulator.Server, *Client) {
 	t.Helper()
+	return fabrikamClientWith(t, nil, perms...)
+}
+
+// fabrikamClientWith is fabrikamClient with its options changed by tweak
+// (when not nil) before the client is built.
+func fabrikamClientWith(t *testing.T, tweak func(*Options), perms ...string) (*emulator.Server, *Client) {
+	t.Helper()
 	srv, _ := newClient(t)
 	id, appID, err := srv.RegisterApp(emulator.DefaultHomeTenantID, "inventory-test", "Inventory")
 	if err != nil {
@@ -44,8 +51,12 @@ func fabrikamClient(t *testing.T, perms ...string) (*emulator.Server, *Client) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := New(Options{Endpoint: srv.URL(), Resource: cloud.GraphResource, TenantID: emulator.FabrikamTenantID, Tokens: a,
-		HTTPClient: srv.HTTPClient(), RetryBaseDelay: 5 * time.Millisecond})
+	opts := Options{Endpoint: srv.URL(), Resource: cloud.GraphResource, TenantID: emulator.FabrikamTenantID, Tokens: a,
+		HTTPClient: srv.HTTPClient(), RetryBaseDelay: 5 * time.Millisecond}
+	if tweak != nil {
+		tweak(&opts)
+	}
+	c, err := New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,13 +80,12 @@ func TestM365Inventory(t *testing.T) {
 	if err != nil || !found || mb.Total != 1200 || mb.Active != 960 || mb.ReportDate != srv.Now().UTC().Add(-48*time.Hour).Format("2006-01-02") {
 		t.Fatalf("mailboxes: %+v %v %v", mb, found, err)
 	}
-	skus, err := c.ListSubscribedSkus(ctx)
-	if err != nil || len(skus) != 3 || skus[0].EnabledUnits != 1200 || skus[0].ConsumedUnits != 400 {
-		t.Fatalf("skus: %+v %v", skus, err)
+	d, err := c.ReadDirectory(ctx)
+	if skus := d.SubscribedSkus; err != nil || len(skus) != 3 || skus[0].EnabledUnits != 1200 || skus[0].ConsumedUnits != 400 || d.Errors[PartSubscribedSkus] != nil {
+		t.Fatalf("skus: %+v %v", d, err)
 	}
-	org, err := c.GetOrganization(ctx)
-	if err != nil || org.CountryLetterCode != "US" || org.CreatedDateTime.IsZero() {
-		t.Fatalf("organization: %+v %v", org, err)
+	if org := d.Organization; org.CountryLetterCode != "US" || org.CreatedDateTime.IsZero() || d.Errors[PartOrganization] != nil {
+		t.Fatalf("organization: %+v", d)
 	}
 }
 

@@ -3,7 +3,6 @@ package graph
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -84,13 +83,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return resp, err
 		}
 		asked := wait
-		if wait == 0 {
-			wait = t.baseDelay << attempt
-			wait += time.Duration(rand.Int64N(int64(wait)/2 + 1))
-		}
-		if t.maxWait > 0 {
-			wait = min(wait, t.maxWait)
-		}
+		wait = backoff(asked, t.baseDelay, t.maxWait, attempt)
 		fields := retryafter.LogFields("Microsoft Graph", req.Method, req.URL.Path, status, asked, wait, attempt+1, t.maxRetries)
 		if retryafter.PastDeadline(req.Context(), wait) {
 			// Waiting would only end in "context deadline exceeded": stop
@@ -111,6 +104,21 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, err
 		}
 	}
+}
+
+// backoff is the wait before retry attempt+1: the service's Retry-After
+// (asked) when it gave one, else base doubled per attempt with jitter; at
+// most maxWait (0: no cap).
+func backoff(asked, base, maxWait time.Duration, attempt int) time.Duration {
+	wait := asked
+	if wait == 0 {
+		wait = base << attempt
+		wait += time.Duration(rand.Int64N(int64(wait)/2 + 1))
+	}
+	if maxWait > 0 {
+		wait = min(wait, maxWait)
+	}
+	return wait
 }
 
 // retryable is the retry policy of one failed attempt: status 0 is no
@@ -187,17 +195,8 @@ func stopped(req *http.Request, resp *http.Response, err error, attempts int, wa
 		return e
 	}
 	defer resp.Body.Close()
-	var body struct {
-		Error struct {
-			Code       string `json:"code"`
-			Message    string `json:"message"`
-			InnerError struct {
-				RequestID string `json:"request-id"`
-			} `json:"innerError"`
-		} `json:"error"`
-	}
-	_ = json.NewDecoder(io.LimitReader(resp.Body, 64<<10)).Decode(&body)
-	e.Last = &APIError{StatusCode: resp.StatusCode, Code: body.Error.Code, Message: messageOr(body.Error.Message, resp.StatusCode), RequestID: body.Error.InnerError.RequestID}
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	e.Last = errorAnswer(resp.StatusCode, body)
 	return e
 }
 

@@ -160,10 +160,16 @@ func readInventory(ctx context.Context, g *graph.Client, r *syncTenant, c call, 
 		return false, nil
 	}
 
-	org, err := g.GetOrganization(ctx)
-	if ok, err := directory(onboarding.ItemOrganization, err); err != nil {
+	// The five directory reads are one $batch (issue 20: requests at
+	// Microsoft's lower bound); each part fails or succeeds on its own.
+	dir, err := g.ReadDirectory(ctx)
+	if err != nil {
+		return err
+	}
+	if ok, err := directory(onboarding.ItemOrganization, dir.Errors[graph.PartOrganization]); err != nil {
 		return err
 	} else if ok {
+		org := dir.Organization
 		r.OrganizationName = types.StringValue(org.DisplayName)
 		for _, dm := range org.Domains {
 			r.Domains = append(r.Domains, dm.Name)
@@ -178,19 +184,21 @@ func readInventory(ctx context.Context, g *graph.Client, r *syncTenant, c call, 
 	}
 	for _, x := range []struct {
 		item onboarding.InventoryItem
+		part string
+		n    int
 		dst  *types.Int64
-	}{{onboarding.ItemUsers, &r.Users}, {onboarding.ItemGroups, &r.Groups}, {onboarding.ItemDevices, &r.Devices}} {
-		n, err := g.Count(ctx, x.item.Name)
-		if ok, err := directory(x.item, err); err != nil {
+	}{{onboarding.ItemUsers, graph.PartUsers, dir.Users, &r.Users}, {onboarding.ItemGroups, graph.PartGroups, dir.Groups, &r.Groups},
+		{onboarding.ItemDevices, graph.PartDevices, dir.Devices, &r.Devices}} {
+		if ok, err := directory(x.item, dir.Errors[x.part]); err != nil {
 			return err
 		} else if ok {
-			*x.dst = types.Int64Value(int64(n))
+			*x.dst = types.Int64Value(int64(x.n))
 		}
 	}
-	skus, err := g.ListSubscribedSkus(ctx)
-	if ok, err := directory(onboarding.ItemLicenses, err); err != nil {
+	if ok, err := directory(onboarding.ItemLicenses, dir.Errors[graph.PartSubscribedSkus]); err != nil {
 		return err
 	} else if ok {
+		skus := dir.SubscribedSkus
 		r.Licenses = types.Int64Value(int64(len(skus)))
 		r.LicenseSkus = map[string]syncSku{}
 		for _, s := range skus {

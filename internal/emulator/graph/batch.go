@@ -10,8 +10,13 @@ import (
 	"github.com/onboard-tf/terraform-provider-onboard/internal/emulator/store"
 )
 
-// batch runs JSON batch requests (concepts/json-batching.md): at most 20,
-// unique ids, dependsOn honoured (424 when a dependency failed).
+// batch runs JSON batch requests (concepts/json-batching.md,
+// https://learn.microsoft.com/graph/json-batching): at most 20, unique ids,
+// dependsOn honoured (424 when a dependency failed). Each request is
+// evaluated on its own: Intercept (injected faults, throttling) may answer
+// it, a throttled one comes back as 429 with its own Retry-After inside the
+// 200 batch response. The server's counters see only the $batch POST: one
+// HTTP request, however many it carries.
 func (s *Service) batch(w http.ResponseWriter, r *http.Request) {
 	var body struct {
 		Requests []struct {

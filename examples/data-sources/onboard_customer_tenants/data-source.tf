@@ -23,14 +23,21 @@ resource "onboard_api_permission" "graph" {
   application_permissions = ["Organization.Read.All"]
 }
 
+locals {
+  # Tenant ID => name of every customer with an active relationship. A local,
+  # not inline in for_each: Terraform evaluates for_each again for every
+  # instance it plans, a local once per run.
+  gdap_customers = { for id, c in data.onboard_customer_tenants.gdap.customers : id => c.display_name if c.active }
+}
+
 resource "onboard_customer_tenant" "gdap" {
-  for_each = { for id, c in data.onboard_customer_tenants.gdap.customers : id => c if c.active }
+  for_each = local.gdap_customers
 
   client_id                = onboard_entra_app.orbit.client_id
   client_secret_wo         = onboard_client_secret.orbit.value # Terraform 1.11; stored nowhere
   client_secret_wo_version = onboard_client_secret.orbit.key_id
   tenant                   = each.key
-  company_name             = each.value.display_name
+  company_name             = each.value
   depends_on               = [onboard_api_permission.graph]
 }
 

@@ -33,3 +33,23 @@ func writeHeapProfiles(path string) {
 		}
 	}
 }
+
+// startCPUProfile starts a CPU profile into path (%d: the process ID) and
+// returns what stops it; a profile that cannot start is skipped.
+func startCPUProfile(path string) (stop func()) {
+	if strings.Contains(path, "%d") {
+		path = fmt.Sprintf(path, os.Getpid())
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return func() {}
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return func() {}
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}
+}

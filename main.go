@@ -40,11 +40,18 @@ func main() {
 	if path := os.Getenv("ONBOARD_HEAP_PROFILE"); path != "" {
 		go writeHeapProfiles(path)
 	}
+	// ONBOARD_CPU_PROFILE: a CPU profile of this provider process, written
+	// when Terraform stops it (the bench's "provider CPU" column, broken down).
+	stopCPUProfile := func() {}
+	if path := os.Getenv("ONBOARD_CPU_PROFILE"); path != "" {
+		stopCPUProfile = startCPUProfile(path)
+	}
 
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address: "registry.terraform.io/onboard-tf/onboard",
 		Debug:   debug,
 	})
+	stopCPUProfile()
 	// Serve returns when Terraform stops the provider gracefully: the last
 	// new tokens go to token_cache_path now (they are otherwise written
 	// every few seconds).

@@ -93,7 +93,15 @@ var guideModules = map[string][]guideModule{
 			"Northwind Traders,northwind.onmicrosoft.com,admin@northwind.onmicrosoft.com,Gold\n"}, apply: true},
 	},
 	"docs/guides/sharding-large-msps.md": {
-		{blocks: []int{0}, context: `variable "customers_csv" {
+		{blocks: []int{0}, context: `variable "client_id" {
+  type = string
+}
+resource "onboard_customer_tenant" "customer" {
+  for_each  = toset(["contoso.onmicrosoft.com"])
+  client_id = var.client_id
+  tenant    = each.key
+}`},
+		{blocks: []int{1}, context: `variable "customers_csv" {
   type = string
 }
 variable "shard_count" {

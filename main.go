@@ -26,6 +26,7 @@ func main() {
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "set to true to run the provider with support for debuggers like delve")
 	flag.Parse()
+	quietLogsFromEnv()
 	if os.Getenv("GOMEMLIMIT") == "" {
 		// A soft limit makes the garbage collector work harder as the heap
 		// nears it instead of letting it double (GOGC=100) after each

@@ -56,13 +56,13 @@ func TestExamplesForEachFromLocals(t *testing.T) {
 
 func TestInlineForEachPattern(t *testing.T) {
 	for src, want := range map[string]bool{
-		"for_each = { for id, c in data.x.customers : id => c if c.active }": true,
+		"for_each = { for id, c in data.x.customers : id => c if c.active }":              true,
 		"for_each = {\n    for name, c in onboard_customer_tenant.customer : name => c\n": true,
-		"for_each = [for s in var.list : s]":                                 true,
-		"for_each = local.bc_authorized":                                     false,
-		"for_each = onboard_customer_tenant.customer":                        false,
-		"for_each = { a = 1 }":                                               false,
-		"for_each = toset(var.tenants)":                                      false,
+		"for_each = [for s in var.list : s]":                                              true,
+		"for_each = local.bc_authorized":                                                  false,
+		"for_each = onboard_customer_tenant.customer":                                     false,
+		"for_each = { a = 1 }":                                                            false,
+		"for_each = toset(var.tenants)":                                                   false,
 	} {
 		if got := inlineForEach.MatchString(src); got != want {
 			t.Errorf("%q: matched %v, want %v", src, got, want)

@@ -564,7 +564,81 @@ func runSharded(cfg config, n, shards int, one time.Duration) ([]row, error) {
 	rows = append(rows, results...)
 	rows = append(rows, all)
 	log.Printf("   %-28s %8s  %6d requests  %d 429s  %d failed", all.Step, all.Wall.Round(100*time.Millisecond), all.Counters.Total, all.Counters.Throttled, failed)
-	return rows, errors.Join(errs...)
+	if err := errors.Join(errs...); err != nil {
+		return rows, err
+	}
+	if cfg.steps["plan"] {
+		r, err := shardsAtOnce(cfg, srv, env, shardDirs, n, "no-change plan", 2, 0, "plan", "-detailed-exitcode", "-input=false", "-no-color", par)
+		rows = append(rows, r)
+		if err != nil {
+			return rows, err
+		}
+	}
+	if !cfg.steps["sync"] {
+		return rows, nil
+	}
+	// One onboard_sync over every customer of every shard, in one
+	// configuration: one data source instance, so Terraform's per-instance
+	// work does not grow, and the provider holds all n tenants in one process.
+	syncDir := filepath.Join(dir, "sync")
+	ids := make([]string, len(tenants))
+	for i, c := range tenants {
+		ids[i] = c.id
+	}
+	vars, _ := json.Marshal(map[string]any{"client_id": outs["client_id"].Value, "client_secret": outs["client_secret"].Value, "tenants": ids, "max_parallel": cfg.syncPar})
+	if err := os.MkdirAll(syncDir, 0o755); err != nil {
+		return rows, err
+	}
+	if err := os.WriteFile(filepath.Join(syncDir, "terraform.tfvars.json"), vars, 0o600); err != nil {
+		return rows, err
+	}
+	if err := os.WriteFile(filepath.Join(syncDir, "main.tf"), []byte(syncConfig), 0o644); err != nil {
+		return rows, err
+	}
+	if err := initBackend(cfg, env, fmt.Sprintf("%d-sharded-sync", n), syncDir); err != nil {
+		return rows, err
+	}
+	srv.ResetCounters()
+	m, code, output, err = runTerraform(cfg.terraform, syncDir, env, "apply", "-auto-approve", "-input=false", "-no-color")
+	r := row{N: n, Step: "onboard_sync over every shard's customers", Wall: m.wall, Counters: srv.Counters(), PeakRSS: m.rss, Parallel: cfg.syncPar,
+		Latency: cfg.latency, ProviderCPU: m.providerCPU, TerraformCPU: m.terraformCPU, Bound: 2, HasBound: true}
+	rows = append(rows, r)
+	log.Printf("   %-28s %8s  %6d requests  peak RSS %s", r.Step, r.Wall.Round(100*time.Millisecond), r.Counters.Total, mib(r.PeakRSS))
+	if err != nil || code != 0 {
+		return rows, fmt.Errorf("sync: exit %d: %v\n%s", code, err, tail(output, 60))
+	}
+	return rows, nil
+}
+
+// shardsAtOnce runs one Terraform command in every shard at the same time
+// and returns one row for all of them (the largest peak RSS, the summed CPU).
+func shardsAtOnce(cfg config, srv *emulator.Server, env, dirs []string, n int, name string, bound float64, want int, args ...string) (row, error) {
+	srv.ResetCounters()
+	start := time.Now()
+	ms := make([]measured, len(dirs))
+	errs := make([]error, len(dirs))
+	var wg sync.WaitGroup
+	for i, d := range dirs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			m, code, output, err := runTerraform(cfg.terraform, d, env, args...)
+			ms[i] = m
+			if err != nil || code != want {
+				errs[i] = fmt.Errorf("shard %d %s: exit %d (want %d): %v\n%s", i, name, code, want, err, tail(output, 40))
+			}
+		}()
+	}
+	wg.Wait()
+	r := row{N: n, Step: fmt.Sprintf("sharded: %s, %d shards at once", name, len(dirs)), Wall: time.Since(start), Counters: srv.Counters(),
+		Parallel: cfg.parallelism * len(dirs), Latency: cfg.latency, Bound: bound, HasBound: true}
+	for _, m := range ms {
+		r.PeakRSS = max(r.PeakRSS, m.rss)
+		r.ProviderCPU += m.providerCPU
+		r.TerraformCPU += m.terraformCPU
+	}
+	log.Printf("   %-28s %8s  %6d requests  %d 429s", r.Step, r.Wall.Round(100*time.Millisecond), r.Counters.Total, r.Counters.Throttled)
+	return r, errors.Join(errs...)
 }
 
 // initBackend points dir's root at the http state server (when the bench

@@ -1,7 +1,6 @@
 package auth
 
 import (
-	"container/list"
 	"strings"
 	"sync"
 	"time"
@@ -27,8 +26,8 @@ import (
 const DefaultTokenBudget = 48 << 20
 
 // entryOverhead is what an entry costs beyond its key's and token's bytes:
-// the list element (48 B), the entry (64 B) and the map's slot (about
-// 40 B), rounded up. Counting it keeps the budget an honest figure for many
+// the entry with its list links (80 B) and the map's slot (about 40 B),
+// rounded up. Counting it keeps the budget an honest figure for many
 // small tokens.
 const entryOverhead = 160
 
@@ -48,20 +47,23 @@ var processTokens = NewTokenStore(DefaultTokenBudget)
 type TokenStore struct {
 	budget int
 
-	mu    sync.Mutex
-	size  int
-	order list.List // of *storeEntry, most recently used first
-	byKey map[string]*list.Element
+	mu   sync.Mutex
+	size int
+	// head is the most recently used entry, tail the least; the list is
+	// linked through the entries themselves.
+	head, tail *storeEntry
+	byKey      map[string]*storeEntry
 }
 
 type storeEntry struct {
-	key   string
-	token AccessToken
+	key        string
+	token      AccessToken
+	prev, next *storeEntry // towards head, towards tail
 }
 
 // NewTokenStore returns an empty store that keeps at most budget bytes.
 func NewTokenStore(budget int) *TokenStore {
-	return &TokenStore{budget: budget, byKey: map[string]*list.Element{}}
+	return &TokenStore{budget: budget, byKey: map[string]*storeEntry{}}
 }
 
 // entrySize is what one entry counts against the budget.
@@ -90,16 +92,16 @@ func heapBytes(n int) int {
 func (s *TokenStore) Get(key string, margin time.Duration, now time.Time) (AccessToken, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	el, ok := s.byKey[key]
+	e, ok := s.byKey[key]
 	if !ok {
 		return AccessToken{}, false
 	}
-	e := el.Value.(*storeEntry)
 	if e.token.ExpiresOn.Sub(now) <= margin {
-		s.remove(el)
+		s.remove(e)
 		return AccessToken{}, false
 	}
-	s.order.MoveToFront(el)
+	s.unlink(e)
+	s.pushFront(e)
 	return e.token, true
 }
 
@@ -109,17 +111,19 @@ func (s *TokenStore) Get(key string, margin time.Duration, now time.Time) (Acces
 func (s *TokenStore) Put(key string, t AccessToken) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if el, ok := s.byKey[key]; ok {
-		s.remove(el)
+	if e, ok := s.byKey[key]; ok {
+		s.remove(e)
 	}
 	n := entrySize(key, t)
 	if n > s.budget {
 		return
 	}
 	for s.size+n > s.budget {
-		s.remove(s.order.Back())
+		s.remove(s.tail)
 	}
-	s.byKey[key] = s.order.PushFront(&storeEntry{key: key, token: t})
+	e := &storeEntry{key: key, token: t}
+	s.pushFront(e)
+	s.byKey[key] = e
 	s.size += n
 }
 
@@ -127,8 +131,8 @@ func (s *TokenStore) Put(key string, t AccessToken) {
 func (s *TokenStore) Drop(key string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if el, ok := s.byKey[key]; ok {
-		s.remove(el)
+	if e, ok := s.byKey[key]; ok {
+		s.remove(e)
 	}
 }
 
@@ -138,9 +142,9 @@ func (s *TokenStore) Drop(key string) {
 func (s *TokenStore) Forget(prefix string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for key, el := range s.byKey {
+	for key, e := range s.byKey {
 		if strings.HasPrefix(key, prefix) {
-			s.remove(el)
+			s.remove(e)
 		}
 	}
 }
@@ -159,9 +163,36 @@ func (s *TokenStore) Len() int {
 	return len(s.byKey)
 }
 
-// remove deletes el's entry; s.mu is held.
-func (s *TokenStore) remove(el *list.Element) {
-	e := s.order.Remove(el).(*storeEntry)
+// remove deletes e; s.mu is held.
+func (s *TokenStore) remove(e *storeEntry) {
+	s.unlink(e)
 	delete(s.byKey, e.key)
 	s.size -= entrySize(e.key, e.token)
+}
+
+// pushFront makes e the most recently used; e is unlinked, s.mu is held.
+func (s *TokenStore) pushFront(e *storeEntry) {
+	e.prev, e.next = nil, s.head
+	if s.head != nil {
+		s.head.prev = e
+	}
+	s.head = e
+	if s.tail == nil {
+		s.tail = e
+	}
+}
+
+// unlink takes e out of the list; s.mu is held.
+func (s *TokenStore) unlink(e *storeEntry) {
+	if e.prev != nil {
+		e.prev.next = e.next
+	} else {
+		s.head = e.next
+	}
+	if e.next != nil {
+		e.next.prev = e.prev
+	} else {
+		s.tail = e.prev
+	}
+	e.prev, e.next = nil, nil
 }

@@ -166,8 +166,16 @@ func TestTokenStore(t *testing.T) {
 				}
 			}
 			keys := []string{}
-			for el := s.order.Front(); el != nil; el = el.Next() {
-				keys = append(keys, el.Value.(*storeEntry).key)
+			for e := s.head; e != nil; e = e.next {
+				keys = append(keys, e.key)
+			}
+			// The list read backwards is the same list.
+			back := []string{}
+			for e := s.tail; e != nil; e = e.prev {
+				back = append([]string{e.key}, back...)
+			}
+			if !slices.Equal(keys, back) {
+				t.Fatalf("the list is %v forwards and %v backwards", keys, back)
 			}
 			if !slices.Equal(keys, c.wantKeys) || s.Size() != c.wantSize || s.Len() != len(c.wantKeys) {
 				t.Fatalf("keys %v size %d len %d, want %v size %d", keys, s.Size(), s.Len(), c.wantKeys, c.wantSize)

@@ -1,7 +1,8 @@
 // Package auth acquires Microsoft Entra access tokens for the provider with
 // MSAL Go: one confidential client per credential (and so per authority
 // host), asking for each customer tenant's token with WithTenantID; tokens
-// are cached per tenant and resource for the life of the provider process.
+// are kept per credential, tenant and resource in the process's TokenStore,
+// bounded in bytes (DefaultTokenBudget), or in a TokenFile.
 package auth
 
 import (
@@ -76,8 +77,12 @@ type Config struct {
 	MaxRetryWait time.Duration
 	Log          func(ctx context.Context, msg string, fields map[string]any)
 
-	// TokenCache, when set, keeps tokens between provider runs.
+	// TokenCache, when set, keeps tokens between provider runs; it is then
+	// the only place they are kept in memory.
 	TokenCache *TokenFile
+	// Tokens is where tokens are kept without a TokenCache (nil: the
+	// process's store, shared by every credential; see processTokens).
+	Tokens *TokenStore
 }
 
 // AccessToken is a bearer token and its expiry.
@@ -100,19 +105,21 @@ type TokenSource interface {
 type Authenticator struct {
 	cfg  Config
 	cred confidential.Credential
-	// credID names the credential in TokenCache keys.
+	// credID names the credential in TokenCache and TokenStore keys.
 	credID string
 
 	clientOnce sync.Once
 	client     confidential.Client
 	clientErr  error
 
-	mu sync.Mutex
 	// tokens are kept here (or, with Config.TokenCache, in the file's
-	// map) rather than in MSAL's cache so that one tenant's tokens can be
-	// dropped (ForgetTenant, FreshToken): MSAL's AcquireTokenByCredential
-	// answers from its cache whenever it can.
-	tokens map[tokenKey]AccessToken
+	// map) rather than in MSAL's cache: here they are bounded in bytes, and
+	// one tenant's tokens can be dropped (ForgetTenant, FreshToken), while
+	// MSAL's AcquireTokenByCredential answers from its cache whenever it
+	// can. MSAL's cache is kept empty (noCache), so each token is held once.
+	tokens *TokenStore
+
+	mu sync.Mutex
 	// requesting holds one lock per key while a request for it is wanted:
 	// callers that miss the cache at once wait for the one request in
 	// flight instead of each asking, and so all honour the Retry-After it
@@ -152,7 +159,16 @@ func (a *Authenticator) lockKey(key tokenKey) func() {
 	}
 }
 
-// noCache keeps MSAL's own token cache empty; see Authenticator.tokens.
+// noCache keeps MSAL's own token cache from accumulating tokens; see
+// Authenticator.tokens. MSAL Go (v1.10.1, apps/internal/base/base.go) calls
+// Replace before every cache read (AcquireTokenSilent, which
+// AcquireTokenByCredential tries first) and before every write
+// (AuthResultFromToken), and storage.Manager.Unmarshal swaps in a new
+// contract built from the bytes alone, not merged with the old one. So each
+// acquire starts from an empty cache, misses, asks the token endpoint, and
+// the one token MSAL then writes is discarded by the next Replace: MSAL
+// holds at most the last token, never one per tenant.
+// TestMSALKeepsNoTokens measures it.
 type noCache struct{}
 
 func (noCache) Replace(_ context.Context, u cache.Unmarshaler, _ cache.ReplaceHints) error {
@@ -182,7 +198,10 @@ func New(cfg Config) (*Authenticator, error) {
 	if kinds > 1 {
 		return nil, errors.New("more than one credential is set: use exactly one of client_secret, a client certificate, or OIDC")
 	}
-	a := &Authenticator{cfg: cfg, tokens: map[tokenKey]AccessToken{}}
+	a := &Authenticator{cfg: cfg, tokens: cfg.Tokens}
+	if a.tokens == nil {
+		a.tokens = processTokens
+	}
 	var err error
 	switch {
 	case cfg.ClientSecret != "":
@@ -196,8 +215,16 @@ func New(cfg Config) (*Authenticator, error) {
 		}
 	default:
 		// Whichever federated token signs the request, the tokens are
-		// the app's.
+		// the app's: in the file, a run's rotated CI token finds the
+		// last run's tokens. In the process's store, shared by every
+		// Authenticator, the token's source is part of the name, so an
+		// OIDC configuration that cannot sign in does not borrow another
+		// configuration's tokens.
 		a.credID = credentialID("oidc", cfg.Cloud.LoginEndpoint, cfg.ClientID)
+		if cfg.TokenCache == nil {
+			a.credID = credentialID("oidc", cfg.Cloud.LoginEndpoint, cfg.ClientID, []byte(cfg.OIDCToken),
+				[]byte(cfg.OIDCTokenFilePath), []byte(cfg.OIDCRequestURL), []byte(cfg.OIDCRequestToken))
+		}
 		a.cred = confidential.NewCredFromAssertionCallback(a.oidcAssertion)
 	}
 	if err != nil {
@@ -218,10 +245,7 @@ func (a *Authenticator) Token(ctx context.Context, tenantID, resource string) (A
 			// The file's tokens are in memory already: no second copy.
 			return a.cfg.TokenCache.get(fk, 5*time.Minute)
 		}
-		a.mu.Lock()
-		defer a.mu.Unlock()
-		cached, ok := a.tokens[key]
-		return cached, ok && time.Until(cached.ExpiresOn) > 5*time.Minute
+		return a.tokens.Get(fk, 5*time.Minute, time.Now())
 	}
 	if t, ok := cachedToken(); ok {
 		return t, nil
@@ -247,9 +271,7 @@ func (a *Authenticator) Token(ctx context.Context, tenantID, resource string) (A
 			if a.cfg.TokenCache != nil {
 				a.cfg.TokenCache.put(fk, t)
 			} else {
-				a.mu.Lock()
-				a.tokens[key] = t
-				a.mu.Unlock()
+				a.tokens.Put(fk, t)
 			}
 			return t, nil
 		}
@@ -328,14 +350,7 @@ func tokenPath(tenantID string) string { return "/" + tenantID + "/oauth2/v2.0/t
 // token is issued, so after consent changes a new token is needed. The
 // tenant's endpoint discovery (in the MSAL client) stays.
 func (a *Authenticator) ForgetTenant(tenantID string) {
-	tenantID = strings.ToLower(tenantID)
-	a.mu.Lock()
-	for k := range a.tokens {
-		if k.tenant == tenantID {
-			delete(a.tokens, k)
-		}
-	}
-	a.mu.Unlock()
+	a.tokens.Forget(tenantPrefix(a.credID, tenantID))
 	if a.cfg.TokenCache != nil {
 		a.cfg.TokenCache.forget(tenantPrefix(a.credID, tenantID))
 	}
@@ -347,19 +362,17 @@ func (a *Authenticator) FreshToken(ctx context.Context, tenantID, resource strin
 	if tenantID == "" {
 		tenantID = a.cfg.TenantID
 	}
-	key := tokenKey{strings.ToLower(tenantID), strings.TrimSuffix(resource, "/")}
-	a.mu.Lock()
-	delete(a.tokens, key)
-	a.mu.Unlock()
+	fk := fileKey(a.credID, tenantID, resource)
+	a.tokens.Drop(fk)
 	if a.cfg.TokenCache != nil {
-		a.cfg.TokenCache.drop(fileKey(a.credID, key.tenant, key.resource))
+		a.cfg.TokenCache.drop(fk)
 	}
 	return a.Token(ctx, tenantID, resource)
 }
 
 // msal is the one MSAL client, for the home tenant's authority; requests
-// name their tenant with WithTenantID. Its own token cache is kept empty
-// (noCache): Authenticator.tokens is the cache.
+// name their tenant with WithTenantID. Its own token cache is emptied
+// before each use (noCache): Authenticator.tokens is the cache.
 func (a *Authenticator) msal() (confidential.Client, error) {
 	a.clientOnce.Do(func() {
 		opts := []confidential.Option{confidential.WithCache(noCache{})}

@@ -17,8 +17,9 @@ import (
 // RefreshTokenSource gets delegated (signed-in user) tokens for any tenant
 // the user can act in, e.g. a partner admin's GDAP customers, from a refresh
 // token kept for CI. MSAL Go cannot import a refresh token, so this is the
-// OAuth 2.0 refresh_token grant by hand. Rotated refresh tokens are kept in
-// memory for the life of the provider process.
+// OAuth 2.0 refresh_token grant by hand. The rotated refresh token is kept in
+// memory for the life of the provider process; access tokens are kept as
+// the Authenticator's are.
 type RefreshTokenSource struct {
 	Cloud      Cloud
 	ClientID   string // the public client the user signed in with
@@ -27,14 +28,18 @@ type RefreshTokenSource struct {
 	MaxRetryWait time.Duration
 	Log          func(ctx context.Context, msg string, fields map[string]any)
 	// Cache, when set, keeps access tokens between provider runs (not the
-	// refresh token: the configured one is used each run).
+	// refresh token: the configured one is used each run); it is then the
+	// only place they are kept in memory.
 	Cache *TokenFile
+	// Tokens is where access tokens are kept without a Cache (nil: the
+	// process's store, shared with the app credentials and bounded in
+	// bytes; see processTokens).
+	Tokens *TokenStore
 
 	// credID names the configured refresh token in Cache keys.
 	credID  string
 	mu      sync.Mutex
 	refresh string
-	cache   map[string]AccessToken
 }
 
 // NewRefreshTokenSource prepares a source; no request is made.
@@ -42,13 +47,12 @@ func NewRefreshTokenSource(cloud Cloud, clientID, refreshToken string, hc *http.
 	if hc == nil {
 		hc = http.DefaultClient
 	}
-	return &RefreshTokenSource{Cloud: cloud, ClientID: clientID, HTTPClient: hc, refresh: refreshToken, cache: map[string]AccessToken{},
+	return &RefreshTokenSource{Cloud: cloud, ClientID: clientID, HTTPClient: hc, refresh: refreshToken,
 		credID: credentialID("refresh_token", cloud.LoginEndpoint, clientID, []byte(refreshToken))}
 }
 
 // Token returns a delegated token for resource in tenantID.
 func (s *RefreshTokenSource) Token(ctx context.Context, tenantID, resource string) (AccessToken, error) {
-	key := strings.ToLower(tenantID) + " " + resource
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	fk := fileKey(s.credID, tenantID, resource)
@@ -57,7 +61,7 @@ func (s *RefreshTokenSource) Token(ctx context.Context, tenantID, resource strin
 		if t, ok := s.Cache.get(fk, 2*time.Minute); ok {
 			return t, nil
 		}
-	} else if t, ok := s.cache[key]; ok && time.Until(t.ExpiresOn) > 2*time.Minute {
+	} else if t, ok := s.store().Get(fk, 2*time.Minute, time.Now()); ok {
 		return t, nil
 	}
 	form := url.Values{
@@ -113,20 +117,23 @@ func (s *RefreshTokenSource) Token(ctx context.Context, tenantID, resource strin
 	if s.Cache != nil {
 		s.Cache.put(fk, t)
 	} else {
-		s.cache[key] = t
+		s.store().Put(fk, t)
 	}
 	return t, nil
+}
+
+func (s *RefreshTokenSource) store() *TokenStore {
+	if s.Tokens != nil {
+		return s.Tokens
+	}
+	return processTokens
 }
 
 // ForgetTenant drops cached tokens of a tenant.
 func (s *RefreshTokenSource) ForgetTenant(tenantID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for k := range s.cache {
-		if strings.HasPrefix(k, strings.ToLower(tenantID)+" ") {
-			delete(s.cache, k)
-		}
-	}
+	s.store().Forget(tenantPrefix(s.credID, tenantID))
 	if s.Cache != nil {
 		s.Cache.forget(tenantPrefix(s.credID, tenantID))
 	}

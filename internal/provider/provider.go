@@ -186,6 +186,8 @@ func (p *onboardProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				"Created if absent, mode `0600`, rewritten atomically; several roots may share one. "+
 				"**The file holds live access tokens: treat it like a secret** (anyone who reads it can call Graph and Business Central as the provider until the tokens expire); "+
 				"keep it out of version control and out of shared CI caches and artifacts. It holds no client secret or refresh token. "+
+				"The provider keeps the file's tokens in memory for the run (without a file, it keeps at most 48 MiB of tokens and asks again for one it let go): "+
+				"give each large shard its own file rather than one file for thousands of tenants across shards. "+
 				"Consent read from a cached token is the consent when the token was issued: a permission the token lacks is checked again with a new token, "+
 				"but a revocation outside Terraform shows only once the cached token expires (delete the file to see it at once). "+
 				"Environment: `ONBOARD_TOKEN_CACHE_PATH`.", false),

@@ -28,10 +28,9 @@ import (
 // requests): one HTTP request per tenant where seven single GETs were,
 // which is what onboard_sync's requests per tenant against Microsoft's
 // lower bound asked for (issue 20). The mailbox usage report stays a single
-// GET: Graph answers it with a 302 to a preauthenticated CSV download, and a
-// redirect inside a batch comes back as the sub-request's own 302 with a
-// Location the client would still have to GET, so batching it saves no
-// request.
+// GET: Graph answers it with a 302 to a preauthenticated CSV download, which
+// the client would still have to GET on its own after a $batch, so batching
+// it saves no request.
 // Graph evaluates each request of a batch on its own: one may be throttled
 // (429 with its own Retry-After) or fail while the others succeed, and only
 // those are sent again.

@@ -276,3 +276,46 @@ func TestJudgeSubResponse(t *testing.T) {
 		t.Errorf("404: %v is not IsNotFound", err)
 	}
 }
+
+// Secure Score and Intune are retried as the directory's parts are: a 429
+// on managedDevices goes again alone, logged with its own path. (A tenant
+// without Intune, 400 "not applicable", is TestAccSync_inventory's.)
+func TestReadDirectoryIntuneSubRequest(t *testing.T) {
+	srv, c, rec, logs := directoryClient(t, nil)
+	if err := srv.InjectFault(emulator.Fault{Service: "graph", Method: "GET", Path: `^/v1.0/deviceManagement/managedDevices$`, Status: 429, RetryAfter: 1, Count: 1}); err != nil {
+		t.Fatal(err)
+	}
+	d, err := c.ReadDirectory(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.ManagedDevices != 400 || d.Errors[PartManagedDevices] != nil || d.Users != 1200 {
+		t.Fatalf("directory %+v", d)
+	}
+	if len(rec.batches) != 2 || !slices.Equal(rec.paths(1), []string{"/deviceManagement/managedDevices"}) {
+		t.Fatalf("batches %v, want the seven and then managedDevices alone", rec.batches)
+	}
+	if got := logs(); len(got) != 1 || got[0].fields["path"] != "/v1.0/deviceManagement/managedDevices" || got[0].fields["status"] != 429 {
+		t.Fatalf("logs %+v", got)
+	}
+}
+
+// How the Secure Score and Intune answers read: no score yet is nil, not
+// an error; an Intune page without @odata.count asks for the paging
+// fallback.
+func TestReadScoreAndManagedDevices(t *testing.T) {
+	var d Directory
+	if err := d.read(PartSecureScores, []byte(`{"value":[]}`)); err != nil || d.SecureScore != nil {
+		t.Fatalf("no score: %+v %v", d, err)
+	}
+	if err := d.read(PartSecureScores, []byte(`{"value":[{"currentScore":41.5,"maxScore":245,"createdDateTime":"2026-12-01T03:00:00Z"}]}`)); err != nil ||
+		d.SecureScore == nil || d.SecureScore.Current != 41.5 || d.SecureScore.Max != 245 || d.SecureScore.CreatedDateTime.Day() != 1 {
+		t.Fatalf("score: %+v %v", d.SecureScore, err)
+	}
+	if err := d.read(PartManagedDevices, []byte(`{"@odata.count":12,"value":[{"id":"a"}]}`)); err != nil || d.ManagedDevices != 12 {
+		t.Fatalf("count: %d %v", d.ManagedDevices, err)
+	}
+	if err := d.read(PartManagedDevices, []byte(`{"value":[{"id":"a"}]}`)); !errors.Is(err, errNoManagedDeviceCount) {
+		t.Fatalf("no count: %v", err)
+	}
+}

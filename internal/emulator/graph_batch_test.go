@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"net/http"
+	"reflect"
 	"testing"
 	"time"
 )
@@ -151,5 +152,56 @@ func TestGraphBatchSubRequestFaultsAndCounters(t *testing.T) {
 	}
 	if c := s.Counters(); c.Total != 2 || c.ByPath["POST /v1.0/$batch"] != 2 {
 		t.Fatalf("counters after two batches: %+v", c)
+	}
+}
+
+// onboard_sync's $batch carries Secure Score and Intune besides the
+// directory reads (https://learn.microsoft.com/graph/json-batching: any
+// Graph GET, up to 20 a batch): each answers inside the batch what its
+// single GET answers, by the same handler and permission check, and a
+// request the app may not make is its own 403 beside the others' 200.
+func TestGraphBatchSecureScoresAndManagedDevices(t *testing.T) {
+	s := newTestServer(t)
+	urls := map[string]string{"score": "/security/secureScores?$top=1", "intune": "/deviceManagement/managedDevices?$top=1&$select=id"}
+	batch := map[string]any{"requests": []any{
+		map[string]any{"id": "score", "method": "GET", "url": urls["score"]},
+		map[string]any{"id": "intune", "method": "GET", "url": urls["intune"]},
+	}}
+	answers := func(tok string) map[string]map[string]any {
+		t.Helper()
+		r := call(t, s, "POST", "/v1.0/$batch", tok, batch)
+		if r.Status != http.StatusOK {
+			t.Fatalf("batch: %d %s", r.Status, r.Raw)
+		}
+		out := map[string]map[string]any{}
+		for _, v := range r.Body["responses"].([]any) {
+			out[v.(map[string]any)["id"].(string)] = v.(map[string]any)
+		}
+		return out
+	}
+
+	tok := inventoryApp(t, s, FabrikamTenantID, "admin@fabrikam.onmicrosoft.com", "SecurityEvents.Read.All", "DeviceManagementManagedDevices.Read.All")
+	got := answers(tok)
+	if a := got["score"]; a["status"] != float64(200) || field(a, "body.value.0.currentScore") != 30.5 || field(a, "body.value.0.maxScore") != float64(245) {
+		t.Fatalf("secureScores in a batch: %v", a)
+	}
+	if a := got["intune"]; a["status"] != float64(200) || field(a, "body.@odata.count") != float64(400) || len(field(a, "body.value").([]any)) != 1 {
+		t.Fatalf("managedDevices in a batch: %v", a)
+	}
+	for id, u := range urls {
+		single := call(t, s, "GET", "/v1.0"+u, tok, nil)
+		if single.Status != 200 || !reflect.DeepEqual(single.Body, got[id]["body"]) {
+			t.Fatalf("%s: single GET %d %s, in the batch %v", u, single.Status, single.Raw, got[id]["body"])
+		}
+	}
+
+	// Without SecurityEvents.Read.All the score alone is refused.
+	tok = inventoryApp(t, s, FabrikamTenantID, "admin@fabrikam.onmicrosoft.com", "DeviceManagementManagedDevices.Read.All")
+	got = answers(tok)
+	if got["score"]["status"] != float64(403) || got["intune"]["status"] != float64(200) {
+		t.Fatalf("without SecurityEvents.Read.All: %v", got)
+	}
+	if single := call(t, s, "GET", "/v1.0"+urls["score"], tok, nil); single.Status != 403 || !reflect.DeepEqual(single.Body["error"].(map[string]any)["code"], field(got["score"], "body.error.code")) {
+		t.Fatalf("single 403 %s, in the batch %v", single.Raw, got["score"])
 	}
 }

@@ -22,11 +22,15 @@ import (
 	"github.com/onboard-tf/terraform-provider-onboard/internal/retryafter"
 )
 
-// The directory part of a tenant's inventory (organization, users, groups,
-// devices, license subscriptions) is read with one JSON batch
-// (https://learn.microsoft.com/graph/json-batching): one HTTP request per
-// tenant where five single GETs were, which is what onboard_sync's
-// requests per tenant against Microsoft's lower bound asked for (issue 20).
+// A tenant's inventory read as JSON (organization, users, groups, devices,
+// license subscriptions, Secure Score, Intune managed devices) is one JSON
+// batch (https://learn.microsoft.com/graph/json-batching, up to 20
+// requests): one HTTP request per tenant where seven single GETs were,
+// which is what onboard_sync's requests per tenant against Microsoft's
+// lower bound asked for (issue 20). The mailbox usage report stays a single
+// GET: Graph answers it with a 302 to a preauthenticated CSV download, which
+// the client would still have to GET on its own after a $batch, so batching
+// it saves no request.
 // Graph evaluates each request of a batch on its own: one may be throttled
 // (429 with its own Retry-After) or fail while the others succeed, and only
 // those are sent again.
@@ -38,16 +42,35 @@ const (
 	PartGroups         = "groups"
 	PartDevices        = "devices"
 	PartSubscribedSkus = "subscribedSkus"
+	PartSecureScores   = "secureScores"
+	PartManagedDevices = "managedDevices"
 )
 
 // DirectoryParts are the parts ReadDirectory reads, in request order.
-var DirectoryParts = []string{PartOrganization, PartUsers, PartGroups, PartDevices, PartSubscribedSkus}
+var DirectoryParts = []string{PartOrganization, PartUsers, PartGroups, PartDevices, PartSubscribedSkus, PartSecureScores, PartManagedDevices}
+
+// partPaths are the parts' Graph paths, as a single GET's logs and errors
+// name them.
+var partPaths = map[string]string{PartSecureScores: "/v1.0/security/secureScores", PartManagedDevices: "/v1.0/deviceManagement/managedDevices"}
+
+// partPath is a part's Graph path.
+func partPath(part string) string {
+	if p, ok := partPaths[part]; ok {
+		return p
+	}
+	return "/v1.0/" + part
+}
 
 // Directory is what ReadDirectory read of a tenant.
 type Directory struct {
 	Organization           Organization
 	Users, Groups, Devices int
 	SubscribedSkus         []SubscribedSku
+	// SecureScore is the newest daily score, nil when the tenant has none
+	// yet (as LatestSecureScore's found).
+	SecureScore *SecureScore
+	// ManagedDevices counts the devices enrolled in Intune.
+	ManagedDevices int
 	// Errors holds, by part, why a part was not read: the *APIError its
 	// single GET would have failed with (IsForbidden for a 403,
 	// IsNotFound for a 404), or a *DeadlineError when its retries would
@@ -56,10 +79,14 @@ type Directory struct {
 }
 
 // ReadDirectory reads the organization, the counts of users, groups and
-// devices, and the license subscriptions in one $batch, with the same
-// query options and headers as the single reads: $count=true&$top=1 and
-// ConsistencyLevel: eventual for the counts (one request however large the
-// tenant), nothing for organization and subscribedSkus. A sub-request
+// devices, the license subscriptions, the latest Secure Score and the count
+// of Intune managed devices in one $batch, with the same query options and
+// headers as the single reads: $count=true&$top=1 and ConsistencyLevel:
+// eventual for the directory counts (one request however large the
+// tenant), nothing for organization and subscribedSkus, $top=1 for
+// secureScores (LatestSecureScore) and $top=1&$select=id for managedDevices
+// (CountManagedDevices, whose paging fallback runs only should Intune's
+// answer lack @odata.count). A sub-request
 // answered 429 or 5xx is sent again, alone with the others that failed,
 // after the longest Retry-After among them (else the client's backoff), up
 // to the client's MaxRetries and never past the context's deadline; its last
@@ -67,6 +94,23 @@ type Directory struct {
 // $batch's own (its token, or the POST failing after the transport's
 // retries).
 func (c *Client) ReadDirectory(ctx context.Context) (Directory, error) {
+	d, err := c.readParts(ctx)
+	if err != nil {
+		return Directory{}, err
+	}
+	if errors.Is(d.Errors[PartManagedDevices], errNoManagedDeviceCount) {
+		if n, err := c.countManagedDevicePages(ctx); err != nil {
+			d.Errors[PartManagedDevices] = err
+		} else {
+			d.ManagedDevices = n
+			delete(d.Errors, PartManagedDevices)
+		}
+	}
+	return d, nil
+}
+
+// readParts is ReadDirectory's $batch and its retries.
+func (c *Client) readParts(ctx context.Context) (Directory, error) {
 	d := Directory{Errors: map[string]error{}}
 	pending := DirectoryParts
 	for attempt := 0; ; attempt++ {
@@ -124,7 +168,7 @@ func (c *Client) ReadDirectory(ctx context.Context) (Directory, error) {
 			// the service's own answer rather than sleep into a timeout.
 			for _, part := range again {
 				c.logRetry(ctx, "Microsoft Graph: not retrying, the wait would pass the operation's deadline", part, status[part], asked[part], wait, attempt)
-				de := &DeadlineError{Method: http.MethodGet, Path: "/v1.0/" + part, Attempts: attempt + 1, Wait: wait}
+				de := &DeadlineError{Method: http.MethodGet, Path: partPath(part), Attempts: attempt + 1, Wait: wait}
 				_ = asAPIError(d.Errors[part], &de.Last)
 				d.Errors[part] = de
 			}
@@ -146,7 +190,7 @@ func (c *Client) logRetry(ctx context.Context, msg, part string, status int, ask
 	if c.opts.Log == nil {
 		return
 	}
-	f := retryafter.LogFields("Microsoft Graph", http.MethodGet, "/v1.0/"+part, status, asked, wait, attempt+1, c.opts.MaxRetries)
+	f := retryafter.LogFields("Microsoft Graph", http.MethodGet, partPath(part), status, asked, wait, attempt+1, c.opts.MaxRetries)
 	f["batch"] = true
 	c.opts.Log(ctx, msg, f)
 }
@@ -169,6 +213,10 @@ func (c *Client) partRequest(ctx context.Context, part string) (*abs.RequestInfo
 			Headers: eventual(), QueryParameters: &devices.DevicesRequestBuilderGetQueryParameters{Count: &yes, Top: &one}})
 	case PartSubscribedSkus:
 		return subscribedskus.NewSubscribedSkusRequestBuilderInternal(c.base, c.adapter).ToGetRequestInformation(ctx, nil)
+	case PartSecureScores:
+		return getRequest(secureScoresTemplate, c.base, &topSelect{Top: &one}), nil
+	case PartManagedDevices:
+		return getRequest(managedDevicesTemplate, c.base, &topSelect{Top: &one, Select: []string{"id"}}), nil
 	}
 	return nil, errors.New("graph: no directory part " + part)
 }
@@ -227,6 +275,33 @@ func (d *Directory) read(part string, body []byte) error {
 		}
 		d.SubscribedSkus = skusFrom(r)
 		return nil
+	case PartSecureScores:
+		v, err := parse(models.CreateSecureScoreCollectionResponseFromDiscriminatorValue)
+		if err != nil {
+			return err
+		}
+		r, ok := v.(models.SecureScoreCollectionResponseable)
+		if !ok {
+			return errNotScoreList
+		}
+		if s, found := latestScore(r); found {
+			d.SecureScore = &s
+		}
+		return nil
+	case PartManagedDevices:
+		v, err := parse(models.CreateManagedDeviceCollectionResponseFromDiscriminatorValue)
+		if err != nil {
+			return err
+		}
+		r, ok := v.(models.ManagedDeviceCollectionResponseable)
+		if !ok {
+			return errNotDeviceList
+		}
+		if n := r.GetOdataCount(); n != nil {
+			d.ManagedDevices = int(*n)
+			return nil
+		}
+		return errNoManagedDeviceCount
 	}
 	return errors.New("graph: no directory part " + part)
 }

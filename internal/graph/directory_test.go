@@ -68,7 +68,8 @@ type logLine struct {
 }
 
 // directoryClient is a Fabrikam client for an app holding every directory
-// permission but Device.Read.All, recording its batches and retry logs.
+// permission but Device.Read.All, and DeviceManagementManagedDevices.Read.All
+// but not SecurityEvents.Read.All, recording its batches and retry logs.
 func directoryClient(t *testing.T, tweak func(*Options)) (*emulator.Server, *Client, *batchRecorder, func() []logLine) {
 	t.Helper()
 	rec := &batchRecorder{}
@@ -85,7 +86,7 @@ func directoryClient(t *testing.T, tweak func(*Options)) (*emulator.Server, *Cli
 		if tweak != nil {
 			tweak(o)
 		}
-	}, "Organization.Read.All", "User.Read.All", "Group.Read.All")
+	}, "Organization.Read.All", "User.Read.All", "Group.Read.All", "DeviceManagementManagedDevices.Read.All")
 	return srv, c, rec, func() []logLine {
 		mu.Lock()
 		defer mu.Unlock()
@@ -93,9 +94,10 @@ func directoryClient(t *testing.T, tweak func(*Options)) (*emulator.Server, *Cli
 	}
 }
 
-// The five directory reads are one $batch: the emulator counts one Graph
-// request and no single GET; the sub-requests carry the single reads'
-// query options and headers; a part the app may not read is its 403.
+// The five directory reads, Secure Score and Intune are one $batch: the
+// emulator counts one Graph request and no single GET; the sub-requests
+// carry the single reads' query options and headers; a part the app may not
+// read is its 403.
 func TestReadDirectoryIsOneBatch(t *testing.T) {
 	srv, c, rec, _ := directoryClient(t, nil)
 	srv.ResetCounters()
@@ -103,22 +105,23 @@ func TestReadDirectoryIsOneBatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.Organization.DisplayName != "Fabrikam" || d.Users != 1200 || d.Groups != 120 || len(d.SubscribedSkus) != 3 {
+	if d.Organization.DisplayName != "Fabrikam" || d.Users != 1200 || d.Groups != 120 || len(d.SubscribedSkus) != 3 || d.ManagedDevices != 400 {
 		t.Fatalf("directory: %+v", d)
 	}
-	if len(d.Errors) != 1 || !IsForbidden(d.Errors[PartDevices]) || d.Devices != 0 {
-		t.Fatalf("errors %v, want only devices forbidden (no Device.Read.All)", d.Errors)
+	if len(d.Errors) != 2 || !IsForbidden(d.Errors[PartDevices]) || d.Devices != 0 || !IsForbidden(d.Errors[PartSecureScores]) || d.SecureScore != nil {
+		t.Fatalf("errors %v, want only devices and secureScores forbidden (no Device.Read.All, no SecurityEvents.Read.All)", d.Errors)
 	}
 	counters := srv.Counters()
 	if counters.ByService["graph"] != 1 || counters.ByPath["POST /v1.0/$batch"] != 1 {
 		t.Fatalf("Graph requests %+v, want one $batch", counters)
 	}
-	for _, p := range []string{"organization", "users", "groups", "devices", "subscribedSkus"} {
+	for _, p := range []string{"organization", "users", "groups", "devices", "subscribedSkus", "security/secureScores", "deviceManagement/managedDevices"} {
 		if n := counters.ByPath["GET /v1.0/"+p]; n != 0 {
 			t.Fatalf("%d single GETs of %s", n, p)
 		}
 	}
-	if got := rec.paths(0); len(rec.batches) != 1 || !slices.Equal(got, []string{"/organization", "/users", "/groups", "/devices", "/subscribedSkus"}) {
+	if got := rec.paths(0); len(rec.batches) != 1 || !slices.Equal(got, []string{"/organization", "/users", "/groups", "/devices", "/subscribedSkus",
+		"/security/secureScores", "/deviceManagement/managedDevices"}) {
 		t.Fatalf("batches %v", rec.batches)
 	}
 	for _, s := range rec.batches[0] {
@@ -128,8 +131,11 @@ func TestReadDirectoryIsOneBatch(t *testing.T) {
 		}
 		counted := u.Path == "/users" || u.Path == "/groups" || u.Path == "/devices"
 		q := u.Query()
+		// The single reads' options: $top=1 for the newest score, one
+		// device's id for Intune's @odata.count.
+		wantQuery := map[string]string{"/security/secureScores": "%24top=1", "/deviceManagement/managedDevices": "%24top=1&%24select=id"}[u.Path]
 		if s.Method != "GET" || (counted && (q.Get("$count") != "true" || q.Get("$top") != "1" || header(s.Headers, "ConsistencyLevel") != "eventual")) ||
-			(!counted && (u.RawQuery != "" || header(s.Headers, "ConsistencyLevel") != "")) {
+			(!counted && (u.RawQuery != wantQuery || header(s.Headers, "ConsistencyLevel") != "")) {
 			t.Fatalf("sub-request %+v", s)
 		}
 	}
@@ -153,11 +159,12 @@ func TestReadDirectoryRetriesOnlyFailedSubRequests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.Users != 1200 || d.Groups != 120 || d.Organization.DisplayName != "Fabrikam" || len(d.SubscribedSkus) != 3 || len(d.Errors) != 1 || !IsForbidden(d.Errors[PartDevices]) {
+	if d.Users != 1200 || d.Groups != 120 || d.Organization.DisplayName != "Fabrikam" || len(d.SubscribedSkus) != 3 || d.ManagedDevices != 400 ||
+		len(d.Errors) != 2 || !IsForbidden(d.Errors[PartDevices]) || !IsForbidden(d.Errors[PartSecureScores]) {
 		t.Fatalf("directory %+v", d)
 	}
 	if len(rec.batches) != 2 || !slices.Equal(rec.paths(1), []string{"/users", "/groups"}) {
-		t.Fatalf("batches %v, want the five and then users and groups", rec.batches)
+		t.Fatalf("batches %v, want the seven and then users and groups", rec.batches)
 	}
 	if n := srv.Counters().ByPath["POST /v1.0/$batch"]; n != 2 {
 		t.Fatalf("%d $batch requests, want 2", n)
@@ -267,5 +274,48 @@ func TestJudgeSubResponse(t *testing.T) {
 	}
 	if _, _, err := judgeSubResponse(subAnswer{status: 404}, now); !IsNotFound(err) {
 		t.Errorf("404: %v is not IsNotFound", err)
+	}
+}
+
+// Secure Score and Intune are retried as the directory's parts are: a 429
+// on managedDevices goes again alone, logged with its own path. (A tenant
+// without Intune, 400 "not applicable", is TestAccSync_inventory's.)
+func TestReadDirectoryIntuneSubRequest(t *testing.T) {
+	srv, c, rec, logs := directoryClient(t, nil)
+	if err := srv.InjectFault(emulator.Fault{Service: "graph", Method: "GET", Path: `^/v1.0/deviceManagement/managedDevices$`, Status: 429, RetryAfter: 1, Count: 1}); err != nil {
+		t.Fatal(err)
+	}
+	d, err := c.ReadDirectory(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.ManagedDevices != 400 || d.Errors[PartManagedDevices] != nil || d.Users != 1200 {
+		t.Fatalf("directory %+v", d)
+	}
+	if len(rec.batches) != 2 || !slices.Equal(rec.paths(1), []string{"/deviceManagement/managedDevices"}) {
+		t.Fatalf("batches %v, want the seven and then managedDevices alone", rec.batches)
+	}
+	if got := logs(); len(got) != 1 || got[0].fields["path"] != "/v1.0/deviceManagement/managedDevices" || got[0].fields["status"] != 429 {
+		t.Fatalf("logs %+v", got)
+	}
+}
+
+// How the Secure Score and Intune answers read: no score yet is nil, not
+// an error; an Intune page without @odata.count asks for the paging
+// fallback.
+func TestReadScoreAndManagedDevices(t *testing.T) {
+	var d Directory
+	if err := d.read(PartSecureScores, []byte(`{"value":[]}`)); err != nil || d.SecureScore != nil {
+		t.Fatalf("no score: %+v %v", d, err)
+	}
+	if err := d.read(PartSecureScores, []byte(`{"value":[{"currentScore":41.5,"maxScore":245,"createdDateTime":"2026-12-01T03:00:00Z"}]}`)); err != nil ||
+		d.SecureScore == nil || d.SecureScore.Current != 41.5 || d.SecureScore.Max != 245 || d.SecureScore.CreatedDateTime.Day() != 1 {
+		t.Fatalf("score: %+v %v", d.SecureScore, err)
+	}
+	if err := d.read(PartManagedDevices, []byte(`{"@odata.count":12,"value":[{"id":"a"}]}`)); err != nil || d.ManagedDevices != 12 {
+		t.Fatalf("count: %d %v", d.ManagedDevices, err)
+	}
+	if err := d.read(PartManagedDevices, []byte(`{"value":[{"id":"a"}]}`)); !errors.Is(err, errNoManagedDeviceCount) {
+		t.Fatalf("no count: %v", err)
 	}
 }

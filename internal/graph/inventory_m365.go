@@ -19,10 +19,11 @@ import (
 )
 
 // The Microsoft 365 part of a tenant's inventory: Secure Score, Intune
-// managed devices and the mailbox usage report. The security and
-// deviceManagement request builder packages would each compile several MB of
-// builders (and models/security) for one GET, so those two requests are
-// built here with the SDK's own request information, adapter and models.
+// managed devices (both read in ReadDirectory's $batch) and the mailbox
+// usage report. The security and deviceManagement request builder packages
+// would each compile several MB of builders (and models/security) for one
+// GET, so those two requests are built here with the SDK's own request
+// information and models.
 
 // topSelect are OData options, tagged as kiota's generated builders tag theirs.
 type topSelect struct {
@@ -32,18 +33,33 @@ type topSelect struct {
 
 var odataErrors = abs.ErrorMappings{"XXX": odataerrors.CreateODataErrorFromDiscriminatorValue}
 
+// Templates of the Secure Score and Intune reads, as kiota's generated
+// builders would declare them.
+const (
+	secureScoresTemplate   = "{+baseurl}/security/secureScores{?%24top,%24select}"
+	managedDevicesTemplate = "{+baseurl}/deviceManagement/managedDevices{?%24top,%24select}"
+)
+
+// getRequest is a GET of template with its OData options, as a generated
+// builder's ToGetRequestInformation makes it.
+func getRequest(template string, base map[string]string, q *topSelect) *abs.RequestInformation {
+	ri := abs.NewRequestInformationWithMethodAndUrlTemplateAndPathParameters(abs.GET, template, base)
+	if q != nil {
+		ri.AddQueryParameters(*q)
+	}
+	ri.Headers.TryAdd("Accept", "application/json")
+	return ri
+}
+
 func (c *Client) getParsed(ctx context.Context, template string, q *topSelect, next string, parse serialization.ParsableFactory) (serialization.Parsable, error) {
-	ri := abs.NewRequestInformationWithMethodAndUrlTemplateAndPathParameters(abs.GET, template, c.base)
+	ri := getRequest(template, c.base, q)
 	if next != "" {
 		u, err := url.Parse(next)
 		if err != nil {
 			return nil, err
 		}
 		ri.SetUri(*u)
-	} else if q != nil {
-		ri.AddQueryParameters(*q)
 	}
-	ri.Headers.TryAdd("Accept", "application/json")
 	return c.adapter.Send(ctx, ri, parse, odataErrors)
 }
 
@@ -53,22 +69,14 @@ type SecureScore struct {
 	CreatedDateTime time.Time
 }
 
-// LatestSecureScore reads the newest daily score
-// (GET /security/secureScores?$top=1, SecurityEvents.Read.All); found is
-// false when the tenant has none yet.
-func (c *Client) LatestSecureScore(ctx context.Context) (score SecureScore, found bool, err error) {
-	one := int32(1)
-	p, err := c.getParsed(ctx, "{+baseurl}/security/secureScores{?%24top,%24select}", &topSelect{Top: &one}, "", models.CreateSecureScoreCollectionResponseFromDiscriminatorValue)
-	if err != nil {
-		return SecureScore{}, false, wrap(err)
-	}
-	page, ok := p.(models.SecureScoreCollectionResponseable)
-	if !ok {
-		return SecureScore{}, false, errors.New("the secureScores answer is not a list")
-	}
+// latestScore is the newest daily score of a GET
+// /security/secureScores?$top=1 answer (SecurityEvents.Read.All,
+// https://learn.microsoft.com/graph/api/security-list-securescores: newest
+// first); found is false when the tenant has none yet.
+func latestScore(page models.SecureScoreCollectionResponseable) (score SecureScore, found bool) {
 	list := page.GetValue()
 	if len(list) == 0 {
-		return SecureScore{}, false, nil
+		return SecureScore{}, false
 	}
 	s := list[0]
 	if s.GetCurrentScore() != nil {
@@ -80,31 +88,19 @@ func (c *Client) LatestSecureScore(ctx context.Context) (score SecureScore, foun
 	if t := s.GetCreatedDateTime(); t != nil {
 		score.CreatedDateTime = t.UTC()
 	}
-	return score, true, nil
+	return score, true
 }
 
-// CountManagedDevices counts the devices enrolled in Intune
-// (GET /deviceManagement/managedDevices, DeviceManagementManagedDevices.Read.All).
-// Intune answers @odata.count with every page, so one request of one device
-// counts them; should a page come without it, the pages are counted.
-func (c *Client) CountManagedDevices(ctx context.Context) (int, error) {
-	const template = "{+baseurl}/deviceManagement/managedDevices{?%24top,%24select}"
-	one := int32(1)
-	p, err := c.getParsed(ctx, template, &topSelect{Top: &one, Select: []string{"id"}}, "", models.CreateManagedDeviceCollectionResponseFromDiscriminatorValue)
-	if err != nil {
-		return 0, wrap(err)
-	}
-	page, ok := p.(models.ManagedDeviceCollectionResponseable)
-	if !ok {
-		return 0, errNotDeviceList
-	}
-	if n := page.GetOdataCount(); n != nil {
-		return int(*n), nil
-	}
+// countManagedDevicePages counts the devices enrolled in Intune
+// (GET /deviceManagement/managedDevices, DeviceManagementManagedDevices.Read.All)
+// page by page. Intune answers @odata.count with every page, so the $batch's
+// request of one device counts them (ReadDirectory); this runs only should
+// that answer come without it.
+func (c *Client) countManagedDevicePages(ctx context.Context) (int, error) {
 	most := int32(1000)
 	total, next := 0, ""
 	for {
-		p, err := c.getParsed(ctx, template, &topSelect{Top: &most, Select: []string{"id"}}, next, models.CreateManagedDeviceCollectionResponseFromDiscriminatorValue)
+		p, err := c.getParsed(ctx, managedDevicesTemplate, &topSelect{Top: &most, Select: []string{"id"}}, next, models.CreateManagedDeviceCollectionResponseFromDiscriminatorValue)
 		if err != nil {
 			return 0, wrap(err)
 		}
@@ -120,7 +116,11 @@ func (c *Client) CountManagedDevices(ctx context.Context) (int, error) {
 	}
 }
 
-var errNotDeviceList = errors.New("the managedDevices answer is not a list")
+var (
+	errNotDeviceList        = errors.New("the managedDevices answer is not a list")
+	errNotScoreList         = errors.New("the secureScores answer is not a list")
+	errNoManagedDeviceCount = errors.New("the managedDevices answer has no @odata.count")
+)
 
 // IsNotApplicable reports Graph's answer for a service the tenant does not
 // have, e.g. Intune without an Intune license: 400 "Request not applicable

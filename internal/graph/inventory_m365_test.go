@@ -67,20 +67,19 @@ func TestM365Inventory(t *testing.T) {
 	srv, c := fabrikamClient(t, "SecurityEvents.Read.All", "DeviceManagementManagedDevices.Read.All", "Reports.Read.All", "Organization.Read.All")
 	ctx := context.Background()
 
-	score, found, err := c.LatestSecureScore(ctx)
-	if err != nil || !found || score.Current != 30.5 || score.Max != 245 || score.CreatedDateTime.IsZero() {
-		t.Fatalf("secure score: %+v %v %v", score, found, err)
+	// Secure Score and Intune are requests of the directory's $batch.
+	d, err := c.ReadDirectory(ctx)
+	if score := d.SecureScore; err != nil || score == nil || score.Current != 30.5 || score.Max != 245 || score.CreatedDateTime.IsZero() || d.Errors[PartSecureScores] != nil {
+		t.Fatalf("secure score: %+v %v", d, err)
 	}
-	n, err := c.CountManagedDevices(ctx)
-	if err != nil || n != 400 {
-		t.Fatalf("managed devices: %d %v", n, err)
+	if d.ManagedDevices != 400 || d.Errors[PartManagedDevices] != nil {
+		t.Fatalf("managed devices: %+v", d)
 	}
 	// The report is a 302 to a CSV download, which the client follows.
 	mb, found, err := c.MailboxUsageCounts(ctx, "D7")
 	if err != nil || !found || mb.Total != 1200 || mb.Active != 960 || mb.ReportDate != srv.Now().UTC().Add(-48*time.Hour).Format("2006-01-02") {
 		t.Fatalf("mailboxes: %+v %v %v", mb, found, err)
 	}
-	d, err := c.ReadDirectory(ctx)
 	if skus := d.SubscribedSkus; err != nil || len(skus) != 3 || skus[0].EnabledUnits != 1200 || skus[0].ConsumedUnits != 400 || d.Errors[PartSubscribedSkus] != nil {
 		t.Fatalf("skus: %+v %v", d, err)
 	}
@@ -92,8 +91,12 @@ func TestM365Inventory(t *testing.T) {
 func TestM365InventoryForbidden(t *testing.T) {
 	_, c := fabrikamClient(t, "Organization.Read.All", "DeviceManagementManagedDevices.Read.All")
 	ctx := context.Background()
-	if _, _, err := c.LatestSecureScore(ctx); !IsForbidden(err) {
-		t.Fatalf("secure score without SecurityEvents.Read.All: %v", err)
+	d, err := c.ReadDirectory(ctx)
+	if err != nil || !IsForbidden(d.Errors[PartSecureScores]) || d.SecureScore != nil {
+		t.Fatalf("secure score without SecurityEvents.Read.All: %+v %v", d, err)
+	}
+	if d.ManagedDevices != 400 || d.Errors[PartManagedDevices] != nil {
+		t.Fatalf("managed devices with DeviceManagementManagedDevices.Read.All: %+v", d)
 	}
 	if _, _, err := c.MailboxUsageCounts(ctx, "D7"); !IsForbidden(err) {
 		t.Fatalf("mailboxes without Reports.Read.All: %v", err)

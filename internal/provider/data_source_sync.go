@@ -134,7 +134,7 @@ func (d *syncDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "One read of the live state of every tenant an app is onboarded into, as the app itself sees it: whether its token works, " +
 			"which required permissions are consented, the organization, and inventory counts (users, groups, devices, license subscriptions) — counted, " +
-			"not listed, so a 10,000-user tenant costs a few calls: the organization, users, groups, devices and licenses are one Microsoft Graph `$batch` request. One tenant's failure never hides the others. Also lists the app's secrets with days to expiry. " +
+			"not listed, so a 10,000-user tenant costs a few calls: the organization, users, groups, devices, licenses, Secure Score and Intune devices are one Microsoft Graph `$batch` request (the mailbox usage report, a redirect to a download, is one more). One tenant's failure never hides the others. Also lists the app's secrets with days to expiry. " +
 			"Use it in `check` blocks so `terraform plan` warns about revoked consent or expiring secrets without failing.",
 		Attributes: withDataSourceCredential(map[string]schema.Attribute{
 			"client_id": schema.StringAttribute{Required: true, MarkdownDescription: "Client ID of the onboarded app (registered in the provider's home tenant).",

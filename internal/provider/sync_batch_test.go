@@ -129,11 +129,15 @@ func syncReads(t *testing.T, logs string, n int) (int, string, error) {
 }
 
 // singleDirectoryGets are the single reads the $batch replaced.
-var singleDirectoryGets = []string{"GET /v1.0/organization", "GET /v1.0/users", "GET /v1.0/groups", "GET /v1.0/devices", "GET /v1.0/subscribedSkus"}
+var singleDirectoryGets = []string{"GET /v1.0/organization", "GET /v1.0/users", "GET /v1.0/groups", "GET /v1.0/devices", "GET /v1.0/subscribedSkus",
+	"GET /v1.0/security/secureScores", "GET /v1.0/deviceManagement/managedDevices"}
 
-// A sync over N tenants reads each tenant's directory with one $batch: the
-// emulator counts N $batch requests per read of the data source and no
-// single GET of organization, users, groups, devices or subscribedSkus.
+// A sync over N tenants reads each tenant's directory, Secure Score and
+// Intune devices with one $batch: the emulator counts N $batch requests per
+// read of the data source and no single GET of organization, users, groups,
+// devices, subscribedSkus, secureScores or managedDevices; the only other
+// Graph request per tenant is the mailbox usage report (a redirect to a
+// download, not batched).
 func TestAccSync_oneBatchPerTenant(t *testing.T) {
 	srv := acctest.Emulator(t)
 	logs := filepath.Join(t.TempDir(), "%s.log")

@@ -31,7 +31,9 @@ const DefaultTokenBudget = 48 << 20
 // small tokens.
 const entryOverhead = 160
 
-// processTokens is the one store of a provider process: the automation
+// processTokens is the store of a credential built without one (Config.Tokens,
+// RefreshTokenSource.Tokens nil). internal/session gives every credential of a
+// provider configuration its one store instead. Sharing: the automation
 // identity, each onboarded app's own credential and the partner share it,
 // so the process keeps at most DefaultTokenBudget bytes of tokens however
 // many credentials a configuration uses (session makes an Authenticator

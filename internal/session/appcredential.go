@@ -49,7 +49,7 @@ func (s *Session) appAs(c AppCredential) (*auth.Authenticator, error) {
 		}
 	}
 	a, err := auth.New(auth.Config{Cloud: s.opts.Cloud, TenantID: s.opts.Auth.TenantID, ClientID: c.ClientID, ClientSecret: c.Secret,
-		ClientCertificate: c.Certificate, HTTPClient: s.http, MaxRetryWait: s.opts.MaxRetryWait, Log: s.opts.RetryLog, TokenCache: s.tokens})
+		ClientCertificate: c.Certificate, HTTPClient: s.http, MaxRetryWait: s.opts.MaxRetryWait, Log: s.opts.RetryLog, TokenCache: s.tokens, Tokens: s.store})
 	if err != nil {
 		return nil, err
 	}

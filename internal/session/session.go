@@ -104,9 +104,14 @@ const (
 
 // Session holds the clients of one provider configuration.
 type Session struct {
-	opts    Options
-	http    *http.Client
-	tokens  *auth.TokenFile // nil without TokenCachePath
+	opts   Options
+	http   *http.Client
+	tokens *auth.TokenFile // nil without TokenCachePath
+	// store keeps every credential's tokens without TokenCachePath, bounded
+	// in bytes. One per session, not per process: a provider configured again
+	// (acceptance tests run every step's provider in one process) must ask
+	// for new tokens, or a consent revoked between two plans would not show.
+	store   *auth.TokenStore
 	auth    *auth.Authenticator
 	home    *graph.Client
 	partner *auth.RefreshTokenSource
@@ -136,14 +141,14 @@ func New(o Options) (*Session, error) {
 	if o.MaxRetryWait <= 0 {
 		o.MaxRetryWait = DefaultMaxRetryWait
 	}
-	s := &Session{opts: o, http: hc, graphs: newLRU[clientKey, *graph.Client](clientCacheSize)}
+	s := &Session{opts: o, http: hc, graphs: newLRU[clientKey, *graph.Client](clientCacheSize), store: auth.NewTokenStore(auth.DefaultTokenBudget)}
 	if o.TokenCachePath != "" {
 		if s.tokens, err = auth.OpenTokenFile(o.TokenCachePath); err != nil {
 			return nil, &TokenCacheError{Path: o.TokenCachePath, Err: err}
 		}
 	}
 	cfg := o.Auth
-	cfg.Cloud, cfg.HTTPClient, cfg.TokenCache = o.Cloud, hc, s.tokens
+	cfg.Cloud, cfg.HTTPClient, cfg.TokenCache, cfg.Tokens = o.Cloud, hc, s.tokens, s.store
 	cfg.MaxRetryWait, cfg.Log = o.MaxRetryWait, o.RetryLog
 	if s.auth, err = auth.New(cfg); err != nil {
 		return nil, &CredentialError{Err: err}
@@ -153,7 +158,7 @@ func New(o Options) (*Session, error) {
 	}
 	if o.PartnerRefreshToken != "" {
 		s.partner = auth.NewRefreshTokenSource(o.Cloud, o.PartnerClientID, o.PartnerRefreshToken, hc)
-		s.partner.MaxRetryWait, s.partner.Log, s.partner.Cache = o.MaxRetryWait, o.RetryLog, s.tokens
+		s.partner.MaxRetryWait, s.partner.Log, s.partner.Cache, s.partner.Tokens = o.MaxRetryWait, o.RetryLog, s.tokens, s.store
 	}
 	return s, nil
 }

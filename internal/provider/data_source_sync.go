@@ -16,7 +16,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/onboard-tf/terraform-provider-onboard/internal/bcadmin"
 	"github.com/onboard-tf/terraform-provider-onboard/internal/graph"
@@ -373,8 +375,9 @@ func (d *syncDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 		summary.SecretsUnmanaged = types.Int64Value(int64(len(unmanaged)))
 	}
 	var diags diag.Diagnostics
-	m.Results, diags = types.MapValueFrom(ctx, syncTenantType, results)
-	resp.Diagnostics.Append(diags...)
+	// results go into the state after the rest (setSyncResults): the
+	// framework's own conversion of 10,000 of them held 150 MiB.
+	m.Results = types.MapNull(syncTenantType)
 	if secrets == nil {
 		secrets = []syncSecret{}
 	}
@@ -383,6 +386,46 @@ func (d *syncDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	m.Summary, diags = types.ObjectValueFrom(ctx, syncSummaryType, summary)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	if !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(setSyncResults(ctx, &resp.State, results)...)
+	}
+}
+
+// setSyncResults puts the per-tenant results into st's "results", one
+// tenant at a time, with one shared protocol type (terraformValue) instead of
+// the framework's conversion of the whole map, which builds every object's
+// type again. It empties results as it goes, so each tenant's Go values can
+// be collected while the rest are converted.
+func setSyncResults(ctx context.Context, st *tfsdk.State, results map[string]syncTenant) diag.Diagnostics {
+	var diags diag.Diagnostics
+	var attrs map[string]tftypes.Value
+	if err := st.Raw.As(&attrs); err != nil {
+		diags.AddError("Setting onboard_sync's results", err.Error())
+		return diags
+	}
+	ot, _ := st.Raw.Type().(tftypes.Object)
+	mt, ok := ot.AttributeTypes["results"].(tftypes.Map)
+	if !ok {
+		diags.AddError("Setting onboard_sync's results", "the schema's results is not a map")
+		return diags
+	}
+	elems := make(map[string]tftypes.Value, len(results))
+	for key, r := range results {
+		obj, d := types.ObjectValueFrom(ctx, syncTenantType.AttrTypes, r)
+		if diags.Append(d...); diags.HasError() {
+			return diags
+		}
+		tv, err := terraformValue(ctx, obj, mt.ElementType)
+		if err != nil {
+			diags.AddError("Setting onboard_sync's results", "tenant "+key+": "+err.Error())
+			return diags
+		}
+		elems[key] = tv
+		delete(results, key)
+	}
+	attrs["results"] = tftypes.NewValue(mt, elems)
+	st.Raw = tftypes.NewValue(st.Raw.Type(), attrs)
+	return diags
 }
 
 // syncTenant reads one tenant and says where it stands; every failure ends

@@ -80,13 +80,6 @@ func (s *stateServer) writeBackend(dir, name string) error {
 	return os.WriteFile(filepath.Join(dir, "backend.tf"), []byte(tf), 0o644)
 }
 
-// size is the stored state's length in bytes (0 if none).
-func (s *stateServer) size(name string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.states["/"+name])
-}
-
 func indent(s, prefix string) string {
 	var b strings.Builder
 	for _, l := range strings.SplitAfter(s, "\n") {

@@ -103,6 +103,7 @@ func main() {
 	provider := flag.String("provider", "", "directory with a built terraform-provider-onboard")
 	work := flag.String("work", "", "working directory (default: a temporary one, removed at the end)")
 	backend := flag.String("backend", "local", "where Terraform keeps state: local (a file per root) or http (an in-memory HTTPS state server, as a remote backend behaves: see statebackend.go)")
+	syncOnly := flag.Bool("sync-only", false, "for each tenant count, only onboard_sync over every tenant in one configuration: the emulator is seeded with a consented app instead of a first apply")
 	shardedOnly := flag.Bool("sharded-only", false, "with -shards: run only the sharded scenario, over the largest tenant count (no single-configuration runs)")
 	shards := flag.Int("shards", 0, "also run the sharded scenario (examples/msp-sharded) with this many shards at once over the largest tenant count, throttling on")
 	flag.Parse()
@@ -160,7 +161,11 @@ func main() {
 		if *shardedOnly && *shards > 0 {
 			continue
 		}
-		r, err := runSize(cfg, n)
+		run := runSize
+		if *syncOnly {
+			run = runSyncOnly
+		}
+		r, err := run(cfg, n)
 		rows = append(rows, r...)
 		if err != nil {
 			printTable(os.Stdout, cfg, rows)
@@ -299,6 +304,83 @@ func runSize(cfg config, n int) ([]row, error) {
 		return rows, fmt.Errorf("sync summary %v: want %d tenants ok, %d pending consent", sum, n, revoked)
 	}
 	return rows, nil
+}
+
+// runSyncOnly measures onboard_sync over n tenants in one configuration
+// without a first apply, which for 10,000 customers in one state takes hours
+// of Terraform's own CPU (see bench-results.md): the emulator is seeded with
+// what that apply leaves, the scenario's app (its permissions consented in
+// every customer, authorized in Business Central) and a secret.
+func runSyncOnly(cfg config, n int) ([]row, error) {
+	log.Printf("== %d customer tenants, onboard_sync only", n)
+	dir := filepath.Join(cfg.work, fmt.Sprint(n, "-sync-only"))
+	syncDir := filepath.Join(dir, "sync")
+	srv, tenants, env, err := setup(cfg, dir, n, false, syncDir)
+	if err != nil {
+		return nil, err
+	}
+	defer srv.Close()
+	home := emulator.DefaultHomeTenantID
+	obj, clientID, err := srv.RegisterApp(home, "onboard-bench-sync", "Qezaro Orbit")
+	if err != nil {
+		return nil, err
+	}
+	// examples/msp-multitenant's permissions: Business Central
+	// AdminCenter.ReadWrite.All and API.ReadWrite.All, Graph Organization.Read.All.
+	if err := srv.EditApp(home, obj, map[string]any{"signInAudience": "AzureADMultipleOrgs", "requiredResourceAccess": []any{
+		map[string]any{"resourceAppId": "996def3d-b36c-4153-8607-a6fd3c01b89f", "resourceAccess": []any{
+			map[string]any{"id": "a20fe46f-4f63-4666-8e0e-9b882d90b837", "type": "Role"},
+			map[string]any{"id": "a42b0b75-311e-488d-b67e-8fe84f924341", "type": "Role"}}},
+		map[string]any{"resourceAppId": "00000003-0000-0000-c000-000000000000", "resourceAccess": []any{
+			map[string]any{"id": "498476ce-e0fe-48b0-b801-37ba7e2685c6", "type": "Role"}}},
+	}}); err != nil {
+		return nil, err
+	}
+	_, secret, err := srv.AddSecret(home, obj, "bench", srv.Now().Add(90*24*time.Hour))
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(tenants))
+	for i, c := range tenants {
+		if err := srv.Consent(c.id, clientID, "admin@"+c.domain); err != nil {
+			return nil, fmt.Errorf("consent in %s: %w", c.id, err)
+		}
+		if err := srv.AuthorizeBCApp(c.id, clientID); err != nil {
+			return nil, fmt.Errorf("authorizing in %s: %w", c.id, err)
+		}
+		ids[i] = c.id
+	}
+	vars, _ := json.Marshal(map[string]any{"client_id": clientID, "client_secret": secret, "tenants": ids, "max_parallel": cfg.syncPar})
+	if err := os.WriteFile(filepath.Join(syncDir, "terraform.tfvars.json"), vars, 0o600); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(syncDir, "main.tf"), []byte(syncConfig), 0o644); err != nil {
+		return nil, err
+	}
+	if err := initBackend(cfg, env, fmt.Sprintf("%d-sync-only", n), syncDir); err != nil {
+		return nil, err
+	}
+	srv.ResetCounters()
+	m, code, output, err := runTerraform(cfg.terraform, syncDir, env, "apply", "-auto-approve", "-input=false", "-no-color")
+	r := row{N: n, Step: "onboard_sync, one configuration", Wall: m.wall, Counters: srv.Counters(), PeakRSS: m.rss, Parallel: cfg.syncPar,
+		Latency: cfg.latency, ProviderCPU: m.providerCPU, TerraformCPU: m.terraformCPU, Bound: 2, HasBound: true}
+	log.Printf("   %-28s %8s  %6d requests  peak RSS %s", r.Step, r.Wall.Round(100*time.Millisecond), r.Counters.Total, mib(r.PeakRSS))
+	if err != nil || code != 0 {
+		return []row{r}, fmt.Errorf("sync: exit %d: %v\n%s", code, err, tail(output, 60))
+	}
+	b, err := exec.Command(cfg.terraform, "-chdir="+syncDir, "output", "-json", "summary").Output()
+	if err != nil {
+		return []row{r}, fmt.Errorf("terraform output summary: %w", err)
+	}
+	var sum map[string]any
+	if err := json.Unmarshal(b, &sum); err != nil {
+		return []row{r}, err
+	}
+	r.ExitDetail = fmt.Sprintf("%v ok, %v pending consent", sum["tenants_ok"], sum["tenants_pending_consent"])
+	if fmt.Sprint(sum["tenants_ok"]) != fmt.Sprint(n) {
+		return []row{r}, fmt.Errorf("sync summary %v: want %d tenants ok", sum, n)
+	}
+	return []row{r}, nil
 }
 
 // setup starts an emulator with n customers and writes what Terraform needs

@@ -415,7 +415,7 @@ func setSyncResults(ctx context.Context, st *tfsdk.State, results map[string]syn
 		if diags.Append(d...); diags.HasError() {
 			return diags
 		}
-		tv, err := terraformValue(ctx, obj, mt.ElementType)
+		tv, err := terraformValue(obj, mt.ElementType)
 		if err != nil {
 			diags.AddError("Setting onboard_sync's results", "tenant "+key+": "+err.Error())
 			return diags

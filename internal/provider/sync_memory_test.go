@@ -140,7 +140,6 @@ func TestSyncResultMemory(t *testing.T) {
 	runtime.KeepAlive(results)
 	runtime.KeepAlive(m)
 	runtime.KeepAlive(tv)
-	results, m, tv = nil, types.Map{}, tftypes.Value{}
 	live("dropped")
 
 	results = build()

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"math/big"
 
@@ -20,7 +19,7 @@ import (
 // 153 MiB of live heap out of 198 (TestSyncResultMemory); with one shared
 // type it is a fraction of that. Only the kinds the sync's results use are
 // handled; any other is an error, never a guess.
-func terraformValue(ctx context.Context, v attr.Value, typ tftypes.Type) (tftypes.Value, error) {
+func terraformValue(v attr.Value, typ tftypes.Type) (tftypes.Value, error) {
 	if v.IsNull() {
 		return tftypes.NewValue(typ, nil), nil
 	}
@@ -43,7 +42,7 @@ func terraformValue(ctx context.Context, v attr.Value, typ tftypes.Type) (tftype
 		}
 		elems := make([]tftypes.Value, 0, len(x.Elements()))
 		for _, e := range x.Elements() {
-			tv, err := terraformValue(ctx, e, lt.ElementType)
+			tv, err := terraformValue(e, lt.ElementType)
 			if err != nil {
 				return tftypes.Value{}, err
 			}
@@ -57,7 +56,7 @@ func terraformValue(ctx context.Context, v attr.Value, typ tftypes.Type) (tftype
 		}
 		elems := make(map[string]tftypes.Value, len(x.Elements()))
 		for k, e := range x.Elements() {
-			tv, err := terraformValue(ctx, e, mt.ElementType)
+			tv, err := terraformValue(e, mt.ElementType)
 			if err != nil {
 				return tftypes.Value{}, err
 			}
@@ -76,7 +75,7 @@ func terraformValue(ctx context.Context, v attr.Value, typ tftypes.Type) (tftype
 			if !ok {
 				return tftypes.Value{}, fmt.Errorf("object lacks attribute %q", name)
 			}
-			tv, err := terraformValue(ctx, a, at)
+			tv, err := terraformValue(a, at)
 			if err != nil {
 				return tftypes.Value{}, fmt.Errorf("%s: %w", name, err)
 			}

@@ -3,6 +3,8 @@ package provider_test
 import (
 	"fmt"
 	"regexp"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -43,6 +45,31 @@ resource "onboard_api_permission" "graph" {
   application_permissions = ["User.Read.All"]
 }
 `, name)
+}
+
+// syncAppConfig is an app with a secret named "sync" and the Microsoft Graph
+// application permissions perms: what the sync tests read tenants with.
+func syncAppConfig(name string, perms ...string) string {
+	quoted := make([]string, len(perms))
+	for i, p := range perms {
+		quoted[i] = strconv.Quote(p)
+	}
+	return fmt.Sprintf(`
+resource "onboard_entra_app" "app" {
+  display_name     = %q
+  sign_in_audience = "AzureADMultipleOrgs"
+}
+resource "onboard_client_secret" "app" {
+  application_id = onboard_entra_app.app.id
+  display_name   = "sync"
+  lifetime       = "720h"
+}
+resource "onboard_api_permission" "graph" {
+  application_id          = onboard_entra_app.app.id
+  api                     = "Microsoft Graph"
+  application_permissions = [%s]
+}
+`, name, strings.Join(quoted, ", "))
 }
 
 // customerConfig onboards graphAppConfig's app into tenant, reading consent

@@ -51,22 +51,7 @@ func batchSyncTest(t *testing.T, srv *emulator.Server, tenants []batchTenant, ma
 			Skus: []emulator.SkuSeed{{SkuPartNumber: "SPE_E3", Enabled: bt.users, Consumed: bt.users - 1}}})
 		ids[i] = fmt.Sprintf("%q", bt.id)
 	}
-	base := fmt.Sprintf(`
-resource "onboard_entra_app" "app" {
-  display_name     = %q
-  sign_in_audience = "AzureADMultipleOrgs"
-}
-resource "onboard_client_secret" "app" {
-  application_id = onboard_entra_app.app.id
-  display_name   = "sync"
-  lifetime       = "720h"
-}
-resource "onboard_api_permission" "graph" {
-  application_id          = onboard_entra_app.app.id
-  api                     = "Microsoft Graph"
-  application_permissions = ["Organization.Read.All", "User.Read.All", "Group.Read.All", "Device.Read.All"]
-}
-`, acctest.Name(t, "batch"))
+	base := syncAppConfig(acctest.Name(t, "batch"), "Organization.Read.All", "User.Read.All", "Group.Read.All", "Device.Read.All")
 	withSync := base + fmt.Sprintf(`
 data "onboard_sync" "all" {
   client_id     = onboard_entra_app.app.client_id

@@ -44,26 +44,9 @@ func TestAccSync_inventory(t *testing.T) {
 	seedInventoryTenant(t, srv, woodgroveInventoryID, "Woodgrove", "woodgrove", emulator.Inventory{Users: 5, Mailboxes: 5, ActiveMailboxes: 2, NoIntune: true,
 		Skus: []emulator.SkuSeed{{SkuPartNumber: "O365_BUSINESS_PREMIUM", Enabled: 5, Consumed: 5}}})
 
-	app := func(perms string) string {
-		return fmt.Sprintf(`
-resource "onboard_entra_app" "app" {
-  display_name     = %q
-  sign_in_audience = "AzureADMultipleOrgs"
-}
-resource "onboard_client_secret" "app" {
-  application_id = onboard_entra_app.app.id
-  display_name   = "sync"
-  lifetime       = "720h"
-}
-resource "onboard_api_permission" "graph" {
-  application_id          = onboard_entra_app.app.id
-  api                     = "Microsoft Graph"
-  application_permissions = [%s]
-}
-`, acctest.Name(t, "inventory"), perms)
-	}
-	const seed004 = `"Organization.Read.All", "User.Read.All", "Group.Read.All", "Device.Read.All", "SecurityEvents.Read.All", "DeviceManagementManagedDevices.Read.All"`
-	withReports := app(seed004 + `, "Reports.Read.All"`)
+	name := acctest.Name(t, "inventory")
+	seed004 := []string{"Organization.Read.All", "User.Read.All", "Group.Read.All", "Device.Read.All", "SecurityEvents.Read.All", "DeviceManagementManagedDevices.Read.All"}
+	withReports := syncAppConfig(name, append(seed004, "Reports.Read.All")...)
 	withSync := withReports + fmt.Sprintf(`
 data "onboard_sync" "all" {
   client_id     = onboard_entra_app.app.client_id
@@ -93,7 +76,7 @@ resource "onboard_customer_tenant" "litware" {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: app(seed004),
+				Config: syncAppConfig(name, seed004...),
 				Check:  saveAttr("onboard_entra_app.app", "client_id", &clientID),
 			},
 			{

@@ -26,22 +26,7 @@ func TestAccProvider_tokenCachePath(t *testing.T) {
 	srv := acctest.Emulator(t)
 	name := acctest.Name(t, "tokencache")
 	cache := filepath.Join(t.TempDir(), "onboard-tokens.json")
-	app := fmt.Sprintf(`
-resource "onboard_entra_app" "app" {
-  display_name     = %q
-  sign_in_audience = "AzureADMultipleOrgs"
-}
-resource "onboard_client_secret" "app" {
-  application_id = onboard_entra_app.app.id
-  display_name   = "sync"
-  lifetime       = "720h"
-}
-resource "onboard_api_permission" "graph" {
-  application_id          = onboard_entra_app.app.id
-  api                     = "Microsoft Graph"
-  application_permissions = ["Organization.Read.All", "User.Read.All"]
-}
-`, name)
+	app := syncAppConfig(name, "Organization.Read.All", "User.Read.All")
 	sync := app + fmt.Sprintf(`
 data "onboard_sync" "all" {
   client_id     = onboard_entra_app.app.client_id
